@@ -1,0 +1,55 @@
+"""Errors with codes, in the manner of spaCy's ``Errors``.
+
+Every error ctrack raises for bad input derives from :class:`CtrackError` and
+carries a short stable code (``E001`` …) so that scripts and tests can tell
+the problems apart without parsing messages.
+"""
+from __future__ import annotations
+
+
+class CtrackError(Exception):
+    """Base class. ``code`` is a stable identifier, ``path`` the file concerned (or None)."""
+
+    code = "E000"
+
+    def __init__(self, message: str, path: str | None = None):
+        self.path = path
+        prefix = f"{path}: " if path else ""
+        super().__init__(f"[{self.code}] {prefix}{message}")
+        self.message = message
+
+
+class IngestError(CtrackError):
+    """A file that cannot be read as a document (binary, empty, corrupt, bad encoding, unknown format)."""
+
+    code = "E001"
+
+
+class UnsupportedFormat(IngestError):
+    """A file whose extension ingest does not read."""
+
+    code = "E002"
+
+
+class EmptyDocument(IngestError):
+    """A file that holds no text once read."""
+
+    code = "E003"
+
+
+class StoreError(CtrackError):
+    """A database problem (bad URL, migration failure, constraint)."""
+
+    code = "E010"
+
+
+class NotFound(CtrackError):
+    """A name, acronym, ISO3 code or id that matches nothing stored."""
+
+    code = "E011"
+
+
+class ImportRowError(CtrackError):
+    """A row of an imported CSV/XLSX that cannot be loaded."""
+
+    code = "E020"
