@@ -1,0 +1,296 @@
+"""The tables of the knowledge base (SQLAlchemy 2 typed ORM).
+
+One row per source document, per canonical actor and per resolved event;
+everything a document said is kept with a link back to it (sources,
+mentions with character offsets, dated titles, per-source event facts), and
+values on which documents disagree go to :class:`Conflict`.
+
+Portable types only (``String``, ``Text``, ``Integer``, ``Date``,
+``DateTime``, ``JSON``; enums stored as ``VARCHAR`` without a native type),
+so that the same Alembic migrations run on SQLite and PostgreSQL. Event
+dates are ISO strings at the precision the text gives ("2018", "2018-05",
+"2018-05-03"), as in ``ctrack.extraction/1``.
+
+Review workflow contract (``ReviewState``): every reviewable row
+(actors, events, event roles, person titles, conflicts) starts as
+``proposed``. Ingest only ever *fills* or *refines* fields of a row that is
+still ``proposed``; a row a human has ``confirmed``, ``corrected`` or
+``rejected`` is never changed by a re-ingest (new disagreeing values go to
+:class:`Conflict` instead), and an existing (event, actor, role) row keeps its
+state when a later document reports the same role again, so a rejected role
+is not resurrected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ctrack.schema import ActorKind, DocFormat, EventStatus, EventType, RoleType
+from ctrack.store.base import Base
+
+
+class ReviewState(str, Enum):
+    """Where a stored fact stands in human review.
+
+    ``proposed`` (default, machine output), ``confirmed`` (a reviewer agreed),
+    ``corrected`` (a reviewer changed it), ``rejected`` (a reviewer struck it).
+    Only ``proposed`` rows are updated by ingest (see the module docstring).
+    """
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    CORRECTED = "corrected"
+    REJECTED = "rejected"
+
+    @property
+    def is_human(self) -> bool:
+        """True when a person decided this row (anything but ``proposed``)."""
+        return self is not ReviewState.PROPOSED
+
+
+def _enum(enum_cls: type[Enum], length: int = 32) -> SAEnum:
+    """A portable enum column type: VARCHAR of the member values, no native type, no CHECK."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC (default for timestamps)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+#: Column type for an ISO date at text precision ("2018", "2018-05", "2018-05-03").
+IsoDate = String(10)
+
+
+class DbDocument(Base):
+    """One ingested source file. ``doc_key`` is the file stem (the scorer's id); ``sha256`` is unique."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_key: Mapped[str] = mapped_column(String(255), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[DocFormat] = mapped_column(_enum(DocFormat, 8))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    text: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DbActor(Base):
+    """A canonical actor (person, member state or organization) merged across documents.
+
+    ``canonical_key`` comes from :func:`ctrack.resolve.actors.canonical_key`
+    ("state:TJK", "org:cted", "person:michele coninsx"). ``title`` is the
+    person's current title (the latest dated one, see :class:`DbTitle`);
+    ``affiliation_id`` the organization or state a person acts for, or a
+    government body's state.
+    """
+
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 24), index=True)
+    canonical_key: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(String(400))
+    acronym: Mapped[str | None] = mapped_column(String(40))
+    iso3: Mapped[str | None] = mapped_column(String(3), index=True)
+    title: Mapped[str | None] = mapped_column(String(400))
+    affiliation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True)
+    review_state: Mapped[ReviewState] = mapped_column(
+        _enum(ReviewState, 16), default=ReviewState.PROPOSED, server_default=ReviewState.PROPOSED.value)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    affiliation: Mapped[DbActor | None] = relationship(remote_side=[id])
+    aliases: Mapped[list[DbAlias]] = relationship(back_populates="actor", cascade="all, delete-orphan")
+
+
+class DbAlias(Base):
+    """A surface form of an actor (name, acronym, variant); ``normalized`` is the comparison key."""
+
+    __tablename__ = "actor_aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(400))
+    normalized: Mapped[str] = mapped_column(String(400), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+
+    actor: Mapped[DbActor] = relationship(back_populates="aliases")
+
+
+class DbTitle(Base):
+    """A dated occupancy: ``person`` held ``title`` (for ``affiliation``) as of ``as_of``, per ``document``.
+
+    ``as_of`` is the document's published date, else the start of the first
+    event the person has a role in in that document (ISO at text precision),
+    else null.
+    """
+
+    __tablename__ = "person_titles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(400))
+    affiliation_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    as_of: Mapped[str | None] = mapped_column(IsoDate)
+    review_state: Mapped[ReviewState] = mapped_column(
+        _enum(ReviewState, 16), default=ReviewState.PROPOSED, server_default=ReviewState.PROPOSED.value)
+
+
+class DbEvent(Base):
+    """A resolved event; one row even when several documents report it (see :class:`DbEventSource`)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[EventType] = mapped_column(_enum(EventType, 24), index=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    start: Mapped[str | None] = mapped_column(IsoDate, index=True)
+    end: Mapped[str | None] = mapped_column(IsoDate)
+    city: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(3), index=True)
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, 16), default=EventStatus.HELD)
+    delegations: Mapped[int | None] = mapped_column(Integer)
+    part_of_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    review_state: Mapped[ReviewState] = mapped_column(
+        _enum(ReviewState, 16), default=ReviewState.PROPOSED, server_default=ReviewState.PROPOSED.value)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    roles: Mapped[list[DbEventRole]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    sources: Mapped[list[DbEventSource]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+
+class DbEventSource(Base):
+    """A document that reports an event, with the event as that document gave it.
+
+    ``local_id`` is the event's id in the document's record; ``facts`` the
+    document's own values (type, name, start, end, city, country, status,
+    delegations, part_of, roles as ``[canonical_key, role]`` pairs), so that
+    no fact is lost by a merge and a merge can be undone.
+    """
+
+    __tablename__ = "event_sources"
+    __table_args__ = (UniqueConstraint("event_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    local_id: Mapped[str | None] = mapped_column(String(200))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    event: Mapped[DbEvent] = relationship(back_populates="sources")
+    document: Mapped[DbDocument] = relationship()
+
+
+class DbEventRole(Base):
+    """(event, actor, role), once; ``document_id`` is the document that first reported it."""
+
+    __tablename__ = "event_roles"
+    __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    role: Mapped[RoleType] = mapped_column(_enum(RoleType, 16))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    review_state: Mapped[ReviewState] = mapped_column(
+        _enum(ReviewState, 16), default=ReviewState.PROPOSED, server_default=ReviewState.PROPOSED.value)
+
+    event: Mapped[DbEvent] = relationship(back_populates="roles")
+    actor: Mapped[DbActor] = relationship()
+
+
+class DbMention(Base):
+    """Evidence: the span ``[start, end)`` of a document's text and the rule that read it.
+
+    Exactly one of ``actor_id`` (a mention of an actor), ``event_id`` (evidence
+    for an event) or ``event_role_id`` (evidence for a role) is set.
+    """
+
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(200), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_role_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_roles.id", ondelete="CASCADE"), index=True)
+
+
+class DbConflict(Base):
+    """A value a document gave for a field that disagrees with the stored one.
+
+    Exactly one of ``event_id`` / ``actor_id`` is set. ``value`` is the
+    disagreeing value (as text, from ``document_id``), ``existing`` the value
+    kept on the row when the conflict was found.
+    """
+
+    __tablename__ = "conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str | None] = mapped_column(Text)
+    existing: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    review_state: Mapped[ReviewState] = mapped_column(
+        _enum(ReviewState, 16), default=ReviewState.PROPOSED, server_default=ReviewState.PROPOSED.value)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DbMergeDecision(Base):
+    """The log of resolve decisions: a document's local actor/event was merged into a stored one.
+
+    ``subject`` is "actor" or "event"; ``target_id`` the stored row;
+    ``local_id`` the id in the document's record; ``rule`` the resolve rule
+    that decided (e.g. "canonical_key", "acronym", "surname_only",
+    "fuzzy_name", "event_match"); ``score`` its similarity where it has one;
+    ``detail`` a JSON object with the evidence (names compared, shared actors).
+    A row with ``created`` true records the creation of a new row rather than
+    a merge. Later stages use this log to undo a merge.
+    """
+
+    __tablename__ = "merge_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(16))
+    local_id: Mapped[str] = mapped_column(String(200))
+    target_id: Mapped[int] = mapped_column(Integer, index=True)
+    created: Mapped[bool] = mapped_column(default=False)
+    rule: Mapped[str] = mapped_column(String(60))
+    score: Mapped[float | None] = mapped_column()
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+__all__ = [
+    "ReviewState", "DbDocument", "DbActor", "DbAlias", "DbTitle", "DbEvent", "DbEventSource",
+    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow",
+]

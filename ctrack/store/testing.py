@@ -1,0 +1,122 @@
+"""Pytest fixtures and helpers for tests that use the knowledge base.
+
+Import the fixtures into a ``conftest.py``::
+
+    from ctrack.store.testing import db_url, engine, session  # noqa: F401
+
+``db_url`` is a fresh SQLite file in ``tmp_path`` by default. When the
+environment variable ``CTRACK_TEST_PG_URL`` holds a PostgreSQL URL
+(``postgresql+psycopg://user@host/db``), each test gets its own schema in
+that database instead (``search_path`` set through the URL's ``options``), so
+the same data-layer tests run on PostgreSQL, in parallel too; the schema is
+dropped after the test.
+
+:func:`gold_record` loads a gold file of ``../shared/corpus/dev/gold`` as a
+:class:`ctrack.schema.Record` (a gold title given as a list of accepted forms
+becomes its first form) and :func:`gold_document` builds the matching
+:class:`ctrack.schema.Document` from the dev document's bytes without the
+ingest stage.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session
+
+from ctrack.schema import DocFormat, Document, Record
+
+PG_ENV = "CTRACK_TEST_PG_URL"
+
+#: ``../shared`` next to the repository (read-only inputs: corpus, scorer).
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+DEV_DOCS = SHARED / "corpus" / "dev" / "docs"
+DEV_GOLD = SHARED / "corpus" / "dev" / "gold"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database: SQLite in ``tmp_path``, or a fresh PostgreSQL schema (see module doc)."""
+    pg = os.environ.get(PG_ENV)
+    if not pg:
+        yield f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(pg)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(pg).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """The migrated knowledge base at ``db_url`` (:func:`ctrack.store.db.open_store`)."""
+    from ctrack.store.db import open_store
+
+    eng = open_store(db_url)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on :func:`engine`; the test commits what it wants kept."""
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+def gold_record(doc_id: str) -> Record:
+    """The gold record ``DEV_GOLD/<doc_id>.json`` as a :class:`Record` (list titles → their first form)."""
+    data = json.loads((DEV_GOLD / f"{doc_id}.json").read_text(encoding="utf-8"))
+    for actor in data["actors"]:
+        if isinstance(actor.get("title"), list):
+            actor["title"] = actor["title"][0] if actor["title"] else None
+    return Record.model_validate(data)
+
+
+def gold_document(doc_id: str, record: Record | None = None) -> Document:
+    """A :class:`Document` for the dev document ``doc_id`` built from its bytes and gold metadata.
+
+    The text is the file decoded as UTF-8 with errors replaced (good enough
+    for tests that do not look at offsets; binary formats get their sha256
+    and size right but no real text).
+    """
+    path = next(DEV_DOCS.glob(f"{doc_id}.*"))
+    raw = path.read_bytes()
+    record = record or gold_record(doc_id)
+    published = record.document.published
+    return Document(
+        id=doc_id,
+        path=str(path),
+        format=DocFormat(path.suffix.lstrip(".").lower()),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        title=record.document.title,
+        published=dt.date.fromisoformat(published) if published else None,
+        text=raw.decode("utf-8", errors="replace"),
+    )
+
+
+def make_document(doc_id: str, text_: str, published: dt.date | None = None, title: str | None = None) -> Document:
+    """A :class:`Document` for text a test writes itself (sha256 of the UTF-8 text)."""
+    raw = text_.encode("utf-8")
+    return Document(
+        id=doc_id, path=f"/tmp/{doc_id}.txt", format=DocFormat.TXT,
+        sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), title=title,
+        published=published, text=text_,
+    )
