@@ -1,0 +1,137 @@
+"""Ingest: read a source file (txt, HTML, PDF, DOCX) into a :class:`ctrack.schema.Document`.
+
+Public API::
+
+    SUPPORTED_SUFFIXES                      # (".txt", ".html", ".htm", ".pdf", ".docx")
+    read(path) -> Document                  # one file; raises ctrack.errors.IngestError and subclasses
+    iter_files(paths) -> Iterator[Path]     # files and folders (recursive, sorted) to feed read()
+
+One reader per format (:mod:`.text`, :mod:`.html`, :mod:`.pdf`, :mod:`.docx`)
+turns the file's bytes into normalized text (:mod:`.clean`); the title and the
+stated publication date come from the markup (HTML) or the text
+(:mod:`.metadata`). ``Document.text`` is the exact string every later stage
+sees; all character offsets refer to it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ctrack.errors import EmptyDocument, IngestError, UnsupportedFormat
+from ctrack.ingest.base import Extracted
+from ctrack.ingest.docx import read_docx
+from ctrack.ingest.html import read_html
+from ctrack.ingest.metadata import find_published, find_title
+from ctrack.ingest.pdf import read_pdf
+from ctrack.ingest.text import read_txt
+from ctrack.schema import DocFormat, Document
+
+__all__ = ["SUPPORTED_SUFFIXES", "read", "iter_files"]
+
+#: File suffixes ingest reads (compared case-insensitively).
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx")
+
+_READERS: dict[str, tuple[DocFormat, Callable[[Path, bytes], Extracted]]] = {
+    ".txt": (DocFormat.TXT, read_txt),
+    ".html": (DocFormat.HTML, read_html),
+    ".htm": (DocFormat.HTML, read_html),
+    ".pdf": (DocFormat.PDF, read_pdf),
+    ".docx": (DocFormat.DOCX, read_docx),
+}
+
+
+def read(path: str | Path) -> Document:
+    """Read one file into a :class:`Document`.
+
+    ``path``: a file whose suffix (any case) is in :data:`SUPPORTED_SUFFIXES`.
+    Returns a Document with ``id`` = file name without extension, ``path`` =
+    the path as given, ``format``, ``sha256`` (hex digest of the raw bytes),
+    ``size`` (bytes), ``title``, ``published`` (the date the document states,
+    or None), ``language`` and the normalized ``text``.
+
+    Raises (all :class:`IngestError`, with ``.path`` set and the file named
+    in the message): :class:`UnsupportedFormat` for another suffix;
+    :class:`EmptyDocument` for an empty file or one with no text;
+    :class:`IngestError` for a missing path, a directory, an unreadable file,
+    binary content, bad encoding, or a corrupt, truncated or encrypted PDF/DOCX.
+    """
+    p = Path(path)
+    name = str(path)
+    suffix = p.suffix.lower()
+    if suffix not in _READERS:
+        raise UnsupportedFormat(
+            f"unsupported file type '{suffix or '(no extension)'}'; ctrack reads {', '.join(SUPPORTED_SUFFIXES)}",
+            path=name,
+        )
+    if not p.exists():
+        raise IngestError("no such file", path=name)
+    if p.is_dir():
+        raise IngestError("is a directory, not a file (use iter_files to walk it)", path=name)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read the file ({exc.strerror or exc})", path=name) from exc
+    if not data.strip():
+        raise EmptyDocument("empty file" if not data else "the file holds only white space", path=name)
+    fmt, reader = _READERS[suffix]
+    extracted = reader(p, data)
+    if not extracted.text.strip():
+        raise EmptyDocument("no text found in the file", path=name)
+    title = extracted.title or find_title(extracted.text)
+    published = extracted.published or find_published(extracted.text, title)
+    return Document(
+        id=p.stem,
+        path=name,
+        format=fmt,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        title=title,
+        published=published,
+        language=extracted.language,
+        text=extracted.text,
+    )
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield the files to ingest from ``paths`` (files and folders), each once.
+
+    A file named explicitly is yielded whatever its suffix (so that
+    :func:`read` can report an unsupported one). A folder is walked
+    recursively in sorted order (by path components), skipping hidden files
+    and folders (names starting with ``.``) and symbolic links to folders;
+    only files with a suffix in :data:`SUPPORTED_SUFFIXES` are yielded. Raises
+    :class:`IngestError` naming the path for one that does not exist (when
+    the iterator reaches it).
+    """
+    seen: set[Path] = set()
+
+    def once(p: Path) -> bool:
+        key = p.resolve()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for item in paths:
+        p = Path(item)
+        if p.is_dir():
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = [d for d in dirs if not _hidden(d)]
+                for f in files:
+                    if not _hidden(f) and Path(f).suffix.lower() in SUPPORTED_SUFFIXES:
+                        found.append(Path(root) / f)
+            for f in sorted(found, key=lambda q: q.relative_to(p).parts):
+                if f.is_file() and once(f):
+                    yield f
+        elif p.exists():
+            if once(p):
+                yield p
+        else:
+            raise IngestError("no such file or directory", path=str(item))
