@@ -4,12 +4,18 @@ Import the fixtures into a ``conftest.py``::
 
     from ctrack.store.testing import db_url, engine, session  # noqa: F401
 
-``db_url`` is a fresh SQLite file in ``tmp_path`` by default. When the
-environment variable ``CTRACK_TEST_PG_URL`` holds a PostgreSQL URL
-(``postgresql+psycopg://user@host/db``), each test gets its own schema in
-that database instead (``search_path`` set through the URL's ``options``), so
-the same data-layer tests run on PostgreSQL, in parallel too; the schema is
-dropped after the test.
+``db_url`` is parametrized over two backends, so every test that uses it
+runs twice: ``[sqlite]`` gets a fresh SQLite file in ``tmp_path``;
+``[postgresql]`` gets its own schema in a PostgreSQL database
+(``search_path`` set through the URL's ``options``; the schema is dropped
+after the test, so tests run in parallel too). That database is the one in
+the environment variable ``CTRACK_TEST_PG_URL``
+(``postgresql+psycopg://user@host/db``) when it is set, else a throwaway
+server that the session-scoped fixture :func:`pg_base_url` starts from the
+installed server binaries (:mod:`ctrack.store.pgserver`; ``apt-get install
+postgresql``) and stops at the end. Without either, the ``[postgresql]``
+tests are skipped with that reason. ``tests/conftest.py`` imports
+``pg_base_url`` so that every test folder sees it.
 
 :func:`gold_record` loads a gold file of ``../shared/corpus/dev/gold`` as a
 :class:`ctrack.schema.Record` (a gold title given as a list of accepted forms
@@ -41,13 +47,40 @@ DEV_DOCS = SHARED / "corpus" / "dev" / "docs"
 DEV_GOLD = SHARED / "corpus" / "dev" / "gold"
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="session")
+def pg_base_url() -> Iterator[str]:
+    """URL of the PostgreSQL database the ``[postgresql]`` tests use, for the whole session.
+
+    ``$CTRACK_TEST_PG_URL`` if set; otherwise a throwaway server started with
+    :func:`ctrack.store.pgserver.start_throwaway_postgres` (its URL is put in
+    ``$CTRACK_TEST_PG_URL`` for subprocesses while the session lasts), stopped
+    at the end. Skips when neither exists: no server binaries installed.
+    """
+    from ctrack.store import pgserver
+
+    given = os.environ.get(PG_ENV)
+    if given:
+        yield given
+        return
+    if pgserver.find_pg_bin() is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed "
+                    "(apt-get install postgresql) and CTRACK_TEST_PG_URL is not set")
+    url, stop = pgserver.start_throwaway_postgres()
+    os.environ[PG_ENV] = url
+    try:
+        yield url
+    finally:
+        os.environ.pop(PG_ENV, None)
+        stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database: SQLite in ``tmp_path``, or a fresh PostgreSQL schema (see module doc)."""
-    pg = os.environ.get(PG_ENV)
-    if not pg:
+    if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'kb.sqlite3'}"
         return
+    pg = request.getfixturevalue("pg_base_url")
     schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(pg)
     with admin.begin() as conn:
