@@ -122,6 +122,24 @@ class DbActor(Base):
     aliases: Mapped[list[DbAlias]] = relationship(back_populates="actor", cascade="all, delete-orphan")
 
 
+class DbActorSource(Base):
+    """A document that names an actor, with the actor as that document gave it.
+
+    ``local_id`` is the actor's id in the document's record; ``facts`` the
+    document's own values (kind, name, acronym, iso3, title, affiliation as a
+    canonical key), so that no fact is lost by a merge and a merge can be undone.
+    """
+
+    __tablename__ = "actor_sources"
+    __table_args__ = (UniqueConstraint("actor_id", "document_id", "local_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    local_id: Mapped[str] = mapped_column(String(200))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class DbAlias(Base):
     """A surface form of an actor (name, acronym, variant); ``normalized`` is the comparison key."""
 
@@ -291,6 +309,6 @@ class DbMergeDecision(Base):
 
 
 __all__ = [
-    "ReviewState", "DbDocument", "DbActor", "DbAlias", "DbTitle", "DbEvent", "DbEventSource",
+    "ReviewState", "DbDocument", "DbActor", "DbActorSource", "DbAlias", "DbTitle", "DbEvent", "DbEventSource",
     "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow",
 ]

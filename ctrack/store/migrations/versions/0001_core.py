@@ -1,4 +1,4 @@
-"""Core tables: documents, actors (aliases, dated titles), events (sources, roles), mentions,
+"""Core tables: documents, actors (sources, aliases, dated titles), events (sources, roles), mentions,
 conflicts and the merge-decision log.
 
 Revision ID: 0001_core
@@ -98,6 +98,21 @@ def upgrade() -> None:
     with op.batch_alter_table('actor_aliases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_actor_aliases_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_actor_aliases_normalized'), ['normalized'], unique=False)
+
+    op.create_table('actor_sources',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('local_id', sa.String(length=200), nullable=False),
+    sa.Column('facts', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], name=op.f('fk_actor_sources_actor_id_actors'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_actor_sources_document_id_documents'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_actor_sources')),
+    sa.UniqueConstraint('actor_id', 'document_id', 'local_id', name=op.f('uq_actor_sources_actor_id'))
+    )
+    with op.batch_alter_table('actor_sources', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_actor_sources_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_actor_sources_document_id'), ['document_id'], unique=False)
 
     op.create_table('conflicts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -244,6 +259,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conflicts_actor_id'))
 
     op.drop_table('conflicts')
+    with op.batch_alter_table('actor_sources', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_actor_sources_document_id'))
+        batch_op.drop_index(batch_op.f('ix_actor_sources_actor_id'))
+
+    op.drop_table('actor_sources')
     with op.batch_alter_table('actor_aliases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_actor_aliases_normalized'))
         batch_op.drop_index(batch_op.f('ix_actor_aliases_actor_id'))
