@@ -15,6 +15,7 @@ from ctrack.store.base import Base
 from ctrack.store.db import import_models
 
 import_models()
+import ctrack.store.track_models  # noqa: E402,F401  (review/tracking tables, migration 0002_track)
 config = context.config
 target_metadata = Base.metadata
 
