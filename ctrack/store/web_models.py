@@ -1,0 +1,123 @@
+"""Tables of the web application and HTTP API: accounts, personal API tokens, browser sessions,
+and the full-text search entries.
+
+- :class:`DbUser`: an account with a :class:`UserRole` and an argon2 password
+  hash (argon2-cffi's PHC string, never the password).
+- :class:`DbApiToken`: a personal API token, stored as the SHA-256 of the
+  token (tokens are 256-bit random strings, so a fast hash is safe; the
+  token itself is shown once, by ``ctrack token create``).
+- :class:`DbWebSession`: a signed-in browser. The primary key is the SHA-256
+  of the cookie value; ``csrf_token`` is the synchronizer token every form
+  of that session must send back.
+- :class:`DbSearchEntry`: one searchable thing (a document, actor, event or
+  recommendation) with its text folded for matching; the backend's index
+  (SQLite FTS5 or a PostgreSQL GIN index over ``to_tsvector``) is kept by
+  :mod:`ctrack.store.search`.
+
+Portable types only, as in :mod:`ctrack.store.models`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ctrack.store.base import Base
+from ctrack.store.models import _enum, utcnow
+
+
+class UserRole(str, Enum):
+    """What an account may do: ``viewer`` reads; ``analyst`` also reviews, edits and uploads;
+    ``admin`` also manages accounts."""
+
+    VIEWER = "viewer"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        """0 for viewer, 1 for analyst, 2 for admin: a role may do what every lower rank may."""
+        return [UserRole.VIEWER, UserRole.ANALYST, UserRole.ADMIN].index(self)
+
+    def allows(self, needed: UserRole) -> bool:
+        """True when this role may do what ``needed`` may."""
+        return self.rank >= needed.rank
+
+
+class SearchKind(str, Enum):
+    """What a search entry points to."""
+
+    DOCUMENT = "document"
+    ACTOR = "actor"
+    EVENT = "event"
+    RECOMMENDATION = "recommendation"
+
+
+class DbUser(Base):
+    """An account. ``name`` is unique (the login); ``password_hash`` is an argon2id PHC string."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[UserRole] = mapped_column(_enum(UserRole, 16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DbApiToken(Base):
+    """A personal API token of ``user``: ``token_hash`` = SHA-256 hex of the token; ``prefix`` its first
+    characters, shown in listings so that a user can tell tokens apart."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[DbUser] = relationship()
+
+
+class DbWebSession(Base):
+    """A browser session: ``id`` = SHA-256 hex of the cookie value; valid until ``expires_at``."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    user: Mapped[DbUser] = relationship()
+
+
+class DbSearchEntry(Base):
+    """The searchable text of one document, actor, event or recommendation.
+
+    ``title`` and ``body`` are as shown; ``folded`` is title and body in lower
+    case without diacritics (what the index matches, so "Michele" finds
+    "Michèle" on both backends); ``indexed_at`` tells the refresh what is stale.
+    """
+
+    __tablename__ = "search_entries"
+    __table_args__ = (UniqueConstraint("kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[SearchKind] = mapped_column(_enum(SearchKind, 16))
+    ref_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    folded: Mapped[str] = mapped_column(Text)
+    indexed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+__all__ = ["UserRole", "SearchKind", "DbUser", "DbApiToken", "DbWebSession", "DbSearchEntry"]

@@ -1,0 +1,99 @@
+"""Full-text search (ctrack.store.search) behaves the same on SQLite FTS5 and PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ctrack.schema import ActorKind, DocFormat, EventType, RoleType
+from ctrack.store import search
+from ctrack.store.models import DbActor, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource
+from ctrack.store.web_models import SearchKind
+
+TEXT = ("DUSHANBE, 4 May 2018 - CTED Executive Director Michèle Coninsx addressed the high-level "
+        "conference on countering terrorism in Dushanbe, organized by Tajikistan with the OSCE.")
+
+
+def _kb(session):
+    doc = DbDocument(doc_key="seed", path="/x/seed.txt", format=DocFormat.TXT, sha256="a" * 64, size=len(TEXT),
+                     title="Conference in Dushanbe", published=dt.date(2018, 5, 4), text=TEXT)
+    session.add(doc)
+    session.flush()
+    person = DbActor(kind=ActorKind.PERSON, canonical_key="person:michele coninsx", name="Michèle Coninsx",
+                     title="Executive Director")
+    state = DbActor(kind=ActorKind.MEMBER_STATE, canonical_key="state:TJK", name="Tajikistan", iso3="TJK")
+    session.add_all([person, state])
+    session.flush()
+    session.add(DbAlias(actor_id=person.id, alias="Ms. Coninsx", normalized="coninsx", document_id=doc.id))
+    event = DbEvent(type=EventType.CONFERENCE, name="High-level conference on countering terrorism",
+                    start="2018-05-03", end="2018-05-04", city="Dushanbe", country="TJK")
+    session.add(event)
+    session.flush()
+    session.add_all([
+        DbEventSource(event_id=event.id, document_id=doc.id, local_id="e1", facts={}),
+        DbEventRole(event_id=event.id, actor_id=state.id, role=RoleType.ORGANIZER, document_id=doc.id),
+        DbEventRole(event_id=event.id, actor_id=person.id, role=RoleType.SPEAKER, document_id=doc.id),
+    ])
+    session.commit()
+    return doc, person, state, event
+
+
+def test_fold_keeps_offsets():
+    assert search.fold("Michèle CONINSX") == "michele coninsx"
+    assert len(search.fold("Straße Ĳssel ﬁ")) == len("Straße Ĳssel ﬁ")
+    assert search.query_terms("Coninsx, Tajik-istan!") == ["coninsx", "tajik", "istan"]
+
+
+def test_search_finds_documents_actors_and_events(session):
+    doc, person, state, event = _kb(session)
+    page = search.search(session, "Coninsx")
+    found = {(h.kind, h.ref_id) for h in page.hits}
+    assert (SearchKind.DOCUMENT, doc.id) in found and (SearchKind.ACTOR, person.id) in found
+    assert (SearchKind.EVENT, event.id) in found  # the speaker's name is part of the event's text
+    assert page.total == len(page.hits) == 3
+    hit = next(h for h in page.hits if h.kind is SearchKind.DOCUMENT)
+    start, end = hit.highlights[0]
+    assert hit.snippet[start:end] == "Coninsx"
+
+
+def test_accents_case_prefixes_and_all_words(session):
+    doc, person, *_ = _kb(session)
+    assert {h.ref_id for h in search.search(session, "michele", kinds=[SearchKind.ACTOR]).hits} == {person.id}
+    assert search.search(session, "MICHÈLE conin", kinds=["document"]).total == 1
+    assert search.search(session, "coninsx zanzibar").total == 0
+    assert search.search(session, "  ,; ").total == 0
+
+
+def test_paging(session):
+    _kb(session)
+    first = search.search(session, "dushanbe", limit=1)
+    second = search.search(session, "dushanbe", limit=1, offset=1)
+    assert first.total == second.total >= 2
+    assert first.hits[0].ref_id != second.hits[0].ref_id or first.hits[0].kind != second.hits[0].kind
+
+
+def test_refresh_follows_changes_and_deletions(session):
+    doc, person, state, event = _kb(session)
+    assert search.search(session, "Coninsx").total == 3
+    assert search.refresh(session) == 0  # nothing changed
+    person.name = "Michèle Coninsx-Renamed"
+    session.flush()
+    person.updated_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1)
+    session.commit()
+    assert search.search(session, "renamed", kinds=[SearchKind.ACTOR]).total == 1
+    session.delete(event)
+    session.commit()
+    assert search.search(session, "Coninsx", kinds=[SearchKind.EVENT]).total == 0
+    doc2 = DbDocument(doc_key="late", path="/x/late.txt", format=DocFormat.TXT, sha256="b" * 64, size=10,
+                      title=None, text="A workshop on border management in Almaty.")
+    session.add(doc2)
+    session.commit()
+    assert search.index_document(session, doc2.id) == 1
+    hits = search.search(session, "almaty").hits
+    assert [(h.kind, h.title) for h in hits] == [(SearchKind.DOCUMENT, "late")]
+
+
+def test_rebuild(session):
+    _kb(session)
+    search.search(session, "x")
+    assert search.rebuild(session) == 4
+    session.commit()
+    assert search.search(session, "tajikistan").total >= 2
