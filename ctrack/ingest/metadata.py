@@ -213,17 +213,46 @@ def _skippable_title(line: str) -> bool:
     )
 
 
+def _genre_line(line: str) -> bool:
+    return bool(GENRE_LABEL.match(line)) or bool(
+        re.search(r"\b(?:release|statement|advisory)\b", line, re.IGNORECASE) and (date_line(line) or labelled_date(line))
+    )
+
+
 def title_index(lines: list[str]) -> int | None:
-    """Index in ``lines`` of the title: the first non-empty line that is not a genre label, caption or date line."""
+    """Index in ``lines`` of the title line, or None when there is none.
+
+    The title is the first non-empty line that is not a genre label
+    ("Press release"), a caption or a date line, except that when a genre
+    label comes first, lines above it are letterhead ("Ministry of Foreign
+    Affairs" / "Press release No. 45" / date / title) and the title is the
+    first such line after the label, if one comes before the body.
+    """
+    first_plain = after_label = None
+    label_seen = False
     for i, line in enumerate(lines):
-        if line and not _skippable_title(line):
-            return i
-    return None
+        if not line:
+            continue
+        if is_body_line(line) and not CAPTION.match(line):
+            break
+        if _genre_line(line):
+            label_seen = True
+            continue
+        if _skippable_title(line):
+            continue
+        if first_plain is None:
+            first_plain = i
+        if label_seen and after_label is None:
+            after_label = i
+    if after_label is not None:
+        return after_label
+    if first_plain is not None:
+        return first_plain
+    return next((i for i, line in enumerate(lines) if line and not _skippable_title(line)), None)
 
 
 def find_title(text: str) -> str | None:
-    """The title of a plain-text document: its first non-empty line that is not a genre label
-    ("Press release", "For immediate release"), a caption or a date line. None for empty text."""
+    """The title line of a document's text (see :func:`title_index`), or None for empty text."""
     lines = _lines(text)
     i = title_index(lines)
     return lines[i] if i is not None else None
