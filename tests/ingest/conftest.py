@@ -20,7 +20,9 @@ def gold_document(doc_id: str) -> dict:
     return json.loads((DEV_GOLD / f"{doc_id}.json").read_text(encoding="utf-8"))["document"]
 
 
-def build_pdf(pages: list[list[tuple[float, float, float, str]]], *, user_password: str | None = None) -> bytes:
+def build_pdf(
+    pages: list[list[tuple[float, float, float, str]]], *, user_password: str | None = None, algorithm: str = "RC4-128"
+) -> bytes:
     """A PDF whose pages show ``(x, y, font_size, text)`` lines in Helvetica (y from the bottom, in points)."""
     writer = PdfWriter()
     font = DictionaryObject({
@@ -43,7 +45,7 @@ def build_pdf(pages: list[list[tuple[float, float, float, str]]], *, user_passwo
             {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font_ref})}
         )
     if user_password is not None:
-        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
@@ -51,11 +53,11 @@ def build_pdf(pages: list[list[tuple[float, float, float, str]]], *, user_passwo
 
 @pytest.fixture
 def make_pdf(tmp_path):
-    """``make_pdf(name, pages, user_password=None) -> Path``: write a PDF built by :func:`build_pdf`."""
+    """``make_pdf(name, pages, user_password=None, algorithm="RC4-128") -> Path``: write a PDF built by :func:`build_pdf`."""
 
-    def make(name: str, pages, *, user_password: str | None = None) -> Path:
+    def make(name: str, pages, *, user_password: str | None = None, algorithm: str = "RC4-128") -> Path:
         path = tmp_path / name
-        path.write_bytes(build_pdf(pages, user_password=user_password))
+        path.write_bytes(build_pdf(pages, user_password=user_password, algorithm=algorithm))
         return path
 
     return make

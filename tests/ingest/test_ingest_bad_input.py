@@ -99,16 +99,19 @@ def test_pdf_suffix_on_other_content(tmp_path):
     _raises(IngestError, path, "not a PDF file")
 
 
-def test_encrypted_pdf_without_password(make_pdf):
-    path = make_pdf("locked.pdf", [[(72, 700, 12, "Confidential briefing")]], user_password="s3cret")
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_encrypted_pdf_without_password(make_pdf, algorithm):
+    path = make_pdf("locked.pdf", [[(72, 700, 12, "Confidential briefing")]], user_password="s3cret", algorithm=algorithm)
     _raises(IngestError, path, "encrypted PDF", "password")
 
 
-def test_encrypted_pdf_with_empty_user_password_is_read(make_pdf):
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_encrypted_pdf_with_empty_user_password_is_read(make_pdf, algorithm):
     path = make_pdf(
         "owner-only.pdf",
         [[(72, 700, 16, "UNOCT opens a programme office"), (72, 660, 11, "The office was opened today.")]],
         user_password="",
+        algorithm=algorithm,
     )
     doc = read(path)
     assert doc.title == "UNOCT opens a programme office"
