@@ -31,7 +31,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Modules that declare tables on :class:`ctrack.store.base.Base`. Migrations
 #: (autogenerate) and tests import them all so that one metadata covers the
 #: database; a module not written yet is skipped.
-MODEL_MODULES = ("ctrack.store.models", "ctrack.track.models", "ctrack.web.models", "ctrack.store.web_models")
+MODEL_MODULES = ("ctrack.store.models", "ctrack.store.track_models", "ctrack.store.web_models",
+                 "ctrack.track.models", "ctrack.web.models")
 
 
 def import_models() -> None:

@@ -123,26 +123,19 @@ def gold_record(doc_id: str) -> Record:
 
 
 def gold_document(doc_id: str, record: Record | None = None) -> Document:
-    """A :class:`Document` for the dev document ``doc_id`` built from its bytes and gold metadata.
+    """The dev document ``doc_id`` read by :func:`ctrack.ingest.read` (real text, sha256, size).
 
-    The text is the file decoded as UTF-8 with errors replaced (good enough
-    for tests that do not look at offsets; binary formats get their sha256
-    and size right but no real text).
+    The gold record's publication date is used when ingest finds none, so
+    that tests on dates do not depend on ingest's date finding.
     """
+    from ctrack.ingest import read
+
     path = next(DEV_DOCS.glob(f"{doc_id}.*"))
-    raw = path.read_bytes()
+    doc = read(path)
     record = record or gold_record(doc_id)
-    published = record.document.published
-    return Document(
-        id=doc_id,
-        path=str(path),
-        format=DocFormat(path.suffix.lstrip(".").lower()),
-        sha256=hashlib.sha256(raw).hexdigest(),
-        size=len(raw),
-        title=record.document.title,
-        published=dt.date.fromisoformat(published) if published else None,
-        text=raw.decode("utf-8", errors="replace"),
-    )
+    if doc.published is None and record.document.published:
+        doc = doc.model_copy(update={"published": dt.date.fromisoformat(record.document.published)})
+    return doc
 
 
 def make_document(doc_id: str, text_: str, published: dt.date | None = None, title: str | None = None) -> Document:

@@ -1,0 +1,747 @@
+"""The repository: every read and write of the knowledge base. SQL lives here and nowhere else.
+
+The CLI, the reports, the HTTP API and the web app call these functions with
+a :class:`sqlalchemy.orm.Session` (from :func:`ctrack.store.db.session_scope`)
+and get plain pydantic models (:mod:`ctrack.store.views`) back.
+
+Writing: :func:`save_document` stores one document with its extraction
+record, merging its actors and events into the knowledge base with the rules
+of :mod:`ctrack.resolve` and logging every decision in ``merge_decisions``.
+
+Reading: :func:`list_actors`, :func:`find_actor`, :func:`actor_timeline`,
+:func:`list_events`, :func:`briefing`, :func:`counts`. Rows a reviewer
+rejected are left out of every read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select, true
+from sqlalchemy.orm import Session, load_only, selectinload
+
+from ctrack.errors import NotFound
+from ctrack.resolve import dates
+from ctrack.resolve.actors import (
+    ActorCandidate, ActorMatch, canonical_key, is_fuller_name, kind_group, lookup_keys, match_actor, normalize,
+    normalize_actor, surface_forms,
+)
+from ctrack.resolve.events import EventFacts, common_actor_ids, diff_fields, match_event
+from ctrack.resolve.names import match_person, person_key, person_tokens, surname
+from ctrack.schema import Actor, ActorKind, Document, Event, EventType, Record, RoleType
+from ctrack.store.models import (
+    DbActor, DbActorSource, DbAlias, DbConflict, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention,
+    DbMergeDecision, DbTitle, ReviewState,
+)
+from ctrack.store.views import (
+    ActorRef, ActorRow, Briefing, ConflictRow, Counts, EventRow, RoleRow, SaveResult, SourceRow, StateCount,
+    Timeline, TimelineEntry, TitleRow,
+)
+
+_REJECTED = ReviewState.REJECTED
+_GROUP_ORDER = {"state": 0, "org": 1, "person": 2}
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+def save_document(session: Session, document: Document, record: Record) -> SaveResult:
+    """Store ``document`` and its extraction ``record``, merged into the knowledge base.
+
+    Idempotent by content: a document whose sha256 is already stored changes
+    nothing and gives ``status="unchanged"``. Otherwise the document row is
+    added, each actor is merged into a known actor or created
+    (:func:`ctrack.resolve.actors.match_actor`), affiliations, dated titles and
+    mentions (character offsets into ``document.text``) are stored, and each
+    event is merged into a known event or created
+    (:func:`ctrack.resolve.events.match_event`) with this document as a
+    source, its roles and its evidence. Disagreeing values go to the
+    conflicts table; rows a reviewer decided on are never changed. Runs in
+    the caller's transaction (flushes, does not commit). Returns a
+    :class:`SaveResult` with what was created and merged.
+    """
+    existing = session.scalar(select(DbDocument).where(DbDocument.sha256 == document.sha256))
+    if existing is not None:
+        return SaveResult(status="unchanged", document_id=existing.id, doc_key=existing.doc_key)
+    published = document.published
+    if published is None and record.document.published:
+        try:
+            published = dt.date.fromisoformat(record.document.published)
+        except ValueError:
+            published = None
+    doc = DbDocument(
+        doc_key=document.id, path=document.path, format=document.format, sha256=document.sha256,
+        size=document.size, title=_clean(document.title or record.document.title), published=published,
+        language=document.language or record.document.language, text=_clean(document.text),
+    )
+    session.add(doc)
+    session.flush()
+    return _Saver(session, doc, record).run()
+
+
+def stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    """The sha256 digests among ``hashes`` that are already stored (their documents would be "unchanged")."""
+    wanted = list(dict.fromkeys(hashes))
+    out: set[str] = set()
+    for chunk in _chunks(wanted):
+        out |= set(session.scalars(select(DbDocument.sha256).where(DbDocument.sha256.in_(chunk))))
+    return out
+
+
+class _Saver:
+    """The work of one :func:`save_document` call (state shared by its passes)."""
+
+    def __init__(self, session: Session, doc: DbDocument, record: Record):
+        self.s = session
+        self.doc = doc
+        self.record = record
+        self.actor_ids: dict[str, int] = {}
+        self.actors: dict[str, DbActor] = {}
+        self.normalized: dict[str, Actor] = {}
+        self.event_ids: dict[str, int] = {}
+        self.result = SaveResult(status="new", document_id=doc.id, doc_key=doc.doc_key)
+
+    def run(self) -> SaveResult:
+        self._resolve_actors()
+        self._link_actors()
+        self._resolve_events()
+        self._link_events()
+        self.s.flush()
+        return self.result
+
+    # -- helpers -----------------------------------------------------------
+    def _log(self, subject: str, local_id: str, target_id: int, created: bool, rule: str,
+             score: float | None = None, **detail: Any) -> None:
+        self.s.add(DbMergeDecision(document_id=self.doc.id, subject=subject, local_id=local_id,
+                                   target_id=target_id, created=created, rule=rule, score=score, detail=detail))
+
+    def _conflict(self, field: str, value: Any, existing: Any, *, actor_id: int | None = None,
+                  event_id: int | None = None) -> None:
+        self.s.add(DbConflict(actor_id=actor_id, event_id=event_id, field=field, document_id=self.doc.id,
+                              value=_text(value), existing=_text(existing)))
+        self.result.conflicts += 1
+
+    def _mentions(self, spans: Iterable, **target: int) -> None:
+        for sp in spans:
+            if sp is None:
+                continue
+            self.s.add(DbMention(document_id=self.doc.id, start=sp.start, end=sp.end, text=sp.text,
+                                 rule=sp.rule or "", **target))
+
+    # -- actors --------------------------------------------------------------
+    def _resolve_actors(self) -> None:
+        def order(a: Actor) -> tuple:
+            group = kind_group(a.kind)
+            return _GROUP_ORDER[group], -len(person_tokens(a.name)) if group == "person" else 0
+
+        for local in sorted(self.record.actors, key=order):
+            actor = normalize_actor(local)
+            key = canonical_key(actor)
+            match = match_actor(actor, key, self._actor_candidates(actor, key))
+            if match is not None:
+                row = self.s.get(DbActor, match.actor_id)
+                self._merge_actor(row, actor, match)
+                self.result.actors_merged += 1
+            else:
+                row = self._create_actor(actor, key)
+                self.result.actors_created += 1
+            self.actor_ids[local.id] = row.id
+            self.actors[local.id] = row
+            self.normalized[local.id] = actor
+            self.s.add(DbActorSource(actor_id=row.id, document_id=self.doc.id, local_id=local.id,
+                                     facts=self._actor_facts(local)))
+            self.s.flush()
+
+    def _actor_facts(self, a: Actor) -> dict[str, Any]:
+        facts = a.model_dump(mode="json", exclude={"mentions"})
+        if a.affiliation:
+            aff = self.record.actor(a.affiliation)
+            facts["affiliation_name"] = aff.name if aff else None
+        return facts
+
+    def _actor_candidates(self, actor: Actor, key: str) -> list[ActorCandidate]:
+        keys = lookup_keys(actor)
+        conds: list[ColumnElement[bool]] = []
+        if actor.kind is ActorKind.PERSON:
+            tokens = person_tokens(actor.name)
+            keys |= {normalize(" ".join(tokens[-k:])) for k in range(1, len(tokens))}
+            last = normalize(surname(actor.name))
+            if last:
+                conds.append(and_(DbAlias.normalized.like(f"%{last}"), DbActor.kind == ActorKind.PERSON))
+        keys.discard("")
+        if keys:
+            conds.append(DbAlias.normalized.in_(keys))
+        ids = set(self.s.scalars(select(DbActor.id).where(DbActor.canonical_key == key)))
+        if conds:
+            ids |= set(self.s.scalars(select(DbAlias.actor_id).join(DbActor).where(or_(*conds))))
+        if not ids:
+            return []
+        rows = self.s.scalars(select(DbActor).where(DbActor.id.in_(ids)).options(selectinload(DbActor.aliases)))
+        return [ActorCandidate(id=r.id, kind=r.kind, key=r.canonical_key, name=r.name, acronym=r.acronym,
+                               iso3=r.iso3, aliases=tuple(a.alias for a in r.aliases),
+                               normalized=frozenset(a.normalized for a in r.aliases)) for r in rows]
+
+    def _create_actor(self, actor: Actor, key: str) -> DbActor:
+        row = DbActor(kind=actor.kind, canonical_key=key, name=actor.name, acronym=actor.acronym,
+                      iso3=actor.iso3)
+        self.s.add(row)
+        self.s.flush()
+        self._add_aliases(row, actor)
+        self._log("actor", actor.id, row.id, True, "new", key=key, name=actor.name)
+        return row
+
+    def _add_aliases(self, row: DbActor, actor: Actor) -> None:
+        have = {a.alias for a in row.aliases}
+        for form in surface_forms(actor):
+            if form not in have:
+                row.aliases.append(DbAlias(alias=form, normalized=normalize(form), document_id=self.doc.id))
+                have.add(form)
+
+    def _merge_actor(self, row: DbActor, actor: Actor, match: ActorMatch) -> None:
+        self._add_aliases(row, actor)
+        reviewed = row.review_state.is_human
+        for field in ("acronym", "iso3"):
+            new, old = getattr(actor, field), getattr(row, field)
+            if not new or new == old:
+                continue
+            if old is None and not reviewed:
+                setattr(row, field, new)
+            elif not (field == "acronym" and old and normalize(old) == normalize(new)):
+                self._conflict(field, new, old, actor_id=row.id)
+        if actor.kind is not row.kind:
+            self._conflict("kind", actor.kind.value, row.kind.value, actor_id=row.id)
+        if not reviewed and is_fuller_name(actor, row.name, row.acronym):
+            old_name = row.name
+            row.name = actor.name
+            if actor.kind is ActorKind.PERSON:
+                new_key = person_key(actor.name)
+                if self.s.scalar(select(func.count()).where(DbActor.canonical_key == new_key)) == 0:
+                    row.canonical_key = new_key
+            self._log("actor", actor.id, row.id, False, "fuller_name", old=old_name, new=actor.name)
+        self._log("actor", actor.id, row.id, False, match.rule, match.score, name=actor.name, into=row.name)
+
+    def _link_actors(self) -> None:
+        """Second pass: affiliations, dated titles, mentions (needs every actor's stored id)."""
+        for local in self.record.actors:
+            row = self.actors[local.id]
+            actor = self.normalized[local.id]
+            aff_id = self.actor_ids.get(local.affiliation) if local.affiliation else None
+            if aff_id is not None and aff_id != row.id and actor.kind is not ActorKind.MEMBER_STATE:
+                if row.affiliation_id is None and not row.review_state.is_human:
+                    row.affiliation_id = aff_id
+                elif row.affiliation_id != aff_id:
+                    old = self.s.get(DbActor, row.affiliation_id) if row.affiliation_id else None
+                    self._conflict("affiliation", self.s.get(DbActor, aff_id).name, old.name if old else None,
+                                   actor_id=row.id)
+            if actor.kind is ActorKind.PERSON and local.title:
+                self.s.add(DbTitle(person_id=row.id, title=local.title, affiliation_id=aff_id,
+                                   document_id=self.doc.id, as_of=self._as_of(local.id)))
+                self.s.flush()
+                self._update_current_title(row)
+            self._mentions(local.mentions, actor_id=row.id)
+        self.s.flush()
+
+    def _as_of(self, local_id: str) -> str | None:
+        if self.doc.published:
+            return self.doc.published.isoformat()
+        starts = [e.start for e in self.record.events
+                  if e.start and dates.parse(e.start) and any(r.actor == local_id for r in e.roles)]
+        return min(starts, key=dates.sort_key) if starts else None
+
+    def _update_current_title(self, row: DbActor) -> None:
+        if row.review_state.is_human:
+            return
+        titles = self.s.scalars(select(DbTitle).where(DbTitle.person_id == row.id,
+                                                      DbTitle.review_state != _REJECTED)).all()
+        if titles:
+            latest = max(titles, key=lambda t: (t.as_of is not None, t.as_of or "", t.id))
+            row.title = latest.title
+
+    # -- events --------------------------------------------------------------
+    def _resolve_events(self) -> None:
+        role_counts = dict(self.s.execute(
+            select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id))).group_by(DbEventRole.actor_id)
+        ).all())
+        total = self.s.scalar(select(func.count()).select_from(DbEvent)) or 0
+        common = common_actor_ids(role_counts, total)
+        used: set[int] = set()
+        for ev in self.record.events:
+            facts = self._facts(ev)
+            match = match_event(facts, self._event_candidates(facts), common, used)
+            if match is not None:
+                row = self.s.get(DbEvent, match.event_id)
+                self._merge_event(row, ev)
+                self._log("event", ev.id, row.id, False, match.rule, match.score, shared=list(match.shared))
+                self.result.events_merged += 1
+            else:
+                row = DbEvent(type=ev.type, name=ev.name, start=ev.start, end=ev.end, city=ev.city,
+                              country=ev.country, status=ev.status, delegations=ev.delegations)
+                self.s.add(row)
+                self.s.flush()
+                self._log("event", ev.id, row.id, True, "new")
+                self.result.events_created += 1
+            used.add(row.id)
+            self.event_ids[ev.id] = row.id
+            self.s.add(DbEventSource(event_id=row.id, document_id=self.doc.id, local_id=ev.id,
+                                     facts=self._event_facts(ev)))
+            self._roles(row, ev)
+            self._mentions(ev.evidence, event_id=row.id)
+            self.s.flush()
+
+    def _facts(self, ev: Event) -> EventFacts:
+        roles = frozenset((self.actor_ids[r.actor], r.role) for r in ev.roles if r.actor in self.actor_ids)
+        return EventFacts(id=None, type=ev.type, start=ev.start, end=ev.end, country=ev.country, city=ev.city,
+                          name=ev.name, roles=roles, affiliations=self._affiliations({a for a, _ in roles}))
+
+    def _affiliations(self, actor_ids: set[int]) -> dict[int, int]:
+        if not actor_ids:
+            return {}
+        return dict(self.s.execute(select(DbActor.id, DbActor.affiliation_id).where(
+            DbActor.id.in_(actor_ids), DbActor.affiliation_id.is_not(None),
+            DbActor.kind == ActorKind.PERSON)).all())
+
+    def _event_candidates(self, facts: EventFacts) -> list[EventFacts]:
+        q = select(DbEvent).where(DbEvent.type == facts.type)
+        span = dates.interval(facts.start, facts.end)
+        if span is not None:
+            years = [f"{y:04d}" for y in range(span[0].year - 1, span[1].year + 1)]
+            q = q.where(func.substr(DbEvent.start, 1, 4).in_(years))
+        elif facts.name:
+            q = q.where(DbEvent.start.is_(None), DbEvent.name.is_not(None))
+        else:
+            return []
+        events = self.s.scalars(q).all()
+        if not events:
+            return []
+        roles: dict[int, set[tuple[int, RoleType]]] = defaultdict(set)
+        for event_id, actor_id, role in self.s.execute(
+                select(DbEventRole.event_id, DbEventRole.actor_id, DbEventRole.role).where(
+                    DbEventRole.event_id.in_([e.id for e in events]), DbEventRole.review_state != _REJECTED)):
+            roles[event_id].add((actor_id, role))
+        affs = self._affiliations({a for pairs in roles.values() for a, _ in pairs})
+        return [EventFacts(id=e.id, type=e.type, start=e.start, end=e.end, country=e.country, city=e.city,
+                           name=e.name, roles=frozenset(roles[e.id]), affiliations=affs) for e in events]
+
+    def _event_facts(self, ev: Event) -> dict[str, Any]:
+        facts = ev.model_dump(mode="json", exclude={"evidence", "roles"})
+        facts["roles"] = [
+            {"actor": r.actor, "role": r.role.value, "actor_id": self.actor_ids.get(r.actor),
+             "key": self.actors[r.actor].canonical_key if r.actor in self.actors else None}
+            for r in ev.roles]
+        return facts
+
+    def _merge_event(self, row: DbEvent, ev: Event) -> None:
+        existing = {f: getattr(row, f) for f in ("name", "start", "end", "city", "country", "status", "delegations")}
+        incoming = {"name": ev.name, "start": ev.start, "end": ev.end, "city": ev.city, "country": ev.country,
+                    "status": ev.status, "delegations": ev.delegations}
+        for ch in diff_fields(existing, incoming, reviewed=row.review_state.is_human):
+            if ch.action == "conflict":
+                self._conflict(ch.field, ch.value, ch.existing, event_id=row.id)
+            else:
+                setattr(row, ch.field, ch.value)
+                self._log("event", ev.id, row.id, False, f"{ch.action}_{ch.field}", value=_text(ch.value),
+                          old=_text(ch.existing))
+
+    def _roles(self, row: DbEvent, ev: Event) -> None:
+        for r in ev.roles:
+            actor_id = self.actor_ids.get(r.actor)
+            if actor_id is None:
+                continue
+            role_row = self.s.scalar(select(DbEventRole).where(
+                DbEventRole.event_id == row.id, DbEventRole.actor_id == actor_id, DbEventRole.role == r.role))
+            if role_row is None:
+                role_row = DbEventRole(event_id=row.id, actor_id=actor_id, role=r.role, document_id=self.doc.id)
+                self.s.add(role_row)
+                self.s.flush()
+                self.result.roles_added += 1
+            if r.evidence is not None:
+                self._mentions([r.evidence], event_role_id=role_row.id)
+
+    def _link_events(self) -> None:
+        """Second pass: ``part_of`` links (needs every event's stored id)."""
+        for ev in self.record.events:
+            if not ev.part_of or ev.part_of not in self.event_ids:
+                continue
+            row = self.s.get(DbEvent, self.event_ids[ev.id])
+            parent_id = self.event_ids[ev.part_of]
+            if parent_id == row.id or row.part_of_id == parent_id:
+                continue
+            if row.part_of_id is None and not row.review_state.is_human and not _is_ancestor(self.s, row.id, parent_id):
+                row.part_of_id = parent_id
+            else:
+                self._conflict("part_of", parent_id, row.part_of_id, event_id=row.id)
+
+
+def _is_ancestor(session: Session, event_id: int, of_id: int) -> bool:
+    """True when ``event_id`` is ``of_id`` or one of its parents (a link would make a cycle)."""
+    seen: set[int] = set()
+    current: int | None = of_id
+    while current is not None and current not in seen:
+        if current == event_id:
+            return True
+        seen.add(current)
+        current = session.scalar(select(DbEvent.part_of_id).where(DbEvent.id == current))
+    return False
+
+
+def _clean(text: str | None) -> str | None:
+    """``text`` with NUL characters (which PostgreSQL text refuses) replaced by spaces; offsets unchanged."""
+    return text.replace("\x00", " ") if text else text
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "value"):
+        return str(value.value)
+    return str(value)
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+def _ref(row: DbActor) -> ActorRef:
+    return ActorRef(id=row.id, kind=row.kind, name=row.name, acronym=row.acronym, iso3=row.iso3)
+
+
+def _source(doc: DbDocument) -> SourceRow:
+    return SourceRow(document_id=doc.id, doc_key=doc.doc_key, title=doc.title, published=doc.published,
+                     path=doc.path)
+
+
+_DOC_COLUMNS = (DbDocument.id, DbDocument.doc_key, DbDocument.title, DbDocument.published, DbDocument.path)
+
+
+def _load_events(session: Session, where: ColumnElement[bool]) -> list[EventRow]:
+    """EventRows (roles, sources, conflicts) for the events matching ``where``, in date order."""
+    events = session.scalars(
+        select(DbEvent).where(where, DbEvent.review_state != _REJECTED).options(
+            selectinload(DbEvent.roles).selectinload(DbEventRole.actor),
+            selectinload(DbEvent.sources).selectinload(DbEventSource.document).load_only(*_DOC_COLUMNS),
+        )).all()
+    if not events:
+        return []
+    conflicts: dict[int, list[ConflictRow]] = defaultdict(list)
+    ids = [e.id for e in events]
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(DbConflict, DbDocument).join(DbDocument, DbConflict.document_id == DbDocument.id)
+            .options(load_only(*_DOC_COLUMNS))
+            .where(DbConflict.event_id.in_(chunk)).order_by(DbConflict.id)).all()
+        for c, d in rows:
+            conflicts[c.event_id].append(ConflictRow(id=c.id, field=c.field, value=c.value, existing=c.existing,
+                                                     source=_source(d), review_state=c.review_state))
+    out = []
+    for e in events:
+        roles = sorted((r for r in e.roles if r.review_state is not _REJECTED and r.actor.review_state is not _REJECTED),
+                       key=lambda r: (list(RoleType).index(r.role), r.actor.name))
+        sources = sorted((s.document for s in e.sources), key=lambda d: (d.published or dt.date.max, d.doc_key))
+        out.append(EventRow(
+            id=e.id, type=e.type, name=e.name, start=e.start, end=e.end, city=e.city, country=e.country,
+            status=e.status, delegations=e.delegations, part_of_id=e.part_of_id, review_state=e.review_state,
+            roles=[RoleRow(actor=_ref(r.actor), role=r.role, review_state=r.review_state) for r in roles],
+            sources=[_source(d) for d in sources], conflicts=conflicts.get(e.id, [])))
+    out.sort(key=lambda ev: (dates.sort_key(ev.start), ev.id))
+    return out
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def _actor_rows(session: Session, where: ColumnElement[bool]) -> list[ActorRow]:
+    """ActorRows (with aliases, affiliation and counts) for the actors matching ``where``."""
+    n_events = (select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)).label("n"))
+                .join(DbEvent, DbEvent.id == DbEventRole.event_id)
+                .where(DbEventRole.review_state != _REJECTED, DbEvent.review_state != _REJECTED)
+                .group_by(DbEventRole.actor_id).subquery())
+    n_docs = (select(DbActorSource.actor_id, func.count(distinct(DbActorSource.document_id)).label("n"))
+              .group_by(DbActorSource.actor_id).subquery())
+    rows = session.execute(
+        select(DbActor, func.coalesce(n_events.c.n, 0), func.coalesce(n_docs.c.n, 0))
+        .outerjoin(n_events, n_events.c.actor_id == DbActor.id)
+        .outerjoin(n_docs, n_docs.c.actor_id == DbActor.id)
+        .where(where)
+        .options(selectinload(DbActor.aliases), selectinload(DbActor.affiliation))
+        .order_by(DbActor.kind, DbActor.name)).all()
+    return [ActorRow(id=a.id, kind=a.kind, name=a.name, acronym=a.acronym, iso3=a.iso3,
+                     canonical_key=a.canonical_key, title=a.title,
+                     affiliation=_ref(a.affiliation) if a.affiliation else None, review_state=a.review_state,
+                     aliases=sorted({x.alias for x in a.aliases} - {a.name}), events=ne, documents=nd)
+            for a, ne, nd in rows]
+
+
+def list_actors(session: Session, kind: ActorKind | str | None = None, q: str | None = None) -> list[ActorRow]:
+    """Actors (not rejected), by kind then name; ``kind`` filters, ``q`` is a case-insensitive
+    substring of the name, acronym, ISO3 or any alias. Raises ValueError for an unknown kind."""
+    conds: list[ColumnElement[bool]] = [DbActor.review_state != _REJECTED]
+    if kind:
+        conds.append(DbActor.kind == ActorKind(kind))
+    if q:
+        pattern = f"%{q.strip()}%"
+        conds.append(or_(
+            DbActor.name.ilike(pattern), DbActor.acronym.ilike(pattern), DbActor.iso3.ilike(pattern),
+            DbActor.id.in_(select(DbAlias.actor_id).where(or_(
+                DbAlias.alias.ilike(pattern), DbAlias.normalized.like(f"%{normalize(q)}%")))),
+        ))
+    return _actor_rows(session, and_(*conds))
+
+
+def get_actor(session: Session, actor_id: int) -> ActorRow:
+    """The actor with id ``actor_id``. Raises :class:`NotFound`."""
+    rows = _actor_rows(session, DbActor.id == actor_id)
+    if not rows:
+        raise NotFound(f"no actor with id {actor_id}")
+    return rows[0]
+
+
+def find_actor(session: Session, query: str) -> ActorRow:
+    """The actor a user means by ``query``: a name, alias, acronym or ISO3 code, case-insensitive.
+
+    Tried in order, the first step that finds anything wins: ISO3 of a member
+    state; acronym; exact name; a known alias (normalized: accents, case,
+    punctuation, "UN" = "United Nations"); a person's name by the person rules
+    (surname only when unique); a state name the gazetteer knows. Among
+    several hits the actor with most events wins. Raises :class:`NotFound`
+    (with close names as suggestions) when nothing matches.
+    """
+    q = query.strip()
+    if not q:
+        raise NotFound("empty actor name")
+    live = DbActor.review_state != _REJECTED
+    steps: list[ColumnElement[bool]] = []
+    if len(q) == 3 and q.isalpha():
+        steps.append(and_(DbActor.iso3 == q.upper(), DbActor.kind == ActorKind.MEMBER_STATE))
+    steps.append(func.upper(DbActor.acronym) == q.upper())
+    steps.append(func.lower(DbActor.name) == q.lower())
+    if normalize(q):
+        steps.append(DbActor.id.in_(select(DbAlias.actor_id).where(DbAlias.normalized == normalize(q))))
+    steps.append(DbActor.canonical_key == person_key(q))
+    for cond in steps:
+        rows = _actor_rows(session, and_(cond, live))
+        if rows:
+            return max(rows, key=lambda r: (r.events, r.documents, -r.id))
+    last = normalize(surname(q))
+    if last:
+        persons = session.scalars(select(DbActor).join(DbAlias).where(
+            live, DbActor.kind == ActorKind.PERSON, DbAlias.normalized.like(f"%{last}"))
+            .options(selectinload(DbActor.aliases)).distinct()).all()
+        pm = match_person(q, [(p.id, (p.name, *(a.alias for a in p.aliases))) for p in persons])
+        if pm:
+            return get_actor(session, pm.candidate_id)
+    try:
+        from ctrack.gazetteer import get_gazetteer
+
+        st = get_gazetteer().lookup_state(q)
+    except (ImportError, LookupError):
+        st = None
+    if st is not None:
+        rows = _actor_rows(session, and_(DbActor.iso3 == st.iso3, DbActor.kind == ActorKind.MEMBER_STATE, live))
+        if rows:
+            return rows[0]
+    names = session.scalars(select(DbAlias.alias).join(DbActor).where(live).distinct()).all()
+    close = [m[0] for m in process.extract(q, names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise NotFound(f"no actor matches {query!r}{hint}")
+
+
+def _member_ids(session: Session, actor_id: int) -> set[int]:
+    """Actors that act for ``actor_id``: affiliated persons and bodies, and persons of those bodies."""
+    first = set(session.scalars(select(DbActor.id).where(DbActor.affiliation_id == actor_id, DbActor.id != actor_id)))
+    second = set(session.scalars(select(DbActor.id).where(DbActor.affiliation_id.in_(first)))) if first else set()
+    return (first | second) - {actor_id}
+
+
+def actor_timeline(session: Session, actor_id: int) -> Timeline:
+    """The events of an actor in date order (undated last), with its roles, its people's roles
+    (``via``), the counterparts and the sources of each, plus a person's dated titles.
+
+    Raises :class:`NotFound` for an unknown id.
+    """
+    actor = get_actor(session, actor_id)
+    members = _member_ids(session, actor_id)
+    involved = {actor_id} | members
+    event_ids = select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
+                                                   DbEventRole.review_state != _REJECTED)
+    entries = []
+    for ev in _load_events(session, DbEvent.id.in_(event_ids)):
+        entries.append(TimelineEntry(
+            event=ev,
+            roles=[r.role for r in ev.roles if r.actor.id == actor_id],
+            via=[r for r in ev.roles if r.actor.id in members],
+            counterparts=[r for r in ev.roles if r.actor.id not in involved]))
+    titles = []
+    for t, d, aff in session.execute(
+            select(DbTitle, DbDocument, DbActor).join(DbDocument, DbTitle.document_id == DbDocument.id)
+            .outerjoin(DbActor, DbTitle.affiliation_id == DbActor.id).options(load_only(*_DOC_COLUMNS))
+            .where(DbTitle.person_id == actor_id, DbTitle.review_state != _REJECTED)):
+        titles.append(TitleRow(title=t.title, affiliation=_ref(aff) if aff else None, as_of=t.as_of,
+                               source=_source(d)))
+    titles.sort(key=lambda t: (dates.sort_key(t.as_of), t.source.doc_key))
+    member_refs = [_ref(a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(members), 
+                                                                          DbActor.review_state != _REJECTED)
+                                                    .order_by(DbActor.kind, DbActor.name))] if members else []
+    return Timeline(actor=actor, titles=titles, members=member_refs, entries=entries)
+
+
+def resolve_scope(country: str | None = None, region: str | None = None) -> tuple[str, list[str]]:
+    """The label and ISO3 codes of a scope: a country (ISO3 or a name the gazetteer knows) or a region.
+
+    Raises :class:`NotFound` for a country or region the gazetteer does not know.
+    """
+    from ctrack.gazetteer import get_gazetteer
+
+    gaz = get_gazetteer()
+    if country:
+        st = gaz.lookup_state(country)
+        if st is None and len(country.strip()) == 3:
+            try:
+                st = gaz.state(country.strip().upper())
+            except (KeyError, LookupError):
+                st = None
+        if st is None:
+            raise NotFound(f"unknown country {country!r} (give an ISO 3166-1 alpha-3 code or a state name)")
+        return f"{st.name} ({st.iso3})", [st.iso3]
+    if region:
+        members = list(gaz.region_members(region) or ())
+        if not members:
+            raise NotFound(f"unknown region {region!r}")
+        return f"{region}: {', '.join(members)}", members
+    return "All member states", []
+
+
+def _involving(isos: list[str]) -> ColumnElement[bool]:
+    """Events held in one of ``isos`` or with a role for one of those states, their bodies or their people."""
+    own = select(DbActor.id).where(DbActor.iso3.in_(isos))
+    people = select(DbActor.id).where(DbActor.affiliation_id.in_(own))
+    with_role = select(DbEventRole.event_id).where(
+        or_(DbEventRole.actor_id.in_(own), DbEventRole.actor_id.in_(people)), DbEventRole.review_state != _REJECTED)
+    return or_(DbEvent.country.in_(isos), DbEvent.id.in_(with_role))
+
+
+def list_events(session: Session, country: str | None = None, type: EventType | str | None = None,
+                since: str | None = None, until: str | None = None, region: str | None = None) -> list[EventRow]:
+    """Events (not rejected) in date order, undated last.
+
+    ``country`` (ISO3 or state name) and ``region`` (a gazetteer region:
+    "Central Asia", "Sahel" …) keep events held there or engaging those
+    states (the state itself, its government bodies, or persons acting for
+    either, in any role). ``type`` is an :class:`EventType`. ``since`` and
+    ``until`` are ISO dates at any precision ("2018", "2018-05",
+    "2018-05-03") and keep events whose days overlap [since, until]; with
+    either, undated events are left out. Raises :class:`NotFound` for an
+    unknown country or region and ValueError for a bad type or date.
+    """
+    conds: list[ColumnElement[bool]] = [true()]
+    if type:
+        conds.append(DbEvent.type == EventType(type))
+    if country:
+        conds.append(_involving(resolve_scope(country=country)[1]))
+    if region:
+        conds.append(_involving(resolve_scope(region=region)[1]))
+    lo = dates.to_bound(since, upper=False) if since else None
+    hi = dates.to_bound(until, upper=True) if until else None
+    events = _load_events(session, and_(*conds))
+    if lo or hi:
+        kept = []
+        for ev in events:
+            span = dates.interval(ev.start, ev.end)
+            if span and (lo is None or span[1] >= lo) and (hi is None or span[0] <= hi):
+                kept.append(ev)
+        events = kept
+    return events
+
+
+def _state_of(session: Session, actor_ids: set[int]) -> dict[int, str]:
+    """ISO3 each actor stands for: its own (state, government body), else its affiliation's (two levels)."""
+    rows = {a.id: a for a in session.execute(
+        select(DbActor.id, DbActor.iso3, DbActor.affiliation_id, DbActor.kind)).all()}
+    out = {}
+    for aid in actor_ids:
+        current, depth = rows.get(aid), 0
+        while current is not None and depth < 3:
+            if current.iso3 and current.kind in (ActorKind.MEMBER_STATE, ActorKind.GOVERNMENT_BODY):
+                out[aid] = current.iso3
+                break
+            current, depth = rows.get(current.affiliation_id), depth + 1
+    return out
+
+
+def briefing(session: Session, country: str | None = None, region: str | None = None) -> Briefing:
+    """The data of a briefing on a country (ISO3 or name), a region, or everything.
+
+    Events in scope as :func:`list_events` selects them, counts by event type,
+    counts by member state engaged (venue country, or a role held by the
+    state, its bodies or its people; the scope's members listed even at 0),
+    every source document cited, and the knowledge base's :func:`counts`.
+    Raises :class:`NotFound` for an unknown country or region.
+    """
+    label, members = resolve_scope(country, region)
+    events = list_events(session, country=country, region=region)
+    state_of = _state_of(session, {r.actor.id for ev in events for r in ev.roles})
+    per_state: Counter[str] = Counter()
+    for ev in events:
+        isos = {state_of[r.actor.id] for r in ev.roles if r.actor.id in state_of}
+        if ev.country:
+            isos.add(ev.country)
+        per_state.update(isos)
+    for iso in members:
+        per_state.setdefault(iso, 0)
+    names = _state_names(session, set(per_state))
+    by_state = sorted((StateCount(iso3=i, name=names.get(i, i), events=n, member=i in members)
+                       for i, n in per_state.items()), key=lambda s: (-s.events, s.name))
+    by_type = Counter(ev.type.value for ev in events)
+    docs: dict[int, SourceRow] = {}
+    for ev in events:
+        for s in ev.sources:
+            docs.setdefault(s.document_id, s)
+    return Briefing(
+        scope=label, country=members[0] if country else None, region=region if not country else None,
+        members=members, generated_at=dt.datetime.now(dt.timezone.utc), events=events,
+        by_type={t.value: by_type[t.value] for t in EventType if by_type[t.value]}, by_state=by_state,
+        documents=sorted(docs.values(), key=lambda d: (d.published or dt.date.max, d.doc_key)),
+        counts=counts(session))
+
+
+def _state_names(session: Session, isos: set[str]) -> dict[str, str]:
+    names = dict(session.execute(select(DbActor.iso3, DbActor.name).where(
+        DbActor.kind == ActorKind.MEMBER_STATE, DbActor.iso3.in_(isos))).all()) if isos else {}
+    missing = isos - set(names)
+    if missing:
+        from ctrack.gazetteer import get_gazetteer
+
+        gaz = get_gazetteer()
+        for iso in missing:
+            try:
+                names[iso] = gaz.state(iso).name
+            except (KeyError, LookupError, AttributeError):
+                names[iso] = iso
+    return names
+
+
+def counts(session: Session) -> Counts:
+    """How many documents, actors, events, roles, mentions and open conflicts the knowledge base holds
+    (rejected rows not counted), with actors per kind and events per type."""
+    def n(stmt) -> int:
+        return session.scalar(stmt) or 0
+
+    by_kind = dict(session.execute(select(DbActor.kind, func.count()).where(DbActor.review_state != _REJECTED)
+                                   .group_by(DbActor.kind)).all())
+    by_type = dict(session.execute(select(DbEvent.type, func.count()).where(DbEvent.review_state != _REJECTED)
+                                   .group_by(DbEvent.type)).all())
+    return Counts(
+        documents=n(select(func.count()).select_from(DbDocument)),
+        actors=sum(by_kind.values()),
+        events=sum(by_type.values()),
+        roles=n(select(func.count()).select_from(DbEventRole).where(DbEventRole.review_state != _REJECTED)),
+        mentions=n(select(func.count()).select_from(DbMention)),
+        conflicts=n(select(func.count()).select_from(DbConflict).where(DbConflict.review_state == ReviewState.PROPOSED)),
+        by_kind={k.value: by_kind[k] for k in ActorKind if k in by_kind},
+        by_type={t.value: by_type[t] for t in EventType if t in by_type},
+    )
