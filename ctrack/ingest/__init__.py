@@ -60,15 +60,15 @@ def read(path: str | Path) -> Document:
     p = Path(path)
     name = str(path)
     suffix = p.suffix.lower()
+    if not p.exists():
+        raise IngestError("no such file", path=name)
+    if p.is_dir():
+        raise IngestError("is a directory, not a file (use iter_files to walk it)", path=name)
     if suffix not in _READERS:
         raise UnsupportedFormat(
             f"unsupported file type '{suffix or '(no extension)'}'; ctrack reads {', '.join(SUPPORTED_SUFFIXES)}",
             path=name,
         )
-    if not p.exists():
-        raise IngestError("no such file", path=name)
-    if p.is_dir():
-        raise IngestError("is a directory, not a file (use iter_files to walk it)", path=name)
     try:
         data = p.read_bytes()
     except OSError as exc:

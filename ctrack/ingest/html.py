@@ -17,8 +17,9 @@ that is only a revision stamp ("Last updated …") is dropped.
 
 Publication date: the page's markup first (:func:`metadata.html_published`:
 meta ``article:published_time``, JSON-LD ``datePublished``, a ``<time>``
-date line), then the text rules of :func:`metadata.find_published`, then a
-labelled line ("Published: …") in the visible article area. trafilatura's
+date line), then the text rules of :func:`metadata.find_published`, then a date line
+shown between the headline and the first paragraph (:func:`_date_by_headline`),
+then a labelled line ("Published: …") in the visible article area. trafilatura's
 own date is not used: it falls back to copyright years and modified dates
 (dev-010's "© 2021" would become 2021-01-01).
 """
@@ -49,7 +50,7 @@ _FURNITURE_MARK = re.compile(
 _REVISION_STAMP = re.compile(r"^(?:last\s+)?(?:updated|modified|revised|reviewed)\b.{0,40}$", re.IGNORECASE)
 _FURNITURE_ROLES = frozenset("navigation banner contentinfo search dialog complementary".split())
 _BLOCK_TAGS = frozenset(
-    "p div li h1 h2 h3 h4 h5 h6 time tr td th dd dt header section article blockquote br".split()
+    "p div li h1 h2 h3 h4 h5 h6 tr td th dd dt header section article blockquote br".split()
 )
 
 
@@ -152,6 +153,36 @@ def _visible_lines(tree) -> list[str]:
     return [_clean(ln) for ln in container.text_content().split("\n") if ln.strip()]
 
 
+def _date_by_headline(visible: list[str], title: str | None, paragraphs: list[str]):
+    """A date line the page shows between the headline and the article's first paragraph, or None.
+
+    Site templates put the date there (``<div class="news-date">14.05.2021
+    10:32</div>``) where trafilatura drops it. Up to two lines just above the
+    headline are tried too (a kicker date). Uses :func:`metadata.labelled_date`
+    and :func:`metadata.date_line`, so a line must be a date, not a sentence.
+    """
+    if not title:
+        return None
+    body = [p for p in paragraphs if p != title]
+    if not body:
+        return None
+    try:
+        end = visible.index(body[0])
+    except ValueError:
+        end = next((i for i, ln in enumerate(visible) if body[0].startswith(ln) and len(ln) > 40), None)
+        if end is None:
+            return None
+    starts = [i for i, ln in enumerate(visible[:end]) if ln == title]
+    if not starts:
+        return None
+    t = starts[-1]
+    for line in visible[t + 1:end] + visible[max(0, t - 2):t][::-1]:
+        found = metadata.labelled_date(line) or metadata.date_line(line)
+        if found:
+            return found
+    return None
+
+
 def read_html(path: Path, data: bytes) -> Extracted:
     """Read an HTML file's bytes into :class:`Extracted` (text, title, published, language).
 
@@ -179,9 +210,13 @@ def read_html(path: Path, data: bytes) -> Extracted:
         _, body, _ = trafilatura.baseline(pruned)
     paragraphs = [_clean(p) for p in (body or "").split("\n") if p.strip()]
     paragraphs = [p for p in paragraphs if not _REVISION_STAMP.match(p)]
+    if not paragraphs:  # no article: a <title> alone is not a document
+        return Extracted(text="", language=language)
     title = _title(tree, meta, paragraphs)
     if published is None:  # the text rules see every kept block, kicker lines above the title included
         published = metadata.find_published(paragraphs_to_text(paragraphs), title)
+    if published is None:
+        published = _date_by_headline(visible, title, paragraphs)
     if published is None:
         published = next(
             (d for ln in visible if len(ln.split()) <= 14 and (d := metadata.labelled_date(ln))), None

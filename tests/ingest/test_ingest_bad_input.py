@@ -210,3 +210,7 @@ def test_batch_goes_on_past_bad_files(tmp_path):
             failed.append((path.name, exc.code))
     assert read_ok == ["a-good", "d-good"]
     assert failed == [("b-bad.txt", "E001"), ("c-empty.txt", "E003")]
+
+
+def test_missing_file_with_unsupported_suffix_is_reported_missing(tmp_path):
+    _raises(IngestError, tmp_path / "gone.rtf", "no such file")

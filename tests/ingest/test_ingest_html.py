@@ -106,7 +106,8 @@ def test_short_page_without_furniture(tmp_path):
 
 def test_page_without_article_text(tmp_path):
     path = tmp_path / "menu-only.htm"
-    path.write_text("<html><head><title></title></head><body><nav><a href='/'>Home</a></nav></body></html>")
+    path.write_text("<html><head><title>Site name | Home</title></head><body><nav><a href='/'>Home</a></nav>"
+                    "<footer>Contact us</footer></body></html>")
     with pytest.raises(EmptyDocument):
         read(path)
 
@@ -127,3 +128,41 @@ def test_language_from_html_lang(tmp_path):
     path.write_text(f'<html lang="fr-FR"><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>'
                     f"{BODY}</article></body></html>")
     assert read(path).language == "fr"
+
+
+MINISTRY_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Deputy Minister receives OSCE delegation - Ministry of Foreign Affairs of the Republic of Tajikistan</title></head>
+<body>
+<div class="top-bar"><ul class="lang-switch"><li><a href="/tj">Тоҷикӣ</a></li><li><a href="/ru">Русский</a></li></ul>
+<a href="/sitemap">Sitemap</a></div>
+<div id="header"><div class="site-title">Ministry of Foreign Affairs of the Republic of Tajikistan</div></div>
+<div class="mega-menu"><ul><li><a href="/ministry">Ministry</a></li><li><a href="/policy">Foreign policy</a></li>
+<li><a href="/press">Press service</a></li></ul></div>
+<div class="container"><div class="col-md-8 content-area"><div class="news-item">
+<h2 class="news-title">Deputy Minister receives OSCE delegation</h2>
+<div class="news-date">14.05.2021 10:32</div>
+<div class="news-text">
+<p>Deputy Minister of Foreign Affairs of the Republic of Tajikistan Sodiq Imomi received a delegation of the
+Organization for Security and Co-operation in Europe led by the Head of the OSCE Programme Office in Dushanbe.</p>
+<p>The sides discussed joint projects on countering terrorism and violent extremism, border security and
+management, and the preparations for a regional conference planned for 20 October 2021.</p>
+</div>
+<div class="social-share"><a href="#">Facebook</a> <a href="#">Print version</a></div></div>
+<div class="related-news"><h3>Related news</h3>
+<div class="item"><a href="/n/1">Minister meets Ambassador of Japan</a><span class="date">13.05.2021</span></div></div>
+</div><div class="col-md-4"><div class="widget"><h3>Useful links</h3><ul><li><a href="#">Government</a></li></ul></div></div></div>
+<div id="footer"><p>Address: 33 Sheroz Street, Dushanbe</p><p>&copy; 2006-2021 Ministry of Foreign Affairs</p></div>
+</body></html>"""
+
+
+def test_ministry_page_date_between_headline_and_body(tmp_path):
+    """A template date line (no <time>, no label) under the headline, which trafilatura drops."""
+    path = tmp_path / "mfa.html"
+    path.write_text(MINISTRY_PAGE, encoding="utf-8")
+    doc = read(path)
+    assert doc.title == "Deputy Minister receives OSCE delegation"
+    assert doc.published == dt.date(2021, 5, 14)
+    assert len(doc.text.split("\n\n")) == 3
+    for noise in ["Sitemap", "Русский", "Press service", "Related news", "Japan", "Facebook", "Sheroz", "©", "Useful"]:
+        assert noise not in doc.text, noise
