@@ -83,14 +83,16 @@ def test_stored_hashes(engine):
 # ---------------------------------------------------------------- actors
 
 def test_acronym_and_full_name_are_one_actor(engine):
-    rats = {"id": "rats", "kind": "regional_org", "name": "Regional Anti-Terrorist Structure", "acronym": "RATS"}
-    save(engine, "a", [rats], [])
-    save(engine, "b", [{"id": "r", "kind": "regional_org", "name": "RATS"}], [])
-    save(engine, "c", [{"id": "r", "kind": "regional_org", "name": "Regional Anti-Terrorist Structure"}], [])
+    # not in the gazetteer: merged by the resolve rules alone
+    ncef = {"id": "ncef", "kind": "regional_org", "name": "Northern Counter-Extremism Forum", "acronym": "NCEF"}
+    save(engine, "a", [ncef], [])
+    save(engine, "b", [{"id": "r", "kind": "regional_org", "name": "NCEF"}], [])
+    save(engine, "c", [{"id": "r", "kind": "regional_org", "name": "Northern Counter Extremism Forum"}], [])
     with session_scope(engine) as s:
-        rows = repo.list_actors(s, q="RATS")
-        assert [(r.name, r.acronym, r.documents) for r in rows] == [("Regional Anti-Terrorist Structure", "RATS", 3)]
-        assert repo.find_actor(s, "rats").id == rows[0].id
+        rows = repo.list_actors(s, q="NCEF")
+        assert [(r.name, r.acronym, r.documents) for r in rows] == [("Northern Counter-Extremism Forum", "NCEF", 3)]
+        assert repo.find_actor(s, "ncef").id == rows[0].id
+        assert repo.find_actor(s, "northern counter extremism forum").id == rows[0].id
 
 
 def test_acronym_first_then_full_name_upgrades_the_name(engine):
