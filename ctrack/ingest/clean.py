@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import ftfy
 
@@ -62,14 +63,16 @@ def paragraphs_to_text(paragraphs: Iterable[str]) -> str:
     return normalize("\n\n".join(kept))
 
 
-def _vocabulary(text: str) -> tuple[set[str], set[str]]:
-    """Lower-cased words and hyphenated compounds found in ``text``."""
-    words = set(re.findall(r"[^\W\d_]+", text.lower()))
-    compounds = set(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)+", text.lower()))
+@lru_cache(maxsize=8)
+def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Lower-cased words and hyphenated compounds found in ``text`` (cached: one document is asked many times)."""
+    lower = text.lower()
+    words = frozenset(re.findall(r"[^\W\d_]+", lower))
+    compounds = frozenset(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)+", lower))
     return words, compounds
 
 
-def _keeps_hyphen(head: str, tail: str, words: set[str], compounds: set[str]) -> bool:
+def _keeps_hyphen(head: str, tail: str, words: frozenset[str], compounds: frozenset[str]) -> bool:
     """Decide whether ``head-`` + ``tail`` across a line break is a real compound.
 
     Evidence from the document wins (the compound written elsewhere with its
