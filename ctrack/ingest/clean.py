@@ -124,6 +124,19 @@ def join_lines(lines: Sequence[str], context: str = "") -> str:
     return out
 
 
+def _stands_alone(line: str) -> bool:
+    """True for a line never joined to the one above: a date or "Date:" line, a caption, a genre label, a list item."""
+    from ctrack.ingest import metadata  # metadata does not import clean; imported here to keep clean light
+
+    return bool(
+        re.match(r"[-*•·]\s|\d{1,2}[.)]\s", line)
+        or metadata.CAPTION.match(line)
+        or metadata.GENRE_LABEL.match(line)
+        or metadata.labelled_date(line)
+        or metadata.date_line(line)
+    )
+
+
 def unwrap(text: str) -> str:
     """Re-flow plain text that was hard-wrapped at a fixed width; other text is returned unchanged.
 
@@ -132,8 +145,10 @@ def unwrap(text: str) -> str:
     a quarter of the non-blank lines, are "full" (within 20 characters of W).
     Then each full line is joined (:func:`join_lines`) with the line after it
     in the same paragraph; short lines (titles, date lines, the last line of a
-    paragraph) end their paragraph line as before. ``text`` must already be
-    :func:`normalize` d.
+    paragraph) end their paragraph line as before, and so does a line followed
+    by one that stands alone (:func:`_stands_alone`: a date line, a caption,
+    a genre label, a list item). ``text`` must already have
+    been through :func:`normalize`.
     """
     lines = text.split("\n")
     nonblank = [ln for ln in lines if ln]
@@ -145,7 +160,7 @@ def unwrap(text: str) -> str:
         return text
     out: list[str] = []
     group: list[str] = []
-    for line, is_full in zip(lines, full):
+    for i, (line, is_full) in enumerate(zip(lines, full)):
         if not line:
             if group:
                 out.append(join_lines(group, text))
@@ -153,7 +168,8 @@ def unwrap(text: str) -> str:
             out.append("")
             continue
         group.append(line)
-        if not is_full:
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not is_full or _stands_alone(nxt):
             out.append(join_lines(group, text))
             group = []
     if group:

@@ -67,3 +67,21 @@ def test_read_txt_offsets_refer_to_text(tmp_path):
     assert doc.text == 'Title\n\nCTED met "partners" in Vienna.'
     start = doc.text.index("Vienna")
     assert doc.text[start:start + 6] == "Vienna"
+
+
+def test_unwrap_never_joins_a_date_line_or_list_item():
+    wrapped = (
+        "OSCE and Tajikistan hold conference on countering terrorist financing\n"
+        "Date: 15 November 2019\n\n"
+        "DUSHANBE - Experts from financial intelligence units and law enforcement\n"
+        "agencies of the region met for two days to compare their practices:\n"
+        "- tracing cash couriers and monitoring money transfer services;\n"
+        "- sharing financial intelligence across the borders of the region.\n"
+        "The conference was organized by the OSCE Programme Office in Dushanbe."
+    )
+    lines = unwrap(normalize(wrapped)).split("\n")
+    assert lines[0] == "OSCE and Tajikistan hold conference on countering terrorist financing"
+    assert lines[1] == "Date: 15 November 2019"
+    assert lines[3] == ("DUSHANBE - Experts from financial intelligence units and law enforcement agencies of the "
+                        "region met for two days to compare their practices:")
+    assert lines[4].startswith("- tracing") and lines[5].startswith("- sharing")
