@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from conftest import DEV_DOCS
+from ingest_fixtures import DEV_DOCS
 
 from ctrack.errors import CtrackError, EmptyDocument, IngestError, UnsupportedFormat
 from ctrack.ingest import iter_files, read

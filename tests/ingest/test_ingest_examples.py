@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import EXAMPLES
+from ingest_fixtures import EXAMPLES
 
 from ctrack.ingest import iter_files, read
 from ctrack.schema import DocFormat

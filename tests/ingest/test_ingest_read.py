@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DEV_DOCS, gold_document
+from ingest_fixtures import DEV_DOCS, gold_document
 
 from ctrack.ingest import SUPPORTED_SUFFIXES, read
 from ctrack.schema import DocFormat, Document
