@@ -612,7 +612,7 @@ def resolve_scope(country: str | None = None, region: str | None = None) -> tupl
         members = list(gaz.region_members(region) or ())
         if not members:
             raise NotFound(f"unknown region {region!r}")
-        return f"{region}: {', '.join(members)}", members
+        return f"{gaz.region_name(region) or region} ({', '.join(members)})", members
     return "All member states", []
 
 

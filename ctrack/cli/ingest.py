@@ -1,0 +1,239 @@
+"""``ctrack ingest PATH…``: read, extract and store documents in the knowledge base.
+
+Pipeline per file: :func:`ctrack.ingest.read` → :func:`ctrack.extract.extract`
+→ :func:`ctrack.store.repo.save_document`, each document stored in its own
+transaction. A file that cannot be read, extracted or stored is reported by
+name with the reason and skipped; the batch goes on, and the exit code is 1
+when any file failed.
+
+With ``--workers N`` (N > 1) reading and extraction run in N processes
+(``spawn`` start method, so it is safe on every platform and with spaCy);
+each process builds the extractor once (:func:`_init_worker`) and the parent
+stores the results as they come. With one worker, documents are extracted
+in batches through :func:`ctrack.extract.extract_many`.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from ctrack.cli.app import DB_OPTION_HELP, app, console, err
+from ctrack.cli.kb import EXIT_INPUT, open_kb, print_json
+from ctrack.errors import CtrackError, IngestError
+from ctrack.schema import Document, Record
+from ctrack.store import repo
+from ctrack.store.db import session_scope
+
+#: Documents extracted together by ``extract_many`` in one process.
+BATCH_SIZE = 16
+
+
+@dataclass
+class Outcome:
+    """What happened to one file: a document and its record, or an error (message and code)."""
+
+    path: str
+    document: Document | None = None
+    record: Record | None = None
+    error: str | None = None
+    code: str | None = None
+
+
+@dataclass
+class Summary:
+    """Totals of one ingest run."""
+
+    new: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+
+
+def _error(path: str, exc: BaseException) -> Outcome:
+    if isinstance(exc, CtrackError):
+        return Outcome(path, error=exc.message, code=exc.code)
+    return Outcome(path, error=f"{type(exc).__name__}: {exc}", code="E999")
+
+
+def _read(path: str) -> Outcome:
+    from ctrack.ingest import read
+
+    try:
+        return Outcome(path, document=read(path))
+    except Exception as exc:  # noqa: BLE001 - any failure of one file is reported and skipped
+        return _error(path, exc)
+
+
+def _extract_one(outcome: Outcome) -> Outcome:
+    from ctrack.extract import extract
+
+    try:
+        outcome.record = extract(outcome.document)
+    except Exception as exc:  # noqa: BLE001
+        return _error(outcome.path, exc) if not isinstance(exc, CtrackError) else \
+            Outcome(outcome.path, error=f"extraction failed: {exc.message}", code=exc.code)
+    return outcome
+
+
+def _init_worker() -> None:
+    """Per-process set-up: import the extractor and build its pipeline once."""
+    import ctrack.extract as extract_mod
+
+    for name in ("get_pipeline", "get_extractor", "get_nlp", "load"):
+        factory = getattr(extract_mod, name, None)
+        if callable(factory):
+            factory()
+            break
+
+
+def _work(path: str) -> Outcome:
+    """Read and extract one file in a worker process (top level, so ``spawn`` can pickle it)."""
+    outcome = _read(path)
+    if outcome.document is None:
+        return outcome
+    return _extract_one(outcome)
+
+
+def _serial(paths: list[str]) -> Iterator[Outcome]:
+    """Read and extract in this process, extraction in batches; a failing batch is redone one by one."""
+    from ctrack.extract import extract_many
+
+    for i in range(0, len(paths), BATCH_SIZE):
+        outcomes = [_read(p) for p in paths[i:i + BATCH_SIZE]]
+        good = [o for o in outcomes if o.document is not None]
+        try:
+            records = list(extract_many([o.document for o in good]))
+            if len(records) != len(good):
+                raise RuntimeError("extract_many returned a different number of records")
+            for o, r in zip(good, records):
+                o.record = r
+        except Exception:  # noqa: BLE001 - isolate the document that breaks the batch
+            outcomes = [_extract_one(o) if o.document is not None else o for o in outcomes]
+        yield from outcomes
+
+
+def _parallel(paths: list[str], workers: int) -> Iterator[Outcome]:
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(processes=workers, initializer=_init_worker) as pool:
+        yield from pool.imap(_work, paths, chunksize=1)
+
+
+def collect_files(paths: list[Path]) -> tuple[list[str], list[Outcome]]:
+    """The files to ingest under ``paths`` (each once) and an error outcome for each missing path."""
+    from ctrack.ingest import iter_files
+
+    files: list[str] = []
+    seen: set[Path] = set()
+    missing: list[Outcome] = []
+    for p in paths:
+        try:
+            for f in iter_files([p]):
+                key = f.resolve()
+                if key not in seen:
+                    seen.add(key)
+                    files.append(str(f))
+        except IngestError as exc:
+            missing.append(_error(str(p), exc))
+    return files, missing
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: list[Path] = typer.Argument(..., help="files and folders to ingest (txt, html, pdf, docx)"),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_OPTION_HELP),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="processes for reading and extraction"),
+    as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+) -> None:
+    """Read, extract and store documents; report bad files and go on."""
+    engine = open_kb(db)
+    files, failed = collect_files(paths)
+    summary = Summary()
+    for o in failed:
+        _report_failure(o, summary)
+    files = _skip_stored(engine, files, summary, quiet=as_json)
+    outcomes = _parallel(files, min(workers, len(files))) if workers > 1 and len(files) > 1 else _serial(files)
+    show_bar = console.is_terminal and not as_json and len(files) > 1
+    progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=console, transient=True, disable=not show_bar)
+    with progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for outcome in outcomes:
+            _store(engine, outcome, summary, quiet=as_json, printer=progress.console)
+            progress.advance(task)
+    with session_scope(engine) as s:
+        kb = repo.counts(s)
+    if as_json:
+        print_json({"documents": {"new": len(summary.new), "unchanged": len(summary.unchanged),
+                                  "failed": len(summary.failed)},
+                    "new": summary.new, "unchanged": summary.unchanged, "failed": summary.failed,
+                    "knowledge_base": kb})
+    else:
+        table = Table(title="Ingest summary", title_justify="left", show_header=False)
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        table.add_row("documents new", str(len(summary.new)))
+        table.add_row("documents unchanged", str(len(summary.unchanged)))
+        table.add_row("documents failed", str(len(summary.failed)), style="red" if summary.failed else None)
+        table.add_row("actors in the knowledge base", str(kb.actors))
+        table.add_row("events in the knowledge base", str(kb.events))
+        table.add_row("documents in the knowledge base", str(kb.documents))
+        console.print(table)
+    if summary.failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _skip_stored(engine, files: list[str], summary: Summary, quiet: bool) -> list[str]:
+    """Files whose bytes are not stored yet; the others count as unchanged without being read again."""
+    digests: dict[str, str] = {}
+    for f in files:
+        try:
+            digests[f] = hashlib.sha256(Path(f).read_bytes()).hexdigest()
+        except OSError:
+            pass  # read() reports it with its reason
+    with session_scope(engine) as s:
+        stored = repo.stored_hashes(s, digests.values())
+    todo = []
+    for f in files:
+        if digests.get(f) in stored:
+            summary.unchanged.append(f)
+            if not quiet:
+                console.print(f"[dim]unchanged[/] {f}", highlight=False)
+        else:
+            todo.append(f)
+    return todo
+
+
+def _report_failure(outcome: Outcome, summary: Summary) -> None:
+    summary.failed.append({"path": outcome.path, "code": outcome.code, "error": outcome.error})
+    err.print(f"[bold red]failed[/] {outcome.path}: [{outcome.code}] {outcome.error}", highlight=False)
+
+
+def _store(engine, outcome: Outcome, summary: Summary, quiet: bool, printer) -> None:
+    if outcome.error is not None or outcome.document is None or outcome.record is None:
+        _report_failure(outcome, summary)
+        return
+    try:
+        with session_scope(engine) as s:
+            result = repo.save_document(s, outcome.document, outcome.record)
+    except (CtrackError, SQLAlchemyError) as exc:
+        _report_failure(_error(outcome.path, exc) if isinstance(exc, CtrackError) else
+                        Outcome(outcome.path, error=f"cannot store: {exc}", code="E010"), summary)
+        return
+    if result.status == "unchanged":
+        summary.unchanged.append(outcome.path)
+        line = f"[dim]unchanged[/] {outcome.path}"
+    else:
+        summary.new.append(outcome.path)
+        line = (f"[green]new[/] {outcome.path}: {result.actors_created} new actors, {result.actors_merged} merged; "
+                f"{result.events_created} new events, {result.events_merged} merged"
+                + (f"; {result.conflicts} conflicts" if result.conflicts else ""))
+    if not quiet:
+        printer.print(line, highlight=False)

@@ -1,0 +1,142 @@
+"""``ctrack actors``, ``ctrack events``, ``ctrack show``: look into the knowledge base.
+
+Each prints a Rich table, or JSON with ``--json`` (the models of
+:mod:`ctrack.store.views`). All reading goes through :mod:`ctrack.store.repo`.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from ctrack.cli.app import DB_OPTION_HELP, app, console
+from ctrack.cli.kb import fail, open_kb, print_json
+from ctrack.errors import NotFound
+from ctrack.schema import ActorKind, EventType
+from ctrack.store import repo
+from ctrack.store.db import session_scope
+from ctrack.store.views import EventRow, RoleRow, SourceRow
+
+_DB = typer.Option(None, "--db", help=DB_OPTION_HELP)
+_JSON = typer.Option(False, "--json", help="print JSON instead of a table")
+
+
+def _sources(sources: list[SourceRow]) -> str:
+    return ", ".join(s.doc_key for s in sources)
+
+
+def _roles(roles: list[RoleRow]) -> str:
+    by_role: dict[str, list[str]] = {}
+    for r in roles:
+        by_role.setdefault(r.role.value, []).append(r.actor.short)
+    return "; ".join(f"{role}: {', '.join(names)}" for role, names in by_role.items())
+
+
+@app.command("actors")
+def actors_cmd(
+    kind: Optional[ActorKind] = typer.Option(None, "--kind", help="only actors of this kind"),
+    q: Optional[str] = typer.Option(None, "--q", help="only actors whose name, acronym, ISO3 or alias contains this"),
+    db: Optional[str] = _DB,
+    as_json: bool = _JSON,
+) -> None:
+    """List the actors in the knowledge base (persons, member states, organizations)."""
+    engine = open_kb(db)
+    with session_scope(engine) as s:
+        rows = repo.list_actors(s, kind=kind, q=q)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"Actors ({len(rows)})", title_justify="left", header_style="bold")
+    for col in ("ID", "Kind", "Name", "Acronym / ISO3", "Title", "Affiliation", "Events", "Docs"):
+        table.add_column(col, justify="right" if col in ("ID", "Events", "Docs") else "left")
+    for a in rows:
+        table.add_row(str(a.id), a.kind.value, a.name, a.acronym or a.iso3 or "", a.title or "",
+                      a.affiliation.short if a.affiliation else "", str(a.events), str(a.documents))
+    console.print(table)
+
+
+def events_table(events: list[EventRow], title: str) -> Table:
+    """A Rich table of events: dates, type, event, venue, roles, sources."""
+    table = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
+    for col in ("ID", "Dates", "Type", "Event", "Venue", "Roles", "Sources"):
+        table.add_column(col, justify="right" if col == "ID" else "left", overflow="fold")
+    for e in events:
+        label = Text(e.label)
+        if e.status.value == "planned":
+            label.append(" (planned)", style="italic")
+        table.add_row(str(e.id), e.dates, e.type.value, label, e.venue, _roles(e.roles), _sources(e.sources))
+    return table
+
+
+@app.command("events")
+def events_cmd(
+    country: Optional[str] = typer.Option(None, "--country", help="ISO3 (or name) of a member state: events held there or engaging it"),
+    type_: Optional[EventType] = typer.Option(None, "--type", help="only events of this type"),
+    since: Optional[str] = typer.Option(None, "--since", help="from this date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    until: Optional[str] = typer.Option(None, "--until", help="up to this date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    region: Optional[str] = typer.Option(None, "--region", help="a region (e.g. 'Central Asia'): events held in or engaging its states"),
+    db: Optional[str] = _DB,
+    as_json: bool = _JSON,
+) -> None:
+    """List events in date order, filtered by country, type, dates or region."""
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            rows = repo.list_events(s, country=country, type=type_, since=since, until=until, region=region)
+    except (NotFound, ValueError) as exc:
+        fail(exc)
+    if as_json:
+        print_json(rows)
+        return
+    console.print(events_table(rows, f"Events ({len(rows)})"))
+
+
+@app.command("show")
+def show_cmd(
+    name: str = typer.Argument(..., help="a name, alias, acronym (CTED) or ISO3 code (TJK)"),
+    db: Optional[str] = _DB,
+    as_json: bool = _JSON,
+) -> None:
+    """Show an actor's timeline: its events in date order with roles, counterparts and sources."""
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            actor = repo.find_actor(s, name)
+            timeline = repo.actor_timeline(s, actor.id)
+    except NotFound as exc:
+        fail(exc)
+    if as_json:
+        print_json(timeline)
+        return
+    a = timeline.actor
+    head = Text(a.label, style="bold")
+    head.append(f"  [{a.kind.value}]", style="dim")
+    console.print(head)
+    details = []
+    if a.title:
+        details.append(a.title)
+    if a.affiliation:
+        details.append(a.affiliation.label)
+    if details:
+        console.print(", ".join(details))
+    if a.aliases:
+        console.print(Text("also: " + "; ".join(a.aliases), style="dim"))
+    console.print(Text(f"{a.events} events, {a.documents} documents", style="dim"))
+    if timeline.titles:
+        titles = Table(title="Titles", title_justify="left", header_style="bold")
+        for col in ("As of", "Title", "Affiliation", "Source"):
+            titles.add_column(col)
+        for t in timeline.titles:
+            titles.add_row(t.as_of or "", t.title, t.affiliation.short if t.affiliation else "", t.source.doc_key)
+        console.print(titles)
+    table = Table(title=f"Timeline ({len(timeline.entries)} events)", title_justify="left", header_style="bold")
+    for col in ("Dates", "Type", "Event", "Venue", "Role", "Counterparts", "Sources"):
+        table.add_column(col, overflow="fold")
+    for entry in timeline.entries:
+        e = entry.event
+        own = [r.value for r in entry.roles] + [f"via {r.actor.short}: {r.role.value}" for r in entry.via]
+        table.add_row(e.dates, e.type.value, e.label, e.venue, "; ".join(own), _roles(entry.counterparts),
+                      _sources(e.sources))
+    console.print(table)
