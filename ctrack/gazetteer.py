@@ -174,7 +174,7 @@ _TO_UK = [(re.compile(r"(?i)\b(organi)z(ations?)\b"), r"\1s\2"),
           (re.compile(r"(?i)\b(defen)se\b"), r"\1ce"),
           (re.compile(r"(?i)\b(labo)(rs?)\b"), r"\1u\2"),
           (re.compile(r"(?i)\b(behavio)(r)"), r"\1u\2")]
-_JOINABLE_HYPHEN = re.compile(r"(?i)\b(counter|co|anti|non|inter|multi|sub|cyber|peace|cross|pre|post|re)-(?=\w)")
+_JOINABLE_HYPHEN = re.compile(r"(?i)\b(counter|co|anti|non|inter|multi|sub|cyber|peace|cross|pre|post|re)-(\w)")
 _UN_PREFIX = re.compile(r"^(?:United Nations|UN)\s+(?=\S)")
 
 
@@ -196,8 +196,9 @@ def spelling_variants(text: str) -> set[str]:
         out.add(base)
         if "-" in base:
             out.add(re.sub(r"\s*-\s*", " ", base))
-            out.add(_JOINABLE_HYPHEN.sub(lambda m: m.group(1), base))
-            out.add(re.sub(r"\s*-\s*", " ", _JOINABLE_HYPHEN.sub(lambda m: m.group(1), base)))
+            joined = _JOINABLE_HYPHEN.sub(lambda m: m.group(1) + m.group(2).lower(), base)
+            out.add(joined)
+            out.add(re.sub(r"\s*-\s*", " ", joined))
     return out
 
 
@@ -400,7 +401,10 @@ class Gazetteer:
             import countrynames
         except ImportError:  # optional: the tables above cover English forms
             return None
-        code = countrynames.to_code_3(s)
+        try:
+            code = countrynames.to_code_3(s)
+        except KeyError:  # countrynames knows a code ("UN") it has no alpha-3 for
+            return None
         return self._states.get(code) if code else None
 
     # ----------------------------------------------------------- organizations
