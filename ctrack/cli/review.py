@@ -1,0 +1,292 @@
+"""``ctrack review …`` and ``ctrack history``: human review of extracted facts, and the audit trail of a record.
+
+``ctrack review [--document ID | --actor NAME]`` walks the queue of proposed
+facts interactively (Rich prompts), showing each fact with the source
+sentences it was read from. For scripts: ``ctrack review confirm|reject REF…``,
+``ctrack review correct REF FIELD VALUE``, ``ctrack review merge KEEP OTHER``,
+``ctrack review split REF --document DOC…``, ``ctrack review undo DECISION``,
+``ctrack review queue`` and ``ctrack review decisions``. References are
+``TYPE:ID`` (``actor:12``, ``event:3``, ``role:40``, ``title:5``,
+``conflict:2``, ``rec:7``). Every command takes ``--db`` and ``--user``
+(default ``$CTRACK_USER`` or the login name) for the audit log.
+"""
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.prompt import Prompt
+from rich.table import Table
+
+from ctrack.cli.app import DB_OPTION_HELP, app, console
+from ctrack.cli.kb import fail, open_kb, print_json
+from ctrack.errors import CtrackError
+from ctrack.store import track_repo
+from ctrack.store.db import session_scope
+from ctrack.store.track_models import Entity
+from ctrack.track import audit, review
+
+review_app = typer.Typer(help="Review extracted facts: confirm, correct, reject, merge, split, undo.",
+                         invoke_without_command=True, no_args_is_help=False)
+app.add_typer(review_app, name="review")
+
+_DB = typer.Option(None, "--db", help=DB_OPTION_HELP)
+_USER = typer.Option(None, "--user", help="who is reviewing (default: $CTRACK_USER or the login name)")
+_COMMENT = typer.Option(None, "--comment", "-m", help="why (kept in the audit log)")
+
+
+def _user(user: str | None) -> str:
+    return user or audit.default_user()
+
+
+def _ref(text: str) -> tuple[Entity, int]:
+    try:
+        return audit.parse_ref(text)
+    except CtrackError as exc:
+        fail(exc)
+
+
+def _show_item(item: review.QueueItem, number: int, total: int) -> None:
+    console.rule(f"{number}/{total}  {item.ref}  ({item.state})")
+    console.print(escape(item.label), highlight=False)
+    if not item.sources:
+        console.print("[dim]no source sentence stored[/]")
+    for doc, sentence in item.sources:
+        console.print(f"  [bold]{escape(doc)}[/]: [italic]{escape(sentence)}[/]", highlight=False)
+
+
+@review_app.callback()
+def review_main(
+    ctx: typer.Context,
+    document: Optional[str] = typer.Option(None, "--document", "-d", help="only facts from this document (id or file name)"),
+    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="only facts about this actor (name, acronym, ISO3)"),
+    db: Optional[str] = _DB,
+    user: Optional[str] = _USER,
+) -> None:
+    """Walk the queue of proposed facts: [c]onfirm, [r]eject, [e]dit a field, [s]kip, [q]uit."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if document and actor:
+        fail(ValueError("give --document or --actor, not both"))
+    who = _user(user)
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            items = review.queue(s, document=document, actor=actor)
+    except CtrackError as exc:
+        fail(exc)
+    if not items:
+        console.print("nothing to review")
+        return
+    done = 0
+    for number, item in enumerate(items, start=1):
+        _show_item(item, number, len(items))
+        choice = Prompt.ask(escape("[c]onfirm [r]eject [e]dit [s]kip [q]uit"), choices=["c", "r", "e", "s", "q"],
+                            default="s", console=console)
+        if choice == "q":
+            break
+        if choice == "s":
+            continue
+        try:
+            with session_scope(engine) as s:
+                if choice == "e":
+                    fields = list(review.correctable(s, item.entity)) or ["text", "state", "themes"]
+                    name = Prompt.ask("field", choices=fields, console=console)
+                    value = Prompt.ask("new value", console=console)
+                    comment = Prompt.ask("comment", default="", console=console) or None
+                    review.correct(s, item.entity, item.id, name, value, user=who, comment=comment)
+                else:
+                    comment = Prompt.ask("comment", default="", console=console) or None
+                    step = review.confirm if choice == "c" else review.reject
+                    step(s, item.entity, item.id, user=who, comment=comment)
+            done += 1
+        except CtrackError as exc:
+            console.print(f"[red]{escape(str(exc))}[/]", highlight=False)
+    console.print(f"{done} decision(s) recorded by {escape(who)}", highlight=False)
+
+
+@review_app.command("queue")
+def queue_cmd(
+    document: Optional[str] = typer.Option(None, "--document", "-d", help="only facts from this document"),
+    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="only facts about this actor"),
+    db: Optional[str] = _DB,
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """List the proposed facts waiting for review, with their source sentences (no prompts)."""
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            items = review.queue(s, document=document, actor=actor)
+    except CtrackError as exc:
+        fail(exc)
+    if as_json:
+        print_json([i.to_json() for i in items])
+        return
+    for number, item in enumerate(items, start=1):
+        _show_item(item, number, len(items))
+
+
+def _decide(refs: list[str], step, user: str | None, comment: str | None, db: str | None, verb: str) -> None:
+    who = _user(user)
+    engine = open_kb(db)
+    targets = [_ref(r) for r in refs]
+    try:
+        with session_scope(engine) as s:
+            for entity, row_id in targets:
+                step(s, entity, row_id, user=who, comment=comment)
+    except CtrackError as exc:
+        fail(exc)
+    console.print(f"{verb} {', '.join(refs)}", highlight=False)
+
+
+@review_app.command("confirm")
+def confirm_cmd(refs: list[str] = typer.Argument(..., help="TYPE:ID of each fact"), comment: Optional[str] = _COMMENT,
+                db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Confirm facts (a conflict: apply the document's value; a proposed recommendation: accept it)."""
+    _decide(refs, review.confirm, user, comment, db, "confirmed")
+
+
+@review_app.command("reject")
+def reject_cmd(refs: list[str] = typer.Argument(..., help="TYPE:ID of each fact"), comment: Optional[str] = _COMMENT,
+               db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Reject facts: reads and reports leave them out, and a re-ingest does not bring them back."""
+    _decide(refs, review.reject, user, comment, db, "rejected")
+
+
+@review_app.command("correct")
+def correct_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the fact"),
+                field: str = typer.Argument(..., help="field to correct, e.g. start, title, name, country, role"),
+                value: str = typer.Argument(..., help="the right value ('' to clear)"),
+                comment: Optional[str] = _COMMENT, db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Correct one field of a fact; the old value is kept in the audit log."""
+    entity, row_id = _ref(ref)
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            review.correct(s, entity, row_id, field, value, user=_user(user), comment=comment)
+    except CtrackError as exc:
+        fail(exc)
+    console.print(f"corrected {ref} {field}", highlight=False)
+
+
+@review_app.command("merge")
+def merge_cmd(keep: str = typer.Argument(..., help="TYPE:ID of the record to keep"),
+              other: str = typer.Argument(..., help="TYPE:ID of the record to merge into it"),
+              reason: Optional[str] = typer.Option(None, "--reason", "-m", help="why they are the same"),
+              fill: bool = typer.Option(True, "--fill/--no-fill", help="fill empty fields of the kept record"),
+              db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Merge two actors or two events (reversible with 'ctrack review undo')."""
+    (e1, keep_id), (e2, other_id) = _ref(keep), _ref(other)
+    if e1 is not e2:
+        fail(ValueError(f"cannot merge {other} into {keep}: records of different types"))
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            d = review.merge(s, e1, keep_id, other_id, user=_user(user), reason=reason, fill=fill)
+            left = len(d.fields.get("left", []))
+    except CtrackError as exc:
+        fail(exc)
+    console.print(f"merged {other} into {keep}: decision {d.id}, {len(d.moves)} references moved"
+                  + (f", {left} left on {other} (already on {keep})" if left else ""), highlight=False)
+
+
+@review_app.command("split")
+def split_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the actor or event to split"),
+              documents: list[str] = typer.Option(..., "--document", "-d", help="document (id or file name) whose facts move to the new record"),
+              name: Optional[str] = typer.Option(None, "--name", help="name of the new record"),
+              reason: Optional[str] = typer.Option(None, "--reason", "-m", help="why"),
+              db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Split what some documents said about an actor or event off into a new record."""
+    entity, row_id = _ref(ref)
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            doc_ids = [track_repo.find_document(s, d).id for d in documents]
+            d = review.split(s, entity, row_id, doc_ids, user=_user(user), name=name, reason=reason)
+    except CtrackError as exc:
+        fail(exc)
+    console.print(f"split {ref}: new {entity.value}:{d.other_id}, decision {d.id}, {len(d.moves)} references moved",
+                  highlight=False)
+
+
+@review_app.command("undo")
+def undo_cmd(decision: int = typer.Argument(..., help="id of the merge or split decision"),
+             comment: Optional[str] = _COMMENT, db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Undo a merge or split: references and fields go back, unless changed since (reported)."""
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            r = review.undo(s, decision, user=_user(user), comment=comment)
+    except CtrackError as exc:
+        fail(exc)
+    console.print(f"undid decision {decision}: {len(r.restored)} references and {len(r.fields_restored)} fields restored"
+                  + (f"; {len(r.kept) + len(r.fields_kept)} changed since, left as they are"
+                     if r.kept or r.fields_kept else ""), highlight=False)
+
+
+@review_app.command("decisions")
+def decisions_cmd(ref: Optional[str] = typer.Argument(None, help="TYPE:ID of an actor or event (default: all)"),
+                  db: Optional[str] = _DB, as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """List merge and split decisions (with the one to give 'ctrack review undo')."""
+    engine = open_kb(db)
+    with session_scope(engine) as s:
+        if ref:
+            entity, row_id = _ref(ref)
+            rows = track_repo.decisions_for(s, entity, row_id)
+        else:
+            rows = track_repo.decisions(s)
+        data = [{"id": d.id, "kind": d.kind.value, "subject": d.subject.value, "kept": d.kept_id, "other": d.other_id,
+                 "user": d.user, "at": d.at.isoformat(), "reason": d.reason, "moved": len(d.moves),
+                 "undone_at": d.undone_at.isoformat() if d.undone_at else None} for d in rows]
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"Review decisions ({len(data)})", title_justify="left", header_style="bold")
+    for col in ("ID", "Kind", "Kept", "Other", "By", "At", "Reason", "Undone"):
+        table.add_column(col)
+    for d in data:
+        table.add_row(str(d["id"]), d["kind"], f"{d['subject']}:{d['kept']}", f"{d['subject']}:{d['other']}", d["user"],
+                      d["at"][:16], escape(d["reason"] or ""), (d["undone_at"] or "")[:16])
+    console.print(table)
+
+
+@app.command("history")
+def history_cmd(ref: str = typer.Argument(..., help="TYPE:ID of a record (actor:12, event:3, rec:7, …)"),
+                db: Optional[str] = _DB, as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """Show the audit trail of a record: who changed what, when, before and after, and why."""
+    entity, row_id = _ref(ref)
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            lines = audit.history(s, entity, row_id)
+    except CtrackError as exc:
+        fail(exc)
+    if as_json:
+        print_json([line.to_json() for line in lines])
+        return
+    table = Table(title=f"History of {ref} ({len(lines)} entries)", title_justify="left", header_style="bold")
+    for col in ("When", "Who", "Action", "Record", "Before", "After", "Comment"):
+        table.add_column(col, overflow="fold")
+    for line in lines:
+        before, after = _changes(line.before, line.after)
+        table.add_row(f"{line.at:%Y-%m-%d %H:%M}", escape(line.user), line.action, line.entity,
+                      escape(before), escape(after), escape(line.comment or ""))
+    console.print(table)
+
+
+def _fmt(value: object, limit: int = 60) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _changes(before: dict | None, after: dict | None) -> tuple[str, str]:
+    """Before/after columns: only the keys that differ, or the non-empty values of a one-sided entry."""
+    if before and after:
+        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        return ("\n".join(f"{k}: {_fmt(before.get(k))}" for k in keys if k in before),
+                "\n".join(f"{k}: {_fmt(after.get(k))}" for k in keys if k in after))
+    side = before or after or {}
+    text = "\n".join(f"{k}: {_fmt(v)}" for k, v in side.items() if v not in (None, [], {}))
+    return (text, "") if before else ("", text)

@@ -1,0 +1,673 @@
+"""Every query and write of the review and tracking workflow (the store's rule: SQL lives in ``ctrack/store``).
+
+The workflow logic in :mod:`ctrack.track` calls these functions with a
+:class:`sqlalchemy.orm.Session` and works on the ORM rows they return; it
+never builds a query itself.
+
+Sections: generic access (:func:`model_for`, :func:`get`, :func:`snapshot`),
+the audit log (:func:`add_audit`, :func:`audit_entries`), corrections and
+review decisions (:func:`move_references`, :func:`reverse_moves`,
+:func:`merged_into`), the review queue (:func:`queue_rows`), recommendations
+and activities, and document scans for proposals.
+
+Reviewed-only reads: :func:`reviewed_clause` gives the filter for any table
+with a ``review_state`` column (``confirmed`` or ``corrected`` rows only), so
+reports and exports can be limited to facts a person checked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Index, Table, UniqueConstraint, and_, func, or_, select, true, update
+from sqlalchemy.orm import Session, selectinload
+
+from ctrack.errors import NotFound
+from ctrack.schema import ActorKind, RoleType
+from ctrack.store.base import Base
+from ctrack.store.db import import_models
+from ctrack.store.models import (
+    DbActor, DbAlias, DbConflict, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, DbMergeDecision,
+    DbTitle, ReviewState,
+)
+from ctrack.store.track_models import (
+    Action, DbActivity, DbActivityLink, DbAuditEntry, DbFieldCorrection, DbIndicator, DbParty, DbProgressReport,
+    DbRecommendation, DbRecStatusChange, DbRecTerm, DbReviewDecision, DbTransfer, DecisionKind, Entity, PartyRole,
+    TermScheme,
+)
+
+#: ORM class of each entity type.
+MODELS: dict[Entity, type] = {
+    Entity.ACTOR: DbActor, Entity.EVENT: DbEvent, Entity.EVENT_ROLE: DbEventRole, Entity.PERSON_TITLE: DbTitle,
+    Entity.CONFLICT: DbConflict, Entity.DOCUMENT: DbDocument, Entity.RECOMMENDATION: DbRecommendation,
+    Entity.ACTIVITY: DbActivity, Entity.INDICATOR: DbIndicator, Entity.PROGRESS: DbProgressReport,
+    Entity.DECISION: DbReviewDecision, Entity.TRANSFER: DbTransfer,
+}
+
+#: Entity types whose rows carry a ``review_state``.
+REVIEWABLE = (Entity.ACTOR, Entity.EVENT, Entity.EVENT_ROLE, Entity.PERSON_TITLE, Entity.CONFLICT,
+              Entity.RECOMMENDATION)
+
+REVIEWED = (ReviewState.CONFIRMED, ReviewState.CORRECTED)
+
+#: Columns left out of snapshots (large or internal).
+_SNAPSHOT_SKIP = {"text"}
+
+
+# --------------------------------------------------------------------------- generic
+
+
+def model_for(entity: Entity) -> type:
+    """The ORM class of ``entity`` (e.g. :class:`DbActor` for ``Entity.ACTOR``)."""
+    return MODELS[entity]
+
+
+def get(session: Session, entity: Entity, row_id: int) -> Any:
+    """The row ``entity``/``row_id``. Raises :class:`NotFound` when there is none."""
+    row = session.get(MODELS[entity], row_id)
+    if row is None:
+        raise NotFound(f"no {entity.value} with id {row_id}")
+    return row
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON: enums as their value, dates as ISO strings, other scalars unchanged."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(row: Any, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The row's column values (or only ``fields``) as a JSON-safe dict; a document's text is left out.
+
+    A recommendation's text is kept (it is the recommendation); a document's
+    full text is not (it is stored once in ``documents``).
+    """
+    names = list(fields) if fields is not None else [
+        c.key for c in row.__table__.columns
+        if not (c.key in _SNAPSHOT_SKIP and isinstance(row, DbDocument))]
+    return {n: jsonable(getattr(row, n)) for n in names}
+
+
+def reviewed_clause(model: type, reviewed_only: bool = True) -> ColumnElement[bool]:
+    """Filter for ``model`` rows: ``confirmed``/``corrected`` only when ``reviewed_only``, else every row not rejected."""
+    if reviewed_only:
+        return model.review_state.in_(REVIEWED)
+    return model.review_state != ReviewState.REJECTED
+
+
+# --------------------------------------------------------------------------- audit log
+
+
+def add_audit(session: Session, *, user: str, action: Action, entity: Entity, entity_id: int | None,
+              before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+              comment: str | None = None, transfer_id: int | None = None,
+              decision_id: int | None = None) -> DbAuditEntry:
+    """Append one audit entry (flushed, so it has its id) and return it."""
+    entry = DbAuditEntry(user=user, action=action, entity_type=entity, entity_id=entity_id, before=before,
+                         after=after, comment=comment, transfer_id=transfer_id, decision_id=decision_id)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def audit_entries(session: Session, entity: Entity | None = None, entity_id: int | None = None, *,
+                  since: dt.datetime | None = None, action: Action | None = None,
+                  limit: int | None = None) -> list[DbAuditEntry]:
+    """Audit entries, oldest first, optionally for one entity type / row, after ``since``, of one ``action``."""
+    stmt = select(DbAuditEntry)
+    if entity is not None:
+        stmt = stmt.where(DbAuditEntry.entity_type == entity)
+    if entity_id is not None:
+        stmt = stmt.where(DbAuditEntry.entity_id == entity_id)
+    if since is not None:
+        stmt = stmt.where(DbAuditEntry.at >= since)
+    if action is not None:
+        stmt = stmt.where(DbAuditEntry.action == action)
+    stmt = stmt.order_by(DbAuditEntry.at, DbAuditEntry.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def entries_of_decisions(session: Session, decision_ids: Iterable[int]) -> list[DbAuditEntry]:
+    """Audit entries that belong to the given review decisions (merge, split, undo), oldest first."""
+    ids = list(decision_ids)
+    if not ids:
+        return []
+    return list(session.scalars(select(DbAuditEntry).where(DbAuditEntry.decision_id.in_(ids))
+                                .order_by(DbAuditEntry.at, DbAuditEntry.id)))
+
+
+def transfers_touching(session: Session, record_id: int) -> list[DbTransfer]:
+    """Imports and exports whose ``record_ids`` include recommendation ``record_id`` (oldest first)."""
+    rows = session.scalars(select(DbTransfer).order_by(DbTransfer.at, DbTransfer.id))
+    return [t for t in rows if record_id in (t.record_ids or [])]
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def add_correction(session: Session, *, entity: Entity, entity_id: int, field: str, old: Any, new: Any,
+                   user: str, comment: str | None) -> DbFieldCorrection:
+    """Store that ``field`` of ``entity``/``entity_id`` went from ``old`` to ``new`` (JSON-safe values)."""
+    row = DbFieldCorrection(entity_type=entity, entity_id=entity_id, field=field, old_value=jsonable(old),
+                            new_value=jsonable(new), user=user, comment=comment)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def corrections(session: Session, entity: Entity, entity_id: int) -> list[DbFieldCorrection]:
+    """The corrections of one row, oldest first."""
+    return list(session.scalars(select(DbFieldCorrection).where(
+        DbFieldCorrection.entity_type == entity, DbFieldCorrection.entity_id == entity_id)
+        .order_by(DbFieldCorrection.at, DbFieldCorrection.id)))
+
+
+# --------------------------------------------------------------------------- merge / split / undo
+
+
+def _all_tables() -> list[Table]:
+    import_models()
+    import ctrack.store.track_models  # noqa: F401  (make sure the track tables are in the metadata)
+
+    return list(Base.metadata.sorted_tables)
+
+
+def reference_columns(target: Table) -> list[Column]:
+    """Every foreign-key column, in any table of the metadata, that points at ``target.id``."""
+    cols = []
+    for table in _all_tables():
+        for fk in table.foreign_keys:
+            if fk.column.table is target and fk.column.name == "id":
+                cols.append(fk.parent)
+    return cols
+
+
+def _unique_sets(table: Table, column: Column) -> list[list[Column]]:
+    sets = [list(c.columns) for c in table.constraints if isinstance(c, UniqueConstraint)]
+    sets += [list(i.columns) for i in table.indexes if isinstance(i, Index) and i.unique]
+    return [s for s in sets if any(c.name == column.name for c in s)]
+
+
+def _collides(session: Session, table: Table, cols: list[Column], row: dict, column: str, value: int) -> bool:
+    conds = [table.c.id != row["id"]]
+    for c in cols:
+        v = value if c.name == column else row[c.name]
+        if v is None:
+            return False
+        conds.append(c == v)
+    return session.execute(select(table.c.id).where(*conds).limit(1)).first() is not None
+
+
+def move_references(session: Session, subject: Entity, old_id: int, new_id: int, *,
+                    documents: Sequence[int] | None = None) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Re-point every reference to ``subject`` row ``old_id`` at ``new_id``; returns ``(moves, left)``.
+
+    Every foreign key in the database that points at the subject's table is
+    followed (roles, mentions, aliases, titles, sources, conflicts, child
+    events, affiliations, recommendations, activities …). With
+    ``documents``, only rows of tables that have a ``document_id`` and come
+    from one of those documents move (a split by source document); the
+    resolve log (``merge_decisions.target_id``) of those documents moves too.
+    A row that would break a unique constraint (the kept record already has
+    the same role, alias or source) stays where it is and is listed in
+    ``left`` as ``[table, row_id, column]``. ``moves`` lists
+    ``[table, row_id, column, old, new]`` for :func:`reverse_moves`.
+    """
+    session.flush()
+    subject_table = MODELS[subject].__table__
+    moves: list[list[Any]] = []
+    left: list[list[Any]] = []
+    for col in reference_columns(subject_table):
+        table = col.table
+        where = col == old_id
+        if documents is not None:
+            if "document_id" not in table.c:
+                continue
+            where = and_(where, table.c.document_id.in_(list(documents)))
+        if table is subject_table:
+            where = and_(where, table.c.id.notin_([old_id, new_id]))
+        uniques = _unique_sets(table, col)
+        for row in session.execute(select(table).where(where).order_by(table.c.id)).mappings().all():
+            if any(_collides(session, table, cols, dict(row), col.name, new_id) for cols in uniques):
+                left.append([table.name, row["id"], col.name])
+                continue
+            session.execute(update(table).where(table.c.id == row["id"]).values({col.name: new_id}))
+            moves.append([table.name, row["id"], col.name, old_id, new_id])
+    if documents is not None:
+        md = DbMergeDecision.__table__
+        ids = session.scalars(select(md.c.id).where(
+            md.c.subject == subject.value, md.c.target_id == old_id, md.c.document_id.in_(list(documents)))).all()
+        for rid in ids:
+            session.execute(update(md).where(md.c.id == rid).values(target_id=new_id))
+            moves.append([md.name, rid, "target_id", old_id, new_id])
+    session.expire_all()
+    return moves, left
+
+
+def reverse_moves(session: Session, moves: Sequence[Sequence[Any]]) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Undo :func:`move_references`: point each moved row back; returns ``(restored, kept)``.
+
+    A row no longer there, or re-pointed by a later decision, is skipped; a
+    row whose return would break a unique constraint (the original record
+    has meanwhile got the same role or alias) stays and is listed in ``kept``.
+    """
+    session.flush()
+    tables = {t.name: t for t in _all_tables()}
+    restored: list[list[Any]] = []
+    kept: list[list[Any]] = []
+    for table_name, row_id, column, old, new in reversed(list(moves)):
+        table = tables[table_name]
+        row = session.execute(select(table).where(table.c.id == row_id)).mappings().first()
+        if row is None or row[column] != new:
+            kept.append([table_name, row_id, column])
+            continue
+        if any(_collides(session, table, cols, dict(row), column, old) for cols in _unique_sets(table, table.c[column])):
+            kept.append([table_name, row_id, column])
+            continue
+        session.execute(update(table).where(table.c.id == row_id).values({column: old}))
+        restored.append([table_name, row_id, column, new, old])
+    session.expire_all()
+    return restored, kept
+
+
+def add_decision(session: Session, decision: DbReviewDecision) -> DbReviewDecision:
+    """Store a review decision (flushed, so it has its id)."""
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+def decisions_for(session: Session, subject: Entity, row_id: int) -> list[DbReviewDecision]:
+    """Merge and split decisions in which ``subject`` row ``row_id`` took part, oldest first."""
+    return list(session.scalars(select(DbReviewDecision).where(
+        DbReviewDecision.subject == subject,
+        or_(DbReviewDecision.kept_id == row_id, DbReviewDecision.other_id == row_id))
+        .order_by(DbReviewDecision.at, DbReviewDecision.id)))
+
+
+def decisions(session: Session) -> list[DbReviewDecision]:
+    """Every merge and split decision, oldest first."""
+    return list(session.scalars(select(DbReviewDecision).order_by(DbReviewDecision.at, DbReviewDecision.id)))
+
+
+def merged_into(session: Session, subject: Entity, row_id: int) -> int | None:
+    """The row ``row_id`` now stands for after active (not undone) merges, following chains; None if not merged.
+
+    Resolve can call this to attach a re-ingested document's facts to the
+    kept record rather than to one a reviewer merged away.
+    """
+    seen = {row_id}
+    current = row_id
+    while True:
+        target = session.scalar(select(DbReviewDecision.kept_id).where(
+            DbReviewDecision.kind == DecisionKind.MERGE, DbReviewDecision.subject == subject,
+            DbReviewDecision.other_id == current, DbReviewDecision.undone_at.is_(None))
+            .order_by(DbReviewDecision.id.desc()).limit(1))
+        if target is None or target in seen:
+            return None if current == row_id else current
+        seen.add(target)
+        current = target
+
+
+def canonical_key_free(session: Session, key: str) -> bool:
+    """True when no actor has canonical key ``key``."""
+    return session.scalar(select(func.count()).where(DbActor.canonical_key == key)) == 0
+
+
+def source_facts(session: Session, event_id: int, documents: Sequence[int]) -> list[dict[str, Any]]:
+    """The per-document facts (``event_sources.facts``) of an event from the given documents."""
+    return [s.facts for s in session.scalars(select(DbEventSource).where(
+        DbEventSource.event_id == event_id, DbEventSource.document_id.in_(list(documents)))
+        .order_by(DbEventSource.id))]
+
+
+def actor_source_facts(session: Session, actor_id: int, documents: Sequence[int]) -> list[dict[str, Any]]:
+    """The per-document facts (``actor_sources.facts``) of an actor from the given documents."""
+    from ctrack.store.models import DbActorSource
+
+    return [s.facts for s in session.scalars(select(DbActorSource).where(
+        DbActorSource.actor_id == actor_id, DbActorSource.document_id.in_(list(documents)))
+        .order_by(DbActorSource.id))]
+
+
+def documents_of(session: Session, subject: Entity, row_id: int) -> list[int]:
+    """Ids of the documents that reported an actor (mentions, sources) or an event (sources)."""
+    if subject is Entity.EVENT:
+        stmt = select(DbEventSource.document_id).where(DbEventSource.event_id == row_id)
+    else:
+        from ctrack.store.models import DbActorSource
+
+        stmt = select(DbActorSource.document_id).where(DbActorSource.actor_id == row_id).union(
+            select(DbMention.document_id).where(DbMention.actor_id == row_id))
+    return sorted(set(session.scalars(stmt)))
+
+
+# --------------------------------------------------------------------------- review queue
+
+
+def find_document(session: Session, ref: str | int) -> DbDocument:
+    """A document by id or by ``doc_key`` (the file stem; the newest one if several). Raises :class:`NotFound`."""
+    text = str(ref).strip()
+    row = None
+    if text.isdigit():
+        row = session.get(DbDocument, int(text))
+    if row is None:
+        row = session.scalar(select(DbDocument).where(DbDocument.doc_key == text)
+                             .order_by(DbDocument.id.desc()).limit(1))
+    if row is None:
+        raise NotFound(f"no document with id or name {text!r}")
+    return row
+
+
+def queue_rows(session: Session, *, document_id: int | None = None, actor_id: int | None = None,
+               states: Sequence[ReviewState] = (ReviewState.PROPOSED,)) -> list[tuple[Entity, Any]]:
+    """The rows waiting for review, as ``(entity, row)`` pairs in reading order.
+
+    With ``document_id``: the actors it mentions, its events, the roles and
+    titles it gave, its conflicts and the recommendations proposed from it.
+    With ``actor_id``: the actor, its roles and the events they are in, its
+    titles and conflicts. With neither: every row in ``states``.
+    """
+    from ctrack.store.models import DbActorSource
+
+    out: list[tuple[Entity, Any]] = []
+
+    def add(entity: Entity, model: type, *where: ColumnElement[bool]) -> None:
+        stmt = select(model).where(model.review_state.in_(list(states)), *where).order_by(model.id)
+        out.extend((entity, r) for r in session.scalars(stmt))
+
+    if document_id is not None:
+        add(Entity.ACTOR, DbActor, or_(
+            DbActor.id.in_(select(DbMention.actor_id).where(DbMention.document_id == document_id)),
+            DbActor.id.in_(select(DbActorSource.actor_id).where(DbActorSource.document_id == document_id))))
+        add(Entity.EVENT, DbEvent, DbEvent.id.in_(
+            select(DbEventSource.event_id).where(DbEventSource.document_id == document_id)))
+        add(Entity.EVENT_ROLE, DbEventRole, or_(
+            DbEventRole.document_id == document_id,
+            DbEventRole.id.in_(select(DbMention.event_role_id).where(DbMention.document_id == document_id))))
+        add(Entity.PERSON_TITLE, DbTitle, DbTitle.document_id == document_id)
+        add(Entity.CONFLICT, DbConflict, DbConflict.document_id == document_id)
+        add(Entity.RECOMMENDATION, DbRecommendation, DbRecommendation.source_document_id == document_id)
+    elif actor_id is not None:
+        add(Entity.ACTOR, DbActor, DbActor.id == actor_id)
+        add(Entity.EVENT, DbEvent, DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id == actor_id)))
+        add(Entity.EVENT_ROLE, DbEventRole, DbEventRole.actor_id == actor_id)
+        add(Entity.PERSON_TITLE, DbTitle, DbTitle.person_id == actor_id)
+        add(Entity.CONFLICT, DbConflict, DbConflict.actor_id == actor_id)
+    else:
+        for entity in REVIEWABLE:
+            add(entity, MODELS[entity], true())
+    return out
+
+
+def evidence(session: Session, entity: Entity, row: Any, document_id: int | None = None) -> list[DbMention]:
+    """The mentions that support a row (its spans), limited to one document when given.
+
+    Actor: its mentions; event: its evidence; role: the role's evidence, else
+    the actor's mentions in the role's document; title: the person's mentions
+    in the title's document; conflict: mentions of its actor or event in the
+    conflict's document.
+    """
+    if entity is Entity.ACTOR:
+        where = [DbMention.actor_id == row.id]
+    elif entity is Entity.EVENT:
+        where = [DbMention.event_id == row.id]
+    elif entity is Entity.EVENT_ROLE:
+        own = list(session.scalars(select(DbMention).where(DbMention.event_role_id == row.id).order_by(DbMention.id)))
+        if own:
+            return [m for m in own if document_id is None or m.document_id == document_id]
+        where = [DbMention.actor_id == row.actor_id]
+        document_id = document_id or row.document_id
+    elif entity is Entity.PERSON_TITLE:
+        where = [DbMention.actor_id == row.person_id]
+        document_id = row.document_id
+    elif entity is Entity.CONFLICT:
+        where = [DbMention.actor_id == row.actor_id] if row.actor_id else [DbMention.event_id == row.event_id]
+        document_id = row.document_id
+    else:
+        return []
+    if document_id is not None:
+        where.append(DbMention.document_id == document_id)
+    return list(session.scalars(select(DbMention).where(*where).order_by(DbMention.document_id, DbMention.start)))
+
+
+def actor_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """``{actor id: "name (acronym)"}`` for labels."""
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    rows = session.execute(select(DbActor.id, DbActor.name, DbActor.acronym).where(DbActor.id.in_(ids)))
+    return {i: f"{n} ({a})" if a else n for i, n, a in rows}
+
+
+# --------------------------------------------------------------------------- recommendations
+
+
+def _rec_options():
+    return (selectinload(DbRecommendation.terms), selectinload(DbRecommendation.parties),
+            selectinload(DbRecommendation.history), selectinload(DbRecommendation.indicators))
+
+
+def get_recommendation(session: Session, rec_id: int) -> DbRecommendation:
+    """Recommendation ``rec_id`` with its terms, parties, history and indicators. Raises :class:`NotFound`."""
+    row = session.scalar(select(DbRecommendation).where(DbRecommendation.id == rec_id).options(*_rec_options()))
+    if row is None:
+        raise NotFound(f"no recommendation with id {rec_id}")
+    return row
+
+
+def recommendations(session: Session, *, states: Sequence[str] | None = None, theme: str | None = None,
+                    status: Sequence[Any] | None = None, partner: str | None = None,
+                    review_states: Sequence[ReviewState] = REVIEWED,
+                    ids: Sequence[int] | None = None) -> list[DbRecommendation]:
+    """Recommendations (with terms, parties, history, indicators loaded), ordered by state then id.
+
+    ``states``: ISO3 codes; ``theme``: a theme code; ``status``: current
+    statuses; ``partner``: a case-insensitive substring of a partner's or
+    lead institution's name; ``review_states``: by default the reviewed rows
+    (imported and confirmed ones); pass ``(ReviewState.PROPOSED,)`` for the
+    proposals waiting for review.
+    """
+    stmt = select(DbRecommendation).where(DbRecommendation.review_state.in_(list(review_states)))
+    if states:
+        stmt = stmt.where(DbRecommendation.state.in_(list(states)))
+    if theme:
+        stmt = stmt.where(DbRecommendation.id.in_(select(DbRecTerm.recommendation_id).where(
+            DbRecTerm.scheme == TermScheme.THEME, DbRecTerm.code == theme)))
+    if status:
+        stmt = stmt.where(DbRecommendation.status.in_(list(status)))
+    if partner:
+        stmt = stmt.where(DbRecommendation.id.in_(select(DbParty.recommendation_id).where(
+            func.lower(DbParty.name).contains(partner.lower()))))
+    if ids is not None:
+        stmt = stmt.where(DbRecommendation.id.in_(list(ids)))
+    stmt = stmt.order_by(DbRecommendation.state, DbRecommendation.id).options(*_rec_options())
+    return list(session.scalars(stmt))
+
+
+def recommendations_with_text(session: Session, state: str | None, text: str) -> list[DbRecommendation]:
+    """Recommendations (not rejected) of ``state`` whose text equals ``text`` ignoring case and spacing."""
+    want = " ".join(text.split()).casefold()
+    rows = session.scalars(select(DbRecommendation).where(
+        DbRecommendation.state.is_(None) if state is None else DbRecommendation.state == state,
+        DbRecommendation.review_state != ReviewState.REJECTED))
+    return [r for r in rows if " ".join(r.text.split()).casefold() == want]
+
+
+def add_row(session: Session, row: Any) -> Any:
+    """Add any new ORM row, flush (so it has its id) and return it."""
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_terms(session: Session, rec: DbRecommendation, scheme: TermScheme, codes: Sequence[str]) -> None:
+    """Replace the ``scheme`` terms of ``rec`` with ``codes`` (order kept, duplicates dropped)."""
+    for term in [t for t in rec.terms if t.scheme is scheme]:
+        rec.terms.remove(term)
+    session.flush()
+    for code in dict.fromkeys(codes):
+        rec.terms.append(DbRecTerm(scheme=scheme, code=code))
+    session.flush()
+
+
+def set_parties(session: Session, owner: DbRecommendation | DbActivity, role: PartyRole, names: Sequence[str]) -> None:
+    """Replace the ``role`` parties of a recommendation or activity with ``names`` (matched to actors when known)."""
+    for party in [p for p in owner.parties if p.role is role]:
+        owner.parties.remove(party)
+    session.flush()
+    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+        owner.parties.append(DbParty(role=role, name=name, actor_id=match_actor_id(session, name)))
+    session.flush()
+
+
+def match_actor_id(session: Session, name: str) -> int | None:
+    """The id of the organization or state a party name stands for (acronym, name, alias or ISO3), or None."""
+    from ctrack.resolve.actors import normalize
+
+    q = name.strip()
+    live = DbActor.review_state != ReviewState.REJECTED
+    orgs = DbActor.kind != ActorKind.PERSON
+    for cond in (func.upper(DbActor.acronym) == q.upper(), func.lower(DbActor.name) == q.lower(),
+                 and_(DbActor.kind == ActorKind.MEMBER_STATE, DbActor.iso3 == q.upper())):
+        hit = session.scalar(select(DbActor.id).where(cond, live, orgs).order_by(DbActor.id).limit(1))
+        if hit is not None:
+            return hit
+    norm = normalize(q)
+    if norm:
+        return session.scalar(select(DbAlias.actor_id).join(DbActor).where(
+            DbAlias.normalized == norm, live, orgs).order_by(DbAlias.actor_id).limit(1))
+    return None
+
+
+def add_status_change(session: Session, rec: DbRecommendation, change: DbRecStatusChange) -> None:
+    """Append a dated status to ``rec`` and set ``rec.status`` to the status of the latest day."""
+    rec.history.append(change)
+    session.flush()
+    latest = max(rec.history, key=lambda h: (h.day, h.id))
+    rec.status = latest.status
+    session.flush()
+
+
+def get_activity(session: Session, activity_id: int) -> DbActivity:
+    """Activity ``activity_id`` with parties, links, reports and indicators. Raises :class:`NotFound`."""
+    row = session.scalar(select(DbActivity).where(DbActivity.id == activity_id).options(
+        selectinload(DbActivity.parties), selectinload(DbActivity.links), selectinload(DbActivity.reports),
+        selectinload(DbActivity.indicators)))
+    if row is None:
+        raise NotFound(f"no activity with id {activity_id}")
+    return row
+
+
+def activities(session: Session, *, recommendation_ids: Sequence[int] | None = None,
+               event_id: int | None = None) -> list[DbActivity]:
+    """Activities (with parties, links, reports, indicators), optionally those serving some recommendations or being one event."""
+    stmt = select(DbActivity)
+    if recommendation_ids is not None:
+        stmt = stmt.where(DbActivity.id.in_(select(DbActivityLink.activity_id).where(
+            DbActivityLink.recommendation_id.in_(list(recommendation_ids)))))
+    if event_id is not None:
+        stmt = stmt.where(DbActivity.event_id == event_id)
+    stmt = stmt.order_by(DbActivity.id).options(
+        selectinload(DbActivity.parties), selectinload(DbActivity.links), selectinload(DbActivity.reports),
+        selectinload(DbActivity.indicators))
+    return list(session.scalars(stmt))
+
+
+def link(session: Session, activity_id: int, rec_id: int) -> DbActivityLink | None:
+    """Link an activity to a recommendation; returns the new link, or None when they were already linked."""
+    exists = session.scalar(select(DbActivityLink).where(
+        DbActivityLink.activity_id == activity_id, DbActivityLink.recommendation_id == rec_id))
+    if exists is not None:
+        return None
+    return add_row(session, DbActivityLink(activity_id=activity_id, recommendation_id=rec_id))
+
+
+def unlink(session: Session, activity_id: int, rec_id: int) -> bool:
+    """Remove the link between an activity and a recommendation; True when there was one."""
+    row = session.scalar(select(DbActivityLink).where(
+        DbActivityLink.activity_id == activity_id, DbActivityLink.recommendation_id == rec_id))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def indicators(session: Session) -> list[DbIndicator]:
+    """Every indicator (of recommendations and of activities), by id."""
+    return list(session.scalars(select(DbIndicator).order_by(DbIndicator.id)))
+
+
+def event(session: Session, event_id: int) -> DbEvent:
+    """Knowledge-base event ``event_id``. Raises :class:`NotFound`."""
+    return get(session, Entity.EVENT, event_id)
+
+
+def events_of_activities(session: Session, event_ids: Iterable[int]) -> dict[int, DbEvent]:
+    """``{event id: event}`` for the events activities are."""
+    ids = [i for i in set(event_ids) if i is not None]
+    if not ids:
+        return {}
+    return {e.id: e for e in session.scalars(select(DbEvent).where(DbEvent.id.in_(ids)))}
+
+
+# --------------------------------------------------------------------------- documents (proposals)
+
+
+def documents(session: Session, ids: Sequence[int] | None = None) -> list[DbDocument]:
+    """Stored documents (all, or those with the given ids), by id."""
+    stmt = select(DbDocument).order_by(DbDocument.id)
+    if ids is not None:
+        stmt = stmt.where(DbDocument.id.in_(list(ids)))
+    return list(session.scalars(stmt))
+
+
+def states_mentioned(session: Session, document_id: int, start: int, end: int) -> list[str]:
+    """ISO3 codes of the member states (not rejected) mentioned within ``[start, end)`` of a document, in text order."""
+    rows = session.execute(select(DbMention.start, DbActor.iso3).join(DbActor, DbMention.actor_id == DbActor.id).where(
+        DbMention.document_id == document_id, DbMention.start >= start, DbMention.end <= end,
+        DbActor.kind == ActorKind.MEMBER_STATE, DbActor.iso3.is_not(None),
+        DbActor.review_state != ReviewState.REJECTED).order_by(DbMention.start))
+    return list(dict.fromkeys(iso for _, iso in rows))
+
+
+def subject_states(session: Session, document_id: int) -> list[str]:
+    """ISO3 codes of the member states that are the ``subject`` of an event the document reports (e.g. the assessed state)."""
+    rows = session.execute(select(DbActor.iso3).join(DbEventRole, DbEventRole.actor_id == DbActor.id).join(
+        DbEventSource, DbEventSource.event_id == DbEventRole.event_id).where(
+        DbEventSource.document_id == document_id, DbEventRole.role == RoleType.SUBJECT,
+        DbEventRole.review_state != ReviewState.REJECTED,
+        DbActor.kind == ActorKind.MEMBER_STATE, DbActor.iso3.is_not(None)).order_by(DbActor.iso3))
+    return list(dict.fromkeys(r[0] for r in rows))
+
+
+def assessment_visit(session: Session, document_id: int, iso3: str) -> int | None:
+    """The id of an assessment visit the document reports whose subject (or host country) is state ``iso3``, or None."""
+    from ctrack.schema import EventType
+
+    subject = select(DbEventRole.event_id).join(DbActor, DbEventRole.actor_id == DbActor.id).where(
+        DbEventRole.role == RoleType.SUBJECT, DbActor.iso3 == iso3, DbActor.kind == ActorKind.MEMBER_STATE)
+    return session.scalar(select(DbEvent.id).join(DbEventSource, DbEventSource.event_id == DbEvent.id).where(
+        DbEventSource.document_id == document_id, DbEvent.type == EventType.ASSESSMENT_VISIT,
+        DbEvent.review_state != ReviewState.REJECTED,
+        or_(DbEvent.id.in_(subject), DbEvent.country == iso3)).order_by(DbEvent.id).limit(1))
+
+
+def proposal_at(session: Session, document_id: int, start: int, end: int) -> list[DbRecommendation]:
+    """Recommendations (any review state) already proposed from span ``[start, end)`` of a document."""
+    return list(session.scalars(select(DbRecommendation).where(
+        DbRecommendation.source_document_id == document_id, DbRecommendation.source_start == start,
+        DbRecommendation.source_end == end)))
+
+
+def add_transfer(session: Session, transfer: DbTransfer) -> DbTransfer:
+    """Store an import/export log row (flushed)."""
+    return add_row(session, transfer)

@@ -1,0 +1,198 @@
+"""Reading values people type (CLI arguments, spreadsheet cells) into stored values.
+
+Each parser takes text (or an already typed value, e.g. a date cell of an
+XLSX sheet) and returns the value to store, or raises ``ValueError`` with a
+message meant for the user ("unknown member state 'Atlantis'"). Used by
+corrections (:mod:`ctrack.track.review`), imports (:mod:`ctrack.track.io`)
+and the recommendation commands.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+from ctrack.store.track_models import Priority, RecStatus, TermScheme
+from ctrack.track.vocabulary import vocabulary
+
+#: Separator of list cells in imports and exports (issue 4: "lists separated by ;").
+LIST_SEP = ";"
+
+
+def blank(value: Any) -> bool:
+    """True for None and for text that is empty once stripped."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any) -> str:
+    """Required text: stripped, not empty."""
+    if blank(value):
+        raise ValueError("a value is required")
+    return str(value).strip()
+
+
+def optional_text(value: Any) -> str | None:
+    """Text, or None when blank."""
+    return None if blank(value) else str(value).strip()
+
+
+def state(value: Any) -> str:
+    """A member state as ISO 3166-1 alpha-3, from a code or a name ("TJK", "tjk", "Tajikistan", "Republic of Tajikistan").
+
+    Names are looked up in the project gazetteer (:meth:`ctrack.gazetteer.Gazetteer.lookup_state`).
+    Raises ``ValueError`` for a name it does not know.
+    """
+    from ctrack.gazetteer import get_gazetteer
+
+    raw = text(value)
+    gaz = get_gazetteer()
+    st = gaz.lookup_state(raw)
+    if st is None and len(raw) == 3 and raw.isalpha():
+        try:
+            st = gaz.state(raw.upper())
+        except KeyError:
+            st = None
+    if st is None:
+        raise ValueError(f"unknown member state {raw!r} (give an ISO3 code or a state name)")
+    return st.iso3
+
+
+def optional_state(value: Any) -> str | None:
+    """:func:`state`, or None when blank."""
+    return None if blank(value) else state(value)
+
+
+def day(value: Any) -> dt.date:
+    """A calendar day from an ISO date ("2024-06-30"), a date/datetime cell, or a written date ("30 June 2024").
+
+    Raises ``ValueError`` for anything that is not one unambiguous day.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = text(value)
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{1,2} [A-Za-z]+ \d{4}|[A-Za-z]+ \d{1,2},? \d{4}", raw):
+        import dateparser
+
+        parsed = dateparser.parse(raw, languages=["en"], settings={"STRICT_PARSING": True})
+        if parsed is not None:
+            return parsed.date()
+    raise ValueError(f"not a date: {raw!r} (use YYYY-MM-DD)")
+
+
+def optional_day(value: Any) -> dt.date | None:
+    """:func:`day`, or None when blank."""
+    return None if blank(value) else day(value)
+
+
+def iso_partial(value: Any) -> str | None:
+    """An event date at text precision: "2018", "2018-05" or "2018-05-03" (None when blank)."""
+    if blank(value):
+        return None
+    from ctrack.resolve import dates
+
+    raw = str(value).strip()
+    if dates.parse(raw) is None:
+        raise ValueError(f"not an ISO date at year, month or day precision: {raw!r}")
+    return raw
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "x", "needed", "required"}
+_FALSE = {"no", "n", "false", "f", "0", "", "none", "not needed"}
+
+
+def flag(value: Any) -> bool:
+    """A yes/no cell: yes/no, true/false, 1/0, y/n (blank is no)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    raw = "" if value is None else str(value).strip().casefold()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(f"not yes or no: {value!r}")
+
+
+def integer(value: Any) -> int | None:
+    """A whole number (None when blank)."""
+    if blank(value):
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"not a whole number: {value!r}") from None
+
+
+def member(enum_cls: type[Enum]) -> Callable[[Any], Any]:
+    """A parser for one value of ``enum_cls`` (its value, case-insensitive, spaces or hyphens for underscores)."""
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, enum_cls):
+            return value
+        raw = text(value)
+        key = re.sub(r"[\s-]+", "_", raw.casefold())
+        for m in enum_cls:
+            if key in (m.value, m.name.casefold()):
+                return m
+        raise ValueError(f"unknown {enum_cls.__name__} {raw!r} (accepted: {', '.join(m.value for m in enum_cls)})")
+
+    parse.__name__ = f"parse_{enum_cls.__name__}"
+    return parse
+
+
+def optional(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``parser``, with blank giving None."""
+
+    def parse(value: Any) -> Any:
+        return None if blank(value) else parser(value)
+
+    return parse
+
+
+status = member(RecStatus)
+priority = optional(member(Priority))
+
+
+def items(value: Any) -> list[str]:
+    """A list cell split on ";" (also accepts a Python list), blanks dropped."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        parts = [str(v) for v in value]
+    else:
+        parts = str(value).split(LIST_SEP)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def terms(scheme: TermScheme) -> Callable[[Any], list[str]]:
+    """A parser for a list of vocabulary terms of ``scheme`` (codes, labels or aliases) → codes.
+
+    Reports every unknown term at once.
+    """
+
+    def parse(value: Any) -> list[str]:
+        codes, bad = [], []
+        for item in items(value):
+            try:
+                codes.append(vocabulary().code(scheme, item))
+            except ValueError as exc:
+                bad.append(str(exc))
+        if bad:
+            raise ValueError("; ".join(bad))
+        return list(dict.fromkeys(codes))
+
+    return parse
+
+
+def names(value: Any) -> list[str]:
+    """A list of institution names (lead institutions, partners)."""
+    return list(dict.fromkeys(items(value)))

@@ -1,0 +1,460 @@
+"""Human review of extracted facts: confirm, correct, reject, merge, split, undo.
+
+Every stored fact (actor, event, event role, person title, conflict, and a
+recommendation proposed from a document) starts ``proposed``. A reviewer:
+
+- :func:`confirm`\\ s it (``confirmed``), :func:`reject`\\ s it (``rejected``;
+  reads leave it out), or :func:`correct`\\ s one field (``corrected``; the
+  old value is kept in ``field_corrections`` and in the audit log). Ingest
+  never changes a row a person decided on (the contract of
+  :class:`ctrack.store.models.ReviewState`), so a correction survives a
+  re-ingest. Confirming a conflict applies the document's value as a
+  correction; rejecting it keeps the stored value.
+- :func:`merge`\\ s two actors or two events: every reference to the second
+  (roles, mentions, aliases, titles, sources, child events, linked
+  recommendations and activities …) moves to the first, empty fields of the
+  first are filled from the second, and the second is kept, marked
+  ``rejected``, never deleted.
+- :func:`split`\\ s one actor or event: what some source documents said
+  (their mentions, roles, titles, aliases, sources) moves to a new record.
+- :func:`undo`\\ es a merge or split: each moved reference and changed
+  field goes back unless it was changed since, so nothing is lost.
+
+Decisions are logged as entity-resolution tools in this field do
+(nomenklatura's resolver keeps such a judgement log) in
+:class:`ctrack.store.track_models.DbReviewDecision`; every step also goes to
+the audit log (:mod:`ctrack.track.audit`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ctrack.errors import CtrackError
+from ctrack.schema import ActorKind, EventStatus, EventType, RoleType
+from ctrack.store import track_repo as repo
+from ctrack.store.models import DbActor, DbEvent, ReviewState, utcnow
+from ctrack.store.track_models import Action, DbReviewDecision, DecisionKind, Entity
+from ctrack.track import audit, fields
+
+
+class ReviewError(CtrackError):
+    """A review step that cannot be done (wrong record type, field, or state)."""
+
+    code = "E031"
+
+
+def _actor_id(session: Session) -> Callable[[Any], int | None]:
+    def parse(value: Any) -> int | None:
+        if fields.blank(value):
+            return None
+        return repo.get(session, Entity.ACTOR, int(value)).id
+
+    return parse
+
+
+def _event_id(session: Session) -> Callable[[Any], int | None]:
+    def parse(value: Any) -> int | None:
+        if fields.blank(value):
+            return None
+        return repo.get(session, Entity.EVENT, int(value)).id
+
+    return parse
+
+
+def correctable(session: Session, entity: Entity) -> dict[str, Callable[[Any], Any]]:
+    """The fields a reviewer may correct on ``entity`` rows, each with its parser (text → stored value)."""
+    if entity is Entity.ACTOR:
+        return {"name": fields.text, "acronym": fields.optional_text, "iso3": fields.optional_state,
+                "title": fields.optional_text, "kind": fields.member(ActorKind),
+                "affiliation_id": _actor_id(session)}
+    if entity is Entity.EVENT:
+        return {"type": fields.member(EventType), "name": fields.optional_text, "start": fields.iso_partial,
+                "end": fields.iso_partial, "city": fields.optional_text, "country": fields.optional_state,
+                "status": fields.member(EventStatus), "delegations": fields.integer,
+                "part_of_id": _event_id(session)}
+    if entity is Entity.EVENT_ROLE:
+        return {"role": fields.member(RoleType), "actor_id": _actor_id(session)}
+    if entity is Entity.PERSON_TITLE:
+        return {"title": fields.text, "as_of": fields.iso_partial, "affiliation_id": _actor_id(session)}
+    return {}
+
+
+def _reviewable(session: Session, entity: Entity, row_id: int) -> Any:
+    if entity not in repo.REVIEWABLE:
+        names = ", ".join(e.value for e in repo.REVIEWABLE)
+        raise ReviewError(f"{entity.value} records are not reviewed (reviewable: {names})")
+    return repo.get(session, entity, row_id)
+
+
+def _set_state(session: Session, entity: Entity, row: Any, state: ReviewState, action: Action, user: str,
+               comment: str | None, **extra: Any) -> None:
+    before = {"review_state": row.review_state.value}
+    row.review_state = state
+    session.flush()
+    audit.record(session, user, action, entity, row.id, before=before,
+                 after={"review_state": state.value, **extra}, comment=comment)
+
+
+def confirm(session: Session, entity: Entity, row_id: int, *, user: str, comment: str | None = None) -> Any:
+    """Mark a fact ``confirmed`` and return its row.
+
+    A conflict: its value is applied to its actor or event as a correction
+    (when the field is correctable), then the conflict is confirmed. A
+    proposed recommendation must have a member state first; it gets its
+    first status entry (``not_started``, today) if it has none.
+    Raises :class:`ReviewError` / :class:`ctrack.errors.NotFound`.
+    """
+    row = _reviewable(session, entity, row_id)
+    if entity is Entity.CONFLICT:
+        target = (Entity.ACTOR, row.actor_id) if row.actor_id else (Entity.EVENT, row.event_id)
+        if row.field in correctable(session, target[0]):
+            correct(session, target[0], target[1], row.field, row.value, user=user,
+                    comment=comment or f"conflict {row.id}: value from document {row.document_id}")
+    if entity is Entity.RECOMMENDATION:
+        if not row.state:
+            raise ReviewError(f"recommendation {row.id} has no member state: correct its state before confirming it")
+        if not row.history:
+            from ctrack.track import recommendations
+
+            recommendations.set_status(session, row.id, row.status, dt.date.today(), user=user,
+                                       comment="initial status (confirmed proposal)")
+    _set_state(session, entity, row, ReviewState.CONFIRMED, Action.CONFIRM, user, comment)
+    return row
+
+
+def reject(session: Session, entity: Entity, row_id: int, *, user: str, comment: str | None = None) -> Any:
+    """Mark a fact ``rejected`` (reads and reports leave it out; ingest will not bring it back) and return it."""
+    row = _reviewable(session, entity, row_id)
+    _set_state(session, entity, row, ReviewState.REJECTED, Action.REJECT, user, comment)
+    return row
+
+
+def correct(session: Session, entity: Entity, row_id: int, field_name: str, value: Any, *, user: str,
+            comment: str | None = None) -> Any:
+    """Set ``field_name`` of a fact to ``value`` (text is parsed), keeping the old value; returns the row.
+
+    The row becomes ``corrected``; ``field_corrections`` and the audit log
+    get the old and new value. Recommendations accept their import fields
+    (lists for themes, resolutions, pillars, lead institutions, partners).
+    Raises :class:`ReviewError` for a field that cannot be corrected or a bad value.
+    """
+    row = _reviewable(session, entity, row_id)
+    try:
+        if entity is Entity.RECOMMENDATION:
+            from ctrack.track import recommendations
+
+            old, new = recommendations.update_field(session, row, field_name, value)
+        else:
+            parsers = correctable(session, entity)
+            if field_name not in parsers:
+                allowed = ", ".join(parsers) or "none"
+                raise ReviewError(f"cannot correct {field_name!r} of {entity.value} (fields: {allowed})")
+            parsed = parsers[field_name](value)
+            old, new = repo.jsonable(getattr(row, field_name)), repo.jsonable(parsed)
+            if old != new:
+                setattr(row, field_name, parsed)
+                session.flush()
+    except ValueError as exc:
+        raise ReviewError(f"{entity.value} {row_id}: {field_name}: {exc}") from None
+    if old == new:  # nothing changed: nothing to record
+        return row
+    repo.add_correction(session, entity=entity, entity_id=row.id, field=field_name, old=old, new=new, user=user,
+                        comment=comment)
+    before_state = row.review_state.value
+    if not (entity is Entity.RECOMMENDATION and not row.state):  # a proposal needs its state to count as reviewed
+        row.review_state = ReviewState.CORRECTED
+    session.flush()
+    audit.record(session, user, Action.CORRECT, entity, row.id,
+                 before={field_name: old, "review_state": before_state},
+                 after={field_name: new, "review_state": row.review_state.value}, comment=comment)
+    return row
+
+
+# --------------------------------------------------------------------------- merge / split / undo
+
+#: Fields of the kept record that a merge fills from the other one when empty.
+FILL = {Entity.ACTOR: ("acronym", "iso3", "title", "affiliation_id"),
+        Entity.EVENT: ("name", "start", "end", "city", "country", "delegations", "part_of_id")}
+
+_TABLE_MODEL = {m.__tablename__: m for m in repo.MODELS.values()}
+
+
+def _group(kind: ActorKind) -> str:
+    return "person" if kind is ActorKind.PERSON else "state" if kind is ActorKind.MEMBER_STATE else "org"
+
+
+def _change(changes: dict, row: Any, name: str, new: Any) -> None:
+    old = getattr(row, name)
+    if old == new:
+        return
+    changes.setdefault(row.__tablename__, {}).setdefault(str(row.id), {})[name] = [repo.jsonable(old),
+                                                                                     repo.jsonable(new)]
+    setattr(row, name, new)
+
+
+def merge(session: Session, subject: Entity, kept_id: int, other_id: int, *, user: str,
+          reason: str | None = None, fill: bool = True) -> DbReviewDecision:
+    """Merge actor/event ``other_id`` into ``kept_id``; returns the stored decision (undo it with :func:`undo`).
+
+    Persons, states and organizations are not merged across groups. The other
+    record stays in the database, ``rejected``, with nothing pointing at it
+    except what could not move (listed in ``decision.fields["left"]``).
+    Raises :class:`ReviewError` / :class:`ctrack.errors.NotFound`.
+    """
+    if subject not in FILL:
+        raise ReviewError(f"only actors and events can be merged, not {subject.value}")
+    if kept_id == other_id:
+        raise ReviewError(f"cannot merge {subject.value} {kept_id} into itself")
+    kept, other = repo.get(session, subject, kept_id), repo.get(session, subject, other_id)
+    already = repo.merged_into(session, subject, other_id)
+    if already is not None:
+        raise ReviewError(f"{subject.value} {other_id} is already merged into {already}; undo that merge first")
+    if subject is Entity.ACTOR and _group(kept.kind) != _group(other.kind):
+        raise ReviewError(f"cannot merge a {other.kind.value} into a {kept.kind.value}")
+    before = {"kept": repo.snapshot(kept), "other": repo.snapshot(other)}
+    moves, left = repo.move_references(session, subject, other_id, kept_id)
+    kept, other = repo.get(session, subject, kept_id), repo.get(session, subject, other_id)
+    changes: dict[str, Any] = {}
+    if fill:
+        for name in FILL[subject]:
+            value = getattr(other, name)
+            if getattr(kept, name) is None and value is not None and value != kept.id:
+                _change(changes, kept, name, value)
+    _change(changes, other, "review_state", ReviewState.REJECTED)
+    session.flush()
+    decision = repo.add_decision(session, DbReviewDecision(
+        kind=DecisionKind.MERGE, subject=subject, kept_id=kept_id, other_id=other_id, user=user, reason=reason,
+        moves=moves, fields={"changed": changes, "left": left}))
+    after = repo.snapshot(kept) | {"merged": other_id, "moved": len(moves), "left": left, "decision": decision.id}
+    audit.record(session, user, Action.MERGE, subject, kept_id, before=before["kept"], after=after, comment=reason,
+                 decision_id=decision.id)
+    audit.record(session, user, Action.MERGE, subject, other_id, before=before["other"],
+                 after={"review_state": ReviewState.REJECTED.value, "merged_into": kept_id, "decision": decision.id},
+                 comment=reason, decision_id=decision.id)
+    return decision
+
+
+def _new_actor_from(session: Session, row: DbActor, facts: dict[str, Any], name: str | None) -> DbActor:
+    from ctrack.resolve.actors import canonical_key, normalize_actor
+    from ctrack.schema import Actor
+
+    kind = ActorKind(facts.get("kind") or row.kind.value)
+    actor = normalize_actor(Actor(id="split", kind=kind, name=name or facts.get("name") or row.name,
+                                  acronym=facts.get("acronym"), iso3=facts.get("iso3"), title=facts.get("title")))
+    key = canonical_key(actor)
+    base, n = key, 2
+    while not repo.canonical_key_free(session, key):
+        key, n = f"{base}~{n}", n + 1
+    return repo.add_row(session, DbActor(kind=actor.kind, canonical_key=key, name=actor.name, acronym=actor.acronym,
+                                         iso3=actor.iso3, title=actor.title if kind is ActorKind.PERSON else None))
+
+
+def _new_event_from(session: Session, row: DbEvent, facts: dict[str, Any], name: str | None) -> DbEvent:
+    def pick(key: str, default: Any) -> Any:
+        return facts[key] if facts.get(key) is not None else default
+
+    return repo.add_row(session, DbEvent(
+        type=EventType(pick("type", row.type.value)), name=name or pick("name", row.name),
+        start=pick("start", row.start), end=pick("end", row.end), city=pick("city", row.city),
+        country=pick("country", row.country), status=EventStatus(pick("status", row.status.value)),
+        delegations=pick("delegations", row.delegations)))
+
+
+def split(session: Session, subject: Entity, row_id: int, documents: Sequence[int], *, user: str,
+          name: str | None = None, reason: str | None = None) -> DbReviewDecision:
+    """Split what ``documents`` said about actor/event ``row_id`` off into a new record; returns the decision.
+
+    The new record takes its fields from the first of those documents' own
+    facts (``actor_sources``/``event_sources``), or ``name`` when given; the
+    mentions, roles, titles, aliases and sources those documents gave move
+    to it. ``decision.other_id`` is the new record. Raises
+    :class:`ReviewError` when a document did not report the record or when
+    every source would move.
+    """
+    if subject not in FILL:
+        raise ReviewError(f"only actors and events can be split, not {subject.value}")
+    row = repo.get(session, subject, row_id)
+    docs = sorted(set(documents))
+    reported = repo.documents_of(session, subject, row_id)
+    missing = [d for d in docs if d not in reported]
+    if missing or not docs:
+        raise ReviewError(f"{subject.value} {row_id} is reported by documents {reported}; cannot split off {missing or docs}")
+    if set(docs) >= set(reported):
+        raise ReviewError(f"splitting off every source of {subject.value} {row_id} leaves nothing behind; "
+                          "correct or reject it instead")
+    before = repo.snapshot(row)
+    if subject is Entity.EVENT:
+        facts = next(iter(repo.source_facts(session, row_id, docs)), {})
+        new = _new_event_from(session, row, facts, name)
+    else:
+        facts = next(iter(repo.actor_source_facts(session, row_id, docs)), {})
+        new = _new_actor_from(session, row, facts, name)
+    moves, left = repo.move_references(session, subject, row_id, new.id, documents=docs)
+    new = repo.get(session, subject, new.id)
+    decision = repo.add_decision(session, DbReviewDecision(
+        kind=DecisionKind.SPLIT, subject=subject, kept_id=row_id, other_id=new.id, user=user, reason=reason,
+        moves=moves, fields={"changed": {}, "left": left, "documents": docs}))
+    audit.record(session, user, Action.SPLIT, subject, row_id, before=before,
+                 after={"split_off": new.id, "documents": docs, "moved": len(moves), "decision": decision.id},
+                 comment=reason, decision_id=decision.id)
+    audit.record(session, user, Action.CREATE, subject, new.id, after=repo.snapshot(new) | {"split_from": row_id},
+                 comment=reason, decision_id=decision.id)
+    return decision
+
+
+@dataclass
+class UndoResult:
+    """What :func:`undo` did: the decision, references restored, and those left in place (changed since)."""
+
+    decision: DbReviewDecision
+    restored: list[list[Any]] = field(default_factory=list)
+    kept: list[list[Any]] = field(default_factory=list)
+    fields_restored: list[list[Any]] = field(default_factory=list)
+    fields_kept: list[list[Any]] = field(default_factory=list)
+
+
+def undo(session: Session, decision_id: int, *, user: str, comment: str | None = None) -> UndoResult:
+    """Reverse merge or split ``decision_id``: references go back, changed fields get their old values.
+
+    A reference or field changed since the decision is left as it is and
+    reported (``kept``/``fields_kept``). After undoing a split the record it
+    created is marked ``rejected`` (it holds nothing any more). Raises
+    :class:`ReviewError` when the decision was already undone.
+    """
+    decision = repo.get(session, Entity.DECISION, decision_id)
+    if decision.undone_at is not None:
+        raise ReviewError(f"decision {decision_id} was already undone on {decision.undone_at:%Y-%m-%d %H:%M} "
+                          f"by {decision.undone_by}")
+    result = UndoResult(decision=decision)
+    result.restored, result.kept = repo.reverse_moves(session, decision.moves)
+    for table, rows in (decision.fields or {}).get("changed", {}).items():
+        model = _TABLE_MODEL[table]
+        for rid, changes in rows.items():
+            row = session.get(model, int(rid))
+            for name, (old, new) in changes.items():
+                if row is None or repo.jsonable(getattr(row, name)) != new:
+                    result.fields_kept.append([table, int(rid), name])
+                    continue
+                column_type = model.__table__.c[name].type
+                enum_cls = getattr(column_type, "enum_class", None)
+                setattr(row, name, enum_cls(old) if enum_cls and old is not None else old)
+                result.fields_restored.append([table, int(rid), name, new, old])
+    if decision.kind is DecisionKind.SPLIT:
+        created = repo.get(session, decision.subject, decision.other_id)
+        created.review_state = ReviewState.REJECTED
+    decision.undone_at = utcnow()
+    decision.undone_by = user
+    session.flush()
+    after = {"decision": decision.id, "restored": len(result.restored), "kept": result.kept,
+             "fields_restored": result.fields_restored, "fields_kept": result.fields_kept}
+    for row_id in (decision.kept_id, decision.other_id):
+        audit.record(session, user, Action.UNDO, decision.subject, row_id,
+                     before={"decision": decision.id, "kind": decision.kind.value}, after=after, comment=comment,
+                     decision_id=decision.id)
+    return result
+
+
+# --------------------------------------------------------------------------- the review queue
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence(s) of ``text`` that hold span ``[start, end)``, on one line (:func:`ctrack.track.proposals.sentences`)."""
+    from ctrack.track.proposals import sentences
+
+    spans = [(a, b) for a, b in sentences(text) if a < max(end, start + 1) and b > start]
+    if not spans:
+        return " ".join(text[start:end].split())
+    return " ".join(text[spans[0][0]:spans[-1][1]].split())
+
+
+@dataclass
+class QueueItem:
+    """One fact waiting for review: ``ref`` ("event:3"), a one-line ``label``, its state and source sentences.
+
+    ``sources`` are ``(document key, sentence)`` pairs, one per supporting mention (deduplicated).
+    """
+
+    entity: Entity
+    id: int
+    label: str
+    state: str
+    sources: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        """The ``TYPE:ID`` reference of the fact."""
+        return audit.ref(self.entity, self.id)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-safe dict."""
+        return {"ref": self.ref, "label": self.label, "state": self.state,
+                "sources": [{"document": d, "sentence": s} for d, s in self.sources]}
+
+
+def label(session: Session, entity: Entity, row: Any) -> str:
+    """A one-line description of a fact for the reviewer."""
+    if entity is Entity.ACTOR:
+        extra = [x for x in (row.acronym, row.iso3 if row.kind is ActorKind.MEMBER_STATE else None, row.title) if x]
+        return f"{row.kind.value} {row.name}" + (f" ({', '.join(extra)})" if extra else "")
+    if entity is Entity.EVENT:
+        when = row.start + (f"/{row.end}" if row.end and row.end != row.start else "") if row.start else "undated"
+        where = ", ".join(x for x in (row.city, row.country) if x) or "place unknown"
+        return f"{row.type.value} {when} {where}: {row.name or '(no name)'} [{row.status.value}]"
+    if entity is Entity.EVENT_ROLE:
+        names = repo.actor_names(session, [row.actor_id])
+        ev = repo.get(session, Entity.EVENT, row.event_id)
+        return f"{names.get(row.actor_id, row.actor_id)} — {row.role.value} of event {row.event_id} ({label(session, Entity.EVENT, ev)})"
+    if entity is Entity.PERSON_TITLE:
+        names = repo.actor_names(session, [row.person_id, row.affiliation_id])
+        aff = f", {names[row.affiliation_id]}" if row.affiliation_id in names else ""
+        return f"{names.get(row.person_id, row.person_id)}: {row.title}{aff} (as of {row.as_of or 'undated'})"
+    if entity is Entity.CONFLICT:
+        target = f"actor {row.actor_id}" if row.actor_id else f"event {row.event_id}"
+        return f"{target} {row.field}: document {row.document_id} says {row.value!r}, stored {row.existing!r}"
+    if entity is Entity.RECOMMENDATION:
+        return f"recommendation to {row.state or '(state unknown)'}{' (TA needed)' if row.ta_needed else ''}: {row.text}"
+    return f"{entity.value} {row.id}"
+
+
+def queue(session: Session, *, document: str | int | None = None, actor: str | None = None,
+          states: Sequence[ReviewState] = (ReviewState.PROPOSED,)) -> list[QueueItem]:
+    """The facts waiting for review for a document (id or file name) or an actor (name, acronym, ISO3), or all.
+
+    Each item carries the sentences of its evidence, so the reviewer sees
+    what the machine read. Raises :class:`ctrack.errors.NotFound` for an
+    unknown document or actor.
+    """
+    doc_id = actor_id = None
+    if document is not None:
+        doc_id = repo.find_document(session, document).id
+    if actor is not None:
+        from ctrack.store.repo import find_actor
+
+        actor_id = find_actor(session, actor).id
+    texts: dict[int, tuple[str, str]] = {}
+
+    def doc(document_id: int) -> tuple[str, str]:
+        if document_id not in texts:
+            d = repo.find_document(session, document_id)
+            texts[document_id] = (d.doc_key, d.text)
+        return texts[document_id]
+
+    items = []
+    for entity, row in repo.queue_rows(session, document_id=doc_id, actor_id=actor_id, states=states):
+        sources: list[tuple[str, str]] = []
+        if entity is Entity.RECOMMENDATION and row.source_document_id and row.source_start is not None:
+            key, text = doc(row.source_document_id)
+            sources.append((key, sentence_around(text, row.source_start, row.source_end)))
+        for m in repo.evidence(session, entity, row, doc_id)[:3]:
+            key, text = doc(m.document_id)
+            pair = (key, sentence_around(text, m.start, m.end))
+            if pair not in sources:
+                sources.append(pair)
+        items.append(QueueItem(entity=entity, id=row.id, label=label(session, entity, row),
+                               state=row.review_state.value, sources=sources))
+    return items
