@@ -17,8 +17,9 @@ resolves them to ISO 8601 strings at day, month or year precision:
 Candidates are found with compiled regular expressions and turned into dates
 with the calendar (month names, day validity); dateparser parses the free
 forms :func:`parse_date` is given (HTML metadata, "Date:" lines) that the
-patterns do not cover. Nothing here imports spaCy, so the module is cheap to
-import and fast (about 0.1 ms per 400-word text).
+patterns do not cover. Nothing here imports spaCy or dateparser at import
+time; the patterns run only on windows of text around date anchors, so a
+400-word press release takes about 0.4 ms.
 """
 from __future__ import annotations
 
