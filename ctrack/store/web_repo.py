@@ -1,4 +1,5 @@
-"""Accounts, personal API tokens and browser sessions: every query and write on the web tables.
+"""Accounts, personal API tokens and browser sessions, and the reads of documents and evidence
+that the web pages and the HTTP API need beyond :mod:`ctrack.store.repo`.
 
 The CLI (``ctrack user add``, ``ctrack token create``), the HTTP API and the
 web pages use these functions and nothing else to reach
@@ -11,6 +12,13 @@ Secrets: passwords are hashed with argon2id (argon2-cffi's
 API tokens and session cookies are 256-bit random strings
 (:func:`secrets.token_urlsafe`) stored only as their SHA-256, so a copy of
 the database gives no usable credential.
+
+Reads (section at the end): :func:`list_documents`, :func:`get_document`
+(text with every stored mention), :func:`event_detail` (an event with its
+parent, sub-events and the source passages that support it, the evidence
+spans marked). They return pydantic models like :mod:`ctrack.store.views`
+and build events with the repository's own event loader, so an event looks
+the same on every page.
 """
 from __future__ import annotations
 
@@ -18,14 +26,21 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from pydantic import BaseModel, Field
+from sqlalchemy import and_, delete, distinct, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from ctrack.errors import NotFound, StoreError
-from ctrack.store.models import utcnow
+from ctrack.schema import DocFormat, RoleType
+from ctrack.store.models import (
+    DbActor, DbActorSource, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, ReviewState, utcnow,
+)
+from ctrack.store.repo import _load_events, _ref
+from ctrack.store.views import ActorRef, EventRow
 from ctrack.store.web_models import DbApiToken, DbUser, DbWebSession, UserRole
 
 _hasher = PasswordHasher()
@@ -228,9 +243,175 @@ def purge_expired_sessions(session: Session) -> int:
     return result.rowcount or 0
 
 
+
+
+# ---------------------------------------------------------------- reads for the web pages and the API
+
+
+class DocumentSummary(BaseModel):
+    """A stored document in short: ids, title, dates, format and how many events and actors it gave."""
+
+    id: int
+    doc_key: str
+    title: str | None = None
+    published: dt.date | None = None
+    format: DocFormat
+    size: int
+    ingested_at: dt.datetime
+    event_count: int = 0
+    actor_count: int = 0
+
+
+class EvidenceSpan(BaseModel):
+    """A stored mention: ``[start, end)`` of document ``document_id``'s text, and what it supports.
+
+    ``target`` is ``actor`` (a mention of ``actor``), ``event`` (evidence
+    for event ``event_id``) or ``role`` (evidence that ``actor`` held
+    ``role`` in event ``event_id``); ``rule`` names the extraction rule.
+    """
+
+    id: int
+    document_id: int
+    start: int
+    end: int
+    text: str
+    rule: str = ""
+    target: Literal["actor", "event", "role"]
+    actor: ActorRef | None = None
+    event_id: int | None = None
+    role: RoleType | None = None
+
+
+class DocumentDetail(DocumentSummary):
+    """A document with its text, every mention in it, and the events it reports."""
+
+    path: str
+    sha256: str
+    language: str = "en"
+    text: str
+    mentions: list[EvidenceSpan] = Field(default_factory=list)
+    events: list[EventRow] = Field(default_factory=list)
+
+
+class EventDetail(BaseModel):
+    """An event with the event it is part of, its sub-events, and the evidence spans in its sources."""
+
+    event: EventRow
+    parent: EventRow | None = None
+    sub_events: list[EventRow] = Field(default_factory=list)
+    evidence: list[EvidenceSpan] = Field(default_factory=list)
+
+
+def _summaries(session: Session, where) -> list[DocumentSummary]:
+    n_events = (select(DbEventSource.document_id, func.count(distinct(DbEventSource.event_id)).label("n"))
+                .group_by(DbEventSource.document_id).subquery())
+    n_actors = (select(DbActorSource.document_id, func.count(distinct(DbActorSource.actor_id)).label("n"))
+                .group_by(DbActorSource.document_id).subquery())
+    rows = session.execute(
+        select(DbDocument.id, DbDocument.doc_key, DbDocument.title, DbDocument.published, DbDocument.format,
+               DbDocument.size, DbDocument.ingested_at, func.coalesce(n_events.c.n, 0),
+               func.coalesce(n_actors.c.n, 0))
+        .outerjoin(n_events, n_events.c.document_id == DbDocument.id)
+        .outerjoin(n_actors, n_actors.c.document_id == DbDocument.id)
+        .where(where).order_by(DbDocument.id)).all()
+    return [DocumentSummary(id=r[0], doc_key=r[1], title=r[2], published=r[3], format=r[4], size=r[5],
+                            ingested_at=_aware(r[6]), event_count=r[7], actor_count=r[8]) for r in rows]
+
+
+def list_documents(session: Session, q: str | None = None, since: dt.date | None = None,
+                   until: dt.date | None = None) -> list[DocumentSummary]:
+    """Stored documents in the order they were ingested.
+
+    ``q`` keeps those whose title or file name contains it (any case);
+    ``since``/``until`` keep those published on or after / on or before a day
+    (documents without a stated date are then left out).
+    """
+    conds = [true()]
+    if q:
+        pattern = f"%{q.strip()}%"
+        conds.append(or_(DbDocument.title.ilike(pattern), DbDocument.doc_key.ilike(pattern)))
+    if since:
+        conds.append(DbDocument.published >= since)
+    if until:
+        conds.append(DbDocument.published <= until)
+    return _summaries(session, and_(*conds))
+
+
+def _spans(session: Session, where) -> list[EvidenceSpan]:
+    role_actor = aliased(DbActor)
+    rows = session.execute(
+        select(DbMention, DbActor, DbEventRole, role_actor)
+        .outerjoin(DbActor, DbActor.id == DbMention.actor_id)
+        .outerjoin(DbEventRole, DbEventRole.id == DbMention.event_role_id)
+        .outerjoin(role_actor, role_actor.id == DbEventRole.actor_id)
+        .where(where).order_by(DbMention.document_id, DbMention.start, DbMention.id)).all()
+    out = []
+    for m, actor, role, role_actor_row in rows:
+        if role is not None:
+            if role.review_state is ReviewState.REJECTED:
+                continue
+            out.append(EvidenceSpan(id=m.id, document_id=m.document_id, start=m.start, end=m.end, text=m.text,
+                                    rule=m.rule, target="role", actor=_ref(role_actor_row), event_id=role.event_id,
+                                    role=role.role))
+        elif actor is not None:
+            if actor.review_state is ReviewState.REJECTED:
+                continue
+            out.append(EvidenceSpan(id=m.id, document_id=m.document_id, start=m.start, end=m.end, text=m.text,
+                                    rule=m.rule, target="actor", actor=_ref(actor)))
+        elif m.event_id is not None:
+            out.append(EvidenceSpan(id=m.id, document_id=m.document_id, start=m.start, end=m.end, text=m.text,
+                                    rule=m.rule, target="event", event_id=m.event_id))
+    return out
+
+
+def get_document(session: Session, document_id: int) -> DocumentDetail:
+    """Document ``document_id`` with its text, its mentions (by offset) and the events it reports.
+
+    Raises :class:`ctrack.errors.NotFound` for an unknown id.
+    """
+    summary = _summaries(session, DbDocument.id == document_id)
+    doc = session.get(DbDocument, document_id)
+    if not summary or doc is None:
+        raise NotFound(f"no document with id {document_id}")
+    events = _load_events(session, DbEvent.id.in_(
+        select(DbEventSource.event_id).where(DbEventSource.document_id == document_id)))
+    return DocumentDetail(**summary[0].model_dump(), path=doc.path, sha256=doc.sha256, language=doc.language,
+                          text=doc.text, mentions=_spans(session, DbMention.document_id == document_id),
+                          events=events)
+
+
+def document_texts(session: Session, document_ids: list[int]) -> dict[int, str]:
+    """The text of each document in ``document_ids`` (unknown ids are left out)."""
+    if not document_ids:
+        return {}
+    return dict(session.execute(select(DbDocument.id, DbDocument.text).where(DbDocument.id.in_(document_ids))).all())
+
+
+def event_detail(session: Session, event_id: int) -> EventDetail:
+    """Event ``event_id`` (not rejected) with its parent, its sub-events and its evidence spans.
+
+    Evidence is every mention stored for the event itself or for one of its
+    (not rejected) roles, in document and offset order. Raises
+    :class:`ctrack.errors.NotFound` for an unknown or rejected event.
+    """
+    rows = _load_events(session, DbEvent.id == event_id)
+    if not rows:
+        raise NotFound(f"no event with id {event_id}")
+    event = rows[0]
+    parent = None
+    if event.part_of_id:
+        found = _load_events(session, DbEvent.id == event.part_of_id)
+        parent = found[0] if found else None
+    subs = _load_events(session, DbEvent.part_of_id == event_id)
+    role_ids = select(DbEventRole.id).where(DbEventRole.event_id == event_id)
+    evidence = _spans(session, or_(DbMention.event_id == event_id, DbMention.event_role_id.in_(role_ids)))
+    return EventDetail(event=event, parent=parent, sub_events=subs, evidence=evidence)
+
+
 __all__ = [
     "TOKEN_PREFIX", "SESSION_LIFETIME", "MIN_PASSWORD_LENGTH", "hash_password", "create_user", "get_user",
     "list_users", "set_role", "set_password", "set_active", "authenticate", "create_token", "user_for_token",
     "list_tokens", "revoke_token", "create_web_session", "get_web_session", "end_web_session",
-    "purge_expired_sessions",
+    "purge_expired_sessions", "DocumentSummary", "EvidenceSpan", "DocumentDetail", "EventDetail",
+    "list_documents", "get_document", "document_texts", "event_detail",
 ]

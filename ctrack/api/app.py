@@ -1,0 +1,102 @@
+"""The ASGI application: the HTTP API under ``/api/v1`` and the web pages, over one knowledge base.
+
+:func:`create_app` opens the knowledge base (running the Alembic migrations,
+so ``ctrack serve --db postgresql+psycopg://…`` works on an empty database),
+makes sure the search index exists, and mounts:
+
+- the API routers of :mod:`ctrack.api.routes` under :data:`API_PREFIX`, with
+  the OpenAPI document at ``/api/v1/openapi.json`` (kept in the repository
+  as ``docs/openapi.json``; no Swagger UI, which would load scripts from a CDN);
+- the server-rendered pages of :mod:`ctrack.web` at ``/`` and their static
+  files at ``/static``.
+
+Errors: a :class:`ctrack.errors.NotFound` is a 404 and any other
+:class:`ctrack.errors.CtrackError` a 422, answered as JSON
+``{"detail": message, "code": "E011"}`` under ``/api/`` and as an error page
+elsewhere.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ctrack import __version__
+from ctrack.api.routes import accounts, actors, documents, events, recs, reports, review, search
+from ctrack.api.settings import Settings
+from ctrack.errors import CtrackError, NotFound
+from ctrack.store import search as search_index
+from ctrack.store.db import open_store, session_scope
+
+API_PREFIX = "/api/v1"
+
+#: Routers mounted under :data:`API_PREFIX`, in the order the OpenAPI document lists them.
+ROUTERS = [documents.router, actors.router, events.router, review.router, recs.router, search.router,
+           reports.router, accounts.router]
+
+DESCRIPTION = """\
+The HTTP API of ctrack, the counter-terrorism cooperation tracker: documents, actors, events,
+review, recommendations, search and reports, in the vocabulary of `ctrack.extraction/1`
+(actor kinds, event types, roles and statuses as in the extraction records).
+
+Authentication: `Authorization: Bearer <token>` with a personal token from `ctrack token create NAME`
+(browsers use the session cookie of the web pages, and then send the `X-CSRF-Token` header on writes).
+Anonymous requests get 401; a role too low for an operation gets 403 (`viewer` reads, `analyst` also
+reviews, edits and uploads, `admin` also manages accounts).
+
+Lists are paged (`limit`, `offset`; the answer gives `total`) and sorted with `sort=FIELD` or
+`sort=-FIELD`.
+"""
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(settings: Settings | str) -> FastAPI:
+    """The application for ``settings`` (or a database URL, with default settings).
+
+    Raises :class:`ctrack.errors.StoreError` when the database cannot be opened or migrated.
+    """
+    if isinstance(settings, str):
+        settings = Settings(db_url=settings)
+    engine = open_store(settings.db_url)
+    with session_scope(engine) as session:
+        search_index.ensure_index(session)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="ctrack", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None)
+    app.state.engine = engine
+    app.state.settings = settings
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+
+    from ctrack.web import routes as web_routes
+
+    web_routes.mount(app)
+
+    @app.exception_handler(CtrackError)
+    async def ctrack_error(request: Request, exc: CtrackError):
+        status = 404 if isinstance(exc, NotFound) else 422
+        message = getattr(exc, "message", str(exc))
+        if _wants_json(request):
+            return JSONResponse({"detail": message, "code": exc.code}, status_code=status)
+        return web_routes.error_page(request, status, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return web_routes.error_page(request, exc.status_code, str(exc.detail))
+
+    return app
+
+
+__all__ = ["create_app", "API_PREFIX", "ROUTERS"]

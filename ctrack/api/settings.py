@@ -1,0 +1,25 @@
+"""Settings of the web application and HTTP API (one object, passed to :func:`ctrack.api.app.create_app`)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ctrack.store.web_repo import SESSION_LIFETIME
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the server behaves.
+
+    ``db_url``: SQLAlchemy URL of the knowledge base (``sqlite:///…`` or
+    ``postgresql+psycopg://…``). ``secure_cookies``: True marks the session
+    cookie ``Secure`` always, False never, None (default) when the request came
+    over HTTPS (the URL scheme, or ``X-Forwarded-Proto: https`` from a TLS
+    proxy). ``session_lifetime``: how long a browser stays signed in.
+    ``max_upload_bytes``: the largest file accepted by the upload (per file).
+    """
+
+    db_url: str
+    secure_cookies: bool | None = None
+    session_lifetime: dt.timedelta = SESSION_LIFETIME
+    max_upload_bytes: int = 25 * 1024 * 1024

@@ -1,0 +1,429 @@
+"""The web pages: server-rendered (Jinja2), over the same functions as the HTTP API.
+
+Every page needs a signed-in account (anonymous visitors are sent to
+``/login``); every form that changes something posts the session's CSRF
+token and is checked for role on the server by the same dependency as the
+API (:func:`ctrack.api.deps.require`). Pages: ``/`` (overview), ``/search``,
+``/actors`` and ``/actors/{id}``, ``/events`` and ``/events/{id}``,
+``/states`` and ``/states/{iso3}``, ``/documents`` and ``/documents/{id}``,
+``/upload``, ``/review``, ``/recs``, ``/network``, ``/timeline``,
+``/admin/users``, ``/login``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import Counter
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session
+
+from ctrack.api.deps import (
+    SESSION_COOKIE, Principal, get_db, optional_principal, require,
+)
+from ctrack.api.network import who_met_whom
+from ctrack.api.passages import Mark, label_of
+from ctrack.api.routes.events import event_out, filter_events
+from ctrack.api.routes.recs import list_recs
+from ctrack.api.routes.review import apply_review, review_queue
+from ctrack.api.routes.search import run_search
+from ctrack.schema import ActorKind, EventStatus, EventType
+from ctrack.store import repo, web_repo
+from ctrack.store.models import ReviewState
+from ctrack.store.track_models import Entity, RecStatus
+from ctrack.store.web_models import SearchKind, UserRole
+from ctrack.track import recommendations as recs
+from ctrack.web.charts import network_svg, timeline_svg
+from ctrack.web.render import STATIC_DIR, render
+
+router = APIRouter(include_in_schema=False)
+
+#: Cookie holding the login form's CSRF token (double-submit: there is no session yet).
+LOGIN_CSRF_COOKIE = "ctrack_login_csrf"
+PAGE_SIZE = 100
+
+analyst = require(UserRole.ANALYST)
+admin = require(UserRole.ADMIN)
+
+
+class LoginRequired(Exception):
+    """Raised by :func:`page_user` for an anonymous visitor; answered with a redirect to the login page."""
+
+    def __init__(self, next_url: str):
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def page_user(request: Request, principal: Principal | None = Depends(optional_principal)) -> Principal:
+    """The signed-in account of a page request; anonymous visitors go to ``/login?next=…``."""
+    if principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return principal
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """An HTML error page (used by the app's error handlers outside ``/api/``)."""
+    titles = {401: "Sign-in required", 403: "Not allowed", 404: "Not found", 422: "Cannot do that"}
+    return render(request, "error.html", {"status": status, "title": titles.get(status, "Error"),
+                                          "message": message}, status_code=status)
+
+
+def _secure(request: Request) -> bool:
+    setting = request.app.state.settings.secure_cookies
+    if setting is not None:
+        return setting
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a local path may be a redirect target ("/events?x=1"; never "//host" or "http://…")."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def _back(request: Request, fallback: str) -> str:
+    referer = request.headers.get("referer", "")
+    base = str(request.base_url).rstrip("/")
+    if referer.startswith(base):
+        return _safe_next(referer[len(base):] or "/")
+    return fallback
+
+
+def _pages(total: int, offset: int, size: int, request: Request) -> dict[str, Any]:
+    params = dict(request.query_params)
+
+    def link(new_offset: int) -> str:
+        return "?" + urlencode(params | {"offset": new_offset})
+
+    return {"total": total, "offset": offset, "size": size, "shown": min(size, max(0, total - offset)),
+            "prev": link(max(0, offset - size)) if offset > 0 else None,
+            "next": link(offset + size) if offset + size < total else None}
+
+
+# --------------------------------------------------------------------------- sign in / out
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/", error: str | None = None):
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = render(request, "login.html", {"next": _safe_next(next), "login_csrf": token, "error": error})
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request),
+                        path="/login")
+    return response
+
+
+@router.post("/login")
+def login(request: Request, name: str = Form(""), password: str = Form(""), csrf_token: str = Form(""),
+          next: str = Form("/"), db: Session = Depends(get_db)):
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not cookie or not csrf_token or not secrets.compare_digest(cookie, csrf_token):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the sign-in page and try again")
+    user = web_repo.authenticate(db, name.strip(), password)
+    if user is None:
+        db.commit()
+        return RedirectResponse(f"/login?next={quote(_safe_next(next))}&error=1", status_code=303)
+    settings = request.app.state.settings
+    value, _ = web_repo.create_web_session(db, user, settings.session_lifetime)
+    web_repo.purge_expired_sessions(db)
+    db.commit()
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="lax", secure=_secure(request),
+                        max_age=int(settings.session_lifetime.total_seconds()), path="/")
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, _: Principal = Depends(require(UserRole.VIEWER)), db: Session = Depends(get_db)):
+    web_repo.end_web_session(db, request.cookies.get(SESSION_COOKIE))
+    db.commit()
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --------------------------------------------------------------------------- overview and search
+
+
+@router.get("/")
+def home(request: Request, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    events = filter_events(db)
+    dated = sorted((e for e in events if e.start), key=lambda e: e.start or "", reverse=True)
+    states = sorted(repo.list_actors(db, kind=ActorKind.MEMBER_STATE), key=lambda a: (-a.events, a.name))
+    stats = recs.statistics(db)
+    return render(request, "home.html", {
+        "counts": repo.counts(db), "recent": dated[:12], "states": [s for s in states if s.events][:12],
+        "planned": [e for e in events if e.status is EventStatus.PLANNED][:8], "rec_totals": stats["totals"],
+        "queue_size": len(review_queue(db)), "documents": web_repo.list_documents(db)[-6:][::-1],
+    }, nav="home")
+
+
+@router.get("/search")
+def search_page(request: Request, q: str = "", kind: SearchKind | None = None, offset: int = Query(0, ge=0),
+                me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    result = run_search(db, q, [kind] if kind else None, 25, offset) if q.strip() else None
+    return render(request, "search.html", {
+        "q": q, "kind": kind, "result": result, "kinds": list(SearchKind),
+        "pages": _pages(result.total, offset, 25, request) if result else None,
+    }, nav="search")
+
+
+# --------------------------------------------------------------------------- actors
+
+
+@router.get("/actors")
+def actors_page(request: Request, kind: ActorKind | None = None, q: str | None = None,
+                offset: int = Query(0, ge=0), me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    rows = repo.list_actors(db, kind=kind, q=q or None)
+    return render(request, "actors.html", {
+        "rows": rows[offset:offset + PAGE_SIZE], "kind": kind, "q": q or "", "kinds": list(ActorKind),
+        "pages": _pages(len(rows), offset, PAGE_SIZE, request)}, nav="actors")
+
+
+@router.get("/actors/{actor_id}")
+def actor_page(request: Request, actor_id: int, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    timeline = repo.actor_timeline(db, actor_id)
+    counterparts: Counter[int] = Counter()
+    refs = {}
+    roles: Counter[str] = Counter()
+    sources = {}
+    for entry in timeline.entries:
+        for role in entry.roles:
+            roles[role.value] += 1
+        for r in entry.counterparts:
+            refs[r.actor.id] = r.actor
+        for aid in {r.actor.id for r in entry.counterparts}:
+            counterparts[aid] += 1
+        for s in entry.event.sources:
+            sources.setdefault(s.document_id, s)
+    top = [(refs[i], n) for i, n in sorted(counterparts.items(), key=lambda p: (-p[1], refs[p[0]].name))][:20]
+    return render(request, "actor.html", {
+        "t": timeline, "a": timeline.actor, "counterparts": top, "roles": roles.most_common(),
+        "sources": sorted(sources.values(), key=lambda s: (s.published or dt.date.max, s.doc_key)),
+    }, nav="actors")
+
+
+# --------------------------------------------------------------------------- events
+
+
+def _event_filters(country: str | None, region: str | None, type: str | None, since: str | None,
+                   until: str | None, status: str | None) -> dict[str, Any]:
+    def enum_or_none(cls, value):
+        try:
+            return cls(value) if value else None
+        except ValueError:
+            raise HTTPException(422, f"unknown {cls.__name__}: {value!r}") from None
+
+    return {"country": country or None, "region": region or None, "type": enum_or_none(EventType, type),
+            "since": since or None, "until": until or None, "status": enum_or_none(EventStatus, status)}
+
+
+@router.get("/events")
+def events_page(request: Request, country: str | None = None, region: str | None = None, type: str | None = None,
+                since: str | None = None, until: str | None = None, status: str | None = None,
+                offset: int = Query(0, ge=0), me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    filters = _event_filters(country, region, type, since, until, status)
+    rows = filter_events(db, **filters)
+    return render(request, "events.html", {
+        "rows": rows[offset:offset + PAGE_SIZE], "f": filters, "types": list(EventType),
+        "pages": _pages(len(rows), offset, PAGE_SIZE, request)}, nav="events")
+
+
+@router.get("/events/{event_id}")
+def event_page(request: Request, event_id: int, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    return render(request, "event.html", {"e": event_out(db, event_id)}, nav="events")
+
+
+@router.get("/timeline")
+def timeline_page(request: Request, country: str | None = None, region: str | None = None, type: str | None = None,
+                  since: str | None = None, until: str | None = None, status: str | None = None,
+                  me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    filters = _event_filters(country, region, type, since, until, status)
+    rows = filter_events(db, **filters)
+    return render(request, "timeline.html", {
+        "svg": timeline_svg(rows), "f": filters, "types": list(EventType),
+        "undated": [e for e in rows if not e.start], "count": len(rows)}, nav="timeline")
+
+
+@router.get("/network")
+def network_page(request: Request, country: str | None = None, region: str | None = None, type: str | None = None,
+                 since: str | None = None, until: str | None = None, persons: str | None = None,
+                 me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    filters = _event_filters(country, region, type, since, until, None)
+    rows = filter_events(db, **filters)
+    kinds = None if persons else set(ActorKind) - {ActorKind.PERSON}
+    net = who_met_whom(rows, max_nodes=60, kinds=kinds)
+    pairs = sorted(net.edges, key=lambda e: -e.weight)[:15]
+    names = {n.id: n for n in net.nodes}
+    return render(request, "network.html", {
+        "svg": network_svg(net), "net": net, "f": filters, "types": list(EventType), "persons": bool(persons),
+        "pairs": [(names[e.source], names[e.target], e) for e in pairs]}, nav="network")
+
+
+# --------------------------------------------------------------------------- member states
+
+
+@router.get("/states")
+def states_page(request: Request, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    states = sorted(repo.list_actors(db, kind=ActorKind.MEMBER_STATE), key=lambda a: (-a.events, a.name))
+    by_state = {row["state"]: row for row in recs.statistics(db)["by_state"]}
+    return render(request, "states.html", {"states": states, "recs": by_state}, nav="states")
+
+
+@router.get("/states/{iso3}")
+def state_page(request: Request, iso3: str, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    data = repo.briefing(db, country=iso3)
+    code = data.country or iso3.upper()
+    if code != iso3:
+        return RedirectResponse(f"/states/{code}", status_code=307)
+    section = recs.recommendations_section(db, country=code)
+    actor = next((a for a in repo.list_actors(db, kind=ActorKind.MEMBER_STATE) if a.iso3 == code), None)
+    visits = [e for e in data.events if e.type is EventType.ASSESSMENT_VISIT]
+    return render(request, "state.html", {
+        "b": data, "iso3": code, "actor": actor, "visits": visits, "section": section,
+        "timeline": timeline_svg(data.events, width=1180, lane_height=28)}, nav="states")
+
+
+# --------------------------------------------------------------------------- documents and upload
+
+
+@router.get("/documents")
+def documents_page(request: Request, q: str | None = None, offset: int = Query(0, ge=0),
+                   me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    rows = web_repo.list_documents(db, q=q or None)[::-1]
+    return render(request, "documents.html", {
+        "rows": rows[offset:offset + PAGE_SIZE], "q": q or "",
+        "pages": _pages(len(rows), offset, PAGE_SIZE, request)}, nav="documents")
+
+
+@router.get("/documents/{document_id}")
+def document_page(request: Request, document_id: int, me: Principal = Depends(page_user),
+                  db: Session = Depends(get_db)):
+    doc = web_repo.get_document(db, document_id)
+    marks = [Mark(start=m.start, end=m.end, label=label_of(m), mention_id=m.id) for m in doc.mentions
+             if 0 <= m.start < m.end <= len(doc.text)]
+    return render(request, "document.html", {"d": doc, "marks": marks, "n_marks": len(marks)}, nav="documents")
+
+
+@router.get("/upload")
+def upload_page(request: Request, me: Principal = Depends(page_user)):
+    return render(request, "upload.html", {"can_upload": me.allows(UserRole.ANALYST)}, nav="upload")
+
+
+# --------------------------------------------------------------------------- review
+
+
+@router.get("/review")
+def review_page(request: Request, document: str | None = None, actor: str | None = None,
+                state: ReviewState = ReviewState.PROPOSED, offset: int = Query(0, ge=0),
+                me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    items = review_queue(db, document or None, actor or None, state)
+    size = 50
+    return render(request, "review.html", {
+        "items": items[offset:offset + size], "document": document or "", "actor": actor or "", "state": state,
+        "states": list(ReviewState), "can_review": me.allows(UserRole.ANALYST),
+        "pages": _pages(len(items), offset, size, request)}, nav="review")
+
+
+@router.post("/review/{entity}/{row_id}/{action}")
+def review_action(request: Request, entity: Entity, row_id: int, action: str, field: str = Form(""),
+                  value: str = Form(""), comment: str = Form(""), back: str = Form("/review"),
+                  who: Principal = Depends(analyst), db: Session = Depends(get_db)):
+    if action not in ("confirm", "reject", "correct"):
+        raise HTTPException(404, f"no review action {action!r}")
+    if action == "correct" and not field:
+        raise HTTPException(422, "say which field to correct")
+    apply_review(db, who, entity, row_id, action, field or None, value, comment or None)
+    return RedirectResponse(_safe_next(back), status_code=303)
+
+
+# --------------------------------------------------------------------------- recommendations
+
+
+@router.get("/recs")
+def recs_page(request: Request, state: str | None = None, region: str | None = None, theme: str | None = None,
+              status: str | None = None, overdue: str | None = None, ta: str | None = None,
+              me: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    status_value = RecStatus(status) if status else None
+    rows = list_recs(db, state=state or None, region=region or None, theme=theme or None, status=status_value,
+                     overdue=bool(overdue), ta_needed=True if ta else None)
+    stats = recs.statistics(db, country=state or None, region=region or None if not state else None)
+    return render(request, "recs.html", {
+        "rows": rows, "stats": stats, "statuses": list(RecStatus),
+        "f": {"state": state or "", "region": region or "", "theme": theme or "", "status": status or "",
+              "overdue": bool(overdue), "ta": bool(ta)},
+        "can_edit": me.allows(UserRole.ANALYST), "today": dt.date.today()}, nav="recs")
+
+
+@router.post("/recs/{rec_id}/status")
+def recs_status(rec_id: int, status: RecStatus = Form(...), day: str = Form(""), comment: str = Form(""),
+                back: str = Form("/recs"), who: Principal = Depends(analyst), db: Session = Depends(get_db)):
+    try:
+        when = dt.date.fromisoformat(day) if day else dt.date.today()
+    except ValueError:
+        raise HTTPException(422, f"bad day {day!r}: use YYYY-MM-DD") from None
+    from ctrack.store import search as search_index
+
+    recs.set_status(db, rec_id, status, when, user=who.name, comment=comment or None)
+    search_index.reindex(db, SearchKind.RECOMMENDATION, [rec_id])
+    db.commit()
+    return RedirectResponse(_safe_next(back), status_code=303)
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+@router.get("/admin/users")
+def users_page(request: Request, who: Principal = Depends(page_user), db: Session = Depends(get_db)):
+    if not who.allows(UserRole.ADMIN):
+        raise HTTPException(403, f"this needs the admin role; {who.name} is {who.role.value}")
+    return render(request, "users.html", {"users": web_repo.list_users(db), "roles": list(UserRole)}, nav="users")
+
+
+@router.post("/admin/users")
+def users_add(name: str = Form(...), role: UserRole = Form(...), password: str = Form(...),
+              _: Principal = Depends(admin), db: Session = Depends(get_db)):
+    from ctrack.errors import StoreError
+
+    try:
+        web_repo.create_user(db, name.strip(), role, password)
+    except StoreError as exc:
+        raise HTTPException(422, exc.message) from None
+    db.commit()
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{name}")
+def users_change(name: str, role: UserRole | None = Form(None), active: str | None = Form(None),
+                 who: Principal = Depends(admin), db: Session = Depends(get_db)):
+    if name == who.name:
+        raise HTTPException(422, "you cannot change your own role or disable yourself here")
+    if role:
+        web_repo.set_role(db, name, role)
+    if active is not None:
+        web_repo.set_active(db, name, active == "1")
+    db.commit()
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+# --------------------------------------------------------------------------- mounting
+
+
+def mount(app: FastAPI) -> None:
+    """Add the pages, the static files and the login redirect to ``app``."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(_request: Request, exc: LoginRequired):
+        return RedirectResponse(f"/login?next={quote(exc.next_url)}", status_code=303)
+
+
+__all__ = ["router", "mount", "error_page", "page_user", "LoginRequired", "LOGIN_CSRF_COOKIE"]
