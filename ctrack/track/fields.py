@@ -132,8 +132,12 @@ def integer(value: Any) -> int | None:
         raise ValueError(f"not a whole number: {value!r}") from None
 
 
-def member(enum_cls: type[Enum]) -> Callable[[Any], Any]:
-    """A parser for one value of ``enum_cls`` (its value, case-insensitive, spaces or hyphens for underscores)."""
+def member(enum_cls: type[Enum], what: str | None = None) -> Callable[[Any], Any]:
+    """A parser for one value of ``enum_cls`` (its value, case-insensitive, spaces or hyphens for underscores).
+
+    ``what`` names the value in error messages (default: the class name in words, "rec status").
+    """
+    what = what or re.sub(r"(?<!^)(?=[A-Z])", " ", enum_cls.__name__).lower()
 
     def parse(value: Any) -> Any:
         if isinstance(value, enum_cls):
@@ -143,7 +147,7 @@ def member(enum_cls: type[Enum]) -> Callable[[Any], Any]:
         for m in enum_cls:
             if key in (m.value, m.name.casefold()):
                 return m
-        raise ValueError(f"unknown {enum_cls.__name__} {raw!r} (accepted: {', '.join(m.value for m in enum_cls)})")
+        raise ValueError(f"unknown {what} {raw!r} (accepted: {', '.join(m.value for m in enum_cls)})")
 
     parse.__name__ = f"parse_{enum_cls.__name__}"
     return parse
@@ -158,8 +162,8 @@ def optional(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return parse
 
 
-status = member(RecStatus)
-priority = optional(member(Priority))
+status = member(RecStatus, "status")
+priority = optional(member(Priority, "priority"))
 
 
 def items(value: Any) -> list[str]:

@@ -409,7 +409,7 @@ def scope_states(country: str | None = None, region: str | None = None) -> list[
     return None
 
 
-def select(session: Session, *, state: str | None = None, region: str | None = None, theme: str | None = None,
+def query(session: Session, *, state: str | None = None, region: str | None = None, theme: str | None = None,
            status: RecStatus | str | None = None, partner: str | None = None, overdue_on: dt.date | None = None,
            proposed: bool = False) -> list[DbRecommendation]:
     """Recommendations matching the filters (reviewed ones; the proposals instead with ``proposed``).

@@ -65,15 +65,23 @@ def _keyword_patterns() -> dict[str, list[tuple[str, re.Pattern]]]:
 
 
 def rule_suggestions(text: str) -> list[Suggestion]:
-    """Themes whose vocabulary keywords occur in ``text``, best first."""
-    out = []
-    for code, pats in _keyword_patterns().items():
-        found = [kw for kw, pat in pats if pat.search(text)]
-        if found:
-            out.append(Suggestion(theme=code, label=vocabulary().label(TermScheme.THEME, code),
-                                  score=1 - 0.5 ** len(found), source="rule",
-                                  reason="keywords: " + ", ".join(repr(k) for k in found)))
-    return sorted(out, key=lambda s: -s.score)
+    """Themes whose vocabulary keywords occur in ``text``, best first.
+
+    A keyword found inside a longer keyword's match ("intelligence" in
+    "financial intelligence unit") does not count.
+    """
+    hits = [(m.start(), m.end(), code, kw) for code, pats in _keyword_patterns().items()
+            for kw, pat in pats for m in pat.finditer(text)]
+    kept = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
+                                       for o in hits)]
+    found: dict[str, list[str]] = {}
+    for _, _, code, kw in sorted(kept):
+        if kw not in found.setdefault(code, []):
+            found[code].append(kw)
+    out = [Suggestion(theme=code, label=vocabulary().label(TermScheme.THEME, code), score=1 - 0.5 ** len(kws),
+                      source="rule", reason="keywords: " + ", ".join(repr(k) for k in kws))
+           for code, kws in found.items()]
+    return sorted(out, key=lambda s: (-s.score, s.theme))
 
 
 @dataclass
