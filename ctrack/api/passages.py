@@ -25,7 +25,7 @@ _BOUNDARY = re.compile(r"\n+|(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“‘(])")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|H\.E|U\.N|U\.S|e\.g|i\.e|Gen|Col|Amb|Sr|Jr|Mt|Lt|Rev|Hon)\.|"
                      r"\b[A-Z]\.)$")
 #: Longest passage (characters); a longer sentence is cut around its marks.
-MAX_PASSAGE = 600
+MAX_PASSAGE = 700
 
 
 class Mark(BaseModel):
@@ -65,9 +65,13 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     hi = min((c for c in cuts if c >= end and c > lo), default=len(text))
     while hi > lo and text[hi - 1].isspace():
         hi -= 1
-    if hi - lo > MAX_PASSAGE:
-        lo = max(lo, start - MAX_PASSAGE // 3)
-        hi = min(hi, max(end, lo + MAX_PASSAGE))
+    if hi - lo > MAX_PASSAGE:  # a very long sentence: keep a window around the span, cut between words
+        if start - lo > MAX_PASSAGE // 3:
+            cut = text.find(" ", start - MAX_PASSAGE // 3, start)
+            lo = cut + 1 if cut >= 0 else start
+        if hi - lo > MAX_PASSAGE:
+            cut = text.rfind(" ", max(end, lo + 1), lo + MAX_PASSAGE)
+            hi = cut if cut > end else max(end, lo + MAX_PASSAGE)
     return lo, hi
 
 

@@ -85,18 +85,21 @@ def timeline_svg(events: list[EventRow], width: int = 1180, lane_height: int = 3
         colour = TYPE_COLOURS[ev.type]
         x1, x2 = x(start), x(end + dt.timedelta(days=1))
         fill = "#fff" if ev.status.value == "planned" else colour
+        vague = (dates.precision(ev.start) or 3) < 3  # month or year only: drawn faint and dashed
+        opacity = ".3" if vague else ".85"
+        dash = ' stroke-dasharray="3 2"' if vague else ""
         tip = escape(f"{ev.label} — {ev.dates}{' — ' + ev.venue if ev.venue else ''} ({ev.status.value})")
         parts.append(f'<a href="/events/{ev.id}"><title>{tip}</title>')
         if x2 - x1 >= 9:
             parts.append(f'<rect x="{x1:.1f}" y="{cy - 6:.1f}" width="{x2 - x1:.1f}" height="12" rx="3" '
-                         f'fill="{fill}" stroke="{colour}" stroke-width="1.5" fill-opacity=".85"/>')
+                         f'fill="{fill}" stroke="{colour}" stroke-width="1.5" fill-opacity="{opacity}"{dash}/>')
         else:
             parts.append(f'<circle cx="{(x1 + x2) / 2:.1f}" cy="{cy:.1f}" r="5.5" fill="{fill}" '
                          f'stroke="{colour}" stroke-width="1.5" fill-opacity=".85"/>')
         parts.append("</a>")
     parts.append(f'<text x="{left}" y="{height - 10}" font-size="11" fill="#8a94a3">'
                  f'{len(dated)} dated events, {escape(lo.isoformat())} to {escape(hi.isoformat())}; '
-                 'hollow marks are planned</text>')
+                 'hollow marks are planned, faint dashed ones known only to the month or year</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
