@@ -417,10 +417,15 @@ def _source(doc: DbDocument) -> SourceRow:
 _DOC_COLUMNS = (DbDocument.id, DbDocument.doc_key, DbDocument.title, DbDocument.published, DbDocument.path)
 
 
-def _load_events(session: Session, where: ColumnElement[bool]) -> list[EventRow]:
-    """EventRows (roles, sources, conflicts) for the events matching ``where``, in date order."""
+def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bool = False) -> list[EventRow]:
+    """EventRows (roles, sources, conflicts) for the events matching ``where``, in date order.
+
+    With ``reviewed_only``, only events and roles a reviewer confirmed or corrected.
+    """
+    kept = (ReviewState.CONFIRMED, ReviewState.CORRECTED) if reviewed_only else tuple(
+        s for s in ReviewState if s is not _REJECTED)
     events = session.scalars(
-        select(DbEvent).where(where, DbEvent.review_state != _REJECTED).options(
+        select(DbEvent).where(where, DbEvent.review_state.in_(kept)).options(
             selectinload(DbEvent.roles).selectinload(DbEventRole.actor),
             selectinload(DbEvent.sources).selectinload(DbEventSource.document).load_only(*_DOC_COLUMNS),
         )).all()
@@ -438,7 +443,7 @@ def _load_events(session: Session, where: ColumnElement[bool]) -> list[EventRow]
                                                      source=_source(d), review_state=c.review_state))
     out = []
     for e in events:
-        roles = sorted((r for r in e.roles if r.review_state is not _REJECTED and r.actor.review_state is not _REJECTED),
+        roles = sorted((r for r in e.roles if r.review_state in kept and r.actor.review_state is not _REJECTED),
                        key=lambda r: (list(RoleType).index(r.role), r.actor.name))
         sources = sorted((s.document for s in e.sources), key=lambda d: (d.published or dt.date.max, d.doc_key))
         out.append(EventRow(
@@ -626,8 +631,11 @@ def _involving(isos: list[str]) -> ColumnElement[bool]:
 
 
 def list_events(session: Session, country: str | None = None, type: EventType | str | None = None,
-                since: str | None = None, until: str | None = None, region: str | None = None) -> list[EventRow]:
+                since: str | None = None, until: str | None = None, region: str | None = None,
+                reviewed_only: bool = False) -> list[EventRow]:
     """Events (not rejected) in date order, undated last.
+
+    ``reviewed_only`` keeps only the events and roles a reviewer confirmed or corrected.
 
     ``country`` (ISO3 or state name) and ``region`` (a gazetteer region:
     "Central Asia", "Sahel" …) keep events held there or engaging those
@@ -647,7 +655,7 @@ def list_events(session: Session, country: str | None = None, type: EventType | 
         conds.append(_involving(resolve_scope(region=region)[1]))
     lo = dates.to_bound(since, upper=False) if since else None
     hi = dates.to_bound(until, upper=True) if until else None
-    events = _load_events(session, and_(*conds))
+    events = _load_events(session, and_(*conds), reviewed_only)
     if lo or hi:
         kept = []
         for ev in events:
@@ -673,17 +681,19 @@ def _state_of(session: Session, actor_ids: set[int]) -> dict[int, str]:
     return out
 
 
-def briefing(session: Session, country: str | None = None, region: str | None = None) -> Briefing:
+def briefing(session: Session, country: str | None = None, region: str | None = None,
+             reviewed_only: bool = False) -> Briefing:
     """The data of a briefing on a country (ISO3 or name), a region, or everything.
 
     Events in scope as :func:`list_events` selects them, counts by event type,
     counts by member state engaged (venue country, or a role held by the
     state, its bodies or its people; the scope's members listed even at 0),
     every source document cited, and the knowledge base's :func:`counts`.
-    Raises :class:`NotFound` for an unknown country or region.
+    ``reviewed_only`` limits it to reviewed events and roles. Raises
+    :class:`NotFound` for an unknown country or region.
     """
     label, members = resolve_scope(country, region)
-    events = list_events(session, country=country, region=region)
+    events = list_events(session, country=country, region=region, reviewed_only=reviewed_only)
     state_of = _state_of(session, {r.actor.id for ev in events for r in ev.roles})
     per_state: Counter[str] = Counter()
     for ev in events:
