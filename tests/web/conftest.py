@@ -1,2 +1,3 @@
-"""Knowledge-base fixtures (``db_url``, ``engine``, ``session``): see :mod:`ctrack.store.testing`."""
+"""Fixtures: ``api`` (see :mod:`ctrack.api.testing`) and the knowledge-base fixtures of :mod:`ctrack.store.testing`."""
+from ctrack.api.testing import api  # noqa: F401
 from ctrack.store.testing import db_url, engine, session  # noqa: F401

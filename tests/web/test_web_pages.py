@@ -1,0 +1,124 @@
+"""The web pages: sign-in, every page for a viewer, forms checked for CSRF and role, cookies set safely."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ctrack.store.track_models import Entity
+
+PAGES = ["/", "/search?q=coninsx", "/actors", "/actors?kind=member_state", "/events", "/events?country=TJK",
+         "/timeline", "/network?persons=1", "/states", "/states/TJK", "/documents", "/upload", "/review", "/recs"]
+
+
+@pytest.fixture
+def web(api):
+    """The API fixture: the same app serves the pages."""
+    return api
+
+
+def login(web, name: str, password: str = "correct horse battery") -> str | None:
+    """Sign in through the form; returns the session's CSRF token (None when refused)."""
+    page = web.client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = web.client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": "/events"},
+                        follow_redirects=False)
+    assert r.status_code == 303
+    if "error" in r.headers["location"]:
+        return None
+    assert r.headers["location"] == "/events"
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', web.client.get("/").text).group(1)
+
+
+def test_anonymous_visitors_go_to_the_login_page(web):
+    r = web.client.get("/states/TJK", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/states/TJK"
+    assert "Sign in" in web.client.get("/login").text
+
+
+def test_login_sets_a_safe_session_cookie(web):
+    assert login(web, "viewer", "wrong password") is None
+    page = web.client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = web.client.post("/login", data={"name": "viewer", "password": "correct horse battery", "csrf_token": token},
+                        follow_redirects=False)
+    cookie = r.headers["set-cookie"].lower()
+    assert "ctrack_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert "secure" not in cookie.split("ctrack_login_csrf")[0]
+    web.client.cookies.clear()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web.client.get("/login").text).group(1)
+    behind_tls = web.client.post("/login", headers={"X-Forwarded-Proto": "https"}, follow_redirects=False,
+                                 data={"name": "viewer", "password": "correct horse battery", "csrf_token": token})
+    assert "; secure" in behind_tls.headers["set-cookie"].lower().split("ctrack_login_csrf")[0]
+
+
+def test_login_form_without_csrf_is_refused(web):
+    web.client.get("/login")
+    r = web.client.post("/login", data={"name": "viewer", "password": "correct horse battery"},
+                        follow_redirects=False)
+    assert r.status_code == 403
+    assert "ctrack_session" not in r.headers.get("set-cookie", "")
+
+
+def test_every_page_renders_for_a_viewer(web):
+    assert login(web, "viewer")
+    for path in PAGES:
+        r = web.client.get(path)
+        assert r.status_code == 200, (path, r.status_code, r.text[:500])
+        assert "<nav>" in r.text and "viewer" in r.text
+    assert web.client.get("/admin/users").status_code == 403
+    assert web.client.get("/events/424242").status_code == 404
+
+
+def test_pages_show_the_seed_facts(web):
+    assert login(web, "viewer")
+    state = web.client.get("/states/TJK").text
+    assert "Dushanbe" in state and "2018-05-03" in state and "conference" in state
+    assert web.client.get("/states/tajikistan", follow_redirects=False).headers["location"] == "/states/TJK"
+    conf = re.search(r'href="/events/(\d+)">conference', state).group(1)
+    event = web.client.get(f"/events/{conf}").text
+    assert 'title="funder: Qatar"' in event and "<mark" in event
+    search = web.client.get("/search?q=Coninsx").text
+    assert '<mark class="hit">Coninsx</mark>' in search
+    actor = re.search(r'href="/actors/(\d+)">Michèle Coninsx', search).group(1)
+    page = web.client.get(f"/actors/{actor}").text
+    assert "Executive Director" in page and "Dated titles" in page and "seed-000" in page
+
+
+def test_forms_need_csrf_and_the_right_role(web):
+    csrf = login(web, "viewer")
+    data = {"csrf_token": csrf, "back": "/review"}
+    assert web.client.post("/review/actor/1/confirm", data=data, follow_redirects=False).status_code == 403
+    web.client.cookies.clear()
+    csrf = login(web, "analyst")
+    no_token = web.client.post("/review/actor/1/confirm", data={"back": "/review"}, follow_redirects=False)
+    assert no_token.status_code == 403
+    wrong = web.client.post("/review/actor/1/confirm", data={"csrf_token": "x" * 43}, follow_redirects=False)
+    assert wrong.status_code == 403
+    ok = web.client.post("/review/actor/1/confirm", data={"csrf_token": csrf, "back": "/review#item-0"},
+                         follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"] == "/review#item-0"
+    from ctrack.store.db import session_scope
+    from ctrack.track import audit
+
+    with session_scope(web.app.state.engine) as s:
+        last = audit.history(s, Entity.ACTOR, 1)[-1]
+    assert last.user == "analyst" and last.action == "confirm"
+    assert web.client.post("/logout", data={}, follow_redirects=False).status_code == 403
+    assert web.client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert web.client.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_admin_manages_accounts_from_the_page(web):
+    csrf = login(web, "admin")
+    assert "analyst" in web.client.get("/admin/users").text
+    r = web.client.post("/admin/users", data={"csrf_token": csrf, "name": "field-officer", "role": "analyst",
+                                              "password": "longenough1"}, follow_redirects=False)
+    assert r.status_code == 303
+    r = web.client.post("/admin/users/field-officer", data={"csrf_token": csrf, "role": "viewer", "active": "0"},
+                        follow_redirects=False)
+    assert r.status_code == 303
+    page = web.client.get("/admin/users").text
+    assert "field-officer" in page
+    assert web.client.post("/admin/users", data={"name": "x", "role": "viewer", "password": "longenough1"},
+                           follow_redirects=False).status_code == 403
