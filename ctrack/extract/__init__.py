@@ -45,16 +45,14 @@ class Extractor:
         gaz = get_gazetteer()
         self.name_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.acronym_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self._labels: dict[int, tuple[str, str]] = {}
         names: dict[str, list[str]] = {}
         acronyms: dict[str, list[str]] = {}
-        for item in gaz.phrases():
-            text, label, key = item[0], item[1], item[2]
-            is_acr = bool(item[3]) if len(item) > 3 else (text.isupper() and len(text) <= 12)
-            if label == "CITY":
-                continue  # venues are read from "in CITY" phrases, not matched everywhere
-            ident = f"{label}|{key}"
-            (acronyms if is_acr else names).setdefault(ident, []).append(text)
+        for surface, label, key in gaz.phrases(include_cities=False):
+            if label in ("STATE", "DEMONYM", "ORG"):
+                names.setdefault(f"{label}|{key}", []).append(surface)
+        for surface, label, key in gaz.acronym_phrases(include_cities=False):
+            if label in ("STATE", "ORG"):
+                acronyms.setdefault(f"{label}|{key}", []).append(surface)
         for ident, texts in names.items():
             self.name_matcher.add(ident, list(self.nlp.tokenizer.pipe(sorted(set(texts)))))
         for ident, texts in acronyms.items():

@@ -126,7 +126,7 @@ def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
     series_agents: list[str] = []
     for sent in ctx.sentences:
         triggers = find_triggers(ctx, sent)
-        refs = idx.by_sentence.get(sent.index, [])
+        refs = list(idx.by_sentence.get(sent.index, []))
         targets = _events_for_sentence(idx, sent, recent)
         claimed: set[int] = set()
         after = _after_roles(ctx, sent)
