@@ -20,13 +20,14 @@ def report_cmd(
     title: Optional[str] = typer.Option(None, "--title", help="heading of the page"),
     db: Optional[str] = typer.Option(None, "--db", help=DB_OPTION_HELP),
     as_json: bool = typer.Option(False, "--json", help="print the briefing data as JSON as well"),
+    reviewed_only: bool = typer.Option(False, "--reviewed-only", help="only events and roles a reviewer confirmed or corrected"),
 ) -> None:
     """Write an HTML briefing on a member state, a region, or all events."""
     if country and region:
         fail(ValueError("give --country or --region, not both"))
     engine = open_kb(db)
     try:
-        data = write_briefing(engine, out, country=country, region=region, title=title)
+        data = write_briefing(engine, out, country=country, region=region, title=title, reviewed_only=reviewed_only)
     except NotFound as exc:
         fail(exc)
     except OSError as exc:

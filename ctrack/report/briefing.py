@@ -135,8 +135,15 @@ def _env() -> Environment:
     return env
 
 
-def render_briefing(data: Briefing, title: str | None = None) -> str:
-    """The HTML page (a string) for the briefing ``data``; ``title`` overrides the page heading."""
+def render_briefing(data: Briefing, title: str | None = None, recs: dict | None = None,
+                    reviewed_only: bool = False) -> str:
+    """The HTML page (a string) for the briefing ``data``; ``title`` overrides the page heading.
+
+    ``recs`` is the recommendations and technical-assistance section
+    (:func:`ctrack.track.recommendations.recommendations_section`), shown when
+    it holds any recommendation; ``reviewed_only`` says in the page that only
+    reviewed facts are included.
+    """
     dated = [ev for ev in data.events if dates.parse(ev.start)]
     undated = [ev for ev in data.events if not dates.parse(ev.start)]
     engaged = [s for s in data.by_state if s.events]
@@ -147,12 +154,17 @@ def render_briefing(data: Briefing, title: str | None = None) -> str:
         timeline=build_timeline(data.events), colours={t.value: c for t, c in TYPE_COLOURS.items()},
         roles=list(RoleType), engaged=engaged, labels={ev.id: ev.label for ev in data.events}, max_type=max_type, max_state=max_state,
         version=__version__, generated=data.generated_at.strftime("%d %B %Y, %H:%M UTC"),
+        recs=recs if recs and recs["totals"]["total"] else None, reviewed_only=reviewed_only,
     )
 
 
 def write_briefing(engine: Engine, out: str | Path, country: str | None = None, region: str | None = None,
-                   title: str | None = None) -> Briefing:
+                   title: str | None = None, reviewed_only: bool = False) -> Briefing:
     """Query the briefing for ``country`` (ISO3 or name) or ``region`` and write the HTML page to ``out``.
+
+    The page includes the recommendations and technical-assistance needs of
+    the scope (reviewed recommendations, status as of today); with
+    ``reviewed_only`` the engagements are limited to reviewed events and roles.
 
     Creates ``out``'s folder. Returns the :class:`Briefing` data. Raises
     :class:`ctrack.errors.NotFound` for an unknown country or region and
@@ -161,9 +173,12 @@ def write_briefing(engine: Engine, out: str | Path, country: str | None = None, 
     from ctrack.store import repo
     from ctrack.store.db import session_scope
 
+    from ctrack.track.recommendations import recommendations_section
+
     with session_scope(engine) as s:
-        data = repo.briefing(s, country=country, region=region)
-    html = render_briefing(data, title)
+        data = repo.briefing(s, country=country, region=region, reviewed_only=reviewed_only)
+        recs = recommendations_section(s, country=country, region=region)
+    html = render_briefing(data, title, recs=recs, reviewed_only=reviewed_only)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
