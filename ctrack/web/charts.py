@@ -72,7 +72,8 @@ def timeline_svg(events: list[EventRow], width: int = 1180, lane_height: int = 3
     for day, label in ticks:
         xx = x(day)
         parts.append(f'<line x1="{xx:.1f}" y1="{top - 6}" x2="{xx:.1f}" y2="{bottom}" stroke="#e3e8ef"/>')
-        parts.append(f'<text x="{xx + 3:.1f}" y="{top - 10}" font-size="11" fill="#5c6778">{escape(label)}</text>')
+        if xx + 60 < width:
+            parts.append(f'<text x="{xx + 3:.1f}" y="{top - 10}" font-size="11" fill="#5c6778">{escape(label)}</text>')
     for i, lane in enumerate(lanes):
         y = top + lane_height * i
         if i % 2 == 0:
@@ -106,14 +107,14 @@ def timeline_svg(events: list[EventRow], width: int = 1180, lane_height: int = 3
 
 def network_svg(net: Network, width: int = 1180, height: int = 720) -> Markup:
     """The who-met-whom network: circles sized by events, lines thickened by shared events. Returns SVG markup."""
-    margin = 70
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="Who met whom" '
              f'xmlns="http://www.w3.org/2000/svg">']
     if not net.nodes:
         parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle" fill="#5c6778">'
                      'No two actors share an event here</text></svg>')
         return Markup("".join(parts))
-    pos = {n.id: (margin + n.x * (width - 2 * margin), margin / 2 + n.y * (height - 1.5 * margin)) for n in net.nodes}
+    left, right, top, bottom = 40, 190, 30, 50  # room for the labels, which sit right of their circle
+    pos = {n.id: (left + n.x * (width - left - right), top + n.y * (height - top - bottom)) for n in net.nodes}
     top_weight = max(e.weight for e in net.edges) if net.edges else 1
     for e in sorted(net.edges, key=lambda e: e.weight):
         (x1, y1), (x2, y2) = pos[e.source], pos[e.target]

@@ -129,6 +129,18 @@ def test_analyst_session_in_chromium(server, tmp_path):
         sync_api.expect(page.locator("h1")).to_contain_text("Michèle Coninsx")
         page.screenshot(path=str(shots / "actor.png"))
 
+        csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
+        for state, text, due in (("TJK", "Criminalize the financing of terrorism in line with resolution 1373 (2001)",
+                                  "2019-06-30"),
+                                 ("KGZ", "Strengthen border management at the southern border", "2030-12-31")):
+            made = page.request.post(server + "/api/v1/recs", headers={"X-CSRF-Token": csrf}, data={
+                "state": state, "text": text, "due_date": due, "issued_on": "2018-05-04", "ta_needed": True,
+                "ta_description": "legislative drafting assistance", "partners": ["UNODC", "OSCE"],
+                "themes": ["counter-financing of terrorism" if state == "TJK" else "border management"]})
+            assert made.status == 201, made.text()
+        page.goto(server + "/recs")
+        sync_api.expect(page.locator("table.data").first).to_contain_text("Criminalize the financing")
+        sync_api.expect(page.locator("table.data").first).to_contain_text("overdue")
         for name, path in (("overview", "/"), ("timeline", "/timeline"), ("network", "/network?persons=1"),
                            ("events", "/events"), ("recommendations", "/recs"), ("document", "/documents/1")):
             page.goto(server + path)
