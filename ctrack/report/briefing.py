@@ -159,12 +159,15 @@ def render_briefing(data: Briefing, title: str | None = None, recs: dict | None 
 
 
 def write_briefing(engine: Engine, out: str | Path, country: str | None = None, region: str | None = None,
-                   title: str | None = None, reviewed_only: bool = False) -> Briefing:
+                   title: str | None = None, reviewed_only: bool = False, user: str | None = None) -> Briefing:
     """Query the briefing for ``country`` (ISO3 or name) or ``region`` and write the HTML page to ``out``.
 
     The page includes the recommendations and technical-assistance needs of
     the scope (reviewed recommendations, status as of today); with
     ``reviewed_only`` the engagements are limited to reviewed events and roles.
+    The export is written to the audit log (by ``user``, default
+    :func:`ctrack.track.audit.default_user`) with the events and
+    recommendations it shows.
 
     Creates ``out``'s folder. Returns the :class:`Briefing` data. Raises
     :class:`ctrack.errors.NotFound` for an unknown country or region and
@@ -173,6 +176,7 @@ def write_briefing(engine: Engine, out: str | Path, country: str | None = None, 
     from ctrack.store import repo
     from ctrack.store.db import session_scope
 
+    from ctrack.track import audit
     from ctrack.track.recommendations import recommendations_section
 
     with session_scope(engine) as s:
@@ -182,4 +186,8 @@ def write_briefing(engine: Engine, out: str | Path, country: str | None = None, 
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
+    with session_scope(engine) as s:
+        audit.record_report(s, user or audit.default_user(), path=str(path.resolve()),
+                            event_ids=[ev.id for ev in data.events],
+                            recommendation_ids=[r["id"] for r in recs["open"]], scope=data.scope)
     return data
