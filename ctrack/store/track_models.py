@@ -393,7 +393,9 @@ class DbTransfer(Base):
     """One import or export: ``direction`` ``import``/``export``, the file, counts, errors and records touched.
 
     ``errors`` is a list of ``[line, reason]``; ``record_ids`` the ids of the
-    recommendations created (import) or written (export).
+    records touched: recommendations created or written for ``format``
+    ``csv``/``xlsx``, documents stored for ``documents`` (an ingest), events
+    shown for ``html`` (a briefing).
     """
 
     __tablename__ = "transfers"

@@ -145,7 +145,8 @@ def entries_of_decisions(session: Session, decision_ids: Iterable[int]) -> list[
 
 def transfers_touching(session: Session, record_id: int) -> list[DbTransfer]:
     """Imports and exports whose ``record_ids`` include recommendation ``record_id`` (oldest first)."""
-    rows = session.scalars(select(DbTransfer).order_by(DbTransfer.at, DbTransfer.id))
+    rows = session.scalars(select(DbTransfer).where(DbTransfer.format.in_(("csv", "xlsx")))
+                           .order_by(DbTransfer.at, DbTransfer.id))
     return [t for t in rows if record_id in (t.record_ids or [])]
 
 

@@ -112,6 +112,28 @@ def close_transfer(session: Session, transfer: DbTransfer, *, rows: int, record_
                          "skipped": skipped, "records": list(record_ids), "errors": bad})
 
 
+def record_ingest(session: Session, user: str, *, path: str, document_ids: list[int],
+                  failed: list[tuple[str, str]] | None = None, unchanged: int = 0) -> DbAuditEntry:
+    """Log an ingest of documents as an import (format ``documents``) with the ids of the documents it stored.
+
+    ``failed`` lists ``(file, reason)`` of the files that could not be read;
+    ``unchanged`` counts files already stored. Returns the audit entry.
+    """
+    transfer = open_transfer(session, user, Action.IMPORT, path=path, format="documents")
+    bad = [(0, f"{name}: {reason}") for name, reason in (failed or [])]
+    return close_transfer(session, transfer, rows=len(document_ids) + unchanged + len(bad), record_ids=document_ids,
+                          loaded=len(document_ids), skipped=unchanged, errors=bad)
+
+
+def record_report(session: Session, user: str, *, path: str, event_ids: list[int],
+                  recommendation_ids: list[int], scope: str) -> DbAuditEntry:
+    """Log a written briefing as an export (format ``html``): the events and recommendations it shows."""
+    transfer = open_transfer(session, user, Action.EXPORT, path=path, format="html")
+    entry = close_transfer(session, transfer, rows=len(event_ids), record_ids=event_ids, loaded=len(event_ids),
+                           comment=f"briefing: {scope}; recommendations {recommendation_ids}")
+    return entry
+
+
 @dataclass
 class HistoryLine:
     """One line of a record's history: when, who, what (``action``), the record, before/after and the comment."""

@@ -45,3 +45,24 @@ def test_briefing_shows_recommendations_and_reviewed_only_keeps_reviewed_events(
     # a scope without recommendations has no such section
     run("report", "--country", "QAT", "--out", str(out), db=db_url)
     assert "Recommendations and technical assistance" not in out.read_text(encoding="utf-8")
+
+
+def test_a_written_briefing_and_an_ingest_are_logged_as_export_and_import(engine, db_url, tmp_path):
+    from ctrack.store import track_repo
+    from ctrack.store.track_models import Action
+    from ctrack.track import audit
+
+    rec = gold_record("seed-000")
+    with session_scope(engine) as s:
+        result = repo.save_document(s, gold_document("seed-000", rec), rec)
+        audit.record_ingest(s, "ana", path="corpus/", document_ids=[result.document_id],
+                            failed=[("broken.pdf", "not a PDF")])
+    run("report", "--region", "Central Asia", "--out", str(tmp_path / "ca.html"), db=db_url, user="bob")
+    with session_scope(engine) as s:
+        entries = track_repo.audit_entries(s, Entity.TRANSFER)
+        ingest, export = entries
+        assert (ingest.action, ingest.user, ingest.after["records"]) == (Action.IMPORT, "ana", [result.document_id])
+        assert ingest.after["errors"] == [[0, "broken.pdf: not a PDF"]]
+        events = {e.id for e in repo.list_events(s, region="Central Asia")}
+        assert (export.action, export.user, export.after["format"]) == (Action.EXPORT, "bob", "html")
+        assert set(export.after["records"]) == events and "Central Asia" in export.comment
