@@ -60,12 +60,15 @@ def _is_sqlite(engine: Engine) -> bool:
 def make_engine(url: str) -> Engine:
     """A SQLAlchemy engine for ``url``, without running migrations.
 
-    For a SQLite file, its folder is created; ``sqlite://`` (in memory) shares
-    one connection so that the schema survives. Raises :class:`StoreError`
+    ``postgresql://…`` (no driver named) uses psycopg 3. For a SQLite file,
+    its folder is created; ``sqlite://`` (in memory) shares one connection so
+    that the schema survives. Raises :class:`StoreError`
     for a URL SQLAlchemy cannot use (bad syntax, unknown driver).
     """
     try:
         parsed = make_url(url)
+        if parsed.drivername in ("postgresql", "postgres"):  # no driver named: use psycopg 3, the one installed
+            parsed = parsed.set(drivername="postgresql+psycopg")
         kwargs: dict = {}
         if parsed.get_backend_name() == "sqlite":
             database = parsed.database
