@@ -394,7 +394,7 @@ class DbTransfer(Base):
 
     ``errors`` is a list of ``[line, reason]``; ``record_ids`` the ids of the
     records touched: recommendations created or written for ``format``
-    ``csv``/``xlsx``, documents stored for ``documents`` (an ingest), events
+    ``csv``/``xlsx``, documents stored for ``docs`` (an ingest), events
     shown for ``html`` (a briefing).
     """
 

@@ -114,12 +114,12 @@ def close_transfer(session: Session, transfer: DbTransfer, *, rows: int, record_
 
 def record_ingest(session: Session, user: str, *, path: str, document_ids: list[int],
                   failed: list[tuple[str, str]] | None = None, unchanged: int = 0) -> DbAuditEntry:
-    """Log an ingest of documents as an import (format ``documents``) with the ids of the documents it stored.
+    """Log an ingest of documents as an import (format ``docs``) with the ids of the documents it stored.
 
     ``failed`` lists ``(file, reason)`` of the files that could not be read;
     ``unchanged`` counts files already stored. Returns the audit entry.
     """
-    transfer = open_transfer(session, user, Action.IMPORT, path=path, format="documents")
+    transfer = open_transfer(session, user, Action.IMPORT, path=path, format="docs")
     bad = [(0, f"{name}: {reason}") for name, reason in (failed or [])]
     return close_transfer(session, transfer, rows=len(document_ids) + unchanged + len(bad), record_ids=document_ids,
                           loaded=len(document_ids), skipped=unchanged, errors=bad)
