@@ -97,6 +97,8 @@ def state_is_actor(ctx: DocContext, start: int, end: int) -> bool:
         return False
     if re.match(r"\s*[-–]?\s*related\b", after):
         return False
+    if re.search(r"\b(?:Permanent Representative|Ambassador|Representative|Envoy|Consul|Mission)\s+of\s+(?:the\s+)?$", before):
+        return False  # "Permanent Representative of India": the state does not act (NOTES: Puri/India)
     if _PLACE_PREPS.search(before):
         # "in X" is still an actor in "took part in X's …"? No: a place.
         return False
@@ -306,6 +308,11 @@ def find_named_orgs(ctx: DocContext) -> None:
                 words.pop()
             while words and words[0] in NAME_CONNECTORS:
                 words.pop(0)
+            # "Special Meetings the Committee": "the" inside a name only after of/for/on/in/and
+            for i in range(1, len(words)):
+                if words[i] == "the" and words[i - 1] not in NAME_CONNECTORS:
+                    words = words[:i]
+                    break
             if len(words) < 2:
                 continue
             name = " ".join(words)
@@ -342,6 +349,9 @@ def _split_run(ctx: DocContext, start: int, name: str):
 
 def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
     end = start + len(name)
+    if re.search(r"\b(?:Government|Governments|authorities)\b", name):
+        _government_of(ctx, start, name)
+        return
     head = _org_head(name)
     if head is None or len(name.split()) < 2:
         return
@@ -438,3 +448,24 @@ def find_anaphors(ctx: DocContext) -> None:
         if prior:
             target = max(prior, key=lambda x: x.end) if prior[0].end <= s else prior[0]
             ctx.add_mention(Mention(s, e, ctx.text[s:e], target.key, "head-anaphor"))
+
+
+def _government_of(ctx: DocContext, start: int, name: str) -> None:
+    """"the Government of X", "the Belgian Government", "Governments of X and Y" → the member states."""
+    gaz = get_gazetteer()
+    end = start + len(name)
+    m = re.search(r"\b(?:the\s+)?(?:[A-Z][\w\-]+\s+)?(?:Government|Governments|authorities)(?:\s+of\s+(?:the\s+)?)?", name)
+    if m is None:
+        return
+    st = gaz.lookup_state(name[m.start():])
+    if st is None:
+        return
+    inside = [x for x in ctx.mentions if x.start >= start and x.end <= end]
+    if any(ctx.actors[x.key].kind is ActorKind.MEMBER_STATE for x in inside):
+        for x in inside:
+            if ctx.actors[x.key].kind is ActorKind.MEMBER_STATE:
+                ctx.actors[x.key].is_actor = True
+        return
+    for x in inside:
+        _drop_mention(ctx, x)
+    add_state(ctx, st.iso3, start + m.start(), end, "government-of", True)

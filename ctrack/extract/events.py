@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ctrack.extract.context import DocContext, Mention, Sentence
 from ctrack.extract.dates import DateMention, duration_days, find_dates
 from ctrack.extract.lexicon import EVENT_TRIGGERS, number_value
-from ctrack.gazetteer import get_gazetteer
+from ctrack.gazetteer import get_gazetteer, normalize_name
 from ctrack.schema import ActorKind, EventStatus, EventType, RoleType, Span
 
 #: Type priority when triggers of several types overlap (more specific first).
@@ -148,12 +148,17 @@ def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
     return True
 
 
+_ADJ = (r"[\w]+-[\w\-]+|[A-Z][\w\-]*|international|regional|national|informal|formal|open|joint|bilateral|first|second|"
+        r"third|final|same|whole|entire|new|recent|annual|special|technical|virtual|physical|plenary|opening|closing|"
+        r"ministerial|official|working|two|three|four|five|several|various|related|planned|upcoming|coming|previous")
+
+
 def _is_anaphoric(ctx: DocContext, t: Trigger) -> bool:
     """"the conference", "this workshop", "The meeting": a definite mention without a name of its own."""
     before = ctx.text[max(t.sentence.start, t.start - 30):t.start]
     after = ctx.text[t.end:t.end + 30]
     word = ctx.text[t.start:t.end]
-    definite = re.search(r"(?:\b(?:the|this|that|these|its|his|her|their)\s+(?:[\w\-]+\s+){0,2})$", before, re.I)
+    definite = re.search(rf"(?:\b(?i:the|this|that|these|those|its|his|her|their)\s+(?:(?:{_ADJ})\s+){{0,2}})$", before)
     if not definite:
         return False
     if re.search(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\w+th|next|new|other|another)\s+(?:[\w\-]+\s+)?$",
@@ -187,11 +192,27 @@ def _name_of(ctx: DocContext, t: Trigger) -> str | None:
 # ---------------------------------------------------------------------------
 # Dates and venues
 # ---------------------------------------------------------------------------
-def _nearest_date(dates: list[DateMention], t: Trigger) -> DateMention | None:
-    cands = [d for d in dates if t.sentence.start <= d.start < t.sentence.end and d.start_iso]
+def _nearest_date(ctx: DocContext, dates: list[DateMention], t: Trigger, others: list[Trigger] | None = None,
+                  window: int = 70) -> DateMention | None:
+    """The date that belongs to trigger ``t``: in its sentence, near it, with no other trigger in between.
+
+    A sentence-initial date ("On 3-4 May 2018, …", "From 10 to 12 September
+    2024, …") belongs to every trigger of the sentence.
+    """
+    sent = t.sentence
+    cands = []
+    for d in dates:
+        if not (sent.start <= d.start < sent.end and d.start_iso):
+            continue
+        lo, hi = (d.end, t.start) if d.end <= t.start else (t.end, d.start)
+        gap = max(0, hi - lo)
+        between = [o for o in (others or []) if o is not t and lo <= o.start and o.end <= hi]
+        initial = d.start - sent.start < 25 and d.end <= t.start
+        if initial or (gap <= window and not between):
+            cands.append((0 if initial else gap, d))
     if not cands:
         return None
-    return min(cands, key=lambda d: (abs((d.start + d.end) / 2 - (t.start + t.end) / 2) * (0.8 if d.start > t.start else 1.0)))
+    return min(cands, key=lambda c: c[0])[1]
 
 
 def _shift(iso: str, days: int) -> str:
@@ -199,8 +220,8 @@ def _shift(iso: str, days: int) -> str:
     return (d - dt.timedelta(days=days)).isoformat()
 
 
-def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMention]) -> None:
-    d = _nearest_date(dates, t)
+def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMention], window: int = 70) -> None:
+    d = _nearest_date(ctx, dates, t, find_triggers(ctx, t.sentence), window)
     if d is None:
         return
     sent_text = t.sentence.text
@@ -260,11 +281,15 @@ def _lookup_city_prefix(words: str, prefer: str | None):
     parts = words.split()
     for n in range(min(len(parts), 3), 0, -1):
         cand = " ".join(parts[:n])
-        if cand in {"New", "The", "United", "Security", "General", "Member"}:
+        if cand in {"New", "The", "United", "Security", "General", "Member"} or cand.isupper() or len(cand) < 4:
             continue
-        if gaz.lookup_state(cand) is not None and n == len(parts):
-            return None
+        if gaz.lookup_org(cand) is not None:
+            continue
         city = gaz.lookup_city(cand, prefer_iso3=prefer)
+        st = gaz.lookup_state(cand)
+        if st is not None and n == len(parts) and (city is None or normalize_name(st.name) == normalize_name(cand)
+                                                    or cand.lower() in {d.lower() for d in st.demonyms}):
+            return None
         if city is not None:
             if n == 1 and hasattr(gaz, "is_ambiguous_city") and gaz.is_ambiguous_city(cand) and prefer is None:
                 continue
@@ -403,7 +428,7 @@ def _fill_from_sentence(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Tri
                         venue: bool = True) -> None:
     """Set date, venue, status and delegations of ``ev`` from the trigger's sentence."""
     if ev.start is None or ev.end_only:
-        _apply_date(ctx, ev, t, idx.dates)
+        _apply_date(ctx, ev, t, idx.dates, window=30 if only_missing else 70)
     if venue and ev.city is None:
         city, country, _ = place_near(ctx, t)
         if city or (country and ev.country is None):

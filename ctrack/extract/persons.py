@@ -279,7 +279,8 @@ def assign_titles(ctx: DocContext) -> None:
 def _left_titles(ctx: DocContext, base: int, left: str) -> list[tuple[str | None, str | None, str]]:
     """Titles written before a name: "CTED Executive Director ", "the Chairman of the CTC, "."""
     out = []
-    stripped = re.sub(r"(?:\s*(?:His|Her)\s+Excellency|\s*H\.E\.|\s*(?:Mr|Ms|Mrs|Dr|Ambassador|General|Judge|Professor|ASG|USG)\.?)+\s*$", "", left)
+    stripped = re.sub(r"(?:(?:^|\s)(?:(?:His|Her)\s+Excellency|H\.E\.|(?:Mr|Ms|Mrs|Dr|Ambassador|General|Judge|Professor|ASG|USG)\.?))+\s*$",
+                      "", left)
     stripped = stripped.rstrip()
     comma = stripped.endswith(",")
     core = stripped.rstrip(",").rstrip()
@@ -372,7 +373,9 @@ def find_un_offices(ctx: DocContext, default_country: str | None) -> None:
     """
     gaz = get_gazetteer()
     for m in _UN_OFFICE.finditer(ctx.text):
-        if ctx.covered(m.start(), m.end()):
+        inside = [x for x in ctx.mentions if x.start < m.end() and m.start() < x.end]
+        if any(ctx.actors[x.key].kind is not ActorKind.MEMBER_STATE and not (m.start() <= x.start and x.end <= m.end())
+               for x in inside):
             continue
         office = m.group(1)
         country = None

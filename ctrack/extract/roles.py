@@ -167,7 +167,8 @@ def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
                         and not re.search(r"\b(?:in|at|to|from|on)\s+(?:the\s+)?$", ctx.text[max(seg, m.start - 10):m.start])]
             if not subjects:
                 continue
-            later = [e for e, t in refs if t is not None and t.start >= ce]
+            later = [e for e, t in refs if t is not None and t.start >= ce
+                     and not re.search(r";|,\s+and\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhere\b", ctx.text[ce:t.start])]
             is_quote = bool(_QUOTE_VERBS.fullmatch(ctx.text[cs:ce]))
             if role is RoleType.CHAIR and not later and not re.search(r"meeting|session|event|conference|briefing", ctx.text[ce:ce + 50]):
                 continue
