@@ -21,13 +21,15 @@ def report_cmd(
     db: Optional[str] = typer.Option(None, "--db", help=DB_OPTION_HELP),
     as_json: bool = typer.Option(False, "--json", help="print the briefing data as JSON as well"),
     reviewed_only: bool = typer.Option(False, "--reviewed-only", help="only events and roles a reviewer confirmed or corrected"),
+    user: Optional[str] = typer.Option(None, "--user", help="who exports (audit log; default: $CTRACK_USER or the login name)"),
 ) -> None:
     """Write an HTML briefing on a member state, a region, or all events."""
     if country and region:
         fail(ValueError("give --country or --region, not both"))
     engine = open_kb(db)
     try:
-        data = write_briefing(engine, out, country=country, region=region, title=title, reviewed_only=reviewed_only)
+        data = write_briefing(engine, out, country=country, region=region, title=title, reviewed_only=reviewed_only,
+                              user=user)
     except NotFound as exc:
         fail(exc)
     except OSError as exc:
