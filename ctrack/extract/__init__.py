@@ -90,6 +90,7 @@ class Extractor:
         actor_rules.find_gazetteer_mentions(ctx, self._gazetteer_matches(doc))
         actor_rules.find_acronym_definitions(ctx)
         actor_rules.find_named_orgs(ctx)
+        actor_rules.drop_former_names(ctx)
         actor_rules.find_collectives(ctx)
         person_rules.find_persons(ctx)
         person_rules.assign_titles(ctx)
@@ -99,7 +100,7 @@ class Extractor:
         person_rules.state_title_affiliations(ctx, actor_rules.state_key(main_state) if main_state else None)
         person_rules.find_title_anaphors(ctx)
         idx = find_events(ctx, title_sentences=1 if document.title else 0)
-        assign_roles(ctx, idx)
+        assign_roles(ctx, idx, title_sentences=1 if document.title else 0)
         return _to_record(document, ctx, idx.events)
 
 

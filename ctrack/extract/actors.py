@@ -97,6 +97,9 @@ def state_is_actor(ctx: DocContext, start: int, end: int) -> bool:
         return False
     if re.match(r"\s*[-–]?\s*related\b", after):
         return False
+    if re.search(r"\b(?:zones?|parts?|areas?|regions?|territory|territories|situation|developments|conflicts?|stability)\s+"
+                 r"(?:in|of)\s+(?:the\s+)?[A-Z][\w'’\- ]{0,40}?\s+and\s+(?:the\s+)?$", before):
+        return False
     if re.search(r"\b(?:Permanent Representative|Ambassador|Representative|Envoy|Consul|Mission)\s+of\s+(?:the\s+)?$", before):
         return False  # "Permanent Representative of India": the state does not act (NOTES: Puri/India)
     if _PLACE_PREPS.search(before):
@@ -365,7 +368,15 @@ def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
         return
     if re.search(r"\b(?:Programme|Program|Strategy|Plan|Initiative|Network|Week|Process)\b", name.split(head)[0] if head else ""):
         return
-    # persons' titles are not organizations ("Executive Director of the …")
+    # persons' titles are not organizations ("Deputy Secretary-General of the United Nations Counter-Terrorism Office")
+    from ctrack.extract.lexicon import TITLE_HEADS, TITLE_MODIFIERS
+    tm = re.match(r"^(?:[A-Z][\w\-]*\s+){0,3}?(?:" + "|".join(sorted((re.escape(h) for h in TITLE_HEADS), key=len, reverse=True))
+                  + r")\s+(?:of|for)\s+(?:the\s+)?", name)
+    if tm and all(w in TITLE_MODIFIERS or w in TITLE_HEADS or w[:1].isupper() for w in name[:tm.end()].split()[:-1]):
+        rest = name[tm.end():]
+        if len(rest.split()) >= 2 and not ctx.covered(start + tm.end(), end):
+            _consider_org_run(ctx, start + tm.end(), rest)
+        return
     first = name.split()[0]
     if first in {"Executive", "Head", "Chairman", "Chair", "Director", "Minister", "President", "Secretary-General"}:
         return
@@ -425,6 +436,13 @@ def collective_members(ctx: DocContext, start: int, end: int) -> list[str]:
 
 _HEAD_ANAPHOR = re.compile(r"\b[Tt]he\s+(Committee|Council|Directorate|Office|Centre|Center|Mission|Assembly|Organi[sz]ation|Community|Union|"
                            r"Programme Office|Agency|Task Force)(?:['’]s)?\b(?!\s+(?:of|for|on)\b)")
+
+
+def drop_former_names(ctx: DocContext) -> None:
+    """Mentions inside "(formerly the X)" name the preceding actor's past, not a second actor (NOTES: the Compact)."""
+    for m in re.finditer(r"\(\s*(?:formerly|previously|former)\b[^)]*\)", ctx.text):
+        for x in [x for x in ctx.mentions if m.start() <= x.start and x.end <= m.end()]:
+            _drop_mention(ctx, x)
 
 
 def find_anaphors(ctx: DocContext) -> None:

@@ -41,6 +41,8 @@ _NOT_EVENT_AFTER = re.compile(
     r"^\s*(?:centres?|centers?|programmes?|programs?|curricul\w*|needs|materials?|manuals?|institutions?|tools?|"
     r"products?|modules?|packages?|activities|officers?|capacit\w*|of (?:resolution|the resolution|security council resolution)s?)\b", re.I)
 _GENERIC_ANAPHORS = re.compile(r"\b(?:the|this|that)\s+(?:(?:two|three|four|five|[a-z]+-day|same)\s+)?(event|session|gathering|week|one)\b", re.I)
+_EVENT_VERB = re.compile(r"\b(?:held|convened|organi[sz]ed|took place|take place|taking place|carried out|conducted|launched|"
+                         r"hosted|scheduled|planned|opened|begins|began|started|ended|concluded|will be|is to be)\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is planned|are planned|planned for|scheduled|upcoming|forthcoming|coming|next|"
                      r"to be held|is expected to take place|would take place)\b", re.I)
 _PAST_END = re.compile(r"\b(?:concluded|wrapped up|completed|ended|came to an end|finished|closed)\b", re.I)
@@ -136,6 +138,11 @@ def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
             return False
         if low.startswith("visit") and re.search(r"\b(?:earlier|previous|past|prior)\s+$", before):
             return False
+    if t.type is EventType.WORKSHOP and low == "training":
+        if re.match(r"^\s*(?:of|to|and|for)\b", after) or not re.search(
+                r"\b(?:a|an|the|this|its|their|first|second|specialized|specialised|regional|national|joint|accredited|"
+                r"[a-z]+-day|[a-z]+-week|university-accredited)\s+$", before):
+            return False
     if t.type is EventType.WORKSHOP and low in {"course", "exercise", "training"}:
         if re.search(r"\b(?:in the|of|over the|during the)\s+$", before) and low == "course":
             return False
@@ -148,7 +155,7 @@ def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
     return True
 
 
-_ADJ = (r"[\w]+-[\w\-]+|[A-Z][\w\-]*|international|regional|national|informal|formal|open|joint|bilateral|first|second|"
+_ADJ = (r"[\w]+[\-–][\w\-–]+|[A-Z][\w\-]*|international|regional|national|informal|formal|open|joint|bilateral|first|second|"
         r"third|final|same|whole|entire|new|recent|annual|special|technical|virtual|physical|plenary|opening|closing|"
         r"ministerial|official|working|two|three|four|five|several|various|related|planned|upcoming|coming|previous")
 
@@ -208,7 +215,14 @@ def _nearest_date(ctx: DocContext, dates: list[DateMention], t: Trigger, others:
         gap = max(0, hi - lo)
         between = [o for o in (others or []) if o is not t and lo <= o.start and o.end <= hi]
         initial = d.start - sent.start < 25 and d.end <= t.start
-        if initial or (gap <= window and not between):
+        gap_text = ctx.text[lo:hi]
+        if d.start >= t.end and gap > 40 and (re.search(r"[,;]", gap_text) or gap > window):
+            # a far date after the trigger belongs to it only through an event verb ("carried out … in September 2015")
+            if not (gap <= 160 and _EVENT_VERB.search(ctx.text[max(lo, d.start - 70):d.start])):
+                continue
+        elif not initial and gap > window:
+            continue
+        if initial or not between:
             cands.append((0 if initial else gap, d))
     if not cands:
         return None
@@ -322,8 +336,9 @@ class EventIndex:
 def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
     """Find the document's events (without roles; see :mod:`ctrack.extract.roles`)."""
     idx = EventIndex(dates=find_dates(ctx.text, ctx.published))
-    body = [s for s in ctx.sentences if s.index >= title_sentences]
     heads = [s for s in ctx.sentences if s.index < title_sentences]
+    captions = [s for s in ctx.sentences if s.index >= title_sentences and _CAPTION.match(s.text)]
+    body = [s for s in ctx.sentences if s.index >= title_sentences and not _CAPTION.match(s.text)]
     last_by_type: dict[EventType, EventDraft] = {}
     previous: list[EventDraft] = []
     for sent in body:
@@ -337,9 +352,18 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
                 idx.note(sent.index, e, t)
                 last_by_type[e.type] = e
                 current.append(e)
+        _share_dates(ctx, idx, sent)
         # generic anaphors: "the event", "the two-day event", "the week"
+        m = _GENERIC_ANAPHORS.search(sent.text)
+        if trigs and m and previous and m.group(1).lower() in {"week", "event"}:
+            target = previous[-1] if previous[-1].parent is None else previous[-1].parent
+            idx.note(sent.index, target, None)
+            dated = [e for e in current if e.start]
+            if target.start is None and dated:
+                target.start, target.end = dated[0].start, dated[0].end
+                target.city, target.country = target.city or dated[0].city, target.country or dated[0].country
+                target.status = dated[0].status
         if not trigs:
-            m = _GENERIC_ANAPHORS.search(sent.text)
             if m and previous:
                 if m.group(1).lower() == "one" and re.search(r"\bnext one\b", sent.text, re.I):
                     proto = previous[-1]
@@ -354,6 +378,23 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
                     idx.note(sent.index, idx.main(), None)
         if current:
             previous = current
+    # captions ("Photo: …") show the events of the body: same type and no other date → that event
+    for sent in captions:
+        for t in find_triggers(ctx, sent):
+            same = [e for e in idx.events if e.type is t.type and not e.series]
+            probe = EventDraft(type=t.type, first=t.start, sentence=sent.index)
+            _apply_date(ctx, probe, t, idx.dates)
+            match = next((e for e in same if probe.start is None or e.start is None or probe.start.startswith(e.start)
+                          or e.start.startswith(probe.start)), None)
+            if t.type is EventType.MEETING:
+                match = None  # meeting captions name their own counterparts ("Meeting with …")
+            if match is not None:
+                idx.note(sent.index, match, t)
+            elif not t.plural:
+                probe.name = _name_of(ctx, t) if ctx.text[t.start].isupper() else None
+                idx.events.append(probe)
+                idx.note(sent.index, probe, t)
+                _fill_from_sentence(ctx, idx, probe, t)
     # headline triggers join body events of the same type, or stand alone
     for sent in heads:
         for t in find_triggers(ctx, sent):
@@ -369,15 +410,61 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
     return idx
 
 
+_CAPTION = re.compile(r"^(?:Photo|Picture|Image|Caption|Pictured)\b")
+#: When a definite mention finds no antecedent of its own type, the types it may refer to instead.
+_ANAPHOR_FALLBACK = {
+    EventType.MEETING: (EventType.CONFERENCE, EventType.WORKSHOP),
+    EventType.VISIT: (EventType.ASSESSMENT_VISIT,),
+    EventType.ASSESSMENT_VISIT: (EventType.VISIT,),
+    EventType.WORKSHOP: (EventType.CONFERENCE,),
+    EventType.CONFERENCE: (EventType.WORKSHOP, EventType.BRIEFING),
+    EventType.BRIEFING: (EventType.CONFERENCE,),
+}
+
+
+def _share_dates(ctx: DocContext, idx: EventIndex, sent: Sentence) -> None:
+    """Triggers coordinated with "and" in one sentence share the date one of them got
+    ("the sixth Review … and the High-Level Conference …, which … convened in New York in June")."""
+    refs = [(e, t) for e, t in idx.by_sentence.get(sent.index, []) if t is not None]
+    dated = [(e, t) for e, t in refs if e.start and e.type is not EventType.LAUNCH]
+    for e, t in refs:
+        if e.start or e.type is EventType.LAUNCH or e.series:
+            continue
+        for d, dt_ in dated:
+            lo, hi = sorted((t.end, dt_.start))[0], sorted((t.start, dt_.end))[1]
+            between = ctx.text[min(t.end, dt_.end):max(t.start, dt_.start)]
+            if re.search(r"\band\b", between) and not re.search(r"[;]", between) and len(between) < 160:
+                e.start, e.end, e.status = d.start, d.end, d.status
+                e.city, e.country = e.city or d.city, e.country or d.country
+                break
+
+
 def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type: dict, anaphoric: bool) -> list[EventDraft] | None:
     """The event(s) a trigger refers to: an existing one, or new ones."""
     if anaphoric:
         target = last_by_type.get(t.type)
-        if target is None and t.type is EventType.MEETING:
-            target = last_by_type.get(EventType.CONFERENCE)
+        for alt in _ANAPHOR_FALLBACK.get(t.type, ()):
+            if target is None:
+                target = last_by_type.get(alt)
         if target is not None:
             _fill_from_sentence(ctx, idx, target, t, only_missing=True)
             return [target]
+        # a definite mention of an event never introduced: background, unless the sentence dates or places it
+        probe = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
+        _fill_from_sentence(ctx, idx, probe, t)
+        if probe.start is None and probe.city is None and t.type is not EventType.MEETING:
+            return None
+    if t.type is EventType.LAUNCH and not t.plural:
+        # "has opened the office …" … "the regional office was inaugurated by …": one launch
+        prev = last_by_type.get(EventType.LAUNCH)
+        if prev is not None and t.sentence.index - prev.sentence <= 3:
+            probe = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
+            _apply_date(ctx, probe, t, idx.dates)
+            if probe.start is None or prev.start is None or probe.start == prev.start:
+                if prev.start is None and probe.start:
+                    prev.start, prev.end = probe.start, probe.end
+                _fill_from_sentence(ctx, idx, prev, t, only_missing=True)
+                return [prev]
     if t.plural:
         # "the two Special Meetings": that many events; "assessment visits … to all five countries": one per state
         m = re.search(r"\b(two|three|four)\s+(?:[\w\-]+\s+){0,2}$", ctx.text[max(t.sentence.start, t.start - 30):t.start], re.I)

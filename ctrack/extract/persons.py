@@ -52,6 +52,8 @@ def _clean_name(text: str) -> str:
     words = name.split()
     while len(words) > 2 and (words[0] in _TITLE_WORDS or words[0].rstrip(",") in _TITLE_WORDS):
         words.pop(0)
+    while words and words[-1].lower() in {"de", "da", "di", "del", "van", "von", "la", "le", "du", "al", "bin", "ibn"}:
+        words.pop()
     name = " ".join(words)
     name = strip_honorifics(name)
     return name
@@ -152,7 +154,8 @@ def _parse_title(ctx: DocContext, start: int, end: int, phrase: str) -> tuple[st
     actor standing before the title); the portfolio of a minister stays in the
     title ("Minister of Foreign Affairs").
     """
-    phrase = HONORIFIC_PREFIX_RE.sub("", phrase)
+    if not any(phrase.lstrip().startswith(h) for h in TITLE_HEADS if " " in h):
+        phrase = HONORIFIC_PREFIX_RE.sub("", phrase)
     mentions = [m for m in ctx.mentions_in(start, end) if ctx.actors[m.key].kind is not ActorKind.PERSON]
     # find the title words
     m = re.match(r"^\s*(?:the\s+|The\s+)?(.*)$", phrase, re.S)
@@ -227,7 +230,10 @@ def _tidy_title(title: str) -> str:
     title = re.sub(r"\s*\([^)]*\)\s*", " ", title)
     title = re.sub(r"\s+", " ", title).strip(" ,;:.")
     title = re.sub(r"^(?:the|The|a|an)\s+", "", title)
-    title = HONORIFIC_PREFIX_RE.sub("", title).strip()
+    if not any(title.startswith(h) for h in TITLE_HEADS if " " in h):
+        title = HONORIFIC_PREFIX_RE.sub("", title).strip()
+    # "UN Secretary-General": the organization is the affiliation's business, not the title's
+    title = re.sub(r"^(?:UN|United Nations|U\.N\.)\s+", "", title)
     # a UN grade beside a function: the function wins ("Assistant Secretary-General and Executive Director")
     parts = [p.strip() for p in re.split(r"\s+and\s+", title) if p.strip()]
     if len(parts) > 1 and all(_looks_like_title(p) for p in parts):

@@ -59,10 +59,12 @@ def _usable(ctx: DocContext, m: Mention) -> bool:
     entry = ctx.actors.get(m.key)
     if entry is None:
         return False
-    if entry.kind is ActorKind.MEMBER_STATE and not entry.is_actor:
-        # a state used as a place still counts when a cue names it directly
-        before = ctx.text[max(0, m.start - 12):m.start]
-        return not re.search(r"\b(?:in|at)\s+(?:the\s+)?$|,\s*$", before)
+    if entry.kind is ActorKind.MEMBER_STATE:
+        if not entry.is_actor:
+            return False
+        # this mention may still be a place ("in Tashkent, Uzbekistan") or a title's "of India"
+        before = ctx.text[max(0, m.start - 40):m.start]
+        return not re.search(r"\b(?:in|at)\s+(?:the\s+)?$|\b[A-Z][\w\-]+,\s*$|\b(?:Representative|Ambassador)\s+of\s+(?:the\s+)?$", before)
     return True
 
 
@@ -101,30 +103,50 @@ def _segment_start(ctx: DocContext, sent: Sentence, pos: int, triggers: list[Tri
         if t.end <= pos and t.type is not EventType.MEETING:
             start = max(start, t.end)
     chunk = ctx.text[start:pos]
-    for m in re.finditer(r";|\b(?:said|says|that|which|whom)\b|\bwho\s+(?:is|was)\b", chunk):
-        # "X, who is the Permanent Representative of India, drew attention …": the relative clause is not a new subject
-        if m.group(0).startswith("who"):
-            continue
-        start = start + m.end() if m.group(0) != "that" else start + m.end()
-        chunk = ctx.text[start:pos]
-    return start
+    # "X, who is the Permanent Representative of India, drew attention …": a relative clause is not a new subject
+    starts = [start]
+    for m in re.finditer(r";|\b(?:said|says|that|which|whom|when)\b|,?\s+and\s+(?:he|she|they|it)\b", chunk):
+        starts.append(start + m.end())
+    return max(starts)
 
 
 def _events_for_sentence(idx: EventIndex, sent: Sentence, recent: list[EventDraft]) -> list[EventDraft]:
+    """Events a sentence speaks of: those it names, else the last ones named if they are in the foreground, else the main event.
+
+    Background events (a launch, or an event dated before the main one: "It
+    followed the assessment visit … in September 2015") do not take the roles
+    of later sentences that name no event.
+    """
     refs = [e for e, _ in idx.by_sentence.get(sent.index, [])]
     if refs:
         return refs
-    if recent:
-        return recent
     main = idx.main()
+    if recent and (main is None or all(_foreground(e, main) for e in recent)):
+        return recent
     return [main] if main is not None else []
 
 
-def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
-    """Give roles to actors in ``idx``'s events, sentence by sentence; split and prune meetings."""
+def _foreground(ev: EventDraft, main: EventDraft) -> bool:
+    if ev is main or ev.parent is main:
+        return True
+    if ev.type is EventType.LAUNCH and main.type is not EventType.LAUNCH:
+        return False
+    if ev.start and main.start and ev.start < main.start[: len(ev.start)]:
+        return False
+    return True
+
+
+def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> None:
+    """Give roles to actors in ``idx``'s events, sentence by sentence; split and prune meetings.
+
+    The headline is read last, so that the body decides who the agents are.
+    """
     recent: list[EventDraft] = []
     series_agents: list[str] = []
-    for sent in ctx.sentences:
+    last_agents: list[str] = []
+    order = [s for s in ctx.sentences if s.index >= title_sentences] + [s for s in ctx.sentences if s.index < title_sentences]
+    for sent in order:
+        headline = sent.index < title_sentences
         triggers = find_triggers(ctx, sent)
         refs = list(idx.by_sentence.get(sent.index, []))
         targets = _events_for_sentence(idx, sent, recent)
@@ -142,11 +164,13 @@ def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
                 if re.match(r"^\s+of\s+(?:the\s+)?$", ctx.text[t.end:m.start]) and ctx.actors[m.key].kind is not ActorKind.PERSON:
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
                     claimed.add(m.start)
-        # 2. after cues
+        # 2. after cues ("co-organized by A, B and C"); a sentence that names no event only gives speakers and participants
         for m in ctx.mentions_in(sent.start, sent.end):
             if m.start not in after or m.start in claimed or not _usable(ctx, m):
                 continue
             role, cue_start = after[m.start]
+            if not refs and role not in (RoleType.SPEAKER, RoleType.PARTICIPANT):
+                continue
             evs = _events_before(refs, cue_start) or [e for e, _ in refs] or targets
             for ev in evs:
                 r = role
@@ -157,32 +181,42 @@ def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
                     continue
                 ev.add_role(m.key, _role_for(ctx, m.key, r), m)
             claimed.add(m.start)
-        # 3. before cues
+        # 3. before cues ("A and B participated in", "X delivered a statement", "X said")
         quote_done = False
         for cs, ce, role in _cue_matches(sent, _BEFORE + _BEFORE_EXTRA):
-            if any(cs >= s and ce <= s + 40 and after.get(s) for s in after):
-                pass
+            verb = ctx.text[cs:ce].lower()
+            is_quote = bool(_QUOTE_VERBS.fullmatch(verb))
+            delegation = bool(re.match(r"(?:led|headed)\b", verb)) and re.match(r"\s+(?:the|a|its|his|her)\s+delegation",
+                                                                                 ctx.text[ce:ce + 20])
+            if not refs and role not in (RoleType.SPEAKER, RoleType.PARTICIPANT) and not delegation:
+                continue
             seg = _segment_start(ctx, sent, cs, triggers)
             subjects = [m for m in ctx.mentions_in(seg, cs) if m.start not in claimed and _usable(ctx, m)
                         and not re.search(r"\b(?:in|at|to|from|on)\s+(?:the\s+)?$", ctx.text[max(seg, m.start - 10):m.start])]
-            if not subjects:
+            subject_keys = [m.key for m in subjects]
+            if not subjects and is_quote and re.search(r"\b(?:he|she)\s*$", ctx.text[seg:cs].strip() + " ", re.I) and last_agents:
+                subject_keys = last_agents[:1]
+            if not subject_keys:
                 continue
+            persons = [k for k in subject_keys if ctx.actors[k].kind is ActorKind.PERSON]
+            if persons:
+                last_agents = persons
             later = [e for e, t in refs if t is not None and t.start >= ce
                      and not re.search(r";|,\s+and\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhere\b", ctx.text[ce:t.start])]
-            is_quote = bool(_QUOTE_VERBS.fullmatch(ctx.text[cs:ce]))
             if role is RoleType.CHAIR and not later and not re.search(r"meeting|session|event|conference|briefing", ctx.text[ce:ce + 50]):
                 continue
-            if later:
-                evs = later
-            elif refs:
-                evs = [e for e, t in refs if t is not None and t.end <= cs][-1:] or [e for e, _ in refs]
-            else:
-                evs = targets
             if is_quote:
-                at_event = _SPEAKING_AT.search(ctx.text[sent.start:cs])
                 if quote_done:
                     continue
                 quote_done = True
+                at_event = _SPEAKING_AT.search(ctx.text[sent.start:cs])
+                evs = [e for e, t in refs if t is not None and t.end <= cs] or targets
+            elif later:
+                evs = later
+            elif refs:
+                evs = _events_before(refs, cs) or [e for e, _ in refs]
+            else:
+                evs = targets
             for ev in evs:
                 r = role
                 if is_quote or r is RoleType.SPEAKER:
@@ -190,12 +224,15 @@ def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
                         r = RoleType.SPEAKER if is_quote and at_event and refs else RoleType.PARTICIPANT
                     elif ev.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT):
                         continue
-                if ev.type is EventType.MEETING and r is RoleType.ORGANIZER and not refs:
-                    continue
                 if ev.type is EventType.MEETING and r is RoleType.ORGANIZER:
                     r = RoleType.PARTICIPANT
-                for m in subjects:
-                    ev.add_role(m.key, _role_for(ctx, m.key, r), m)
+                for k in subject_keys:
+                    rk = r
+                    if (r is RoleType.ORGANIZER and ev.type in (EventType.CONFERENCE, EventType.BRIEFING)
+                            and re.match(r"(?:convened|opened)", verb) and ctx.actors[k].kind is ActorKind.PERSON):
+                        rk = RoleType.CHAIR  # "The Chairman … opened / convened the meeting"
+                    m = next((x for x in subjects if x.key == k), None)
+                    ev.add_role(k, _role_for(ctx, k, rk), m)
         # 4. visits: organizer = the subject before the trigger; subject = the place visited
         for ev, t in refs:
             if t is None or ev.type not in (EventType.VISIT, EventType.ASSESSMENT_VISIT):
@@ -217,6 +254,8 @@ def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
             # the nearest group only: persons (with their offices) if any
             persons = [m for m in subj if ctx.actors[m.key].kind is ActorKind.PERSON]
             chosen = persons + [m for m in subj if any(ctx.actors[p.key].affiliation == m.key for p in persons)] if persons else subj[-1:]
+            if persons:
+                last_agents = [m.key for m in persons]
             for m in chosen:
                 ev.add_role(m.key, RoleType.ORGANIZER, m)
         # 5. meetings: agents and counterparts
@@ -229,18 +268,21 @@ def assign_roles(ctx: DocContext, idx: EventIndex) -> None:
                 if agents:
                     series_agents = agents
                 continue
-            _meeting(ctx, idx, ev, t, sent, triggers, series_agents)
-        if refs:
+            if headline and ev.roles:
+                continue
+            _meeting(ctx, idx, ev, t, sent, triggers, series_agents or last_agents)
+        if refs and not headline:
             recent = [e for e, _ in refs]
     _finish(ctx, idx)
 
 
 def _events_before(refs, pos: int) -> list[EventDraft]:
-    """Events whose trigger stands before ``pos`` in the sentence: the nearest one, or all that share one verb."""
+    """Events of the last trigger before ``pos`` in the sentence (all of them: "the two Special Meetings")."""
     before = [(e, t) for e, t in refs if t is not None and t.end <= pos]
     if not before:
         return []
-    return [before[-1][0]]
+    last = before[-1][1]
+    return [e for e, t in before if t is last]
 
 
 def _units(ctx: DocContext, start: int, end: int) -> list[list[Mention]]:
@@ -281,6 +323,7 @@ def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent:
         agents = persons + [m for m in agents if any(ctx.actors[p.key].affiliation == m.key for p in persons)]
     agent_keys = [m.key for m in agents]
     # counterpart scope
+    single = "between" in low or re.match(r"\s+between\b", ctx.text[t.end:t.end + 9]) is not None
     scope_start = t.end
     if not re.search(r"\b(?:with|between|by)$", low) and low not in {"met"}:
         w = re.search(r"\b(?:with|between)\b", ctx.text[t.end:sent.end])
@@ -302,6 +345,8 @@ def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent:
             for k in agent_keys:
                 ev.add_role(k, RoleType.PARTICIPANT)
         return
+    if single:
+        units = [[m for u in units for m in u]]
     events = [ev]
     for _ in units[1:]:
         clone = EventDraft(type=ev.type, first=ev.first, sentence=ev.sentence, start=ev.start, end=ev.end, city=ev.city,
