@@ -466,16 +466,19 @@ def get_recommendation(session: Session, rec_id: int) -> DbRecommendation:
 
 def recommendations(session: Session, *, states: Sequence[str] | None = None, theme: str | None = None,
                     status: Sequence[Any] | None = None, partner: str | None = None,
-                    review_states: Sequence[ReviewState] = REVIEWED,
+                    reviewed_only: bool = True, review_states: Sequence[ReviewState] | None = None,
                     ids: Sequence[int] | None = None) -> list[DbRecommendation]:
     """Recommendations (with terms, parties, history, indicators loaded), ordered by state then id.
 
     ``states``: ISO3 codes; ``theme``: a theme code; ``status``: current
     statuses; ``partner``: a case-insensitive substring of a partner's or
-    lead institution's name; ``review_states``: by default the reviewed rows
-    (imported and confirmed ones); pass ``(ReviewState.PROPOSED,)`` for the
-    proposals waiting for review.
+    lead institution's name. ``reviewed_only`` (default) keeps the reviewed
+    rows (imported, confirmed or corrected); False adds the proposals waiting
+    for review; ``review_states`` picks the states exactly, e.g.
+    ``(ReviewState.PROPOSED,)``. Rejected rows only come with ``review_states``.
     """
+    if review_states is None:
+        review_states = REVIEWED if reviewed_only else (ReviewState.PROPOSED, *REVIEWED)
     stmt = select(DbRecommendation).where(DbRecommendation.review_state.in_(list(review_states)))
     if states:
         stmt = stmt.where(DbRecommendation.state.in_(list(states)))

@@ -410,9 +410,10 @@ def scope_states(country: str | None = None, region: str | None = None) -> list[
 
 
 def query(session: Session, *, state: str | None = None, region: str | None = None, theme: str | None = None,
-           status: RecStatus | str | None = None, partner: str | None = None, overdue_on: dt.date | None = None,
-           proposed: bool = False) -> list[DbRecommendation]:
-    """Recommendations matching the filters (reviewed ones; the proposals instead with ``proposed``).
+          status: RecStatus | str | None = None, partner: str | None = None, overdue_on: dt.date | None = None,
+          proposed: bool = False, reviewed_only: bool = True) -> list[DbRecommendation]:
+    """Recommendations matching the filters: the reviewed ones; with ``reviewed_only=False`` the
+    proposals too; with ``proposed`` the proposals only.
 
     ``theme`` accepts a code, label or alias; ``status`` a status value;
     ``overdue_on`` keeps those overdue on that day. Raises ``ValueError`` /
@@ -422,7 +423,8 @@ def query(session: Session, *, state: str | None = None, region: str | None = No
     theme_code = fields.terms(TermScheme.THEME)(theme)[0] if theme else None
     statuses = [fields.status(status)] if status else None
     rows = repo.recommendations(session, states=states, theme=theme_code, status=statuses, partner=partner,
-                                review_states=(ReviewState.PROPOSED,) if proposed else repo.REVIEWED)
+                                reviewed_only=reviewed_only,
+                                review_states=(ReviewState.PROPOSED,) if proposed else None)
     if overdue_on is not None:
         rows = [r for r in rows if is_overdue(r, overdue_on)]
     return rows

@@ -127,6 +127,7 @@ def test_sentences_stating_recommendations_or_assistance_needs_are_proposed_for_
         # proposals are not counted until reviewed
         assert recommendations.query(s) == []
         assert len(recommendations.query(s, proposed=True)) == len(created)
+        assert len(recommendations.query(s, reviewed_only=False)) == len(created)
         # a second scan proposes nothing new, also after a rejection
         review.reject(s, Entity.RECOMMENDATION, iraq[0].id, user="ana")
         assert proposals.propose(s, user="machine") == []
