@@ -15,6 +15,7 @@ rejected are left out of every read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -74,7 +75,7 @@ def save_document(session: Session, document: Document, record: Record) -> SaveR
         except ValueError:
             published = None
     doc = DbDocument(
-        doc_key=document.id, path=document.path, format=document.format, sha256=document.sha256,
+        doc_key=document.id[:255], path=document.path, format=document.format, sha256=document.sha256,
         size=document.size, title=_clean(document.title or record.document.title), published=published,
         language=document.language or record.document.language, text=_clean(document.text),
     )
@@ -98,7 +99,7 @@ class _Saver:
     def __init__(self, session: Session, doc: DbDocument, record: Record):
         self.s = session
         self.doc = doc
-        self.record = record
+        self.record = sanitize_record(record)
         self.actor_ids: dict[str, int] = {}
         self.actors: dict[str, DbActor] = {}
         self.normalized: dict[str, Actor] = {}
@@ -116,7 +117,7 @@ class _Saver:
     # -- helpers -----------------------------------------------------------
     def _log(self, subject: str, local_id: str, target_id: int, created: bool, rule: str,
              score: float | None = None, **detail: Any) -> None:
-        self.s.add(DbMergeDecision(document_id=self.doc.id, subject=subject, local_id=local_id,
+        self.s.add(DbMergeDecision(document_id=self.doc.id, subject=subject, local_id=local_id[:200],
                                    target_id=target_id, created=created, rule=rule, score=score, detail=detail))
 
     def _conflict(self, field: str, value: Any, existing: Any, *, actor_id: int | None = None,
@@ -130,7 +131,7 @@ class _Saver:
             if sp is None:
                 continue
             self.s.add(DbMention(document_id=self.doc.id, start=sp.start, end=sp.end, text=sp.text,
-                                 rule=sp.rule or "", **target))
+                                 rule=(sp.rule or "")[:200], **target))
 
     # -- actors --------------------------------------------------------------
     def _resolve_actors(self) -> None:
@@ -140,7 +141,7 @@ class _Saver:
 
         for local in sorted(self.record.actors, key=order):
             actor = normalize_actor(local)
-            key = canonical_key(actor)
+            key = canonical_key(actor)[:400]
             match = match_actor(actor, key, self._actor_candidates(actor, key))
             if match is not None:
                 row = self.s.get(DbActor, match.actor_id)
@@ -152,7 +153,7 @@ class _Saver:
             self.actor_ids[local.id] = row.id
             self.actors[local.id] = row
             self.normalized[local.id] = actor
-            self.s.add(DbActorSource(actor_id=row.id, document_id=self.doc.id, local_id=local.id,
+            self.s.add(DbActorSource(actor_id=row.id, document_id=self.doc.id, local_id=local.id[:200],
                                      facts=self._actor_facts(local)))
             self.s.flush()
 
@@ -198,7 +199,7 @@ class _Saver:
         have = {a.alias for a in row.aliases}
         for form in surface_forms(actor):
             if form not in have:
-                row.aliases.append(DbAlias(alias=form, normalized=normalize(form), document_id=self.doc.id))
+                row.aliases.append(DbAlias(alias=form, normalized=normalize(form)[:400], document_id=self.doc.id))
                 have.add(form)
 
     def _merge_actor(self, row: DbActor, actor: Actor, match: ActorMatch) -> None:
@@ -286,7 +287,7 @@ class _Saver:
                 self.result.events_created += 1
             used.add(row.id)
             self.event_ids[ev.id] = row.id
-            self.s.add(DbEventSource(event_id=row.id, document_id=self.doc.id, local_id=ev.id,
+            self.s.add(DbEventSource(event_id=row.id, document_id=self.doc.id, local_id=ev.id[:200],
                                      facts=self._event_facts(ev)))
             self._roles(row, ev)
             self._mentions(ev.evidence, event_id=row.id)
@@ -374,6 +375,60 @@ class _Saver:
                 row.part_of_id = parent_id
             else:
                 self._conflict("part_of", parent_id, row.part_of_id, event_id=row.id)
+
+
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def _iso3(value: str | None) -> str | None:
+    """A valid ISO3 code for ``value`` (an ISO3 code or a state name), or None."""
+    if not value or not value.strip():
+        return None
+    if _ISO3.match(value.strip()):
+        return value.strip()
+    from ctrack.gazetteer import get_gazetteer
+
+    st = get_gazetteer().lookup_state(value)
+    return st.iso3 if st else None
+
+
+def _cut(value: str | None, size: int) -> str | None:
+    value = value.strip() if value else value
+    return value[:size] if value else None
+
+
+def sanitize_record(record: Record) -> Record:
+    """A copy of ``record`` that fits the columns, whatever the extractor produced.
+
+    Actors without a name are dropped (with their roles); names and titles
+    are cut to 400 characters, acronyms longer than 40 become aliases; ISO3
+    codes and venue countries must be three capitals (a state name is looked
+    up in the gazetteer, anything else becomes null); dates that are not ISO
+    dates at some precision become null; a negative delegation count becomes
+    null. Nothing else changes.
+    """
+    actors = []
+    for a in record.actors:
+        name = _cut(a.name, 400)
+        if not name:
+            continue
+        acronym, aliases = a.acronym, [x for x in (_cut(x, 400) for x in a.aliases) if x]
+        if acronym and len(acronym.strip()) > 40:
+            aliases.append(acronym.strip()[:400])
+            acronym = None
+        actors.append(a.model_copy(update={
+            "name": name, "acronym": _cut(acronym, 40), "iso3": _iso3(a.iso3), "title": _cut(a.title, 400),
+            "aliases": aliases}))
+    kept = {a.id for a in actors}
+    events = []
+    for e in record.events:
+        events.append(e.model_copy(update={
+            "start": e.start if dates.parse(e.start) else None,
+            "end": e.end if dates.parse(e.end) else None,
+            "country": _iso3(e.country), "city": _cut(e.city, 200),
+            "delegations": e.delegations if e.delegations is None or e.delegations >= 0 else None,
+            "roles": [r for r in e.roles if r.actor in kept]}))
+    return record.model_copy(update={"actors": actors, "events": events})
 
 
 def _is_ancestor(session: Session, event_id: int, of_id: int) -> bool:

@@ -359,3 +359,22 @@ def test_briefing_for_a_country_and_a_region(dev_kb):
         assert {x.iso3 for x in r.by_state} >= set(r.members)
         everything = repo.briefing(s)
         assert len(everything.events) == everything.counts.events
+
+
+def test_odd_extractor_output_is_made_to_fit(engine):
+    long_name = "Office " * 100
+    r = save(engine, "odd", [
+        {"id": "a", "kind": "other_org", "name": long_name, "acronym": "X" * 60},
+        {"id": "b", "kind": "person", "name": "   "},
+        {"id": "c", "kind": "member_state", "name": "Tajikistan", "iso3": "Tajikistan"},
+    ], [{"id": "e", "type": "meeting", "start": "3 May 2018", "end": "2018-05-03T10:00", "country": "Tajikistan",
+         "city": "D" * 300, "delegations": -1,
+         "roles": [{"actor": "a", "role": "participant"}, {"actor": "b", "role": "participant"},
+                   {"actor": "c", "role": "participant"}]}])
+    assert (r.actors_created, r.events_created, r.roles_added) == (2, 1, 2)
+    with session_scope(engine) as s:
+        (ev,) = repo.list_events(s)
+        assert (ev.start, ev.end, ev.country, len(ev.city), ev.delegations) == (None, None, "TJK", 200, None)
+        org = repo.list_actors(s, kind="other_org")[0]
+        assert len(org.name) <= 400 and org.acronym is None
+        assert repo.find_actor(s, "TJK").name == "Tajikistan"
