@@ -101,7 +101,7 @@ def find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
             after = ctx.text[e:e + 40]
             if _NOT_EVENT_AFTER.match(after):
                 continue
-            plural = bool(m.group(2)) or word.lower().endswith(("meetings", "visits", "talks", "discussions", "consultations"))
+            plural = bool(m.group(2)) or word.lower().endswith(("meetings", "visits", "consultations"))
             found.append(Trigger(etype, s, e, ctx.text[s:e], plural, sent))
     found.sort(key=lambda t: (-(t.end - t.start), TYPE_PRIORITY.index(t.type)))
     kept: list[Trigger] = []
@@ -305,7 +305,10 @@ def _lookup_city_prefix(words: str, prefer: str | None):
                                                     or cand.lower() in {d.lower() for d in st.demonyms}):
             return None
         if city is not None:
-            if n == 1 and hasattr(gaz, "is_ambiguous_city") and gaz.is_ambiguous_city(cand) and prefer is None:
+            same_name = normalize_name(city.name) == normalize_name(cand)
+            if not same_name and (gaz.is_ambiguous_city(cand) or normalize_name(city.name)[:3] != normalize_name(cand)[:3]):
+                continue  # "United Nations" is not the Indian town of Un
+            if n == 1 and gaz.is_ambiguous_city(cand) and prefer is None:
                 continue
             return city
     return None

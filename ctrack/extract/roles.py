@@ -185,6 +185,8 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
         quote_done = False
         for cs, ce, role in _cue_matches(sent, _BEFORE + _BEFORE_EXTRA):
             verb = ctx.text[cs:ce].lower()
+            if re.match(r"\s+(?:by|with)\b", ctx.text[ce:ce + 6]):
+                continue  # "organized by X" is an after cue (passive)
             is_quote = bool(_QUOTE_VERBS.fullmatch(verb))
             delegation = bool(re.match(r"(?:led|headed)\b", verb)) and re.match(r"\s+(?:the|a|its|his|her)\s+delegation",
                                                                                  ctx.text[ce:ce + 20])
@@ -194,8 +196,9 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
             subjects = [m for m in ctx.mentions_in(seg, cs) if m.start not in claimed and _usable(ctx, m)
                         and not re.search(r"\b(?:in|at|to|from|on)\s+(?:the\s+)?$", ctx.text[max(seg, m.start - 10):m.start])]
             subject_keys = [m.key for m in subjects]
-            if not subjects and is_quote and re.search(r"\b(?:he|she)\s*$", ctx.text[seg:cs].strip() + " ", re.I) and last_agents:
-                subject_keys = last_agents[:1]
+            if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", ctx.text[seg:cs], re.I):
+                # "…, he said": the pronoun is the subject, not the actors named earlier in the sentence
+                subjects, subject_keys = [], last_agents[:1]
             if not subject_keys:
                 continue
             persons = [k for k in subject_keys if ctx.actors[k].kind is ActorKind.PERSON]
@@ -328,8 +331,12 @@ def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent:
     if not re.search(r"\b(?:with|between|by)$", low) and low not in {"met"}:
         w = re.search(r"\b(?:with|between)\b", ctx.text[t.end:sent.end])
         scope_start = t.end + w.end() if w else sent.end
-    stop = _SCOPE_STOP.search(ctx.text, scope_start, sent.end) if scope_start < sent.end else None
-    scope_end = stop.start() if stop else sent.end
+    scope_end = sent.end
+    for stop in _SCOPE_STOP.finditer(ctx.text, scope_start, sent.end) if scope_start < sent.end else ():
+        if stop.group(0) == ";" and re.match(r";\s*(?:and\s+)?with\b", ctx.text[stop.start():stop.start() + 12]):
+            continue  # "held talks with A; with B; and with C"
+        scope_end = stop.start()
+        break
     units = _units(ctx, scope_start, scope_end)
     if not agent_keys:
         parent = ev.parent or next((e for e in idx.events if e.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT)
