@@ -305,8 +305,8 @@ def _lookup_city_prefix(words: str, prefer: str | None):
                                                     or cand.lower() in {d.lower() for d in st.demonyms}):
             return None
         if city is not None:
-            same_name = normalize_name(city.name) == normalize_name(cand)
-            if not same_name and (gaz.is_ambiguous_city(cand) or normalize_name(city.name)[:3] != normalize_name(cand)[:3]):
+            same_name = city.name.casefold() == cand.casefold()
+            if not same_name and (gaz.is_ambiguous_city(cand) or city.name.casefold()[:3] != cand.casefold()[:3]):
                 continue  # "United Nations" is not the Indian town of Un
             if n == 1 and gaz.is_ambiguous_city(cand) and prefer is None:
                 continue
@@ -446,7 +446,7 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
     """The event(s) a trigger refers to: an existing one, or new ones."""
     if anaphoric:
         target = last_by_type.get(t.type)
-        for alt in _ANAPHOR_FALLBACK.get(t.type, ()):
+        for alt in _ANAPHOR_FALLBACK.get(t.type, ()) if not t.plural else ():
             if target is None:
                 target = last_by_type.get(alt)
         if target is not None:
@@ -455,7 +455,7 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
         # a definite mention of an event never introduced: background, unless the sentence dates or places it
         probe = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
         _fill_from_sentence(ctx, idx, probe, t)
-        if probe.start is None and probe.city is None and t.type is not EventType.MEETING:
+        if probe.start is None and probe.city is None and t.type is not EventType.MEETING and not t.plural:
             return None
     if t.type is EventType.LAUNCH and not t.plural:
         # "has opened the office …" … "the regional office was inaugurated by …": one launch

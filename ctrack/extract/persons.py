@@ -59,7 +59,7 @@ def _clean_name(text: str) -> str:
     return name
 
 
-def _is_plausible_name(ctx: DocContext, name: str) -> bool:
+def _is_plausible_name(ctx: DocContext, name: str, honorific: bool = False) -> bool:
     gaz = get_gazetteer()
     if not name or any(ch.isdigit() for ch in name) or len(name) < 3:
         return False
@@ -73,7 +73,7 @@ def _is_plausible_name(ctx: DocContext, name: str) -> bool:
         return False
     if gaz.lookup_org(name) is not None or gaz.lookup_state(name) is not None:
         return False
-    if gaz.lookup_city(name) is not None and len(words) == 1:
+    if not honorific and gaz.lookup_city(name) is not None and len(words) == 1:
         return False
     if re.search(r"\b(?:Counter-Terrorism|Terrorism|Strategy|Resolution|Council|Committee|Nations|Islamic|State of|Daesh|ISIL)\b", name):
         return False
@@ -105,7 +105,7 @@ def find_persons(ctx: DocContext) -> None:
     singles: list[tuple[int, int, str, str]] = []
     for start, end, raw, rule in candidates:
         name = _clean_name(raw)
-        if not _is_plausible_name(ctx, name):
+        if not _is_plausible_name(ctx, name, honorific=rule == "honorific"):
             continue
         # offsets of the cleaned name inside the raw span
         rel = ctx.text.find(name, start, end + 1)

@@ -110,14 +110,14 @@ def _segment_start(ctx: DocContext, sent: Sentence, pos: int, triggers: list[Tri
     return max(starts)
 
 
-def _events_for_sentence(idx: EventIndex, sent: Sentence, recent: list[EventDraft]) -> list[EventDraft]:
+def _events_for_sentence(idx: EventIndex, sent: Sentence, recent: list[EventDraft], own: bool = True) -> list[EventDraft]:
     """Events a sentence speaks of: those it names, else the last ones named if they are in the foreground, else the main event.
 
     Background events (a launch, or an event dated before the main one: "It
     followed the assessment visit … in September 2015") do not take the roles
     of later sentences that name no event.
     """
-    refs = [e for e, _ in idx.by_sentence.get(sent.index, [])]
+    refs = [e for e, _ in idx.by_sentence.get(sent.index, [])] if own else []
     if refs:
         return refs
     main = idx.main()
@@ -213,7 +213,9 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                     continue
                 quote_done = True
                 at_event = _SPEAKING_AT.search(ctx.text[sent.start:cs])
-                evs = [e for e, t in refs if t is not None and t.end <= cs] or targets
+                # a quote belongs to the event the sentence is set at ("Speaking at the open briefing, X said"), never to
+                # an event the speaker talks about ("X called the adoption of the Strategy in 2006 a landmark")
+                evs = [e for e, t in refs if t is not None and t.end <= cs] or _events_for_sentence(idx, sent, recent, own=False)
             elif later:
                 evs = later
             elif refs:
