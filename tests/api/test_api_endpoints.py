@@ -49,6 +49,14 @@ def test_upload_stores_new_files_and_reports_bad_ones(api):
     assert docs["total"] == 2 and docs["items"][0]["doc_key"] == "astana-workshop"
     assert api.get(f"{V}/search", params={"q": "astana"}).json()["total"] >= 1
     assert api.post(f"{V}/documents", role="viewer", files=files[:1]).status_code == 403
+    from ctrack.store import track_repo
+    from ctrack.store.db import session_scope
+    from ctrack.store.track_models import Entity
+
+    with session_scope(api.app.state.engine) as s:
+        entry = track_repo.audit_entries(s, Entity.TRANSFER)[-1]
+        assert entry.user == "analyst" and entry.after["records"] == [out["astana-workshop.txt"]["document_id"]]
+        assert len(entry.after["errors"]) == 3
 
 
 def test_actors_filter_sort_page_and_timeline(api):

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from ctrack.api.deps import Principal, analyst, get_db, viewer
 from ctrack.api.paging import Page, PageParams, page_params, paginate, sort_items
 from ctrack.api.upload import UploadResult, ingest_upload
+from ctrack.track import audit
 from ctrack.store import web_repo
+from ctrack.store.db import session_scope
 from ctrack.store.web_repo import DocumentDetail, DocumentSummary
 
 router = APIRouter(tags=["documents"])
@@ -45,7 +47,8 @@ def upload_documents(request: Request, files: list[UploadFile] = File(..., descr
                      who: Principal = Depends(analyst)):
     """Ingest the uploaded files like ``ctrack ingest``: each is read, extracted and stored in its own
     transaction; a file that fails is reported (``status: failed`` with ``code`` and ``error``) and the
-    others go on. Needs the analyst role."""
+    others go on. The upload is written to the audit log as an import under the account's name, with
+    the documents it stored and the files that failed. Needs the analyst role."""
     settings = request.app.state.settings
     results = []
     for upload in files:
@@ -57,4 +60,10 @@ def upload_documents(request: Request, files: list[UploadFile] = File(..., descr
         results.append(ingest_upload(request.app.state.engine, upload.filename or "", data, user=who.name))
     if not results:
         raise HTTPException(422, "no file uploaded")
+    with session_scope(request.app.state.engine) as session:
+        audit.record_ingest(
+            session, who.name, path="upload:" + ", ".join(r.filename for r in results),
+            document_ids=[r.document_id for r in results if r.status == "new"],
+            failed=[(r.filename, f"[{r.code}] {r.error}") for r in results if r.status == "failed"],
+            unchanged=sum(1 for r in results if r.status == "unchanged"))
     return results
