@@ -3,7 +3,8 @@
 Two actors are linked when they hold roles in the same event; the link's
 ``weight`` is the number of such events. The layout is networkx's
 Fruchterman–Reingold spring layout with a fixed seed (the same data gives
-the same picture), scaled into the unit square.
+the same picture), scaled into the unit square; separate groups of actors
+are laid out apart (:func:`layout`).
 """
 from __future__ import annotations
 
@@ -73,16 +74,42 @@ def who_met_whom(events: list[EventRow], *, max_nodes: int = 60, min_weight: int
     graph = nx.Graph()
     graph.add_nodes_from(sorted(linked))
     graph.add_weighted_edges_from((e.source, e.target, e.weight) for e in edges)
-    pos = nx.spring_layout(graph, seed=7, iterations=200, weight="weight") if len(graph) > 1 else {
-        n: (0.0, 0.0) for n in graph}
-    xs = [p[0] for p in pos.values()] or [0.0]
-    ys = [p[1] for p in pos.values()] or [0.0]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    pos = layout(graph)
     nodes = [Node(id=i, label=actors[i][0], name=actors[i][1], kind=actors[i][2], events=per_actor[i],
-                  x=round((pos[i][0] - min(xs)) / span_x, 4) if len(graph) > 1 else 0.5,
-                  y=round((pos[i][1] - min(ys)) / span_y, 4) if len(graph) > 1 else 0.5)
+                  x=round(pos[i][0], 4), y=round(pos[i][1], 4))
              for i in sorted(linked, key=lambda i: (-per_actor[i], actors[i][1]))]
     return Network(nodes=nodes, edges=edges, events=len(events), truncated=len(per_actor) > max_nodes)
 
 
-__all__ = ["Node", "Edge", "Network", "who_met_whom"]
+def _spring(graph: nx.Graph, box: tuple[float, float, float, float]) -> dict[int, tuple[float, float]]:
+    """Spring layout of a connected ``graph`` scaled into ``box`` = (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = box
+    if len(graph) == 1:
+        return {n: ((x0 + x1) / 2, (y0 + y1) / 2) for n in graph}
+    raw = nx.spring_layout(graph, seed=7, iterations=300, weight="weight", k=1.8 / len(graph) ** 0.5)
+    xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
+    sx, sy = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {n: (x0 + (x1 - x0) * (p[0] - min(xs)) / sx, y0 + (y1 - y0) * (p[1] - min(ys)) / sy)
+            for n, p in raw.items()}
+
+
+def layout(graph: nx.Graph) -> dict[int, tuple[float, float]]:
+    """Positions in the unit square: the largest connected group fills the top, smaller groups share a band
+    along the bottom (each laid out on its own, so one big group is not squeezed by stray pairs)."""
+    groups = sorted((graph.subgraph(c) for c in nx.connected_components(graph)), key=lambda g: (-len(g), min(g)))
+    if not groups:
+        return {}
+    if len(groups) == 1:
+        return _spring(groups[0], (0.0, 0.0, 1.0, 1.0))
+    pos = _spring(groups[0], (0.0, 0.0, 1.0, 0.74))
+    rest = groups[1:]
+    total = sum(len(g) + 1 for g in rest)
+    x = 0.0
+    for g in rest:
+        width = (len(g) + 1) / total
+        pos.update(_spring(g, (x + 0.1 * width, 0.84, x + 0.8 * width, 1.0)))
+        x += width
+    return pos
+
+
+__all__ = ["Node", "Edge", "Network", "who_met_whom", "layout"]
