@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ctrack.store.models import (
-    DbActor, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, DbTitle, utcnow,
+    DbActor, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, DbTitle, ReviewState, utcnow,
 )
 from ctrack.store.track_models import DbRecommendation
 from ctrack.store.web_models import DbSearchEntry, SearchKind
@@ -224,6 +224,7 @@ _MODELS = {
 def reindex(session: Session, kind: SearchKind | str, ref_ids: list[int]) -> int:
     """Index (again) the rows ``ref_ids`` of ``kind``; an id whose row is gone loses its entry.
 
+    A row a reviewer rejected loses its entry too (reads leave it out).
     Returns how many rows were indexed. Call after a change that
     :func:`refresh` cannot see (e.g. a role of an event corrected).
     """
@@ -231,6 +232,7 @@ def reindex(session: Session, kind: SearchKind | str, ref_ids: list[int]) -> int
     model, indexer = _MODELS[kind]
     ensure_index(session)
     rows = list(session.scalars(select(model).where(model.id.in_(ref_ids)))) if ref_ids else []
+    rows = [r for r in rows if getattr(r, "review_state", None) is not ReviewState.REJECTED]
     for row in rows:
         indexer(session, row)
     _drop(session, kind, sorted(set(ref_ids) - {r.id for r in rows}))

@@ -5,7 +5,7 @@ import datetime as dt
 
 from ctrack.schema import ActorKind, DocFormat, EventType, RoleType
 from ctrack.store import search
-from ctrack.store.models import DbActor, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource
+from ctrack.store.models import ReviewState, DbActor, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource
 from ctrack.store.web_models import SearchKind
 
 TEXT = ("DUSHANBE, 4 May 2018 - CTED Executive Director Michèle Coninsx addressed the high-level "
@@ -79,6 +79,10 @@ def test_refresh_follows_changes_and_deletions(session):
     person.updated_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1)
     session.commit()
     assert search.search(session, "renamed", kinds=[SearchKind.ACTOR]).total == 1
+    person.review_state = ReviewState.REJECTED
+    person.updated_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)
+    session.commit()
+    assert search.search(session, "renamed", kinds=[SearchKind.ACTOR]).total == 0  # rejected: out of search
     session.delete(event)
     session.commit()
     assert search.search(session, "Coninsx", kinds=[SearchKind.EVENT]).total == 0
