@@ -82,6 +82,9 @@ class Extractor:
         out = []
         for span in filter_spans(spans):
             label, _, key = span.label_.partition("|")
+            text = doc.text
+            if span.start_char > 0 and text[span.start_char - 1] in "-–" or text[span.end_char:span.end_char + 1] in ("-",):
+                continue  # "Secretary-General" inside "Under-Secretary-General" names no organization
             out.append((span.start_char, span.end_char, label, key))
         return out
 

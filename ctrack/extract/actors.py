@@ -115,6 +115,9 @@ def find_gazetteer_mentions(ctx: DocContext, matches) -> None:
         if label == "STATE":
             add_state(ctx, key, start, end, "gazetteer", state_is_actor(ctx, start, end))
         elif label == "ORG":
+            if re.search(r"\b(?:Representative|Envoy|Adviser|Advisor|Office|Spokesperson|Executive Office)\s+(?:of|to)\s+the\s+$",
+                         ctx.text[max(0, start - 40):start]) and "Secretary-General" in ctx.text[start:end]:
+                continue  # "Special Representative of the Secretary-General": part of a person's title
             org = gaz.organization(key)
             if org is not None:
                 add_known_org(ctx, org, start, end, "gazetteer")
@@ -191,9 +194,7 @@ def _kind_for_name(name: str) -> tuple[ActorKind, str | None]:
             break
     if re.search(r"\b(?:United Nations|UN)\b", name):
         return ActorKind.UN_ENTITY, None
-    if iso3 and any(w in name for w in GOVERNMENT_BODY_WORDS):
-        return ActorKind.GOVERNMENT_BODY, iso3
-    if any(w in name for w in ("Ministry", "National Police", "State Committee", "Financial Intelligence Unit")):
+    if any(re.search(rf"\b{re.escape(w)}\b", name) for w in GOVERNMENT_BODY_WORDS):
         return ActorKind.GOVERNMENT_BODY, iso3
     return ActorKind.OTHER_ORG, None
 

@@ -40,7 +40,8 @@ _TRIGGER_RES = {
 _NOT_EVENT_AFTER = re.compile(
     r"^\s*(?:centres?|centers?|programmes?|programs?|curricul\w*|needs|materials?|manuals?|institutions?|tools?|"
     r"products?|modules?|packages?|activities|officers?|capacit\w*|of (?:resolution|the resolution|security council resolution)s?)\b", re.I)
-_GENERIC_ANAPHORS = re.compile(r"\b(?:the|this|that)\s+(?:(?:two|three|four|five|[a-z]+-day|same)\s+)?(event|session|gathering|week|one)\b", re.I)
+_GENERIC_ANAPHORS = re.compile(r"\b(?:the|this|that)\s+(?:(?:two|three|four|five|[a-z]+-day|same)\s+)?"
+                               r"(event|session|gathering|week|one|presentation|ceremony|celebration)\b", re.I)
 _EVENT_VERB = re.compile(r"\b(?:held|convened|organi[sz]ed|took place|take place|taking place|carried out|conducted|launched|"
                          r"hosted|scheduled|planned|opened|begins|began|started|ended|concluded|will be|is to be)\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is planned|are planned|planned for|scheduled|upcoming|forthcoming|coming|next|"
@@ -79,6 +80,9 @@ class EventDraft:
         return any(k == key and (role is None or r == role) for k, r, _ in self.roles)
 
 
+_DELEGATION_IN = re.compile(r"\b(?:delegation|team|mission|experts)\b[^.;]{0,100}?\b((?:was|were)\s+in)\s+(?:the\s+)?[A-Z]")
+
+
 @dataclass
 class Trigger:
     """A trigger word occurrence in a sentence."""
@@ -108,8 +112,18 @@ def find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
     for t in found:
         if all(t.end <= k.start or t.start >= k.end for k in kept):
             kept.append(t)
+    for m in _DELEGATION_IN.finditer(sent.text):
+        s, e = sent.start + m.start(1), sent.start + m.end(1)
+        if all(e <= k.start or s >= k.end for k in kept):
+            kept.append(Trigger(EventType.VISIT, s, e, ctx.text[s:e], False, sent))
     kept.sort(key=lambda t: t.start)
-    return [t for t in kept if _is_event_trigger(ctx, t)]
+    kept = [t for t in kept if _is_event_trigger(ctx, t)]
+    others = [t for t in kept if t.type is not EventType.MEETING]
+    if others:
+        # "Experts met in Dushanbe … for a regional conference": the meeting is that conference
+        kept = [t for t in kept if not (t.type is EventType.MEETING and t.text.lower() in {"met", "meeting", "meetings"}
+                                        and re.match(r"\s+(?:in|at|on|for|during|to)\b|\s*[.,;]", ctx.text[t.end:t.end + 9]))]
+    return kept
 
 
 def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
@@ -211,6 +225,9 @@ def _nearest_date(ctx: DocContext, dates: list[DateMention], t: Trigger, others:
     for d in dates:
         if not (sent.start <= d.start < sent.end and d.start_iso):
             continue
+        if d.precision == "year" and d.end_iso != d.start_iso and re.search(r"\bfor\s+(?:the\s+)?(?:period\s+|years\s+)?$",
+                                                                           ctx.text[max(0, d.start - 20):d.start]):
+            continue
         lo, hi = (d.end, t.start) if d.end <= t.start else (t.end, d.start)
         gap = max(0, hi - lo)
         between = [o for o in (others or []) if o is not t and lo <= o.start and o.end <= hi]
@@ -246,7 +263,8 @@ def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMen
         if ev.start is None:
             ev.end, ev.end_only = d.start_iso, True
         return
-    if d.relative and _PAST_END.search(sent_text) and len(start) == 10:
+    if (d.relative or re.search(r"\b(?:today|yesterday)\b", sent_text)) and _PAST_END.search(sent_text) and len(start) == 10 \
+            and start == end:
         n = duration_days(sent_text)
         if n and n > 1:
             end, start = start, _shift(start, n - 1)
@@ -330,8 +348,13 @@ class EventIndex:
         if not any(e is ev for e, _ in lst):
             lst.append((ev, trig))
 
+    headline: list[EventDraft] = field(default_factory=list)
+
     def main(self) -> EventDraft | None:
-        """The document's main event: the first top-level event that is not a series or a launch in the background."""
+        """The document's main event: the one the headline names, else the first top-level event that is not a series."""
+        for e in self.headline:
+            if e in self.events and not e.series:
+                return e.parent or e
         tops = [e for e in self.events if e.parent is None and not e.series]
         return tops[0] if tops else None
 
@@ -402,12 +425,17 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
     for sent in heads:
         for t in find_triggers(ctx, sent):
             same = [e for e in idx.events if e.type is t.type and e.parent is None]
+            if not same:
+                same = [e for e in idx.events if e.type in _ANAPHOR_FALLBACK.get(t.type, ()) and e.parent is None
+                        and t.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT)]
             if same:
                 idx.note(sent.index, same[0], t)
+                idx.headline.append(same[0])
             elif not t.plural:
                 ev = EventDraft(type=t.type, first=t.start, sentence=sent.index)
                 idx.events.append(ev)
                 idx.note(sent.index, ev, t)
+                idx.headline.append(ev)
                 _fill_from_sentence(ctx, idx, ev, t)
     _structure(ctx, idx)
     return idx
@@ -416,7 +444,7 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
 _CAPTION = re.compile(r"^(?:Photo|Picture|Image|Caption|Pictured)\b")
 #: When a definite mention finds no antecedent of its own type, the types it may refer to instead.
 _ANAPHOR_FALLBACK = {
-    EventType.MEETING: (EventType.CONFERENCE, EventType.WORKSHOP),
+    EventType.MEETING: (EventType.CONFERENCE, EventType.BRIEFING, EventType.WORKSHOP),
     EventType.VISIT: (EventType.ASSESSMENT_VISIT,),
     EventType.ASSESSMENT_VISIT: (EventType.VISIT,),
     EventType.WORKSHOP: (EventType.CONFERENCE,),
@@ -446,6 +474,11 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
     """The event(s) a trigger refers to: an existing one, or new ones."""
     if anaphoric:
         target = last_by_type.get(t.type)
+        head = t.text.lower().split()[-1].rstrip("s")
+        same_head = [e for e in idx.events if e.type is t.type and any(
+            s.rule.startswith("trigger") and s.text.lower().split()[-1].rstrip("s") == head for s in e.evidence)]
+        if same_head and target is not None and target not in same_head:
+            target = same_head[-1]
         for alt in _ANAPHOR_FALLBACK.get(t.type, ()) if not t.plural else ():
             if target is None:
                 target = last_by_type.get(alt)
@@ -531,7 +564,8 @@ def _fill_from_sentence(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Tri
         if _FUTURE.search(near):
             ev.status = EventStatus.PLANNED
     m = re.search(r"\b(?:delegations?|representatives|officials|officers|participants|experts)\b[^.;]{0,60}?\bfrom\s+(?:all\s+|the\s+)?"
-                  r"(\w+(?:-\w+)?)\s+(?:[A-Z][\w\-]+\s+)*(?:Member States|member states|countries|States|states|nations)", clause)
+                  r"(\w+(?:-\w+)?)\s+(?:[\w\-]+\s+){0,3}?(?:Member States|member states|participating States|countries|States|states|nations)",
+                  clause)
     if m and ev.delegations is None:
         n = number_value(m.group(1))
         if n:

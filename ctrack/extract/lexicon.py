@@ -116,7 +116,7 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
     ),
     EventType.MEETING: (
         "bilateral meetings", "bilateral meeting", "held talks", "met with", "meeting with", "meeting between",
-        "held a meeting", "courtesy call", "was received by", "were received by", "received by", "talked with",
+        "held a meeting", "courtesy call", "meets with", "meets", "meet with", "was received by", "were received by", "received by", "talked with",
         "talks with", "discussions with", "met", "meeting", "talks",
     ),
     EventType.VISIT: (
@@ -127,7 +127,7 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
     EventType.LAUNCH: (
         "was launched", "were launched", "launched", "launch of", "launch", "inaugurated", "inauguration", "opened the office",
         "has opened", "opening of", "adopted", "adoption of", "was created", "was established", "set up in", "unveiled",
-        "endorsed",
+        "endorsed", "presented its new", "presented its", "presents its", "presented the new",
     ),
 }
 
@@ -136,7 +136,7 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
 ROLE_AFTER: tuple[tuple[str, RoleType], ...] = (
     (r"with (?:the )?financial support (?:of|from)", RoleType.FUNDER),
     (r"(?:funded|financed|sponsored|co-funded|co-financed) by", RoleType.FUNDER),
-    (r"(?:thanks to|through) (?:a |the )?(?:generous )?(?:financial )?(?:contribution|funding|grant)s? (?:of|from)", RoleType.FUNDER),
+    (r"(?:thanks to|through|with) (?:an? |the )?(?:[\w\-]+ ){0,2}(?:contribution|funding|grant|donation)s? (?:of|from|by)", RoleType.FUNDER),
     (r"with (?:the )?(?:generous )?funding (?:of|from)", RoleType.FUNDER),
     (r"with (?:the )?(?:kind |generous )?support of", RoleType.SUPPORTER),
     (r"with support from", RoleType.SUPPORTER),
@@ -158,7 +158,7 @@ ROLE_AFTER: tuple[tuple[str, RoleType], ...] = (
 ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = (
     (r"co-organi[sz]ed", RoleType.ORGANIZER),
     (r"organi[sz]ed", RoleType.ORGANIZER),
-    (r"(?:hosted|convened|conducted|carried out|held|led|launched|inaugurated|adopted|opened)", RoleType.ORGANIZER),
+    (r"(?:hosted|convened|conducted|carried out|held|led|headed|launched|inaugurated|adopted|opened)", RoleType.ORGANIZER),
     (r"(?:funded|financed|sponsored)", RoleType.FUNDER),
     (r"(?:participated|took part|attended|joined|were represented|was represented)", RoleType.PARTICIPANT),
     (r"(?:also took part|also participated|also attended)", RoleType.PARTICIPANT),

@@ -45,6 +45,14 @@ _PORTFOLIO_HEADS = {"Minister", "Ministers", "Secretary of State", "Cabinet Secr
                     "Assistant Minister"}
 
 
+_NAME_BEFORE_TITLE = re.compile(
+    r"(?:^|(?<=[.;:]\s)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bwith\s))"
+    r"((?:[A-Z][a-zà-ÿ'’\-]+)(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|el-[\w\-]+|al-[\w\-]+|bin|van|von|de|da|del)){1,3}),\s+"
+    r"(?:the\s+)?(?:(?:Vice|Deputy|Assistant|Special|Senior|Executive|Permanent|Acting|Chief|General|Head|Director|Minister|"
+    r"President|Chair|Chairman|Chairperson|Secretary|Under-Secretary-General|Coordinator|Ambassador|Commissioner|Representative|"
+    r"Envoy|Adviser|Advisor|Officer|Counsel|Prosecutor|Spokesperson)\b)", re.M)
+
+
 def _clean_name(text: str) -> str:
     name = strip_honorifics(text.replace("\n", " "))
     name = re.sub(r"['’]s$", "", name).strip(" ,.;:()")
@@ -100,6 +108,8 @@ def find_persons(ctx: DocContext) -> None:
         if last in TITLE_HEADS or last in {"Affairs", "Security", "Interior", "Justice", "Defence", "Cooperation"} \
                 or any(before.endswith(h) for h in TITLE_HEADS):
             candidates.append((m.start(1), m.end(1), m.group(1), "title-apposition"))
+    for m in _NAME_BEFORE_TITLE.finditer(ctx.text):
+        candidates.append((m.start(1), m.end(1), m.group(1), "name-title"))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     full: dict[str, ActorEntry] = {}
     singles: list[tuple[int, int, str, str]] = []
@@ -216,6 +226,11 @@ def _org_from_affiliation_phrase(ctx: DocContext, start: int, name: str) -> str 
     if not m:
         return None
     nm = m.group(1).strip()
+    if len(nm.split()) == 1 and nm in {"Committee", "Council", "Office", "Centre", "Center", "Directorate", "Commission",
+                                       "Organization", "Organisation", "Mission", "Assembly", "Agency", "Programme"}:
+        prior = [x for x in ctx.mentions if x.end <= start and ctx.actors[x.key].kind.is_org
+                 and ctx.actors[x.key].name.endswith(nm)]
+        return prior[-1].key if prior else None
     if get_gazetteer().lookup_state(nm) is not None:
         st = get_gazetteer().lookup_state(nm)
         return state_key(st.iso3)
@@ -269,7 +284,7 @@ def assign_titles(ctx: DocContext) -> None:
         right = ctx.text[mention.end:sent.end]
         for title, aff, side in _left_titles(ctx, sent.start, left) + _right_titles(ctx, mention.end, right):
             if title:
-                rank = _title_rank(title, side)
+                rank = _title_rank(title, side) + (3 if sent.index == 0 else 0)
                 if rank < entry.title_rank:
                     entry.title, entry.title_rank = title, rank
             if aff and aff != entry.key and (entry.affiliation is None or side == "of"):
@@ -365,7 +380,7 @@ def state_title_affiliations(ctx: DocContext, default_state: str | None) -> None
 _UN_OFFICE = re.compile(
     r"\b(?:the\s+)?(?:UN|United Nations)\s+(Resident Coordinator|Country Team|Humanitarian Coordinator|Resident and Humanitarian Coordinator)"
     r"(?:\s+(?:in|for)\s+(?:the\s+)?([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?))?")
-_SG = re.compile(r"(?<![\w\-])(?:the\s+|The\s+)(?:UN\s+|United Nations\s+)?Secretary-General(?!\s+of\s+(?!the United Nations))(?![\w\-])")
+_SG = re.compile(r"(?<![\w\-])(?<!of the )(?<!to the )(?:the\s+|The\s+)(?:UN\s+|United Nations\s+)?Secretary-General(?!\s+of\s+(?!the United Nations))(?![\w\-])")
 
 
 def find_un_offices(ctx: DocContext, default_country: str | None) -> None:

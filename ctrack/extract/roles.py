@@ -34,9 +34,10 @@ _AFTER_EXTRA = [(re.compile(r"\bas an? joint\b", re.I), RoleType.ORGANIZER),
                 (re.compile(r"\b(?:was|is|were) the (?:keynote )?speakers?\b", re.I), RoleType.SPEAKER)]
 _BEFORE_EXTRA = [(re.compile(r"\b(?:take|takes|taking|took) part\b|\bparticipat(?:e|es|ed|ing)\b|\bare attending\b", re.I),
                   RoleType.PARTICIPANT),
-                 (re.compile(r"\b(?:started|began|launched|presented|hold|holds|organi[sz]es|co-organi[sz]es|hosts|convenes)\b", re.I),
+                 (re.compile(r"\b(?:started|began|launched|hold|holds|organi[sz]es|co-organi[sz]es|hosts|convenes)\b", re.I),
                   RoleType.ORGANIZER),
-                 (re.compile(r"\b(?:was|is|were) the (?:keynote )?speakers?\b", re.I), RoleType.SPEAKER)]
+                 (re.compile(r"\b(?:was|is|were) the (?:keynote )?speakers?\b", re.I), RoleType.SPEAKER),
+                 (re.compile(r"\b(?:presented|presents|spoke|briefed|contributed speakers)\b", re.I), RoleType.SPEAKER)]
 _SCOPE_STOP = re.compile(
     r"[.;]|\b(?:which|who|whose|while|where|when|said|says|to discuss|to explore|aimed|brought together|took part|"
     r"participated|delivered|pointed|stressed|noted|added|explained|highlighted)\b|,\s+and\s+(?:he|she|they|it)\b", re.I)
@@ -185,8 +186,9 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
         quote_done = False
         for cs, ce, role in _cue_matches(sent, _BEFORE + _BEFORE_EXTRA):
             verb = ctx.text[cs:ce].lower()
-            if re.match(r"\s+(?:by|with)\b", ctx.text[ce:ce + 6]):
-                continue  # "organized by X" is an after cue (passive)
+            if re.match(r"\s+(?:by|with)\b", ctx.text[ce:ce + 6]) or re.search(r"\b(?:was|were|is|are|be|been|being)\s+$",
+                                                                               ctx.text[max(sent.start, cs - 12):cs]):
+                continue  # "organized by X", "the event was funded": passive, the subject is not the agent
             is_quote = bool(_QUOTE_VERBS.fullmatch(verb))
             delegation = bool(re.match(r"(?:led|headed)\b", verb)) and re.match(r"\s+(?:the|a|its|his|her)\s+delegation",
                                                                                  ctx.text[ce:ce + 20])
@@ -204,6 +206,9 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
             persons = [k for k in subject_keys if ctx.actors[k].kind is ActorKind.PERSON]
             if persons:
                 last_agents = persons
+                # "Ambassador X of Peru, opened …": the person acts, with the body they act for
+                subject_keys = persons + [k for k in subject_keys if k not in persons
+                                          and any(ctx.actors[p].affiliation == k for p in persons)]
             later = [e for e, t in refs if t is not None and t.start >= ce
                      and not re.search(r";|,\s+and\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhere\b", ctx.text[ce:t.start])]
             if role is RoleType.CHAIR and not later and not re.search(r"meeting|session|event|conference|briefing", ctx.text[ce:ce + 50]):
@@ -231,6 +236,8 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                         continue
                 if ev.type is EventType.MEETING and r is RoleType.ORGANIZER:
                     r = RoleType.PARTICIPANT
+                if ev.type is EventType.LAUNCH and r is RoleType.SPEAKER and verb.startswith("present"):
+                    r = RoleType.ORGANIZER  # "Uzbekistan presented its new National Strategy"
                 for k in subject_keys:
                     rk = r
                     if (r is RoleType.ORGANIZER and ev.type in (EventType.CONFERENCE, EventType.BRIEFING)
