@@ -257,10 +257,18 @@ def find_acronym_definitions(ctx: DocContext) -> dict[str, str]:
             if entry:
                 defined[acr] = entry.key
             continue
+        # "Kenya's National Counter Terrorism Centre (NCTC)": a state's own body, named after the state
+        poss = re.match(r"^([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)['’]s\s+", long_form)
+        if poss and gaz.lookup_state(poss.group(1)) is not None:
+            start, long_form = start + poss.end(), long_form[poss.end():]
+            existing = [x for x in ctx.mentions if x.start < end and start < x.end]
         if existing:
             # the long form is (or ends with) a known actor: the acronym names that actor
             last = max(existing, key=lambda x: x.end)
-            if last.end >= end - 1 and ctx.actors[last.key].kind is not ActorKind.MEMBER_STATE:
+            known_acr = ctx.actors[last.key].acronym
+            longer = normalize_name(long_form) != normalize_name(ctx.actors[last.key].name) and last.start > start + 2
+            if last.end >= end - 1 and ctx.actors[last.key].kind is not ActorKind.MEMBER_STATE \
+                    and not (longer and known_acr and known_acr != acr):
                 entry = ctx.actors[last.key]
                 if not entry.acronym:
                     entry.acronym = acr
@@ -373,7 +381,7 @@ def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
     from ctrack.extract.lexicon import TITLE_HEADS, TITLE_MODIFIERS
     tm = re.match(r"^(?:[A-Z][\w\-]*\s+){0,3}?(?:" + "|".join(sorted((re.escape(h) for h in TITLE_HEADS), key=len, reverse=True))
                   + r")\s+(?:of|for)\s+(?:the\s+)?", name)
-    if tm and all(w in TITLE_MODIFIERS or w in TITLE_HEADS or w[:1].isupper() for w in name[:tm.end()].split()[:-1]):
+    if tm:
         rest = name[tm.end():]
         if len(rest.split()) >= 2 and not ctx.covered(start + tm.end(), end):
             _consider_org_run(ctx, start + tm.end(), rest)

@@ -173,7 +173,15 @@ def _parse_title(ctx: DocContext, start: int, end: int, phrase: str) -> tuple[st
     body = body.strip().rstrip(",;")
     affiliation = None
     # "of <actor>" at the end
-    of = re.search(r"\s+(?:of|at|in|to)\s+(?:the\s+)?(.+)$", body)
+    of = None
+    for pos in [m.start() for m in re.finditer(r"\s+(?:of|at|in|to)\s", body)]:
+        cand = re.compile(r"\s+(?:of|at|in|to)\s+(?:the\s+)?(.+)$").match(body, pos)
+        tail_at = start + phrase.find(cand.group(1)) if cand and cand.group(1) in phrase else end
+        if cand and any(tail_at - 1 <= x.start <= tail_at + 4 for x in mentions):
+            of = cand
+            break
+    if of is None:
+        of = re.search(r"\s+(?:of|at|in|to)\s+(?:the\s+)?(.+)$", body)
     title = body
     if of:
         tail_start = start + phrase.find(of.group(1)) if of.group(1) in phrase else end
@@ -344,6 +352,8 @@ def _right_titles(ctx: DocContext, base: int, right: str) -> list[tuple[str | No
                 out.append(("Head", nxt[0].key, "right"))
         return out
     rest = m.group(1)
+    if rest[:1].islower() and not rest.startswith(("the ", "who ")):
+        return out  # ", met the Under-Secretary-General …": a verb, not a title
     seg = re.split(r"[,;:]|\s+(?:said|held|delivered|called|pointed|noted|stressed|highlighted|observed|led|who|and\s+(?:by|the|with))\b", rest)[0]
     # keep the parenthetical acronym inside
     seg_full = rest[: len(seg)]
@@ -380,7 +390,7 @@ def state_title_affiliations(ctx: DocContext, default_state: str | None) -> None
 _UN_OFFICE = re.compile(
     r"\b(?:the\s+)?(?:UN|United Nations)\s+(Resident Coordinator|Country Team|Humanitarian Coordinator|Resident and Humanitarian Coordinator)"
     r"(?:\s+(?:in|for)\s+(?:the\s+)?([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?))?")
-_SG = re.compile(r"(?<![\w\-])(?<!of the )(?<!to the )(?:the\s+|The\s+)(?:UN\s+|United Nations\s+)?Secretary-General(?!\s+of\s+(?!the United Nations))(?![\w\-])")
+_SG = re.compile(r"(?<![\w\-])(?<!of )(?<!to )(?:the\s+|The\s+)(?:UN\s+|United Nations\s+)?Secretary-General(?!\s+of\s+(?!the United Nations))(?![\w\-])")
 
 
 def find_un_offices(ctx: DocContext, default_country: str | None) -> None:
