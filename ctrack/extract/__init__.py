@@ -96,15 +96,46 @@ class Extractor:
         actor_rules.drop_former_names(ctx)
         actor_rules.find_collectives(ctx)
         person_rules.find_persons(ctx)
-        person_rules.assign_titles(ctx)
+        heads = _headline_sentences(document, ctx)
+        person_rules.assign_titles(ctx, headline=heads)
         actor_rules.find_anaphors(ctx)
         main_state = _main_state(ctx)
         person_rules.find_un_offices(ctx, main_state)
         person_rules.state_title_affiliations(ctx, actor_rules.state_key(main_state) if main_state else None)
         person_rules.find_title_anaphors(ctx)
-        idx = find_events(ctx, title_sentences=1 if document.title else 0)
-        assign_roles(ctx, idx, title_sentences=1 if document.title else 0)
+        idx = find_events(ctx, title_sentences=heads)
+        assign_roles(ctx, idx, title_sentences=heads)
+        _name_government_bodies(ctx, main_state)
         return _to_record(document, ctx, idx.events)
+
+
+def _headline_sentences(document: Document, ctx: DocContext) -> int:
+    """How many leading sentences are headline matter: up to and including the title line (letterheads,
+    "Press release No. …" and date lines above it count too); 0 when the document has no title."""
+    if not document.title:
+        return 0
+    title = " ".join(document.title.split())
+    for s in ctx.sentences[:8]:
+        if " ".join(s.text.split()) == title or (len(title) > 20 and title in " ".join(s.text.split())):
+            return s.index + 1
+    return 1
+
+
+def _name_government_bodies(ctx: DocContext, main_state: str | None) -> None:
+    """A ministry named without its state belongs to the document's state; name it as the gold does:
+    "Ministry of Foreign Affairs of Morocco" (SCHEMA.md: a government_body's affiliation is its member state)."""
+    gaz = get_gazetteer()
+    for entry in ctx.actors.values():
+        if entry.kind is not ActorKind.GOVERNMENT_BODY:
+            continue
+        if entry.iso3 is None and main_state:
+            entry.iso3 = main_state
+        if entry.iso3 is None or not entry.name.startswith("Ministry"):
+            continue
+        state_name = gaz.state(entry.iso3).name
+        m = re.match(r"^(Ministry\s+of\s+.+?)(?:\s+of\s+(?:the\s+)?(.+))?$", entry.name)
+        if m and (m.group(2) is None or gaz.lookup_state(m.group(2)) is not None):
+            entry.name = f"{m.group(1)} of {state_name}"
 
 
 def _main_state(ctx: DocContext) -> str | None:

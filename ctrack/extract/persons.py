@@ -281,8 +281,12 @@ def _title_rank(title: str, side: str) -> int:
     return (2 if title in UN_GRADES else 0) + (0 if side == "left" else 1)
 
 
-def assign_titles(ctx: DocContext) -> None:
-    """Read titles and affiliations around every person mention (see module docstring)."""
+def assign_titles(ctx: DocContext, headline: int = 1) -> None:
+    """Read titles and affiliations around every person mention (see module docstring).
+
+    ``headline`` is the number of leading headline sentences, whose titles
+    ("Foreign Minister X meets …") give way to the body's.
+    """
     for mention in sorted(ctx.mentions, key=lambda m: m.start):
         entry = ctx.actors.get(mention.key)
         if entry is None or entry.kind is not ActorKind.PERSON:
@@ -292,7 +296,7 @@ def assign_titles(ctx: DocContext) -> None:
         right = ctx.text[mention.end:sent.end]
         for title, aff, side in _left_titles(ctx, sent.start, left) + _right_titles(ctx, mention.end, right):
             if title:
-                rank = _title_rank(title, side) + (3 if sent.index == 0 else 0)
+                rank = _title_rank(title, side) + (3 if sent.index < headline else 0)
                 if rank < entry.title_rank:
                     entry.title, entry.title_rank = title, rank
             if aff and aff != entry.key and (entry.affiliation is None or side == "of"):
