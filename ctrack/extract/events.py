@@ -43,7 +43,8 @@ _NOT_EVENT_AFTER = re.compile(
 _GENERIC_ANAPHORS = re.compile(r"\b(?:the|this|that)\s+(?:(?:two|three|four|five|[a-z]+-day|same)\s+)?"
                                r"(event|session|gathering|week|one|presentation|ceremony|celebration)\b", re.I)
 _EVENT_VERB = re.compile(r"\b(?:held|convened|organi[sz]ed|took place|take place|taking place|carried out|conducted|launched|"
-                         r"hosted|scheduled|planned|opened|begins|began|started|ended|concluded|will be|is to be)\b", re.I)
+                         r"hosted|scheduled|planned|opened|begins|began|started|ended|concluded|came to an end|wrapped up|finished|closed|"
+                         r"completed|will be|is to be)\b", re.I)
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is planned|are planned|planned for|scheduled|upcoming|forthcoming|coming|next|"
                      r"to be held|is expected to take place|would take place)\b", re.I)
 _PAST_END = re.compile(r"\b(?:concluded|wrapped up|completed|ended|came to an end|finished|closed)\b", re.I)
@@ -235,7 +236,8 @@ def _nearest_date(ctx: DocContext, dates: list[DateMention], t: Trigger, others:
         gap_text = ctx.text[lo:hi]
         if d.start >= t.end and gap > 40 and (re.search(r"[,;]", gap_text) or gap > window):
             # a far date after the trigger belongs to it only through an event verb ("carried out … in September 2015")
-            if not (gap <= 160 and _EVENT_VERB.search(ctx.text[max(lo, d.start - 70):d.start])):
+            close_verb = _EVENT_VERB.search(ctx.text[max(lo, d.start - 25):d.start])
+            if not ((gap <= 160 and _EVENT_VERB.search(ctx.text[max(lo, d.start - 70):d.start])) or (gap <= 260 and close_verb)):
                 continue
         elif not initial and gap > window:
             continue
@@ -441,6 +443,7 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
     return idx
 
 
+_PART_NOUNS = {"component", "module", "exercise", "phase", "segment"}
 _CAPTION = re.compile(r"^(?:Photo|Picture|Image|Caption|Pictured)\b")
 #: When a definite mention finds no antecedent of its own type, the types it may refer to instead.
 _ANAPHOR_FALLBACK = {
@@ -476,19 +479,25 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
         target = last_by_type.get(t.type)
         head = t.text.lower().split()[-1].rstrip("s")
         same_head = [e for e in idx.events if e.type is t.type and any(
-            s.rule.startswith("trigger") and s.text.lower().split()[-1].rstrip("s") == head for s in e.evidence)]
+            s.rule.startswith("trigger") and s.text.lower().split()[-1].rstrip("s") == head
+            and (head not in _PART_NOUNS or s.text.lower() == t.text.lower()) for s in e.evidence)]
         if same_head and target is not None and target not in same_head:
             target = same_head[-1]
-        for alt in _ANAPHOR_FALLBACK.get(t.type, ()) if not t.plural else ():
+        part = not same_head and head in _PART_NOUNS
+        if part:
+            target = None  # "the virtual component", "the intermediate module": a part of its own
+            anaphoric = False
+        for alt in _ANAPHOR_FALLBACK.get(t.type, ()) if not (t.plural or part) else ():
             if target is None:
                 target = last_by_type.get(alt)
         if target is not None:
             _fill_from_sentence(ctx, idx, target, t, only_missing=True)
             return [target]
+    if anaphoric:
         # a definite mention of an event never introduced: background, unless the sentence dates or places it
         probe = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
         _fill_from_sentence(ctx, idx, probe, t)
-        if probe.start is None and probe.city is None and t.type is not EventType.MEETING and not t.plural:
+        if not (probe.start or probe.end or probe.city or probe.country) and t.type is not EventType.MEETING and not t.plural:
             return None
     if t.type is EventType.LAUNCH and not t.plural:
         # "has opened the office …" … "the regional office was inaugurated by …": one launch
@@ -588,6 +597,14 @@ def _prefix(a: str | None, b: str | None) -> str | None:
     return "-".join(out) or None
 
 
+def _overlaps(a: EventDraft, b: EventDraft) -> bool:
+    """Do the date ranges of ``a`` and ``b`` overlap (compared at the coarser precision)?"""
+    a1, a2 = a.start or a.end, a.end or a.start
+    b1, b2 = b.start or b.end, b.end or b.start
+    n = min(len(a1), len(b1))
+    return a1[:n] <= b2[:n] and b1[:n] <= a2[:n]
+
+
 def _structure(ctx: DocContext, idx: EventIndex) -> None:
     """part_of links, inherited dates and venues, status from dates, components of hybrid visits."""
     main = idx.main()
@@ -602,9 +619,11 @@ def _structure(ctx: DocContext, idx: EventIndex) -> None:
             cands = [c for c in containers if c is not ev and c.first < ev.first + 1 and c.type is not EventType.MEETING]
             container = cands[0] if cands else None
         evid = " ".join(s.text for s in ev.evidence).lower()
-        if ("component" in evid or "module" in evid or "exercise" in evid) and main is not None and main.type in (
-                EventType.ASSESSMENT_VISIT, EventType.WORKSHOP):
+        part = any(p in evid for p in _PART_NOUNS)
+        if part and main is not None and main.type in (EventType.ASSESSMENT_VISIT, EventType.WORKSHOP):
             container = main
+        if container is not None and not part and ev.start and (container.start or container.end) and not _overlaps(ev, container):
+            container = None  # "its first visit … in January-February 2009" is not part of the 2022 visit
         if container is not None and container is not ev:
             ev.parent = container
     # inherited dates / venues for sub-events without their own
@@ -619,7 +638,7 @@ def _structure(ctx: DocContext, idx: EventIndex) -> None:
             ev.city, ev.country = p.city, p.country
     # a parent known only by its end takes its components' earliest start
     for ev in idx.events:
-        kids = [k for k in idx.events if k.parent is ev and k.start]
+        kids = [k for k in idx.events if k.parent is ev and k.start and (not ev.end or k.start <= ev.end)]
         if ev.end_only and kids:
             ev.start = min(k.start for k in kids)
             ev.end_only = False
