@@ -8,6 +8,7 @@ under the same names.
 from __future__ import annotations
 
 import os
+import sys
 
 import typer
 from rich.console import Console
@@ -20,9 +21,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-#: Console for tables and progress (stdout); ``err`` for problems (stderr).
-console = Console()
-err = Console(stderr=True)
+#: Console for tables and progress (stdout); ``err`` for problems (stderr). Off a terminal (pipes,
+#: scripts, tests) tables get a wide fixed width instead of Rich's 80 columns, and error lines are
+#: never wrapped, so that a file name in a message stays whole.
+_WIDE = None if sys.stdout.isatty() else 200
+console = Console(width=_WIDE)
+err = Console(stderr=True, soft_wrap=True)
 
 DB_OPTION_HELP = "database URL (default: $CTRACK_DB or sqlite:///ctrack.sqlite3 in the current folder)"
 
