@@ -414,8 +414,8 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
             _apply_date(ctx, probe, t, idx.dates)
             match = next((e for e in same if probe.start is None or e.start is None or probe.start.startswith(e.start)
                           or e.start.startswith(probe.start)), None)
-            if t.type is EventType.MEETING:
-                match = None  # meeting captions name their own counterparts ("Meeting with …")
+            if t.type is EventType.MEETING and not _is_anaphoric(ctx, t):
+                match = None  # "Meeting with …" names its own counterparts; "the meeting between …" is the body's
             if match is not None:
                 idx.note(sent.index, match, t)
             elif not t.plural:

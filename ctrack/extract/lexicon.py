@@ -147,6 +147,7 @@ ROLE_AFTER: tuple[tuple[str, RoleType], ...] = (
     (r"under the (?:joint )?auspices of", RoleType.ORGANIZER),
     (r"in (?:close )?(?:collaboration|cooperation|co-operation|partnership) with", RoleType.ORGANIZER),
     (r"jointly with", RoleType.ORGANIZER),
+    (r"(?:held|organi[sz]ed|convened|co-hosted) (?:jointly )?with", RoleType.ORGANIZER),
     (r"together with", RoleType.ORGANIZER),
     (r"(?:chaired|moderated|presided over|presided) by", RoleType.CHAIR),
     (r"(?:attended|joined) by", RoleType.PARTICIPANT),

@@ -45,6 +45,8 @@ _QUOTE_VERBS = re.compile(
     r"\b(?:said|says|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|"
     r"praised|called|welcomed|thanked|told|recalled|spoke|addressed|described|informed|commended|congratulated|urged)\b", re.I)
 _SPEAKING_AT = re.compile(r"\b(?:speaking|at)\s+(?:the|a|an|this)\b", re.I)
+#: Principal organs and bodies that adopt strategies and create offices (Charter of the United Nations, Art. 7; A/RES/60/251).
+_ORGANS = {"General Assembly", "Security Council", "Human Rights Council", "Economic and Social Council"}
 _FUND_WORDS = re.compile(r"\b(?:Fund|Trust Fund|Facility|donor|Foundation)\b")
 _TITLE_OF = re.compile(r"(?:" + "|".join(sorted((re.escape(h) for h in TITLE_HEADS), key=len, reverse=True)) + r")\s+(?:of|for)\s+(?:the\s+)?$")
 
@@ -245,6 +247,13 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                         rk = RoleType.CHAIR  # "The Chairman … opened / convened the meeting"
                     m = next((x for x in subjects if x.key == k), None)
                     ev.add_role(k, _role_for(ctx, k, rk), m)
+        # 3b. the organ that adopts a strategy or creates a body organizes its launch (NOTES: the GA for the Strategy, UNOCT)
+        for ev, t in refs:
+            if t is None or ev.type is not EventType.LAUNCH or not re.match(r"(?:adopt|creat|establish|set up|endors)", t.text.lower()):
+                continue
+            for m in ctx.mentions_in(sent.start, sent.end):
+                if ctx.actors[m.key].name in _ORGANS:
+                    ev.add_role(m.key, RoleType.ORGANIZER, m)
         # 4. visits: organizer = the subject before the trigger; subject = the place visited
         for ev, t in refs:
             if t is None or ev.type not in (EventType.VISIT, EventType.ASSESSMENT_VISIT):
