@@ -115,9 +115,12 @@ def find_gazetteer_mentions(ctx: DocContext, matches) -> None:
         if label == "STATE":
             add_state(ctx, key, start, end, "gazetteer", state_is_actor(ctx, start, end))
         elif label == "ORG":
-            if re.search(r"\b(?:Representative|Envoy|Adviser|Advisor|Office|Spokesperson|Executive Office)\s+(?:of|to)\s+the\s+$",
-                         ctx.text[max(0, start - 40):start]) and "Secretary-General" in ctx.text[start:end]:
-                continue  # "Special Representative of the Secretary-General": part of a person's title
+            if "Secretary-General" in ctx.text[start:end] and (
+                    re.search(r"\b(?:Representative|Envoy|Adviser|Advisor|Office|Spokesperson|Executive Office)\s+(?:of|to)\s+the\s+$",
+                              ctx.text[max(0, start - 40):start])
+                    or re.match(r"\s+of\s+(?:the\s+)?(?!United Nations\b)[A-Z]|,?\s+(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?[A-Z][\w'’\-]+\s+[A-Z]",
+                                ctx.text[end:end + 60])):
+                continue  # "Special Representative of the Secretary-General", "UN Secretary-General António Guterres": a title
             org = gaz.organization(key)
             if org is not None:
                 add_known_org(ctx, org, start, end, "gazetteer")

@@ -666,7 +666,7 @@ def subject_of_visit(ctx: DocContext, ev: EventDraft, t: Trigger) -> None:
         if kind is ActorKind.PERSON:
             continue
         gap = ctx.text[t.end:x.start]
-        if re.search(r"[.;]", gap) or len(gap) > 60:
+        if re.search(r"[.;]", gap) or len(gap) > 140:
             break
         if not re.search(r"\b(?:to|toured|visited|in)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", ctx.text[t.end - 12:x.start]) and \
                 t.text.lower() not in {"toured", "visited"}:

@@ -67,7 +67,11 @@ def _usable(ctx: DocContext, m: Mention) -> bool:
             return False
         # this mention may still be a place ("in Tashkent, Uzbekistan") or a title's "of India"
         before = ctx.text[max(0, m.start - 40):m.start]
-        return not re.search(r"\b(?:in|at)\s+(?:the\s+)?$|\b[A-Z][\w\-]+,\s*$|\b(?:Representative|Ambassador)\s+of\s+(?:the\s+)?$", before)
+        if re.search(r"\b(?:in|at)\s+(?:the\s+)?$|\b(?:Representative|Ambassador)\s+of\s+(?:the\s+)?$", before):
+            return False
+        city = re.search(r"\b([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?),\s*$", before)
+        return not (city and get_gazetteer().lookup_city(city.group(1), prefer_iso3=entry.iso3) is not None
+                    and get_gazetteer().lookup_org(city.group(1)) is None)
     return True
 
 
@@ -366,7 +370,7 @@ def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent:
         if not agent_keys and parent is not None:
             agent_keys = [k for k, r, _ in parent.roles if r is RoleType.ORGANIZER]
     if not units:
-        if len(set(agent_keys)) >= 2:
+        if len({m.key for m in agents}) >= 2:  # "Representatives of CTED and of CARICOM met …"
             for k in agent_keys:
                 ev.add_role(k, RoleType.PARTICIPANT)
         return
@@ -406,8 +410,10 @@ def _finish(ctx: DocContext, idx: EventIndex) -> None:
                     dup.add_role(k, r, m)
                 continue
         keep.append(ev)
-    # "a visit conducted by the CTC/CTED to a member state" is an assessment visit
-    committee = {f"org:{k}" for k in ("ctc", "cted")}
+    # "a visit conducted by the CTC/CTED to a member state" is an assessment visit, in a text about assessments
+    assessing = re.search(r"\bassessment|on behalf of the (?:Counter-Terrorism )?Committee|on the Committee['’]s behalf|follow-up visit",
+                          ctx.text, re.I)
+    committee = {f"org:{k}" for k in ("ctc", "cted")} if assessing else set()
     for o in ("ctc", "cted"):
         org = gaz.lookup_org(o.upper())
         if org is not None:
@@ -424,6 +430,9 @@ def _finish(ctx: DocContext, idx: EventIndex) -> None:
             for k, r, m in ev.parent.roles:
                 if r is RoleType.ORGANIZER:
                     ev.add_role(k, r, m)
+    # a "visit" with neither a place visited nor a venue is travel, not an event ("FTFs had travelled to the conflict zones")
+    keep = [ev for ev in keep if not (ev.type is EventType.VISIT and ev.city is None
+                                      and not any(r is RoleType.SUBJECT for _, r, _ in ev.roles))]
     for ev in keep:
         if ev.parent is not None and ev.parent not in keep:
             ev.parent = None
