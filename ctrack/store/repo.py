@@ -37,6 +37,8 @@ from ctrack.store.models import (
     DbActor, DbActorSource, DbAlias, DbConflict, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention,
     DbMergeDecision, DbTitle, ReviewState,
 )
+from ctrack.store.track_models import DbReviewDecision, DecisionKind, Entity
+from ctrack.store.track_repo import merged_into
 from ctrack.store.views import (
     ActorRef, ActorRow, Briefing, ConflictRow, Counts, EventRow, RoleRow, SaveResult, SourceRow, StateCount,
     Timeline, TimelineEntry, TitleRow,
@@ -62,7 +64,9 @@ def save_document(session: Session, document: Document, record: Record) -> SaveR
     (:func:`ctrack.resolve.events.match_event`) with this document as a
     source, its roles and its evidence. Disagreeing values go to the
     conflicts table; rows a reviewer decided on are never changed. Runs in
-    the caller's transaction (flushes, does not commit). Returns a
+    the caller's transaction (flushes, does not commit). A match on an actor
+    or event that a reviewer merged into another record attaches to the kept
+    record (:func:`ctrack.store.track_repo.merged_into`). Returns a
     :class:`SaveResult` with what was created and merged.
     """
     existing = session.scalar(select(DbDocument).where(DbDocument.sha256 == document.sha256))
@@ -105,6 +109,7 @@ class _Saver:
         self.normalized: dict[str, Actor] = {}
         self.event_ids: dict[str, int] = {}
         self.result = SaveResult(status="new", document_id=doc.id, doc_key=doc.doc_key)
+        self._has_merges: bool | None = None
 
     def run(self) -> SaveResult:
         self._resolve_actors()
@@ -115,6 +120,23 @@ class _Saver:
         return self.result
 
     # -- helpers -----------------------------------------------------------
+    def _survivor(self, subject: Entity, row_id: int) -> int:
+        """The record ``row_id`` stands for now: the kept record of a reviewer's active merge, else itself.
+
+        A reviewer's merge (:func:`ctrack.track.review.merge`) leaves the
+        merged-away actor or event in the table, ``rejected``, with its
+        canonical key and any alias or role that could not move; a new
+        document that names it must attach to the kept record
+        (:func:`ctrack.store.track_repo.merged_into`, following chains).
+        One query per save tells whether any merge exists at all.
+        """
+        if self._has_merges is None:
+            self._has_merges = self.s.scalar(select(DbReviewDecision.id).where(
+                DbReviewDecision.kind == DecisionKind.MERGE, DbReviewDecision.undone_at.is_(None)).limit(1)) is not None
+        if not self._has_merges:
+            return row_id
+        return merged_into(self.s, subject, row_id) or row_id
+
     def _log(self, subject: str, local_id: str, target_id: int, created: bool, rule: str,
              score: float | None = None, **detail: Any) -> None:
         self.s.add(DbMergeDecision(document_id=self.doc.id, subject=subject, local_id=local_id[:200],
@@ -144,7 +166,7 @@ class _Saver:
             key = canonical_key(actor)[:400]
             match = match_actor(actor, key, self._actor_candidates(actor, key))
             if match is not None:
-                row = self.s.get(DbActor, match.actor_id)
+                row = self.s.get(DbActor, self._survivor(Entity.ACTOR, match.actor_id))
                 self._merge_actor(row, actor, match)
                 self.result.actors_merged += 1
             else:
@@ -182,8 +204,10 @@ class _Saver:
         if not ids:
             return []
         rows = self.s.scalars(select(DbActor).where(DbActor.id.in_(ids)).options(selectinload(DbActor.aliases)))
-        return [ActorCandidate(id=r.id, kind=r.kind, key=r.canonical_key, name=r.name, acronym=r.acronym,
-                               iso3=r.iso3, aliases=tuple(a.alias for a in r.aliases),
+        # a record merged away by a reviewer offers its names for the record it was merged into, so the two
+        # never tie as rivals (same id) and a match lands on the kept record
+        return [ActorCandidate(id=self._survivor(Entity.ACTOR, r.id), kind=r.kind, key=r.canonical_key,
+                               name=r.name, acronym=r.acronym, iso3=r.iso3, aliases=tuple(a.alias for a in r.aliases),
                                normalized=frozenset(a.normalized for a in r.aliases)) for r in rows]
 
     def _create_actor(self, actor: Actor, key: str) -> DbActor:
@@ -274,7 +298,7 @@ class _Saver:
             facts = self._facts(ev)
             match = match_event(facts, self._event_candidates(facts), common, used)
             if match is not None:
-                row = self.s.get(DbEvent, match.event_id)
+                row = self.s.get(DbEvent, self._survivor(Entity.EVENT, match.event_id))
                 self._merge_event(row, ev)
                 self._log("event", ev.id, row.id, False, match.rule, match.score, shared=list(match.shared))
                 self.result.events_merged += 1
@@ -318,14 +342,19 @@ class _Saver:
         events = self.s.scalars(q).all()
         if not events:
             return []
+        # an event a reviewer merged away is offered as its kept event (id) with the kept event's roles,
+        # since the merge moved its roles there
+        survivor = {e.id: self._survivor(Entity.EVENT, e.id) for e in events}
         roles: dict[int, set[tuple[int, RoleType]]] = defaultdict(set)
         for event_id, actor_id, role in self.s.execute(
                 select(DbEventRole.event_id, DbEventRole.actor_id, DbEventRole.role).where(
-                    DbEventRole.event_id.in_([e.id for e in events]), DbEventRole.review_state != _REJECTED)):
+                    DbEventRole.event_id.in_(set(survivor) | set(survivor.values())),
+                    DbEventRole.review_state != _REJECTED)):
             roles[event_id].add((actor_id, role))
         affs = self._affiliations({a for pairs in roles.values() for a, _ in pairs})
-        return [EventFacts(id=e.id, type=e.type, start=e.start, end=e.end, country=e.country, city=e.city,
-                           name=e.name, roles=frozenset(roles[e.id]), affiliations=affs) for e in events]
+        return [EventFacts(id=survivor[e.id], type=e.type, start=e.start, end=e.end, country=e.country,
+                           city=e.city, name=e.name, roles=frozenset(roles[e.id] | roles[survivor[e.id]]),
+                           affiliations=affs) for e in events]
 
     def _event_facts(self, ev: Event) -> dict[str, Any]:
         facts = ev.model_dump(mode="json", exclude={"evidence", "roles"})
