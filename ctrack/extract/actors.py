@@ -93,8 +93,10 @@ def state_is_actor(ctx: DocContext, start: int, end: int) -> bool:
     after = ctx.text[end:sent.end]
     if _GOVERNMENT_OF.search(before):
         return True
-    if _CITY_COMMA.search(before) and not re.search(r"\b(?:and|of|from)\s+[A-Z][\w'’\-]+,\s*$", before):
-        return False
+    cm = re.search(r"\b([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?),\s*$", before)
+    if cm and get_gazetteer().lookup_state(cm.group(1)) is None and get_gazetteer().lookup_city(cm.group(1)) is not None \
+            and get_gazetteer().lookup_org(cm.group(1)) is None:
+        return False  # "Tashkent, Uzbekistan": the state names the city's country
     if re.match(r"\s*[-–]?\s*related\b", after):
         return False
     if re.search(r"\b(?:zones?|parts?|areas?|regions?|territory|territories|situation|developments|conflicts?|stability)\s+"
@@ -378,7 +380,7 @@ def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
     head_pos = start + name.rfind(head)
     if any(x.start <= head_pos < x.end for x in inside):
         return
-    if re.search(r"\b(?:Programme|Program|Strategy|Plan|Initiative|Network|Week|Process)\b", name.split(head)[0] if head else ""):
+    if re.search(r"\b(?:Programme|Program|Strategy|Plan|Initiative|Network|Week|Process)\b(?! Office)", name.split(head)[0] if head else ""):
         return
     # persons' titles are not organizations ("Deputy Secretary-General of the United Nations Counter-Terrorism Office")
     from ctrack.extract.lexicon import TITLE_HEADS, TITLE_MODIFIERS

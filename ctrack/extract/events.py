@@ -70,6 +70,7 @@ class EventDraft:
     named: bool = False
     end_only: bool = False
     series: bool = False  # a plural, counterpart-less meeting trigger ("held several bilateral meetings")
+    caption: bool = False  # known only from a photo caption
     counterparts: frozenset[str] = frozenset()
 
     def add_role(self, key: str, role: RoleType, mention: Mention | None = None) -> None:
@@ -177,14 +178,14 @@ _ADJ = (r"[\w]+[\-–][\w\-–]+|[A-Z][\w\-]*|international|regional|national|in
 
 def _is_anaphoric(ctx: DocContext, t: Trigger) -> bool:
     """"the conference", "this workshop", "The meeting": a definite mention without a name of its own."""
-    before = ctx.text[max(t.sentence.start, t.start - 30):t.start]
+    before = ctx.text[max(t.sentence.start, t.start - 60):t.start]
     after = ctx.text[t.end:t.end + 30]
     word = ctx.text[t.start:t.end]
     definite = re.search(rf"(?:\b(?i:the|this|that|these|those|its|his|her|their)\s+(?:(?:{_ADJ})\s+){{0,2}})$", before)
     if not definite:
         return False
     if re.search(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\w+th|next|new|other|another)\s+(?:[\w\-]+\s+)?$",
-                 before, re.I) and not re.search(r"\bthe first\s+$", before, re.I):
+                 before, re.I) and not re.search(r"\b(?:the first|this|that|these)\s+(?:[\w\-]+\s+){0,2}$", before, re.I):
         return False
     if re.match(r"^\s*(?:of|on)\s+(?:the\s+)?[A-Z]", after) and word[:1].isupper():
         return False  # "the High-Level Conference of Heads …": a name
@@ -358,15 +359,19 @@ class EventIndex:
             if e in self.events and not e.series:
                 return e.parent or e
         tops = [e for e in self.events if e.parent is None and not e.series]
-        return tops[0] if tops else None
+        body = [e for e in tops if not e.caption and not any(p in s.text.lower() for s in e.evidence for p in _PART_NOUNS)]
+        return (body or tops or [None])[0]
 
 
 def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
     """Find the document's events (without roles; see :mod:`ctrack.extract.roles`)."""
     idx = EventIndex(dates=find_dates(ctx.text, ctx.published))
     heads = [s for s in ctx.sentences if s.index < title_sentences]
-    captions = [s for s in ctx.sentences if s.index >= title_sentences and _CAPTION.match(s.text)]
-    body = [s for s in ctx.sentences if s.index >= title_sentences and not _CAPTION.match(s.text)]
+    caption_idx = {s.index for s in ctx.sentences if _CAPTION.match(s.text)}
+    # "Photo / UNOCT:" on a line of its own labels the next line
+    caption_idx |= {s.index + 1 for s in ctx.sentences if _CAPTION.match(s.text) and s.text.rstrip().endswith(":")}
+    captions = [s for s in ctx.sentences if s.index >= title_sentences and s.index in caption_idx]
+    body = [s for s in ctx.sentences if s.index >= title_sentences and s.index not in caption_idx]
     last_by_type: dict[EventType, EventDraft] = {}
     previous: list[EventDraft] = []
     for sent in body:
@@ -410,10 +415,15 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
     for sent in captions:
         for t in find_triggers(ctx, sent):
             same = [e for e in idx.events if e.type is t.type and not e.series]
-            probe = EventDraft(type=t.type, first=t.start, sentence=sent.index)
+            probe = EventDraft(type=t.type, first=t.start, sentence=sent.index, caption=True)
             _apply_date(ctx, probe, t, idx.dates)
-            match = next((e for e in same if probe.start is None or e.start is None or probe.start.startswith(e.start)
-                          or e.start.startswith(probe.start)), None)
+            if probe.start is None:
+                # a caption's own date stands at its end: "… exercise at the Institute in Kenitra, 26 May 2022."
+                own = [d for d in idx.dates if sent.start <= d.start < sent.end and d.start_iso]
+                if len(own) == 1:
+                    probe.start, probe.end = own[0].start_iso, own[0].end_iso or own[0].start_iso
+            match = next((e for e in same if probe.start is None or (e.start is not None and (
+                probe.start.startswith(e.start) or e.start.startswith(probe.start)))), None)
             if t.type is EventType.MEETING and not _is_anaphoric(ctx, t):
                 match = None  # "Meeting with …" names its own counterparts; "the meeting between …" is the body's
             if match is not None:
@@ -513,6 +523,8 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
     if t.plural:
         # "the two Special Meetings": that many events; "assessment visits … to all five countries": one per state
         m = re.search(r"\b(two|three|four)\s+(?:[\w\-]+\s+){0,2}$", ctx.text[max(t.sentence.start, t.start - 30):t.start], re.I)
+        if t.text.lower().split()[-1].rstrip("s") in _PART_NOUNS:
+            return None  # "divided into four modules": the parts are told one by one, if at all
         if m and t.type is not EventType.MEETING and not re.search(r"\bof\s+\w+\s+$", ctx.text[t.start - 12:t.start]):
             n = number_value(m.group(1)) or 1
             out = []
