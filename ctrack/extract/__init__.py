@@ -77,14 +77,13 @@ class Extractor:
         for matcher in (self.name_matcher, self.acronym_matcher):
             for match_id, s, e in matcher(doc):
                 span = doc[s:e]
+                if span.start_char > 0 and doc.text[span.start_char - 1] in "-–" or doc.text[span.end_char:span.end_char + 1] == "-":
+                    continue  # "Secretary-General" inside "Under-Secretary-General" names no organization
                 span.label_ = self.nlp.vocab.strings[match_id]
                 spans.append(span)
         out = []
         for span in filter_spans(spans):
             label, _, key = span.label_.partition("|")
-            text = doc.text
-            if span.start_char > 0 and text[span.start_char - 1] in "-–" or text[span.end_char:span.end_char + 1] in ("-",):
-                continue  # "Secretary-General" inside "Under-Secretary-General" names no organization
             out.append((span.start_char, span.end_char, label, key))
         return out
 

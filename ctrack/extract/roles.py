@@ -216,7 +216,7 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                 subject_keys = persons + [k for k in subject_keys if k not in persons
                                           and any(ctx.actors[p].affiliation == k for p in persons)]
             later = [e for e, t in refs if t is not None and t.start >= ce
-                     and not re.search(r";|,\s+and\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhere\b", ctx.text[ce:t.start])]
+                     and not re.search(r";|,\s+and\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhere\b|\bthat\b", ctx.text[ce:t.start])]
             if role is RoleType.CHAIR and not later and not re.search(r"meeting|session|event|conference|briefing", ctx.text[ce:ce + 50]):
                 continue
             if is_quote:
@@ -413,9 +413,9 @@ def _finish(ctx: DocContext, idx: EventIndex) -> None:
     # "a visit conducted by the CTC/CTED to a member state" is an assessment visit, in a text about assessments
     assessing = re.search(r"\bassessment|on behalf of the (?:Counter-Terrorism )?Committee|on the Committee['’]s behalf|follow-up visit",
                           ctx.text, re.I)
-    committee = {f"org:{k}" for k in ("ctc", "cted")} if assessing else set()
-    for o in ("ctc", "cted"):
-        org = gaz.lookup_org(o.upper())
+    committee = set()
+    for o in ("CTC", "CTED") if assessing else ():
+        org = gaz.lookup_org(o)
         if org is not None:
             committee.add(f"org:{org.key}")
     for ev in keep:
