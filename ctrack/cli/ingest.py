@@ -11,6 +11,12 @@ With ``--workers N`` (N > 1) reading and extraction run in N processes
 each process builds the extractor once (:func:`_init_worker`) and the parent
 stores the results as they come. With one worker, documents are extracted
 in batches through :func:`ctrack.extract.extract_many`.
+
+Every run is written to the audit log as an import
+(:func:`ctrack.track.audit.record_ingest`) under ``--user`` (default
+``$CTRACK_USER`` or the login name), with the ids of the documents it
+stored, the files that failed and the number already stored; an interrupted
+run logs what it stored before the interruption.
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from ctrack.cli.app import DB_OPTION_HELP, app, console, err
-from ctrack.cli.kb import EXIT_INPUT, open_kb, print_json
+from ctrack.cli.kb import EXIT_INPUT, EXIT_STORE, open_kb, print_json
 from ctrack.errors import CtrackError, IngestError
 from ctrack.schema import Document, Record
 from ctrack.store import repo
@@ -55,6 +61,7 @@ class Summary:
     new: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
+    document_ids: list[int] = field(default_factory=list)
 
 
 def _error(path: str, exc: BaseException) -> Outcome:
@@ -151,8 +158,10 @@ def ingest_cmd(
     db: Optional[str] = typer.Option(None, "--db", help=DB_OPTION_HELP),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="processes for reading and extraction"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+    user: Optional[str] = typer.Option(None, "--user",
+                                       help="who imports (audit log; default: $CTRACK_USER or the login name)"),
 ) -> None:
-    """Read, extract and store documents; report bad files and go on."""
+    """Read, extract and store documents; report bad files and go on. The run is logged as an import."""
     engine = open_kb(db)
     files, failed = collect_files(paths)
     summary = Summary()
@@ -163,18 +172,21 @@ def ingest_cmd(
     show_bar = console.is_terminal and not as_json and len(files) > 1
     progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeRemainingColumn(), console=console, transient=True, disable=not show_bar)
-    with progress:
-        task = progress.add_task("ingesting", total=len(files))
-        for outcome in outcomes:
-            _store(engine, outcome, summary, quiet=as_json, printer=progress.console)
-            progress.advance(task)
+    try:
+        with progress:
+            task = progress.add_task("ingesting", total=len(files))
+            for outcome in outcomes:
+                _store(engine, outcome, summary, quiet=as_json, printer=progress.console)
+                progress.advance(task)
+    finally:
+        transfer_id = _log_import(engine, paths, summary, user)
     with session_scope(engine) as s:
         kb = repo.counts(s)
     if as_json:
         print_json({"documents": {"new": len(summary.new), "unchanged": len(summary.unchanged),
                                   "failed": len(summary.failed)},
                     "new": summary.new, "unchanged": summary.unchanged, "failed": summary.failed,
-                    "knowledge_base": kb})
+                    "document_ids": summary.document_ids, "transfer": transfer_id, "knowledge_base": kb})
     else:
         table = Table(title="Ingest summary", title_justify="left", show_header=False)
         table.add_column(style="bold")
@@ -185,9 +197,36 @@ def ingest_cmd(
         table.add_row("actors in the knowledge base", str(kb.actors))
         table.add_row("events in the knowledge base", str(kb.events))
         table.add_row("documents in the knowledge base", str(kb.documents))
+        if transfer_id is not None:
+            table.add_row("audit log", f"transfer:{transfer_id}")
         console.print(table)
+    if transfer_id is None:
+        raise typer.Exit(EXIT_STORE)
     if summary.failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _log_import(engine, paths: list[Path], summary: Summary, user: str | None) -> int | None:
+    """Write the run to the audit log (:func:`ctrack.track.audit.record_ingest`); returns the transfer id.
+
+    The import's ``path`` names the arguments as given; its records are the
+    ids of the documents stored; failed files are listed with their error
+    code and reason. Returns None (after printing why) when the log cannot be
+    written.
+    """
+    from ctrack.track import audit
+
+    who = (user or audit.default_user())[:120]
+    try:
+        with session_scope(engine) as s:
+            entry = audit.record_ingest(
+                s, who, path=", ".join(str(p) for p in paths), document_ids=list(summary.document_ids),
+                failed=[(f["path"], f"[{f['code']}] {f['error']}") for f in summary.failed],
+                unchanged=len(summary.unchanged))
+            return entry.transfer_id
+    except SQLAlchemyError as exc:
+        err.print(f"[bold red]error[/] cannot write the import to the audit log: {exc}", highlight=False)
+        return None
 
 
 def _skip_stored(engine, files: list[str], summary: Summary, quiet: bool) -> list[str]:
@@ -232,6 +271,7 @@ def _store(engine, outcome: Outcome, summary: Summary, quiet: bool, printer) -> 
         line = f"[dim]unchanged[/] {outcome.path}"
     else:
         summary.new.append(outcome.path)
+        summary.document_ids.append(result.document_id)
         line = (f"[green]new[/] {outcome.path}: {result.actors_created} new actors, {result.actors_merged} merged; "
                 f"{result.events_created} new events, {result.events_merged} merged"
                 + (f"; {result.conflicts} conflicts" if result.conflicts else ""))
