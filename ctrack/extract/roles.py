@@ -192,8 +192,9 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
         quote_done = False
         for cs, ce, role in _cue_matches(sent, _BEFORE + _BEFORE_EXTRA):
             verb = ctx.text[cs:ce].lower()
-            if re.match(r"\s+(?:by|with)\b", ctx.text[ce:ce + 6]) or re.search(r"\b(?:was|were|is|are|be|been|being)\s+$",
-                                                                               ctx.text[max(sent.start, cs - 12):cs]):
+            participle = re.match(r"\w+(?:ed|held|led|made|given|run)\b", verb) is not None
+            if re.match(r"\s+(?:by|with)\b", ctx.text[ce:ce + 6]) or (participle and re.search(
+                    r"\b(?:was|were|is|are|be|been|being)\s+$", ctx.text[max(sent.start, cs - 12):cs])):
                 continue  # "organized by X", "the event was funded": passive, the subject is not the agent
             is_quote = bool(_QUOTE_VERBS.fullmatch(verb))
             delegation = bool(re.match(r"(?:led|headed)\b", verb)) and re.match(r"\s+(?:the|a|its|his|her)\s+delegation",
