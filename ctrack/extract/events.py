@@ -680,8 +680,10 @@ def subject_of_visit(ctx: DocContext, ev: EventDraft, t: Trigger) -> None:
         gap = ctx.text[t.end:x.start]
         if re.search(r"[.;]", gap) or len(gap) > 140:
             break
-        if not re.search(r"\b(?:to|toured|visited|in)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", ctx.text[t.end - 12:x.start]) and \
+        if not re.search(r"\b(?:to|toured|visited|in)\s+(?:the\s+)?$", ctx.text[max(0, x.start - 14):x.start]) and \
                 t.text.lower() not in {"toured", "visited"}:
+            continue
+        if kind in (ActorKind.UN_ENTITY, ActorKind.REGIONAL_ORG) and not re.search(r"\bvisit", t.text.lower()):
             continue
         ctx.actors[x.key].is_actor = True
         ev.add_role(x.key, RoleType.SUBJECT, x)

@@ -220,7 +220,11 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                      and not re.search(r";|,\s+and\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhere\b|\bthat\b", ctx.text[ce:t.start])]
             if role is RoleType.CHAIR and not later and not re.search(r"meeting|session|event|conference|briefing", ctx.text[ce:ce + 50]):
                 continue
-            if is_quote:
+            if delegation:
+                # "X led the delegation": the visit the delegation made
+                visits = [e for e in idx.events if e.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT) and e.parent is None]
+                evs = visits[:1] or targets
+            elif is_quote:
                 if quote_done:
                     continue
                 quote_done = True
@@ -402,8 +406,9 @@ def _finish(ctx: DocContext, idx: EventIndex) -> None:
             continue
         if ev.type is EventType.MEETING:
             people = {k for k, _, _ in ev.roles}
-            if len(people) < 2:
-                continue
+            offices = {ctx.actors[k].affiliation for k in people if ctx.actors[k].kind is ActorKind.PERSON}
+            if len(people - offices) < 2:
+                continue  # a person and their own office are one side: no meeting
             dup = next((k for k in keep if k.type is EventType.MEETING and ev.counterparts and k.counterparts
                         and ev.counterparts <= {x for x, _, _ in k.roles}), None)
             if dup is not None:
