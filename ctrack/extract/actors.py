@@ -44,7 +44,7 @@ _WORD = r"[A-Z][\w'’\-\.]*"
 _ACRONYM_DEF = re.compile(r"\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&\-/\.]{1,14}?)s?\s*\)")
 _PLACE_PREPS = re.compile(
     r"(?:\b(?:in|at|near|across|throughout|around|within|into|outside|over|towards?|"
-    r"situation in|developments in|zones of|region of|capital of|parts of|stability in|related to|on)\s+(?:the\s+)?)$",
+    r"situation in|developments in|zones of|region of|capital of|parts of|stability in|related to|on|how|about)\s+(?:the\s+)?)$",
     re.I)
 _CITY_COMMA = re.compile(r"\b[A-Z][\w'’\-]+,\s*$")
 _GOVERNMENT_OF = re.compile(r"\b(?:the\s+)?Governments?\s+of\s+(?:the\s+)?$", re.I)

@@ -472,9 +472,11 @@ def _share_dates(ctx: DocContext, idx: EventIndex, sent: Sentence) -> None:
     refs = [(e, t) for e, t in idx.by_sentence.get(sent.index, []) if t is not None]
     dated = [(e, t) for e, t in refs if e.start and e.type is not EventType.LAUNCH]
     for e, t in refs:
-        if e.start or e.type is EventType.LAUNCH or e.series:
+        if e.start or e.series:
             continue
         for d, dt_ in dated:
+            if e.type is EventType.LAUNCH and not re.search(r"\b(?:during|at)\s+(?:the|a|an)\b", ctx.text[t.end:dt_.start]):
+                continue  # a launch shares the date of the event it was made at ("launched … during the CT Week in June")
             lo, hi = sorted((t.end, dt_.start))[0], sorted((t.start, dt_.end))[1]
             between = ctx.text[min(t.end, dt_.end):max(t.start, dt_.start)]
             if re.search(r"\band\b", between) and not re.search(r"[;]", between) and len(between) < 160:
@@ -515,7 +517,7 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
         if prev is not None and t.sentence.index - prev.sentence <= 3:
             probe = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
             _apply_date(ctx, probe, t, idx.dates)
-            if probe.start is None or prev.start is None or probe.start == prev.start:
+            if probe.start is None or probe.start == prev.start:
                 if prev.start is None and probe.start:
                     prev.start, prev.end = probe.start, probe.end
                 _fill_from_sentence(ctx, idx, prev, t, only_missing=True)

@@ -71,7 +71,7 @@ ORG_HEADS = {
     "Community", "Union", "Mission", "Fund", "Department", "Ministry", "Police", "Institute", "Service", "Services",
     "Force", "Forces", "Unit", "Bureau", "Commission", "Secretariat", "Assembly", "Court", "Tribunal", "University",
     "Academy", "School", "Association", "Foundation", "Observatory", "Authority", "Parliament", "Team", "Compact",
-    "Task Force", "Group", "Coalition", "Forum", "Alliance", "Federation", "Society", "Network", "Bank",
+    "Task Force", "Group", "Coalition", "Forum", "Alliance", "Federation", "Society", "Bank",
     "Presidency", "Government", "Guard", "Gendarmerie", "Prosecution", "Airport", "Corporation", "Company",
     "Institution", "Division", "Section", "Cell", "College", "Board", "Programme Office",
 }

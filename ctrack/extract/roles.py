@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from ctrack.extract.actors import collective_members
 from ctrack.extract.context import DocContext, Mention, Sentence
 from ctrack.extract.events import EventDraft, EventIndex, Trigger, find_triggers, subject_of_visit
 from ctrack.extract.lexicon import ROLE_AFTER, ROLE_BEFORE, TITLE_HEADS
@@ -112,7 +113,7 @@ def _segment_start(ctx: DocContext, sent: Sentence, pos: int, triggers: list[Tri
     chunk = ctx.text[start:pos]
     # "X, who is the Permanent Representative of India, drew attention …": a relative clause is not a new subject
     starts = [start]
-    for m in re.finditer(r";|\b(?:said|says|that|which|whom|when)\b|,?\s+and\s+(?:he|she|they|it)\b", chunk):
+    for m in re.finditer(r";|\b(?:said|says|that|which|whom|when|what|how)\b|,?\s+and\s+(?:he|she|they|it)\b", chunk):
         starts.append(start + m.end())
     return max(starts)
 
@@ -188,6 +189,13 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                     continue
                 ev.add_role(m.key, _role_for(ctx, m.key, r), m)
             claimed.add(m.start)
+        for cs_, ce_, role in _cue_matches(sent, _AFTER + _AFTER_EXTRA):
+            if not refs and role not in (RoleType.SPEAKER, RoleType.PARTICIPANT):
+                continue
+            stop = _SCOPE_STOP.search(ctx.text, ce_, sent.end)
+            for key in collective_members(ctx, ce_, stop.start() if stop else sent.end):
+                for ev in _events_before(refs, cs_) or [e for e, _ in refs] or targets:
+                    ev.add_role(key, role)
         # 3. before cues ("A and B participated in", "X delivered a statement", "X said")
         quote_done = False
         for cs, ce, role in _cue_matches(sent, _BEFORE + _BEFORE_EXTRA):
@@ -201,10 +209,14 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                                                                                  ctx.text[ce:ce + 20])
             if not refs and role not in (RoleType.SPEAKER, RoleType.PARTICIPANT) and not delegation:
                 continue
+            if re.match(r"(?:launched|opened|inaugurated)$", verb) and re.match(r"\s+(?:in|at|on|last|this|today)\b", ctx.text[ce:ce + 8]):
+                continue  # headline style "UN office launched in Nairobi": the subject is what was launched
             seg = _segment_start(ctx, sent, cs, triggers)
+            if re.search(r"\b(?:the|a|an|this|its)\s+[a-z][a-z\-]+\s+$", ctx.text[seg:cs]):
+                continue  # "what the statement called …": a common noun is the subject
             subjects = [m for m in ctx.mentions_in(seg, cs) if m.start not in claimed and _usable(ctx, m)
                         and not re.search(r"\b(?:in|at|to|from|on)\s+(?:the\s+)?$", ctx.text[max(seg, m.start - 10):m.start])]
-            subject_keys = [m.key for m in subjects]
+            subject_keys = [m.key for m in subjects] + collective_members(ctx, seg, cs)
             if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", ctx.text[seg:cs], re.I):
                 # "…, he said": the pronoun is the subject, not the actors named earlier in the sentence
                 subjects, subject_keys = [], last_agents[:1]
@@ -235,7 +247,8 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
             elif later:
                 evs = later
             elif refs:
-                evs = _events_before(refs, cs) or [e for e, _ in refs]
+                # events named before the verb, else (the only events named come after a clause break) the context's
+                evs = _events_before(refs, cs) or _events_for_sentence(idx, sent, recent, own=False)
             else:
                 evs = targets
             for ev in evs:
