@@ -181,6 +181,9 @@ def _is_anaphoric(ctx: DocContext, t: Trigger) -> bool:
     before = ctx.text[max(t.sentence.start, t.start - 60):t.start]
     after = ctx.text[t.end:t.end + 30]
     word = ctx.text[t.start:t.end]
+    low = word.lower()
+    if low.endswith("ed") or low.split()[0] in {"was", "were", "held", "met", "meets", "has", "have", "travelled", "traveled"}:
+        return False  # a verb ("that were launched") is no definite noun phrase
     definite = re.search(rf"(?:\b(?i:the|this|that|these|those|its|his|her|their)\s+(?:(?:{_ADJ})\s+){{0,2}})$", before)
     if not definite:
         return False
@@ -475,8 +478,14 @@ def _share_dates(ctx: DocContext, idx: EventIndex, sent: Sentence) -> None:
         if e.start or e.series:
             continue
         for d, dt_ in dated:
-            if e.type is EventType.LAUNCH and not re.search(r"\b(?:during|at)\s+(?:the|a|an)\b", ctx.text[t.end:dt_.start]):
-                continue  # a launch shares the date of the event it was made at ("launched … during the CT Week in June")
+            if e.type is EventType.LAUNCH:
+                # a launch shares the date of the event it was made at ("launched … during the CT Week in June")
+                if re.search(r"\b(?:during|at)\s+(?:the|a|an)\b", ctx.text[t.end:dt_.start]) and t.end <= dt_.start:
+                    e.start, e.end, e.status = d.start, d.end, d.status
+                    if e.parent is None and d.type is not EventType.LAUNCH:
+                        e.parent = d
+                    break
+                continue
             lo, hi = sorted((t.end, dt_.start))[0], sorted((t.start, dt_.end))[1]
             between = ctx.text[min(t.end, dt_.end):max(t.start, dt_.start)]
             if re.search(r"\band\b", between) and not re.search(r"[;]", between) and len(between) < 160:

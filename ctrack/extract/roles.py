@@ -71,8 +71,9 @@ def _usable(ctx: DocContext, m: Mention) -> bool:
         if re.search(r"\b(?:in|at)\s+(?:the\s+)?$|\b(?:Representative|Ambassador)\s+of\s+(?:the\s+)?$", before):
             return False
         city = re.search(r"\b([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?),\s*$", before)
-        return not (city and get_gazetteer().lookup_city(city.group(1), prefer_iso3=entry.iso3) is not None
-                    and get_gazetteer().lookup_org(city.group(1)) is None)
+        gaz = get_gazetteer()
+        return not (city and gaz.lookup_state(city.group(1)) is None and gaz.lookup_org(city.group(1)) is None
+                    and gaz.lookup_city(city.group(1), prefer_iso3=entry.iso3) is not None)
     return True
 
 
@@ -179,7 +180,7 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
             role, cue_start = after[m.start]
             if not refs and role not in (RoleType.SPEAKER, RoleType.PARTICIPANT):
                 continue
-            evs = _events_before(refs, cue_start) or [e for e, _ in refs] or targets
+            evs = _events_before(refs, cue_start) or _events_in_clause(ctx, refs, cue_start) or targets
             for ev in evs:
                 r = role
                 if ev.type is EventType.MEETING and r is RoleType.SPEAKER:
@@ -317,6 +318,12 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
         if refs and not headline:
             recent = [e for e, _ in refs]
     _finish(ctx, idx)
+
+
+def _events_in_clause(ctx: DocContext, refs, pos: int) -> list[EventDraft]:
+    """Events named after ``pos`` in the same clause (not behind "that", "which", ";")."""
+    return [e for e, t in refs if t is not None and t.start >= pos
+            and not re.search(r";|\bwhich\b|\bthat\b|\bwho\b|\bwhere\b", ctx.text[pos:t.start])]
 
 
 def _events_before(refs, pos: int) -> list[EventDraft]:
