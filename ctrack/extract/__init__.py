@@ -192,7 +192,7 @@ def _to_record(document: Document, ctx: DocContext, events: list[EventDraft]) ->
         roles = [Role(actor=ids[k], role=r, evidence=m.span() if isinstance(m, Mention) else None)
                  for k, r, m in ev.roles if k in ids]
         out_events.append(Event(
-            id=eids[id(ev)], type=ev.type, name=ev.name, start=ev.start, end=ev.end or ev.start, city=ev.city,
+            id=eids[id(ev)], type=ev.type, name=ev.name or ev.description, start=ev.start, end=ev.end or ev.start, city=ev.city,
             country=ev.country, status=ev.status, roles=roles, delegations=ev.delegations,
             part_of=eids.get(id(ev.parent)) if ev.parent is not None else None, evidence=ev.evidence,
         ))

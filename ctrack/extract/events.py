@@ -71,6 +71,7 @@ class EventDraft:
     end_only: bool = False
     series: bool = False  # a plural, counterpart-less meeting trigger ("held several bilateral meetings")
     caption: bool = False  # known only from a photo caption
+    description: str | None = None  # a readable label when the text gives no name (see :func:`describe`)
     counterparts: frozenset[str] = frozenset()
 
     def add_role(self, key: str, role: RoleType, mention: Mention | None = None) -> None:
@@ -209,10 +210,36 @@ def _name_of(ctx: DocContext, t: Trigger) -> str | None:
         return q2.group(1).strip()
     if ctx.text[t.start:t.start + 1].isupper() and t.start > t.sentence.start:
         m = re.search(r"((?:[A-Z][\w\-]*\s+)*)$", ctx.text[t.sentence.start:t.start])
-        tail = re.match(r"^((?:\s+(?:of|on|for|the|and|in)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*)", after)
+        tail = re.match(r"^((?:\s+(?:of|on|for|the|and|in)\s+(?:the\s+)?(?!(?:January|February|March|April|May|June|July|August|"
+                        r"September|October|November|December)\b)[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)*)", after)
         name = (m.group(1) if m else "") + ctx.text[t.start:t.end] + (tail.group(1) if tail else "")
         return name.strip() or None
     return None
+
+
+_DESC_BEFORE = re.compile(r"\b(?:a|an|the|its|their|his|her)\s+((?:(?:[a-z]+-[\w\-]+|[A-Z][\w\-]*|high-level|international|regional|"
+                          r"national|sub-regional|subregional|joint|technical|expert|specialized|specialised|virtual|"
+                          r"informal|open|annual|ministerial|bilateral|awareness-raising|capacity-building|two-day|three-day)\s+){0,4})$")
+_DESC_AFTER = re.compile(r"^((?:\s+(?:on|for|of|to|against)\s+[^,.;:()“”\"]{3,140}?))(?=\s*(?:[,.;:()]|$|\s+(?:held|in\s+[A-Z]|from|at\s+the|"
+                         r"which|that|with|organi[sz]ed|hosted|convened|under|by|during|between|took|was|were|is|are|on\s+\d|"
+                         r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b))")
+
+
+def describe(ctx: DocContext, t: Trigger) -> str | None:
+    """A readable label for an event the text does not name: "Regional conference on the Counter-Terrorism Early
+    Warning Network for Central Asia" from "a regional conference on the … for Central Asia". For people reading
+    the knowledge base; the ``named`` logic of coreference does not use it."""
+    if t.type is EventType.MEETING or t.text.lower().endswith(("ed", " with", " by")) or " " in t.text and t.text.split()[0].lower() in {
+            "was", "were", "held", "has", "visit"}:
+        return None
+    before = ctx.text[t.sentence.start:t.start]
+    m = _DESC_BEFORE.search(before)
+    after = _DESC_AFTER.match(ctx.text[t.end:t.sentence.end])
+    if not after and not (m and m.group(1).strip()):
+        return None
+    label = ((m.group(1) if m else "") + ctx.text[t.start:t.end] + (after.group(1) if after else "")).strip()
+    label = re.sub(r"\s+", " ", label)
+    return label[:1].upper() + label[1:] if len(label.split()) > 1 else None
 
 
 # ---------------------------------------------------------------------------
@@ -569,6 +596,7 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
             if e.type is t.type and e.name and e.name.lower() == name.lower():
                 return [e]
     ev = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index, name=name, named=bool(name))
+    ev.description = describe(ctx, t)
     _fill_from_sentence(ctx, idx, ev, t)
     # a new indefinite mention that only repeats a known event (same type, same date, no new venue)
     for e in idx.events:
