@@ -509,7 +509,13 @@ def _share_dates(ctx: DocContext, idx: EventIndex, sent: Sentence) -> None:
                 # a launch shares the date of the event it was made at ("launched … during the CT Week in June")
                 if re.search(r"\b(?:during|at)\s+(?:the|a|an)\b", ctx.text[t.end:dt_.start]) and t.end <= dt_.start:
                     e.start, e.end, e.status = d.start, d.end, d.status
-                    if e.parent is None and d.type is not EventType.LAUNCH:
+                    e.city, e.country = e.city or d.city, e.country or d.country
+                    if d.type is EventType.MEETING and not d.roles:
+                        # "presented its strategy … at a meeting held in Tashkent": the meeting is the launch itself
+                        idx.events.remove(d)
+                        for lst in idx.by_sentence.values():
+                            lst[:] = [(x, tr) for x, tr in lst if x is not d]
+                    elif e.parent is None and d.type is not EventType.LAUNCH:
                         e.parent = d
                     break
                 continue
