@@ -167,12 +167,16 @@ def _org_head(name: str) -> str | None:
     """The organization head word of ``name`` ("Institute" in "Royal Moroccan Institute of Police"), or None."""
     head = None
     words = name.replace("’", "'").split()
+
+    def closes(j: int) -> bool:  # "Mission of India", "Permanent Mission" — but not "Mission News"
+        return j >= len(words) or words[j].lower() in NAME_CONNECTORS or words[j].startswith("(")
+
     for i, w in enumerate(words):
         w2 = w.strip(",.;:()")
         two = " ".join(words[i:i + 2])
-        if two in ORG_HEADS:
+        if two in ORG_HEADS and closes(i + 2):
             head = two
-        elif w2 in ORG_HEADS:
+        elif w2 in ORG_HEADS and closes(i + 1):
             head = w2
         elif w2 in NON_ACTOR_HEADS and (head is None or i > 0):
             # "Global Counter-Terrorism Programme on Cybersecurity": a programme, not a body
@@ -233,6 +237,43 @@ def _canonical_ministry(name: str, iso3: str) -> str:
     return name
 
 
+def _initials(words: list[str]) -> str:
+    out = ""
+    for w in words:
+        if w.lower() in NAME_CONNECTORS:
+            continue
+        for part in re.split(r"[-/]", w):
+            if part[:1].isupper():
+                out += part[0]
+    return out
+
+
+def _trim_to_initials(start: int, long_form: str, acronym: str) -> tuple[int, str]:
+    """Drop the leading words of a long form that its acronym does not spell.
+
+    "ninth Staff Course of the OSCE Border Management Staff College (BMSC)" gives "OSCE Border Management Staff
+    College": the longest suffix whose capital initials equal the acronym's letters, with an owning organization's
+    acronym kept in front. A long form whose initials never match is kept whole (many acronyms are not
+    initialisms: INTERPOL, CARICOM). Returns (start offset, long form). After Schwartz & Hearst, "A simple
+    algorithm for identifying abbreviation definitions in biomedical text" (PSB 2003).
+    """
+    letters = re.sub(r"[^A-Z]", "", acronym.upper())
+    words = long_form.split()
+    if len(letters) < 2:
+        return start, long_form
+    for i in range(len(words)):
+        suffix = words[i:]
+        if suffix and suffix[0].lower() in NAME_CONNECTORS:
+            continue
+        if _initials(suffix) == letters:
+            cut = long_form.find(suffix[0])
+            # keep a leading organization acronym that owns the body ("OSCE Border Management Staff College")
+            if i > 0 and words[i - 1].isupper() and len(words[i - 1]) > 1:
+                cut = long_form.find(words[i - 1])
+            return start + cut, long_form[cut:]
+    return start, long_form
+
+
 def find_acronym_definitions(ctx: DocContext) -> dict[str, str]:
     """Organizations defined as "Long Name (ACR)"; returns {acronym: actor key}.
 
@@ -250,6 +291,7 @@ def find_acronym_definitions(ctx: DocContext) -> dict[str, str]:
             continue
         start, long_form = run
         end = start + len(long_form)
+        start, long_form = _trim_to_initials(start, long_form, acr)
         known = gaz.lookup_org(acr)
         existing = [x for x in ctx.mentions if x.start < end and start < x.end]
         if known is not None and normalize_name(known.name) not in NON_ACTOR_ORG_NAMES:

@@ -109,6 +109,11 @@ def find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
             if _NOT_EVENT_AFTER.match(after):
                 continue
             plural = bool(m.group(2)) or word.lower().endswith(("meetings", "visits", "consultations"))
+            if etype is EventType.MEETING and (word.lower().endswith("with") or re.match(r"\s+with\b", ctx.text[e:e + 6])):
+                plural = False  # "held meetings with A, B and C": one meeting per counterpart, not a series
+            if etype is EventType.MEETING and word.lower() in {"received", "receives"} and not re.match(
+                    r"\s+(?:(?:H\.E\.|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|the|a)\s+)*[A-Z]", ctx.text[e:e + 30]):
+                continue  # "received their certificates": not a reception
             found.append(Trigger(etype, s, e, ctx.text[s:e], plural, sent))
     found.sort(key=lambda t: (-(t.end - t.start), TYPE_PRIORITY.index(t.type)))
     kept: list[Trigger] = []
@@ -143,8 +148,10 @@ def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
             return False
         if low == "launch" and re.match(r"^\s*(?:of|on)\b", after) is None and "the launch" not in before and "a launch" not in before:
             return bool(re.search(r"\b(?:at|for|during)\s+the\s+$", before))
-        if low.startswith("set up") and not re.match(r"\s*\d{4}", ctx.text[t.end - 0:t.end + 6]):
-            return bool(re.search(r"set up in \d{4}", ctx.text[t.start:t.end + 6]))
+        if low.startswith("set up"):
+            # "set up in 2004", "was set up by the Security Council on 28 September 2001"
+            return bool(re.match(r"(?:\s+by\s+(?:the\s+)?[A-Z][\w\- ]{2,60}?)?\s+(?:in|on)\s+(?:\d|[A-Z][a-z]+ \d)",
+                                 ctx.text[t.end:t.end + 90]) or re.match(r"set up in\s+\d{4}", ctx.text[t.start:t.end + 6]))
     if t.type is EventType.MEETING:
         if low in {"met", "talks", "meeting"} and re.search(r"\b(?:requirements?|needs?|obligations?|criteria)\s*$", before):
             return False
@@ -163,6 +170,10 @@ def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
     if t.type is EventType.WORKSHOP and low in {"course", "exercise", "training"}:
         if re.search(r"\b(?:in the|of|over the|during the)\s+$", before) and low == "course":
             return False
+    if t.type is EventType.BRIEFING and low == "briefed" and not re.match(
+            r"\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}(?:Committee|Council|membership|Member States|members|delegations|Assembly|"
+            r"States|participants|partners|donors|press|media)\b", after):
+        return False  # "Mr. Chen briefed the Ambassador": an exchange, not a briefing event
     if t.type is EventType.CONFERENCE and low == "review of the":
         return bool(re.search(r"\b(?:\w+th|first|second|third)\s+$", before)) or ctx.text[t.start].isupper()
     if t.type is EventType.CONFERENCE and low == "dialogue" and not ctx.text[t.start].isupper():
@@ -296,8 +307,9 @@ def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMen
         if ev.start is None:
             ev.end, ev.end_only = d.start_iso, True
         return
-    if (d.relative or re.search(r"\b(?:today|yesterday)\b", sent_text)) and _PAST_END.search(sent_text) and len(start) == 10 \
-            and start == end:
+    dateline = ctx.published is not None and d.start_iso == ctx.published.isoformat() and d.start - t.sentence.start < 40
+    if (d.relative or dateline or re.search(r"\b(?:today|yesterday)\b", sent_text)) and _PAST_END.search(sent_text) \
+            and len(start) == 10 and start == end:
         n = duration_days(sent_text)
         if n and n > 1:
             end, start = start, _shift(start, n - 1)
@@ -629,7 +641,7 @@ def _fill_from_sentence(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Tri
         near = ctx.text[max(t.sentence.start, t.start - 80):min(t.sentence.end, t.end + 80)]
         if _FUTURE.search(near):
             ev.status = EventStatus.PLANNED
-    m = re.search(r"\b(?:delegations?|representatives|officials|officers|participants|experts)\b[^.;]{0,60}?\bfrom\s+(?:all\s+|the\s+)?"
+    m = re.search(r"\b(?:delegations?|representatives|officials|officers|participants|experts)\b[^.;]{0,80}?\b(?:from|of)\s+(?:all\s+|the\s+)?"
                   r"(\w+(?:-\w+)?)\s+(?:[\w\-]+\s+){0,3}?(?:Member States|member states|participating States|countries|States|states|nations)",
                   clause)
     if m and ev.delegations is None:
@@ -734,6 +746,15 @@ def subject_of_visit(ctx: DocContext, ev: EventDraft, t: Trigger) -> None:
         ev.add_role(x.key, RoleType.SUBJECT, x)
         if kind is ActorKind.MEMBER_STATE and ev.country is None:
             ev.country = ctx.actors[x.key].iso3
+        return
+    before = [x for x in ctx.mentions_in(t.sentence.start, t.start) if ctx.actors[x.key].kind is ActorKind.MEMBER_STATE
+              and re.search(r"\b(?:in|to)\s+(?:the\s+)?$", ctx.text[max(0, x.start - 12):x.start])
+              and re.search(r"\b(?:is|are|was|were|arrived|travelled|traveled)\b", ctx.text[t.sentence.start:x.start])]
+    if before:
+        x = before[-1]
+        ctx.actors[x.key].is_actor = True
+        ev.add_role(x.key, RoleType.SUBJECT, x)
+        ev.country = ev.country or ctx.actors[x.key].iso3
         return
     # a city visited: its country is the subject
     city, country, _ = place_near(ctx, t)

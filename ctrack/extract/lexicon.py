@@ -73,7 +73,7 @@ ORG_HEADS = {
     "Academy", "School", "Association", "Foundation", "Observatory", "Authority", "Parliament", "Team", "Compact",
     "Task Force", "Group", "Coalition", "Forum", "Alliance", "Federation", "Society", "Bank",
     "Presidency", "Government", "Guard", "Gendarmerie", "Prosecution", "Airport", "Corporation", "Company",
-    "Institution", "Division", "Section", "Cell", "College", "Board", "Programme Office",
+    "Institution", "College", "Board", "Programme Office",
 }
 #: Org heads that are not actors when standing alone in a name: programmes,
 #: networks and initiatives are named in ``launch`` events, not as actors.
@@ -116,7 +116,8 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
     ),
     EventType.MEETING: (
         "bilateral meetings", "bilateral meeting", "held talks", "met with", "meeting with", "meeting between",
-        "held a meeting", "courtesy call", "meets with", "meets", "meet with", "was received by", "were received by", "received by", "talked with",
+        "held a meeting", "courtesy call", "meets with", "meets", "meet with", "held consultations with",
+        "hold consultations with", "consultations with", "received", "receives", "held meetings with", "hold meetings with", "was received by", "were received by", "received by", "talked with",
         "talks with", "discussions with", "met", "meeting", "talks",
     ),
     EventType.VISIT: (
@@ -152,6 +153,7 @@ ROLE_AFTER: tuple[tuple[str, RoleType], ...] = (
     (r"(?:chaired|moderated|presided over|presided) by", RoleType.CHAIR),
     (r"(?:attended|joined) by", RoleType.PARTICIPANT),
     (r"with the participation of", RoleType.PARTICIPANT),
+    (r"(?:participants|officers|officials|experts|delegates|representatives|trainees)\s+(?:came|were|are|come)\s+from", RoleType.PARTICIPANT),
     (r"brought together", RoleType.PARTICIPANT),
     (r"(?:presentations?|statements?|remarks|keynote(?: address| speech)?|speeches|briefings?) (?:were |was )?(?:given|delivered|made) by", RoleType.SPEAKER),
     (r"given by", RoleType.SPEAKER),

@@ -37,7 +37,7 @@ from ctrack.schema import ActorKind
 
 UN_GRADES = {"Under-Secretary-General", "Assistant Secretary-General", "Deputy Secretary-General"}
 _TITLE_WORDS = {w for h in TITLE_HEADS for w in h.split()} | TITLE_MODIFIERS
-_NAME_TOKEN = r"(?:[A-Z][\w'’\-]*\.?|el-[A-Z]?[\w'’\-]*|al-[\w'’\-]+|bin|ibn|van|von|de|da|di|del|la|le|du|dos|das)"
+_NAME_TOKEN = r"(?:(?:[A-Z]\.){1,3}|[A-Z][\w'’\-]*\.?|el-[A-Z]?[\w'’\-]*|al-[\w'’\-]+|bin|ibn|van|von|de|da|di|del|la|le|du|dos|das)"
 _HONORIFIC_NAME = re.compile(
     r"\b(?:Mr|Ms|Mrs|Dr|Madam|Mme|H\.E\.|Ambassador|General|Judge|Professor|Prof\.|ASG|USG)\.?\s+"
     rf"((?:[A-Z][\w'’\-]*)(?:\s+{_NAME_TOKEN}){{0,4}})")
@@ -47,10 +47,17 @@ _PORTFOLIO_HEADS = {"Minister", "Ministers", "Secretary of State", "Cabinet Secr
 
 _NAME_BEFORE_TITLE = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\n)|(?<=,\s)|(?<=\band\s)|(?<=\bby\s)|(?<=\bwith\s))"
-    r"((?:[A-Z][a-zà-ÿ'’\-]+)(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|el-[\w\-]+|al-[\w\-]+|bin|van|von|de|da|del)){1,3}),\s+"
+    r"((?:(?:[A-Z]\.){1,3}\s?|[A-Z][a-zà-ÿ'’\-]+)(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|el-[\w\-]+|al-[\w\-]+|bin|van|von|de|da|del)){1,3}),\s+"
     r"(?:the\s+)?(?:(?:Vice|Deputy|Assistant|Special|Senior|Executive|Permanent|Acting|Chief|General|Head|Director|Minister|"
     r"President|Chair|Chairman|Chairperson|Secretary|Under-Secretary-General|Coordinator|Ambassador|Commissioner|Representative|"
     r"Envoy|Adviser|Advisor|Officer|Counsel|Prosecutor|Spokesperson)\b)", re.M)
+
+
+_TITLE_END = "|".join(sorted((re.escape(h) for h in TITLE_HEADS if h[0].isupper()), key=len, reverse=True))
+#: "Minister of Foreign Affairs Murat Nurtleu", "Executive Director Natalia Gherman": a name right after a title.
+_NAME_AFTER_TITLE = re.compile(
+    rf"(?:\b(?:{_TITLE_END})|\bof\s+(?:Foreign|Internal|Home)\s+Affairs|\bof\s+(?:the\s+)?(?:Interior|Justice|Defence|Defense))"
+    r"\s+((?:[A-Z][a-zà-ÿ'’\-]+)(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|el-[\w\-]+|al-[\w\-]+)){1,2})(?=[\s,.;:)]|$)")
 
 
 def _clean_name(text: str) -> str:
@@ -102,7 +109,8 @@ def find_persons(ctx: DocContext) -> None:
     for m in _HONORIFIC_NAME.finditer(ctx.text):
         candidates.append((m.start(1), m.end(1), m.group(1), "honorific"))
     # Name after a title and comma: "…Minister of Foreign Affairs, Nasser Bourita"
-    for m in re.finditer(rf",\s+((?:[A-Z][\w'’\-]+)(?:\s+{_NAME_TOKEN}){{1,3}})(?=\s*[,.;(]|\s+(?:who|and|held|said|delivered))", ctx.text):
+    for m in re.finditer(rf",\s+((?:(?:[A-Z]\.){{1,3}}\s?[A-Z][\w'’\-]+|[A-Z][\w'’\-]+)(?:\s+{_NAME_TOKEN}){{0,3}})(?=\s*[,.;(]|\s+(?:who|and|held|said|delivered))",
+                         ctx.text):
         before = ctx.text[max(0, m.start() - 60):m.start()]
         last = before.split()[-1] if before.split() else ""
         if last in TITLE_HEADS or last in {"Affairs", "Security", "Interior", "Justice", "Defence", "Cooperation"} \
@@ -110,6 +118,8 @@ def find_persons(ctx: DocContext) -> None:
             candidates.append((m.start(1), m.end(1), m.group(1), "title-apposition"))
     for m in _NAME_BEFORE_TITLE.finditer(ctx.text):
         candidates.append((m.start(1), m.end(1), m.group(1), "name-title"))
+    for m in _NAME_AFTER_TITLE.finditer(ctx.text):
+        candidates.append((m.start(1), m.end(1), m.group(1), "title-name"))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     full: dict[str, ActorEntry] = {}
     singles: list[tuple[int, int, str, str]] = []
@@ -189,7 +199,14 @@ def _parse_title(ctx: DocContext, start: int, end: int, phrase: str) -> tuple[st
         head_part = body[:of.start()]
         head_last = head_part.split()[-1] if head_part.split() else ""
         keep_portfolio = any(head_part.endswith(h) for h in _PORTFOLIO_HEADS) and not tail_mentions
-        if tail_mentions:
+        if re.match(r"(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,2}(?:Section|Division|Branch|Unit|Department|Desk|Team|Office)\b",
+                    of.group(1)) and " at " in body:
+            # "Chief of the Section for Europe … at CTED": the section stays in the title, the body is after "at"
+            at = body.rfind(" at ")
+            title = body[:at]
+            at_mentions = [x for x in mentions if x.start >= start + phrase.find(body[at:]) if body[at:] in phrase]
+            affiliation = at_mentions[0].key if at_mentions else affiliation
+        elif tail_mentions:
             affiliation = tail_mentions[0].key
             title = head_part
         elif keep_portfolio:
@@ -356,6 +373,11 @@ def _right_titles(ctx: DocContext, base: int, right: str) -> list[tuple[str | No
                 out.append(("Head", nxt[0].key, "right"))
         return out
     rest = m.group(1)
+    adj = re.match(r"^(?:(?:newly|recently|former|then|current|currently|acting|outgoing|incoming|long-serving|"
+                   r"newly-appointed|appointed|elected|serving)\s+)+", rest)
+    if adj:
+        rest = rest[adj.end():]
+        base += adj.end()
     if rest[:1].islower() and not rest.startswith(("the ", "who ")):
         return out  # ", met the Under-Secretary-General …": a verb, not a title
     seg = re.split(r"[,;:]|\s+(?:said|held|delivered|called|pointed|noted|stressed|highlighted|observed|led|who|and\s+(?:by|the|with))\b", rest)[0]

@@ -216,7 +216,13 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
             if re.search(r"\b(?:the|a|an|this|its)\s+[a-z][a-z\-]+\s+$", ctx.text[seg:cs]):
                 continue  # "what the statement called …": a common noun is the subject
             subjects = [m for m in ctx.mentions_in(seg, cs) if m.start not in claimed and _usable(ctx, m)
-                        and not re.search(r"\b(?:in|at|to|from|on)\s+(?:the\s+)?$", ctx.text[max(seg, m.start - 10):m.start])]
+                        and not re.search(r"\b(?:in|at|to|from|on)\s+(?:the\s+)?$", ctx.text[max(seg, m.start - 10):m.start])
+                        and not _on_behalf(ctx, m)]
+            if not subjects and is_quote:
+                # "…," said Henryk Raczkowski, the Director of the College: the speaker follows the verb
+                inv = [x for x in ctx.mentions_in(ce, min(sent.end, ce + 40)) if ctx.actors[x.key].kind is ActorKind.PERSON
+                       and re.fullmatch(r"\s*", ctx.text[ce:x.start])]
+                subjects = inv[:1]
             subject_keys = [m.key for m in subjects] + collective_members(ctx, seg, cs)
             if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", ctx.text[seg:cs], re.I):
                 # "…, he said": the pronoun is the subject, not the actors named earlier in the sentence
@@ -286,7 +292,7 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                 continue
             seg = _segment_start(ctx, sent, t.start, [x for x in triggers if x.end <= t.start and x is not t])
             subj = [m for m in ctx.mentions_in(seg, t.start)
-                    if m.start not in claimed and _usable(ctx, m) and not ev.has_role(m.key, RoleType.SUBJECT)
+                    if m.start not in claimed and _usable(ctx, m) and not ev.has_role(m.key, RoleType.SUBJECT) and not _on_behalf(ctx, m)
                     and ctx.actors[m.key].kind is not ActorKind.MEMBER_STATE]
             # "the assessment visit that CTED carried out", "… which it conducted"
             rel = re.match(r"^[^.;]{0,80}?\bthat\s+", ctx.text[t.end:sent.end])
@@ -318,6 +324,12 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
         if refs and not headline:
             recent = [e for e, _ in refs]
     _finish(ctx, idx)
+
+
+def _on_behalf(ctx: DocContext, m: Mention) -> bool:
+    """"on behalf of the CTC", "on the Committee's behalf", "for the CTC": the principal, not the agent (dev corpus, NOTES)."""
+    return bool(re.search(r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,3}$", ctx.text[max(0, m.start - 60):m.start])
+                or re.match(r"['’]s\s+behalf", ctx.text[m.end:m.end + 10]))
 
 
 def _events_in_clause(ctx: DocContext, refs, pos: int) -> list[EventDraft]:
