@@ -199,8 +199,7 @@ def _parse_title(ctx: DocContext, start: int, end: int, phrase: str) -> tuple[st
         head_part = body[:of.start()]
         head_last = head_part.split()[-1] if head_part.split() else ""
         keep_portfolio = any(head_part.endswith(h) for h in _PORTFOLIO_HEADS) and not tail_mentions
-        if re.match(r"(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,2}(?:Section|Division|Branch|Unit|Department|Desk|Team|Office)\b",
-                    of.group(1)) and " at " in body:
+        if re.match(r"(?:the\s+)?(?:Section|Division|Branch|Desk)\b", of.group(1)) and " at " in body:
             # "Chief of the Section for Europe … at CTED": the section stays in the title, the body is after "at"
             at = body.rfind(" at ")
             title = body[:at]
@@ -231,6 +230,9 @@ def _parse_title(ctx: DocContext, start: int, end: int, phrase: str) -> tuple[st
         title = re.sub(r"^\s*['’]s\s+", "", phrase[rel:]) if rel > 0 else title
         if of and affiliation and affiliation != first.key:
             title = title[: title.find(" of ")] if " of " in title else title
+        cut = re.search(r"\s+(?:to|at)\s+(?:the\s+)?[A-Z]", title)
+        if cut and not any(title[: cut.start()].endswith(h) for h in _PORTFOLIO_HEADS):
+            title = title[: cut.start()]  # "Permanent Representative to the United Nations"
     # demonym at the front: "Tajik Foreign Minister" → TJK
     words = title.split()
     if words:
@@ -326,6 +328,29 @@ def assign_titles(ctx: DocContext, headline: int = 1) -> None:
                 entry.affiliation = nxt[0].key
 
 
+_TITLE_VOCAB = ({w.lower() for h in TITLE_HEADS for w in h.split()} | {w.lower() for w in TITLE_MODIFIERS} | {
+    "external", "affairs", "foreign", "interior", "justice", "cabinet", "at-large"}) - {"of", "for", "the", "and", "d'affaires"}
+
+
+def _title_case_titles(text: str) -> str:
+    """Capitalize a lower-case title written in wire style ("acting executive director of …",
+    "India's permanent representative") so the title rules read it; other words and the length are unchanged."""
+    words = re.split(r"(\s+)", text)
+    out = []
+    for i, w in enumerate(words):
+        core = w.strip(",.;:()'’s")
+        if w.isspace() or not core:
+            out.append(w)
+            continue
+        if core.lower() in _TITLE_VOCAB and core.islower():
+            w = w.replace(core, "-".join(p[:1].upper() + p[1:] for p in core.split("-")), 1)
+        elif not core[:1].isupper() or core.lower() in {"of", "for", "the", "and", "on", "to"}:
+            out.extend(words[i:])  # the title ends at the first other word
+            break
+        out.append(w)
+    return "".join(out)
+
+
 def _left_titles(ctx: DocContext, base: int, left: str) -> list[tuple[str | None, str | None, str]]:
     """Titles written before a name: "CTED Executive Director ", "the Chairman of the CTC, "."""
     out = []
@@ -372,7 +397,7 @@ def _right_titles(ctx: DocContext, base: int, right: str) -> list[tuple[str | No
             if nxt:
                 out.append(("Head", nxt[0].key, "right"))
         return out
-    rest = m.group(1)
+    rest = _title_case_titles(m.group(1))
     adj = re.match(r"^(?:(?:newly|recently|former|then|current|currently|acting|outgoing|incoming|long-serving|"
                    r"newly-appointed|appointed|elected|serving)\s+)+", rest)
     if adj:
