@@ -72,6 +72,7 @@ class EventDraft:
     series: bool = False  # a plural, counterpart-less meeting trigger ("held several bilateral meetings")
     caption: bool = False  # known only from a photo caption
     description: str | None = None  # a readable label when the text gives no name (see :func:`describe`)
+    object: str | None = None  # for a launch: what was launched or adopted ("the Tashkent Declaration")
     counterparts: frozenset[str] = frozenset()
 
     def add_role(self, key: str, role: RoleType, mention: Mention | None = None) -> None:
@@ -140,7 +141,7 @@ def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
     after = ctx.text[t.end:t.sentence.end]
     if t.type is EventType.LAUNCH:
         # adoptions of Security Council / General Assembly resolutions are not launches (NOTES)
-        window = ctx.text[t.start:min(t.sentence.end, t.end + 60)].lower()
+        window = ctx.text[max(t.sentence.start, t.start - 60):min(t.sentence.end, t.end + 60)].lower()
         if low.startswith(("adopt", "endorse")) and re.search(r"\bresolutions?\b|\bdecision\b", window):
             return False
         if low.startswith(("adopt", "endorse")) and not re.search(
@@ -231,9 +232,20 @@ def _name_of(ctx: DocContext, t: Trigger) -> str | None:
 _DESC_BEFORE = re.compile(r"\b(?:a|an|the|its|their|his|her)\s+((?:(?:[a-z]+-[\w\-]+|[A-Z][\w\-]*|high-level|international|regional|"
                           r"national|sub-regional|subregional|joint|technical|expert|specialized|specialised|virtual|"
                           r"informal|open|annual|ministerial|bilateral|awareness-raising|capacity-building|two-day|three-day)\s+){0,4})$")
-_DESC_AFTER = re.compile(r"^((?:\s+(?:on|for|of|to|against)\s+[^,.;:()“”\"]{3,140}?))(?=\s*(?:[,.;:()]|$|\s+(?:held|in\s+[A-Z]|from|at\s+the|"
+_DESC_AFTER = re.compile(r"^((?:\s+(?:on|for|of|to|against)\s+(?:[^,.;:()“”\"]|\.(?=\w)){3,140}?))(?=\s*(?:[,.;:()]|$|\s+(?:held|in\s+[A-Z]|from|at\s+the|"
                          r"which|that|with|organi[sz]ed|hosted|convened|under|by|during|between|took|was|were|is|are|on\s+\d|"
                          r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b))")
+
+
+def _launch_object(ctx: DocContext, t: Trigger) -> str | None:
+    """What a launch launched, when the text names it right after the verb: "adopted the Tashkent Declaration",
+    "launch of the National Action Plan", "endorsed an updated Joint Plan of Action" → the capitalized name."""
+    m = re.match(r"^\s+(?:of\s+)?(?:the|a|an|its|their)?\s*(?:new|updated|revised|first|second|third|national)?\s*"
+                 r"((?:[A-Z][\w\-’']*)(?:\s+(?:[A-Z][\w\-’']*|of|for|on|and|the|in|against|to))*)", ctx.text[t.end:t.sentence.end])
+    if not m:
+        return None
+    name = re.sub(r"\s+(?:of|for|on|and|the|in|against|to)$", "", m.group(1).strip())
+    return name if len(name) > 3 else None
 
 
 def describe(ctx: DocContext, t: Trigger) -> str | None:
@@ -268,6 +280,10 @@ def _nearest_date(ctx: DocContext, dates: list[DateMention], t: Trigger, others:
     for d in dates:
         if not (sent.start <= d.start < sent.end and d.start_iso):
             continue
+        if _is_dateline(ctx, sent, d) and not re.search(r"\btoday\b", sent.text, re.I):
+            continue  # "Islamabad, 25 April 2024 –" dates the report, not the event (SCHEMA.md: a dateline is no venue either)
+        if d.end <= t.start and re.search(r",\s+(?:as|while|when|after|before|since)\b|;", ctx.text[d.end:t.start]):
+            continue  # "India said on Saturday …, as a special meeting … drew to a close": the date is the saying's
         if d.precision == "year" and d.end_iso != d.start_iso and re.search(r"\bfor\s+(?:the\s+)?(?:period\s+|years\s+)?$",
                                                                            ctx.text[max(0, d.start - 20):d.start]):
             continue
@@ -288,6 +304,13 @@ def _nearest_date(ctx: DocContext, dates: list[DateMention], t: Trigger, others:
     if not cands:
         return None
     return min(cands, key=lambda c: c[0])[1]
+
+
+def _is_dateline(ctx: DocContext, sent: Sentence, d: DateMention) -> bool:
+    """Is ``d`` the date of a dateline ("CAIRO, 5 March 2018 –", "NEW DELHI, Oct 29 (Asia Wire) –")?"""
+    before = ctx.text[sent.start:d.start]
+    after = ctx.text[d.end:min(sent.end, d.end + 40)]
+    return bool(re.fullmatch(r"[A-Z][A-Za-z .'’\-]{1,40},\s*", before) and re.match(r"\s*(?:\([^)]*\)\s*)?[–—-]", after))
 
 
 def _shift(iso: str, days: int) -> str:
@@ -568,7 +591,9 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
     if t.type is EventType.LAUNCH and not t.plural:
         # "has opened the office …" … "the regional office was inaugurated by …": one launch
         prev = last_by_type.get(EventType.LAUNCH)
-        if prev is not None and t.sentence.index - prev.sentence <= 3:
+        obj = _launch_object(ctx, t)
+        prev_obj = getattr(prev, "object", None) if prev is not None else None
+        if prev is not None and t.sentence.index - prev.sentence <= 3 and not (obj and prev_obj and obj != prev_obj):
             probe = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
             _apply_date(ctx, probe, t, idx.dates)
             if probe.start is None or probe.start == prev.start:
@@ -615,6 +640,9 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
                 return [e]
     ev = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index, name=name, named=bool(name))
     ev.description = describe(ctx, t)
+    if t.type is EventType.LAUNCH:
+        ev.object = _launch_object(ctx, t)
+        ev.description = ev.description or ev.object
     _fill_from_sentence(ctx, idx, ev, t)
     # a new indefinite mention that only repeats a known event (same type, same date, no new venue)
     for e in idx.events:

@@ -112,7 +112,7 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
         "high-level conference", "international conference", "regional conference", "conference", "high-level meeting",
         "high-level event", "high-level dialogue", "dialogue", "forum", "symposium", "summit", "special meeting",
         "informal meeting", "plenary meeting", "ministerial meeting", "counter-terrorism week", "review of the",
-        "general debate", "side event", "congress", "consultations",
+        "general debate", "side event", "congress", "consultations", "high-level segment",
     ),
     EventType.MEETING: (
         "bilateral meetings", "bilateral meeting", "held talks", "met with", "meeting with", "meeting between",
@@ -127,7 +127,7 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
     ),
     EventType.LAUNCH: (
         "was launched", "were launched", "launched", "launch of", "launch", "inaugurated", "inauguration", "opened the office",
-        "has opened", "opening of", "adopted", "adoption of", "was created", "was established", "set up in", "unveiled",
+        "has opened", "opening of", "adopted", "adopting", "adoption of", "was created", "was established", "set up in", "unveiled",
         "endorsed", "presented its new", "presented its", "presents its", "presented the new",
     ),
 }
