@@ -325,7 +325,10 @@ def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMen
     sent_text = t.sentence.text
     start, end = d.start_iso, d.end_iso or d.start_iso
     before_date = ctx.text[max(t.sentence.start, d.start - 40):d.start]
-    if re.search(r"\b(?:came to an end|ended|concluded|closed|finished)\s+(?:on\s+)?$", before_date) and d.start_iso == d.end_iso:
+    at_end = re.search(r"\b(?:at|by)\s+the\s+(?:end|close|conclusion)\s+of\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$",
+                       ctx.text[max(t.sentence.start, t.start - 50):t.start])
+    if (at_end or re.search(r"\b(?:came to an end|ended|concluded|closed|finished)\s+(?:on\s+)?$", before_date)) \
+            and d.start_iso == d.end_iso:
         # "came to an end on 3 June 2022": the end, not the start
         if ev.start is None:
             ev.end, ev.end_only = d.start_iso, True
@@ -336,8 +339,10 @@ def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMen
         n = duration_days(sent_text)
         if n and n > 1:
             end, start = start, _shift(start, n - 1)
-    if ev.start is None or ev.end_only:
-        ev.start, ev.end, ev.end_only = start, end, False
+    if ev.end_only:
+        ev.start, ev.end_only = start, False  # the end was known ("at the end of the course today"); this is the start
+    elif ev.start is None:
+        ev.start, ev.end = start, end
     ev.evidence.append(Span(start=d.start, end=d.end, text=d.text, rule="date"))
 
 

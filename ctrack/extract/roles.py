@@ -169,10 +169,14 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                 if re.match(r"^['’]s\s+(?:[\w\-]+\s+){0,3}$", ctx.text[m.end:t.start]) and ctx.actors[m.key].kind is not ActorKind.PERSON:
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
                     claimed.add(m.start)
-            for m in ctx.mentions_in(t.end, min(sent.end, t.end + 40)):
-                if re.match(r"^\s+of\s+(?:the\s+)?$", ctx.text[t.end:m.start]) and ctx.actors[m.key].kind is not ActorKind.PERSON:
+            # "a special meeting of the U.N. Security Council's Counter-Terrorism Committee": the head of the "of" phrase
+            np = re.match(r"^\s+of\s+(?:the\s+)?((?:[A-Z][\w.\-]*(?:['’]s)?\s*)+)", ctx.text[t.end:sent.end])
+            if np:
+                inside = [m for m in ctx.mentions_in(t.end, t.end + np.end()) if ctx.actors[m.key].kind is not ActorKind.PERSON]
+                if inside:
+                    m = inside[-1]
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
-                    claimed.add(m.start)
+                    claimed.update(x.start for x in inside)
         # 2. after cues ("co-organized by A, B and C"); a sentence that names no event only gives speakers and participants
         for m in ctx.mentions_in(sent.start, sent.end):
             if m.start not in after or m.start in claimed or not _usable(ctx, m):
@@ -224,6 +228,12 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                        and re.fullmatch(r"\s*", ctx.text[ce:x.start])]
                 subjects = inv[:1]
             subject_keys = [m.key for m in subjects] + collective_members(ctx, seg, cs)
+            who = re.search(r",\s+who\s+(?:has\s+|had\s+|also\s+)?$", ctx.text[max(sent.start, cs - 20):cs])
+            if who:
+                # "Ruchira Kamboj, India's permanent representative …, who presided over both days": the person before "who"
+                prior = [x for x in ctx.mentions_in(sent.start, cs) if ctx.actors[x.key].kind is ActorKind.PERSON]
+                if prior:
+                    subjects, subject_keys = [prior[-1]], [prior[-1].key]
             if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", ctx.text[seg:cs], re.I):
                 # "…, he said": the pronoun is the subject, not the actors named earlier in the sentence
                 subjects, subject_keys = [], last_agents[:1]
