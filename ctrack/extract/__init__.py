@@ -132,6 +132,7 @@ def _name_government_bodies(ctx: DocContext, main_state: str | None) -> None:
         if entry.iso3 is None or not entry.name.startswith("Ministry"):
             continue
         state_name = gaz.state(entry.iso3).name
+        entry.name = re.sub(r"\s+in\s+[A-Z][a-z]+(?=\s+of\s|$)", "", entry.name)  # "… in Astana": the venue, not the name
         m = re.match(r"^(Ministry\s+of\s+.+?)(?:\s+of\s+(?:the\s+)?(.+))?$", entry.name)
         if m and (m.group(2) is None or gaz.lookup_state(m.group(2)) is not None):
             entry.name = f"{m.group(1)} of {state_name}"

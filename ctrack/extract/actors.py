@@ -201,7 +201,11 @@ def _kind_for_name(name: str) -> tuple[ActorKind, str | None]:
                 break
         if iso3:
             break
-    if re.search(r"\b(?:United Nations|UN)\b", name):
+    if re.match(r"(?:Permanent\s+)?(?:Mission|Embassy|Delegation)\s+of\s+(?:the\s+)?European Union", name):
+        return ActorKind.REGIONAL_ORG, None
+    if re.match(r"(?:Permanent\s+)?(?:Mission|Embassy)\s+of\b", name) and iso3:
+        return ActorKind.GOVERNMENT_BODY, iso3
+    if re.search(r"\b(?:United Nations|UN)\b", name) and not re.match(r"(?:Permanent\s+)?Mission\s+of", name):
         return ActorKind.UN_ENTITY, None
     if any(re.search(rf"\b{re.escape(w)}\b", name) for w in GOVERNMENT_BODY_WORDS):
         return ActorKind.GOVERNMENT_BODY, iso3
@@ -399,6 +403,13 @@ def _split_run(ctx: DocContext, start: int, name: str):
     if gaz.lookup_org(name) is not None:
         yield start, name
         return
+    # "Ministry of Justice and Public Security", "Institute for Strategic and Regional Studies": one name when a
+    # part after "and" has no head or name of its own
+    names = [p for i, p in enumerate(parts) if i % 2 == 0 and p]
+    if any(_org_head(p) is None and gaz.lookup_org(p) is None and gaz.lookup_state(p) is None and not p.isupper()
+           for p in names[1:]) and " and " in name and "," not in name:
+        yield start, name
+        return
     pos = start
     for i, p in enumerate(parts):
         if i % 2 == 0 and p:
@@ -406,8 +417,16 @@ def _split_run(ctx: DocContext, start: int, name: str):
         pos += len(p)
 
 
+_TO_SUFFIX = re.compile(r"^\s+to\s+(?:the\s+)?(United Nations(?:\s+(?:Office\s+)?(?:at|in)\s+[A-Z][a-z]+)?|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
+
+
 def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
     end = start + len(name)
+    if re.search(r"\b(?:Permanent Mission|Mission|Delegation|Embassy)\s+of\b", name):
+        # "Permanent Mission of India to the United Nations", "Delegation of the European Union to Pakistan"
+        suffix = _TO_SUFFIX.match(ctx.text[end:end + 60])
+        if suffix:
+            name, end = name + ctx.text[end:end + suffix.end()], end + suffix.end()
     if re.search(r"\b(?:Government|Governments|authorities)\b", name):
         _government_of(ctx, start, name)
         return

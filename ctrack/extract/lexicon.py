@@ -144,7 +144,7 @@ ROLE_AFTER: tuple[tuple[str, RoleType], ...] = (
     (r"supported by", RoleType.SUPPORTER),
     (r"co-organi[sz]ed by", RoleType.ORGANIZER),
     (r"organi[sz]ed (?:jointly )?by", RoleType.ORGANIZER),
-    (r"(?:hosted|convened|conducted|carried out|led|held) by", RoleType.ORGANIZER),
+    (r"(?:hosted|convened|conducted|carried out|led|headed|held) by", RoleType.ORGANIZER),
     (r"under the (?:joint )?auspices of", RoleType.ORGANIZER),
     (r"in (?:close )?(?:collaboration|cooperation|co-operation|partnership) with", RoleType.ORGANIZER),
     (r"jointly with", RoleType.ORGANIZER),

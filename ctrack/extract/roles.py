@@ -338,7 +338,8 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
 
 def _on_behalf(ctx: DocContext, m: Mention) -> bool:
     """"on behalf of the CTC", "on the Committee's behalf", "for the CTC": the principal, not the agent (dev corpus, NOTES)."""
-    return bool(re.search(r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,3}$", ctx.text[max(0, m.start - 60):m.start])
+    before = ctx.text[max(0, m.start - 90):m.start]
+    return bool(re.search(r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,4}(?:[A-Z][\w\-]*\s*\()?$", before)
                 or re.match(r"['’]s\s+behalf", ctx.text[m.end:m.end + 10]))
 
 
@@ -421,6 +422,10 @@ def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent:
             for k in agent_keys:
                 ev.add_role(k, RoleType.PARTICIPANT)
         return
+    between = ctx.text[scope_start:scope_end]
+    persons_only = all(any(ctx.actors[m.key].kind is ActorKind.PERSON for m in u) for u in units)
+    if persons_only and len(units) > 1 and ";" not in between and len(re.findall(r"\bwith\b", between)) <= 1:
+        single = True  # "received Mr. Voronkov … and Ms. Gherman": one meeting with the joint delegation
     if single:
         units = [[m for u in units for m in u]]
     events = [ev]
