@@ -406,8 +406,9 @@ def _split_run(ctx: DocContext, start: int, name: str):
     # "Ministry of Justice and Public Security", "Institute for Strategic and Regional Studies": one name when a
     # part after "and" has no head or name of its own
     names = [p for i, p in enumerate(parts) if i % 2 == 0 and p]
-    if any(_org_head(p) is None and gaz.lookup_org(p) is None and gaz.lookup_state(p) is None and not p.isupper()
-           for p in names[1:]) and " and " in name and "," not in name:
+    if any(p[:1].isupper() and _org_head(p) is None and gaz.lookup_org(p) is None and gaz.lookup_state(p) is None
+           and not p.isupper() for p in names[1:]) and " and " in name and "," not in name \
+            and not ctx.covered(start, start + len(names[0])):
         yield start, name
         return
     pos = start

@@ -110,6 +110,13 @@ def find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
             if _NOT_EVENT_AFTER.match(after):
                 continue
             plural = bool(m.group(2)) or word.lower().endswith(("meetings", "visits", "consultations"))
+            if etype is EventType.MEETING and word.lower() == "meeting" and (
+                    re.search(r"\b(?:\w+-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|\w+(?:th|st|nd|rd)|first|second|"
+                              r"third|annual|regular|plenary|ministerial|general|extraordinary|special|informal)\s+$",
+                              sent.text[:m.start(1)], re.I)
+                    or re.match(r"\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,3}(?:Council|Committee|Board|Assembly|Heads|Ministers|"
+                                r"Member States|States Parties|Group|Forum)\b", ctx.text[e:e + 80])):
+                etype = EventType.CONFERENCE  # "its thirty-second meeting", "a meeting of the Council": multilateral (NOTES)
             if etype is EventType.MEETING and (word.lower().endswith("with") or re.match(r"\s+with\b", ctx.text[e:e + 6])):
                 plural = False  # "held meetings with A, B and C": one meeting per counterpart, not a series
             if etype is EventType.MEETING and word.lower() in {"received", "receives"} and not re.match(
@@ -519,8 +526,37 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
                 idx.note(sent.index, ev, t)
                 idx.headline.append(ev)
                 _fill_from_sentence(ctx, idx, ev, t)
+    _adoptions_at_main(ctx, idx)
     _structure(ctx, idx)
     return idx
+
+
+_DAY_OF_EVENT = re.compile(r"\b(?:on|at|during)\s+the\s+(first|opening|second|closing|final|last)\s+(?:day|session)|"
+                           r"\b(?:over|during|in the course of)\s+the\s+(?:two|three|four|five)\s+days\b", re.I)
+
+
+def _adoptions_at_main(ctx: DocContext, idx: EventIndex) -> None:
+    """Undated launches told as days of the main event ("On the first day, the heads of delegation adopted the Tashkent
+    Declaration", "Over the two days they endorsed an updated Joint Plan") are part of it and take its days."""
+    main = idx.main()
+    if main is None or main.type is EventType.LAUNCH or not main.start:
+        return
+    for ev in idx.events:
+        if ev.type is not EventType.LAUNCH or ev.start or ev.parent is not None:
+            continue
+        sent = ctx.sentences[ev.sentence] if ev.sentence < len(ctx.sentences) else None
+        m = _DAY_OF_EVENT.search(sent.text) if sent else None
+        if m is None:
+            continue
+        ev.parent = main
+        which = (m.group(1) or "").lower()
+        if which in ("first", "opening"):
+            ev.start = ev.end = main.start
+        elif which in ("second", "closing", "final", "last"):
+            ev.start = ev.end = main.end or main.start
+        else:
+            ev.start = ev.end = _prefix(main.start, main.end)
+        ev.city, ev.country = ev.city or main.city, ev.country or main.country
 
 
 _PART_NOUNS = {"component", "module", "exercise", "phase", "segment"}
