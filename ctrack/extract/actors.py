@@ -351,7 +351,7 @@ def _drop_mention(ctx: DocContext, mention: Mention) -> None:
 
 
 _CAP_RUN = re.compile(
-    r"(?:\b(?:the|The)\s+)?((?:[A-Z][\w'’\-\.]*|of|for|and|on|in|the|de|du|&)(?:\s+(?:[A-Z][\w'’\-\.]*|of|for|and|on|in|the|de|du|&))*)")
+    r"(?:\b(?:the|The)\s+)?((?:[A-Z][\w'’\-\.]*|of|for|and|on|in|the|de|du|&)(?:\s+(?:[A-Z][\w'’\-\.]*|of|for|and|on|in|the|de|du|&|under))*)")
 
 
 def find_named_orgs(ctx: DocContext) -> None:

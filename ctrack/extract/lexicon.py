@@ -89,7 +89,7 @@ GOVERNMENT_BODY_WORDS = {
 
 #: Words that join the capitalized words of a name ("Organization *for*
 #: Security *and* Co-operation *in* Europe").
-NAME_CONNECTORS = {"of", "for", "and", "on", "in", "the", "to", "de", "du", "des", "la", "le", "&", "against"}
+NAME_CONNECTORS = {"of", "for", "and", "on", "in", "the", "to", "de", "du", "des", "la", "le", "&", "against", "under"}
 
 #: Event trigger nouns and verbs per type (SCHEMA.md "Event types"). Matched
 #: case-insensitively on word boundaries; longer phrases are tried first.

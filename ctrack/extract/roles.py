@@ -247,9 +247,13 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                                           and any(ctx.actors[p].affiliation == k for p in persons)]
             later = [e for e, t in refs if t is not None and t.start >= ce
                      and not re.search(r";|,\s+and\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhere\b|\bthat\b", ctx.text[ce:t.start])]
-            if role is RoleType.CHAIR and not later and not re.search(r"meeting|session|event|conference|briefing", ctx.text[ce:ce + 50]):
+            if role is RoleType.CHAIR and not later and not verb.startswith("presid") and not re.search(
+                    r"meeting|session|event|conference|briefing", ctx.text[ce:ce + 50]):
                 continue
-            if delegation:
+            own = [e for e, t in refs if t is not None and t.start <= cs < t.end + 1]
+            if own and not is_quote:
+                evs = own  # "the heads of delegation … adopted the Tashkent Declaration": the verb is the event
+            elif delegation:
                 # "X led the delegation": the visit the delegation made
                 visits = [e for e in idx.events if e.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT) and e.parent is None]
                 evs = visits[:1] or targets
