@@ -787,8 +787,12 @@ def _structure(ctx: DocContext, idx: EventIndex) -> None:
         if ev.end_only:
             ev.start = ev.end[:7] if ev.end else None
             ev.end_only = False
-        if ev.start and ctx.published and ev.start > ctx.published.isoformat()[: len(ev.start)]:
-            ev.status = EventStatus.PLANNED
+        if ev.start and ctx.published:
+            pub = ctx.published.isoformat()[: len(ev.start)]
+            if ev.start > pub:
+                ev.status = EventStatus.PLANNED
+            elif ev.start < pub or len(ev.start) == 10:
+                ev.status = EventStatus.HELD  # dated on or before publication: it took place, whatever the wording
 
 
 def subject_of_visit(ctx: DocContext, ev: EventDraft, t: Trigger) -> None:

@@ -165,7 +165,7 @@ ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = (
     (r"(?:funded|financed|sponsored)", RoleType.FUNDER),
     (r"(?:participated|took part|attended|joined|were represented|was represented)", RoleType.PARTICIPANT),
     (r"(?:also took part|also participated|also attended)", RoleType.PARTICIPANT),
-    (r"(?:delivered|gave|made|presented) (?:a |an |the )?(?:statement|speech|presentation|keynote|remarks|address|briefing|opening remarks|closing remarks)", RoleType.SPEAKER),
+    (r"(?:delivered|gave|made|presented|read(?: out)?) (?:a |an |the )?(?:video |opening |closing |keynote )?(?:message|statement|speech|presentation|keynote|remarks|address|briefing|opening remarks|closing remarks)", RoleType.SPEAKER),
     (r"(?:said|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|praised|called|welcomed|thanked|told|recalled|spoke|addressed|briefed|described|informed)", RoleType.SPEAKER),
     (r"(?:chaired|moderated|presided|opened the meeting|opened the session|opened an? [a-z ]*meeting)", RoleType.CHAIR),
 )

@@ -145,6 +145,14 @@ def find_persons(ctx: DocContext) -> None:
         entry = _find_person_by_surname(ctx, name)
         if entry is not None and not ctx.covered(s, e):
             ctx.add_mention(Mention(s, e, name, entry.key, "surname"))
+    # every later use of a known person's surname ("Kamboj said …"), whatever NER made of it
+    for entry in [a for a in ctx.actors.values() if a.kind is ActorKind.PERSON and len(a.name.split()) > 1]:
+        surname = entry.name.split()[-1]
+        if len(surname) < 3 or _find_person_by_surname(ctx, surname) is not entry:
+            continue
+        for m in re.finditer(rf"(?<![\w\-]){re.escape(surname)}(?![\w\-])", ctx.text):
+            if not ctx.covered(m.start(), m.end()):
+                ctx.add_mention(Mention(m.start(), m.end(), m.group(0), entry.key, "surname"))
 
 
 def _find_person_by_surname(ctx: DocContext, name: str) -> ActorEntry | None:

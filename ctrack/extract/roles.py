@@ -40,7 +40,8 @@ _BEFORE_EXTRA = [(re.compile(r"\b(?:take|takes|taking|took) part\b|\bparticipat(
                  (re.compile(r"\b(?:was|is|were) the (?:keynote )?speakers?\b", re.I), RoleType.SPEAKER),
                  (re.compile(r"\b(?:presented|presents|spoke|briefed|contributed speakers)\b", re.I), RoleType.SPEAKER)]
 _SCOPE_STOP = re.compile(
-    r"[.;]|\b(?:which|who|whose|while|where|when|said|says|to discuss|to explore|aimed|brought together|took part|"
+    r";|(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!Mrs)(?<!\b[A-Z])(?<!\bNo)\.(?=\s|$)|"
+    r"\b(?:which|who|whose|while|where|when|said|says|to discuss|to explore|aimed|brought together|took part|"
     r"participated|delivered|pointed|stressed|noted|added|explained|highlighted)\b|,\s+and\s+(?:he|she|they|it)\b", re.I)
 _QUOTE_VERBS = re.compile(
     r"\b(?:said|says|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|"
@@ -425,6 +426,7 @@ def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent:
         if len({m.key for m in agents}) >= 2:  # "Representatives of CTED and of CARICOM met …"
             for k in agent_keys:
                 ev.add_role(k, RoleType.PARTICIPANT)
+            ev.counterparts = frozenset(m.key for m in agents)
         return
     between = ctx.text[scope_start:scope_end]
     persons_only = all(any(ctx.actors[m.key].kind is ActorKind.PERSON for m in u) for u in units)
@@ -456,6 +458,8 @@ def _finish(ctx: DocContext, idx: EventIndex) -> None:
         if ev.series:
             continue
         if ev.type is EventType.MEETING:
+            if not ev.counterparts:
+                continue  # "the committee had met in India": no named counterpart, no meeting to record
             people = {k for k, _, _ in ev.roles}
             offices = {ctx.actors[k].affiliation for k in people if ctx.actors[k].kind is ActorKind.PERSON}
             if len(people - offices) < 2:

@@ -78,7 +78,9 @@ CAPTION = re.compile(r"^\W*(?:photo|image|picture|caption|credit|video|file phot
 #: Lines that are a label of the document's genre, not its title.
 GENRE_LABEL = re.compile(
     r"^\W*(?:(?:joint\s+)?(?:press|news|media)\s+(?:release|statement|advisory|note|briefing)s?"
-    r"|for\s+immediate\s+release|news|statement|announcement|update|readout|embargo(?:ed)?\b.*)"
+    r"|for\s+immediate\s+release|news|statement|announcement|update|readout|embargo(?:ed)?\b.*"
+    r"|(?:information|background|concept|media)\s+note|communiqu[ée]|bulletin|newsletter"
+    r"|(?:mission|embassy|ministry|delegation)\s+news)"
     r"(?:\s*(?:no\.?|n[°º]|#)\s*[\w/.-]+)?\W*$",
     re.IGNORECASE,
 )
@@ -215,7 +217,8 @@ def _skippable_title(line: str) -> bool:
 
 def _genre_line(line: str) -> bool:
     return bool(GENRE_LABEL.match(line)) or bool(
-        re.search(r"\b(?:release|statement|advisory)\b", line, re.IGNORECASE) and (date_line(line) or labelled_date(line))
+        re.search(r"\b(?:release|statement|advisory|news|note|bulletin)\b", line, re.IGNORECASE)
+        and (date_line(line) or labelled_date(line))
     )
 
 
