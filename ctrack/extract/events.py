@@ -313,6 +313,26 @@ def _nearest_date(ctx: DocContext, dates: list[DateMention], t: Trigger, others:
     return min(cands, key=lambda c: c[0])[1]
 
 
+_SAME_DAY = re.compile(r"\b(?:later\s+)?(?:on\s+|during\s+)?(?:the\s+)?(same\s+day|following\s+day|next\s+day|day\s+after|"
+                       r"same\s+evening|same\s+morning)\b", re.I)
+
+
+def _same_day(ctx: DocContext, ev: EventDraft, t: Trigger, events: list[EventDraft]) -> None:
+    """"Later the same day", "the following day": the day of the last event told before, or the day after it."""
+    m = _SAME_DAY.search(t.sentence.text)
+    if m is None or ev.start is not None:
+        return
+    prior = [e for e in events if e is not ev and e.start and len(e.start) == 10 and e.first < t.start]
+    if not prior:
+        return
+    base = max(prior, key=lambda e: e.first)
+    day = base.start if base.end is None or base.end == base.start else base.start
+    if "same" not in m.group(1).lower():
+        day = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    ev.start = ev.end = day
+    ev.evidence.append(Span(start=t.sentence.start + m.start(), end=t.sentence.start + m.end(), text=m.group(0), rule="date:relative"))
+
+
 def _is_dateline(ctx: DocContext, sent: Sentence, d: DateMention) -> bool:
     """Is ``d`` the date of a dateline ("CAIRO, 5 March 2018 –", "NEW DELHI, Oct 29 (Asia Wire) –")?"""
     before = ctx.text[sent.start:d.start]
@@ -325,9 +345,11 @@ def _shift(iso: str, days: int) -> str:
     return (d - dt.timedelta(days=days)).isoformat()
 
 
-def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMention], window: int = 70) -> None:
+def _apply_date(ctx: DocContext, ev: EventDraft, t: Trigger, dates: list[DateMention], window: int = 70,
+                events: list[EventDraft] | None = None) -> None:
     d = _nearest_date(ctx, dates, t, find_triggers(ctx, t.sentence), window)
     if d is None:
+        _same_day(ctx, ev, t, events or [])
         return
     sent_text = t.sentence.text
     start, end = d.start_iso, d.end_iso or d.start_iso
@@ -698,7 +720,7 @@ def _fill_from_sentence(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Tri
                         venue: bool = True) -> None:
     """Set date, venue, status and delegations of ``ev`` from the trigger's sentence."""
     if ev.start is None or ev.end_only:
-        _apply_date(ctx, ev, t, idx.dates, window=30 if only_missing else 70)
+        _apply_date(ctx, ev, t, idx.dates, window=30 if only_missing else 70, events=idx.events)
     if venue and ev.city is None:
         city, country, _ = place_near(ctx, t)
         if city or (country and ev.country is None):

@@ -150,7 +150,7 @@ ROLE_AFTER: tuple[tuple[str, RoleType], ...] = (
     (r"jointly with", RoleType.ORGANIZER),
     (r"(?:held|organi[sz]ed|convened|co-hosted) (?:jointly )?with", RoleType.ORGANIZER),
     (r"together with", RoleType.ORGANIZER),
-    (r"(?:chaired|moderated|presided over|presided) by", RoleType.CHAIR),
+    (r"(?:co-chaired|chaired|co-moderated|moderated|presided over|presided) by", RoleType.CHAIR),
     (r"(?:attended|joined) by", RoleType.PARTICIPANT),
     (r"with the participation of", RoleType.PARTICIPANT),
     (r"(?:participants|officers|officials|experts|delegates|representatives|trainees)\s+(?:came|were|are|come)\s+from", RoleType.PARTICIPANT),
@@ -167,7 +167,7 @@ ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = (
     (r"(?:also took part|also participated|also attended)", RoleType.PARTICIPANT),
     (r"(?:delivered|gave|made|presented|read(?: out)?) (?:a |an |the )?(?:video |opening |closing |keynote )?(?:message|statement|speech|presentation|keynote|remarks|address|briefing|opening remarks|closing remarks)", RoleType.SPEAKER),
     (r"(?:said|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|praised|called|welcomed|thanked|told|recalled|spoke|addressed|briefed|described|informed)", RoleType.SPEAKER),
-    (r"(?:chaired|moderated|presided|opened the meeting|opened the session|opened an? [a-z ]*meeting)", RoleType.CHAIR),
+    (r"(?:co-chaired|chaired|moderated|presided|opened the meeting|opened the session|opened an? [a-z ]*meeting)", RoleType.CHAIR),
 )
 
 #: Words for a state's people in the state's name, as actors ("Tajik
