@@ -656,7 +656,11 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
         prev = last_by_type.get(EventType.LAUNCH)
         obj = _launch_object(ctx, t)
         prev_obj = getattr(prev, "object", None) if prev is not None else None
-        if prev is not None and t.sentence.index - prev.sentence <= 3 and not (obj and prev_obj and obj != prev_obj):
+        # "The project was launched jointly by …": a definite subject names the launch told before
+        definite = re.match(r"^(?:The|This|That)\s+(?:new\s+)?[a-z][\w\-]*\s+(?:(?:was|were|has been|have been)\s+)?$",
+                            ctx.text[t.sentence.start:t.start])
+        near = prev is not None and (t.sentence.index - prev.sentence <= 3 or definite)
+        if near and not (obj and prev_obj and obj != prev_obj):
             probe = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
             _apply_date(ctx, probe, t, idx.dates)
             if probe.start is None or probe.start == prev.start:

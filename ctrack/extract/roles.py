@@ -42,7 +42,9 @@ _BEFORE_EXTRA = [(re.compile(r"\b(?:take|takes|taking|took) part\b|\bparticipat(
 _SCOPE_STOP = re.compile(
     r";|(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!Mrs)(?<!\b[A-Z])(?<!\bNo)\.(?=\s|$)|"
     r"\b(?:which|who|whose|while|where|when|said|says|to discuss|to explore|aimed|brought together|took part|"
-    r"participated|delivered|pointed|stressed|noted|added|explained|highlighted)\b|,\s+and\s+(?:he|she|they|it)\b", re.I)
+    r"participated|delivered|pointed|stressed|noted|added|explained|highlighted|"
+    r"(?:held|holds|hosted|organi[sz]ed|convened|launched|started|opened)(?!\s+(?:jointly\s+)?by))\b|"
+    r",\s+and\s+(?:he|she|they|it)\b", re.I)
 _QUOTE_VERBS = re.compile(
     r"\b(?:said|says|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|"
     r"praised|called|welcomed|thanked|told|recalled|spoke|addressed|described|informed|commended|congratulated|urged)\b", re.I)
@@ -64,6 +66,10 @@ def _usable(ctx: DocContext, m: Mention) -> bool:
     entry = ctx.actors.get(m.key)
     if entry is None:
         return False
+    if entry.kind is ActorKind.MEMBER_STATE and re.match(r"['’]s\s+(?:[A-Z][\w\-]*\s+){0,5}[A-Z]", ctx.text[m.end:m.end + 60]):
+        nxt = [x for x in ctx.mentions_in(m.end, m.end + 80) if ctx.actors[x.key].kind.is_org]
+        if nxt and nxt[0].start - m.end < 6:
+            return False  # "Pakistan's National Counter Terrorism Authority": the body acts, not the state
     if entry.kind is ActorKind.MEMBER_STATE:
         if not entry.is_actor:
             return False
