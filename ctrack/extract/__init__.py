@@ -129,6 +129,10 @@ def _name_government_bodies(ctx: DocContext, main_state: str | None) -> None:
             continue
         if entry.iso3 is None and main_state:
             entry.iso3 = main_state
+            if not entry.name.startswith("Ministry") and not re.search(r"\bof\s+(?:the\s+)?[A-Z]", entry.name):
+                # "National Security Committee" in a text about Kazakhstan: "National Security Committee of Kazakhstan"
+                entry.name = f"{entry.name} of {gaz.state(main_state).name}"
+                continue
         if entry.iso3 is None or not entry.name.startswith("Ministry"):
             continue
         state_name = gaz.state(entry.iso3).name

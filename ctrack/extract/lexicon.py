@@ -45,6 +45,8 @@ TITLE_HEADS = {
     "Defence Minister", "Defense Minister", "Deputy Minister", "Vice Minister", "State Secretary",
     "Secretary of State", "Deputy Head", "Head of Mission", "Chief Executive", "Founder", "Dean", "Rector",
     "Professor", "Senior Adviser", "Councillor", "Counsellor", "Attaché", "Deputy Chairman", "Executive Secretary",
+    "Ambassador-at-Large", "First Secretary", "Second Secretary", "Third Secretary", "Chef de Cabinet", "National Coordinator",
+    "Country Representative", "Liaison Officer", "Liaison Adviser",
 }
 #: Modifiers that may stand before a title head ("Vice Foreign Minister",
 #: "Assistant Defence Minister", "Interior Cabinet Secretary").

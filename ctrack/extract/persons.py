@@ -262,7 +262,9 @@ def _org_from_affiliation_phrase(ctx: DocContext, start: int, name: str) -> str 
         return None
     nm = m.group(1).strip()
     if len(nm.split()) == 1 and nm in {"Committee", "Council", "Office", "Centre", "Center", "Directorate", "Commission",
-                                       "Organization", "Organisation", "Mission", "Assembly", "Agency", "Programme"}:
+                                       "Organization", "Organisation", "Mission", "Assembly", "Agency", "Programme", "College",
+                                       "Institute", "Academy", "School", "University", "Authority", "Service", "Department",
+                                       "Ministry", "Unit", "Secretariat", "Delegation", "Embassy", "Forum", "Network"}:
         prior = [x for x in ctx.mentions if x.end <= start and ctx.actors[x.key].kind.is_org
                  and ctx.actors[x.key].name.endswith(nm)]
         return prior[-1].key if prior else None
