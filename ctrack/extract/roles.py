@@ -383,7 +383,7 @@ def _units(ctx: DocContext, start: int, end: int) -> list[list[Mention]]:
         if not ms:
             continue
         kinds = {ctx.actors[m.key].kind for m in ms}
-        title_of = all(_TITLE_OF.search(ctx.text[max(0, m.start - 60):m.start]) for m in ms)
+        title_of = bool(_TITLE_OF.search(ctx.text[max(0, ms[0].start - 60):ms[0].start]))  # "Head of the UNOCT (UNOCT)"
         if ActorKind.PERSON not in kinds and title_of:
             if units and any(ctx.actors[x.key].kind is ActorKind.PERSON for x in units[-1]):
                 units[-1].extend(ms)
@@ -409,7 +409,7 @@ def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent:
     # counterpart scope
     single = "between" in low or re.match(r"\s+between\b", ctx.text[t.end:t.end + 9]) is not None
     scope_start = t.end
-    if not re.search(r"\b(?:with|between|by)$", low) and low not in {"met"}:
+    if not re.search(r"\b(?:with|between|by)$", low) and low not in {"met", "meets", "received", "receives"}:
         w = re.search(r"\b(?:with|between)\b", ctx.text[t.end:sent.end])
         scope_start = t.end + w.end() if w else sent.end
     scope_end = sent.end
@@ -497,6 +497,24 @@ def _finish(ctx: DocContext, idx: EventIndex) -> None:
             for k, r, m in ev.parent.roles:
                 if r is RoleType.ORGANIZER:
                     ev.add_role(k, r, m)
+    # a visit told without its visitors ("The two senior United Nations officials are in Kazakhstan … on a joint visit"):
+    # the persons named just before who do not belong to the state visited
+    for ev in keep:
+        if ev.type not in (EventType.VISIT, EventType.ASSESSMENT_VISIT) or ev.parent is not None \
+                or any(r is RoleType.ORGANIZER for _, r, _ in ev.roles):
+            continue
+        subjects = {k for k, r, _ in ev.roles if r is RoleType.SUBJECT}
+        sent = ctx.sentence_at(ev.first)
+        lo = ctx.sentences[max(0, sent.index - 2)].start
+        visitors = []
+        for m in ctx.mentions_in(lo, ev.first):
+            a = ctx.actors[m.key]
+            if a.kind is ActorKind.PERSON and a.affiliation not in subjects and m.key not in visitors and not (
+                    a.affiliation and ctx.actors.get(a.affiliation) is not None
+                    and ctx.actors[a.affiliation].iso3 in {ctx.actors[s].iso3 for s in subjects}):
+                visitors.append(m.key)
+        for k in visitors:
+            ev.add_role(k, RoleType.ORGANIZER)
     # a "visit" with neither a place visited nor a venue is travel, not an event ("FTFs had travelled to the conflict zones")
     keep = [ev for ev in keep if not (ev.type is EventType.VISIT and ev.city is None
                                       and not any(r is RoleType.SUBJECT for _, r, _ in ev.roles))]
