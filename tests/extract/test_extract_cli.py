@@ -5,7 +5,7 @@ import json
 
 from typer.testing import CliRunner
 
-from conftest import DEV_DOCS, load_scorer
+from extract_fixtures import DEV_DOCS, load_scorer
 from ctrack.cli import app
 
 
