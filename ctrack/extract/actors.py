@@ -44,7 +44,8 @@ _WORD = r"[A-Z][\w'’\-\.]*"
 _ACRONYM_DEF = re.compile(r"\(\s*(?:the\s+)?([A-Z][A-Za-z0-9&\-/\.]{1,14}?)s?\s*\)")
 _PLACE_PREPS = re.compile(
     r"(?:\b(?:in|at|near|across|throughout|around|within|into|outside|over|towards?|"
-    r"situation in|developments in|zones of|region of|capital of|parts of|stability in|related to|on|how|about)\s+(?:the\s+)?)$",
+    r"situation in|developments in|zones of|region of|capital of|parts of|stability in|related to|on|how|about)\s+(?:the\s+)?"
+    r"(?:(?:neighbouring|neighboring|nearby|northern|southern|eastern|western|central|war-torn|conflict-affected)\s+)?)$",
     re.I)
 _CITY_COMMA = re.compile(r"\b[A-Z][\w'’\-]+,\s*$")
 _GOVERNMENT_OF = re.compile(r"\b(?:the\s+)?Governments?\s+of\s+(?:the\s+)?$", re.I)
@@ -423,6 +424,9 @@ _TO_SUFFIX = re.compile(r"^\s+to\s+(?:the\s+)?(United Nations(?:\s+(?:Office\s+)
 
 def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
     end = start + len(name)
+    if re.search(r"\b(?:establish|establishing|create|creating|set up|setting up|open|opening|found|founding)\s+(?:of\s+)?(?:a|an|the)\s+"
+                 r"(?:new\s+|future\s+|proposed\s+)?$", ctx.text[max(0, start - 40):start]):
+        return  # "an initiative to establish a United Nations Regional Centre …": a future body is not an actor (SCHEMA.md)
     if re.search(r"\b(?:Permanent Mission|Mission|Delegation|Embassy)\s+of\b", name):
         # "Permanent Mission of India to the United Nations", "Delegation of the European Union to Pakistan"
         suffix = _TO_SUFFIX.match(ctx.text[end:end + 60])
