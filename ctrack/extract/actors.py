@@ -404,11 +404,22 @@ def _split_run(ctx: DocContext, start: int, name: str):
     if gaz.lookup_org(name) is not None:
         yield start, name
         return
-    # "Ministry of Justice and Public Security", "Institute for Strategic and Regional Studies": one name when a
-    # part after "and" has no head or name of its own
+    # list items first ("…, the Ministry of Justice and Public Security, the …"), then "and" inside an item:
+    # "Ministry of Justice and Public Security", "Institute for Strategic and Regional Studies" are one name when
+    # the part after "and" has no head or name of its own
+    pos = start
+    for item in re.split(r"(,\s+(?:and\s+)?(?:the\s+)?)", name):
+        if item and not re.fullmatch(r",\s+(?:and\s+)?(?:the\s+)?", item):
+            yield from _split_and(ctx, pos, item)
+        pos += len(item)
+
+
+def _split_and(ctx: DocContext, start: int, name: str):
+    gaz = get_gazetteer()
+    parts = re.split(r"(\s+and\s+(?:the\s+)?)", name)
     names = [p for i, p in enumerate(parts) if i % 2 == 0 and p]
-    if any(p[:1].isupper() and _org_head(p) is None and gaz.lookup_org(p) is None and gaz.lookup_state(p) is None
-           and not p.isupper() for p in names[1:]) and " and " in name and "," not in name \
+    if len(names) > 1 and any(p[:1].isupper() and _org_head(p) is None and gaz.lookup_org(p) is None
+                              and gaz.lookup_state(p) is None and not p.isupper() for p in names[1:]) \
             and not ctx.covered(start, start + len(names[0])):
         yield start, name
         return

@@ -258,8 +258,8 @@ def _org_from_affiliation_phrase(ctx: DocContext, start: int, name: str) -> str 
     from ctrack.extract.actors import _add_new_org  # local: actors owns organization creation
 
     m = re.match(r"([A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|of|for|and))*)", name)
-    if not m:
-        return None
+    if not m or re.match(r"(?:Section|Division|Branch|Unit|Desk|Department|Team|Service)\b", m.group(1)):
+        return None  # an internal division stays in the title (NOTES)
     nm = m.group(1).strip()
     if len(nm.split()) == 1 and nm in {"Committee", "Council", "Office", "Centre", "Center", "Directorate", "Commission",
                                        "Organization", "Organisation", "Mission", "Assembly", "Agency", "Programme", "College",
@@ -338,8 +338,8 @@ def assign_titles(ctx: DocContext, headline: int = 1) -> None:
                 entry.affiliation = nxt[0].key
 
 
-_TITLE_VOCAB = ({w.lower() for h in TITLE_HEADS for w in h.split()} | {w.lower() for w in TITLE_MODIFIERS} | {
-    "external", "affairs", "foreign", "interior", "justice", "cabinet", "at-large"}) - {"of", "for", "the", "and", "d'affaires"}
+_TITLE_VOCAB = {w.lower() for h in TITLE_HEADS for w in h.split() if w[:1].isupper()} | {
+    w.lower() for w in TITLE_MODIFIERS if w[:1].isupper()} | {"external", "affairs", "foreign", "interior", "justice", "cabinet"}
 
 
 def _title_case_titles(text: str) -> str:

@@ -189,6 +189,15 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
             if m.start not in after or m.start in claimed or not _usable(ctx, m):
                 continue
             role, cue_start = after[m.start]
+            led = re.search(r"\bdelegation\b[^.;]{0,40}$", ctx.text[sent.start:cue_start]) and re.match(
+                r"(?:led|headed)\s+by", ctx.text[cue_start:cue_start + 10])
+            if led and not refs:
+                # "The delegation was headed by X": the visit the delegation made
+                visits = [e for e in idx.events if e.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT) and e.parent is None]
+                for ev in visits[:1]:
+                    ev.add_role(m.key, RoleType.ORGANIZER, m)
+                claimed.add(m.start)
+                continue
             if not refs and role not in (RoleType.SPEAKER, RoleType.PARTICIPANT):
                 continue
             evs = _events_before(refs, cue_start) or _events_in_clause(ctx, refs, cue_start) or targets
@@ -422,12 +431,13 @@ def _meeting(ctx: DocContext, idx: EventIndex, ev: EventDraft, t: Trigger, sent:
     if not agent_keys:
         parent = ev.parent or next((e for e in idx.events if e.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT)
                                     and e.first < ev.first), None)
-        if parent is not None:
-            agent_keys = [k for k, r, _ in parent.roles if r is RoleType.ORGANIZER and ctx.actors[k].kind is ActorKind.PERSON]
+        if parent is not None and parent.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT):
+            # "the delegation held meetings with …": whoever made the visit (its persons and the bodies they lead)
+            agent_keys = [k for k, r, _ in parent.roles if r is RoleType.ORGANIZER]
         if not agent_keys and series_agents:
             agent_keys = list(series_agents)
         if not agent_keys and parent is not None:
-            agent_keys = [k for k, r, _ in parent.roles if r is RoleType.ORGANIZER]
+            agent_keys = [k for k, r, _ in parent.roles if r is RoleType.ORGANIZER and ctx.actors[k].kind is ActorKind.PERSON]
     if not units:
         if len({m.key for m in agents}) >= 2:  # "Representatives of CTED and of CARICOM met …"
             for k in agent_keys:
