@@ -110,6 +110,7 @@ class _Saver:
         self.event_ids: dict[str, int] = {}
         self.result = SaveResult(status="new", document_id=doc.id, doc_key=doc.doc_key)
         self._has_merges: bool | None = None
+        self._survivors: dict[tuple[Entity, int], int] = {}
 
     def run(self) -> SaveResult:
         self._resolve_actors()
@@ -120,6 +121,13 @@ class _Saver:
         return self.result
 
     # -- helpers -----------------------------------------------------------
+    def _merges_exist(self) -> bool:
+        """True when a reviewer's merge is in force (asked once per save)."""
+        if self._has_merges is None:
+            self._has_merges = self.s.scalar(select(DbReviewDecision.id).where(
+                DbReviewDecision.kind == DecisionKind.MERGE, DbReviewDecision.undone_at.is_(None)).limit(1)) is not None
+        return self._has_merges
+
     def _survivor(self, subject: Entity, row_id: int) -> int:
         """The record ``row_id`` stands for now: the kept record of a reviewer's active merge, else itself.
 
@@ -128,14 +136,15 @@ class _Saver:
         canonical key and any alias or role that could not move; a new
         document that names it must attach to the kept record
         (:func:`ctrack.store.track_repo.merged_into`, following chains).
-        One query per save tells whether any merge exists at all.
+        One query per save tells whether any merge exists at all; answers are
+        kept for the save (merges do not change during it).
         """
-        if self._has_merges is None:
-            self._has_merges = self.s.scalar(select(DbReviewDecision.id).where(
-                DbReviewDecision.kind == DecisionKind.MERGE, DbReviewDecision.undone_at.is_(None)).limit(1)) is not None
-        if not self._has_merges:
+        if not self._merges_exist():
             return row_id
-        return merged_into(self.s, subject, row_id) or row_id
+        known = self._survivors.get((subject, row_id))
+        if known is None:
+            known = self._survivors[(subject, row_id)] = merged_into(self.s, subject, row_id) or row_id
+        return known
 
     def _log(self, subject: str, local_id: str, target_id: int, created: bool, rule: str,
              score: float | None = None, **detail: Any) -> None:
@@ -157,14 +166,28 @@ class _Saver:
 
     # -- actors --------------------------------------------------------------
     def _resolve_actors(self) -> None:
+        """Merge each actor of the record into a known actor or create it, persons with longer names first.
+
+        The known actors any of them could match are read in one go
+        (:meth:`_candidate_pool`); each actor is then matched against those
+        that fit its own lookup (:meth:`_fits`: the same canonical key, an
+        alias equal to one of its forms, or for a person an alias ending in its
+        surname), including actors created or renamed by earlier actors of the
+        same document.
+        """
         def order(a: Actor) -> tuple:
             group = kind_group(a.kind)
             return _GROUP_ORDER[group], -len(person_tokens(a.name)) if group == "person" else 0
 
+        todo = []
         for local in sorted(self.record.actors, key=order):
             actor = normalize_actor(local)
-            key = canonical_key(actor)[:400]
-            match = match_actor(actor, key, self._actor_candidates(actor, key))
+            todo.append((local, actor, canonical_key(actor)[:400], *self._lookup(actor)))
+        pool = self._candidate_pool([t[2] for t in todo], set().union(*(t[3] for t in todo)) if todo else set(),
+                                    {t[4] for t in todo if t[4]})
+        for local, actor, key, keys, last in todo:
+            candidates = [self._candidate(r) for _, r in sorted(pool.items()) if self._fits(r, key, keys, last)]
+            match = match_actor(actor, key, candidates)
             if match is not None:
                 row = self.s.get(DbActor, self._survivor(Entity.ACTOR, match.actor_id))
                 self._merge_actor(row, actor, match)
@@ -172,12 +195,13 @@ class _Saver:
             else:
                 row = self._create_actor(actor, key)
                 self.result.actors_created += 1
+            pool[row.id] = row
             self.actor_ids[local.id] = row.id
             self.actors[local.id] = row
             self.normalized[local.id] = actor
             self.s.add(DbActorSource(actor_id=row.id, document_id=self.doc.id, local_id=local.id[:200],
                                      facts=self._actor_facts(local)))
-            self.s.flush()
+        self.s.flush()
 
     def _actor_facts(self, a: Actor) -> dict[str, Any]:
         facts = a.model_dump(mode="json", exclude={"mentions"})
@@ -186,33 +210,62 @@ class _Saver:
             facts["affiliation_name"] = aff.name if aff else None
         return facts
 
-    def _actor_candidates(self, actor: Actor, key: str) -> list[ActorCandidate]:
+    @staticmethod
+    def _lookup(actor: Actor) -> tuple[set[str], str | None]:
+        """(normalized forms to find ``actor`` by, a person's normalized surname or None).
+
+        A person is also looked up by the trailing parts of their name
+        ("Abdel Ghaffar", "Ghaffar" for "Magdy Abdel Ghaffar").
+        """
         keys = lookup_keys(actor)
-        conds: list[ColumnElement[bool]] = []
+        last = None
         if actor.kind is ActorKind.PERSON:
             tokens = person_tokens(actor.name)
             keys |= {normalize(" ".join(tokens[-k:])) for k in range(1, len(tokens))}
-            last = normalize(surname(actor.name))
-            if last:
-                conds.append(and_(DbAlias.normalized.like(f"%{last}"), DbActor.kind == ActorKind.PERSON))
+            last = normalize(surname(actor.name)) or None
         keys.discard("")
-        if keys:
-            conds.append(DbAlias.normalized.in_(keys))
-        ids = set(self.s.scalars(select(DbActor.id).where(DbActor.canonical_key == key)))
+        return keys, last
+
+    @staticmethod
+    def _fits(row: DbActor, key: str, keys: set[str], last: str | None) -> bool:
+        """True when ``row`` is a candidate for an actor with canonical ``key``, lookup ``keys`` and surname ``last``."""
+        if row.canonical_key == key:
+            return True
+        return any(a.normalized in keys or (last is not None and row.kind is ActorKind.PERSON
+                                            and a.normalized.endswith(last)) for a in row.aliases)
+
+    def _candidate_pool(self, keys: list[str], forms: set[str], lasts: set[str]) -> dict[int, DbActor]:
+        """Stored actors (with their aliases) that fit any of the record's actors, by id: canonical key in
+        ``keys``, an alias in ``forms``, or a person with an alias ending in one of ``lasts``; plus the
+        records that reviewers merged them into."""
+        conds: list[ColumnElement[bool]] = []
+        for chunk in _chunks(sorted(forms)):
+            conds.append(DbAlias.normalized.in_(chunk))
+        if lasts:
+            conds.append(and_(or_(*(DbAlias.normalized.like(f"%{last}") for last in sorted(lasts))),
+                              DbActor.kind == ActorKind.PERSON))
+        ids: set[int] = set()
+        for chunk in _chunks(sorted(set(keys))):
+            ids |= set(self.s.scalars(select(DbActor.id).where(DbActor.canonical_key.in_(chunk))))
         if conds:
             ids |= set(self.s.scalars(select(DbAlias.actor_id).join(DbActor).where(or_(*conds))))
-        if not ids:
-            return []
-        rows = self.s.scalars(select(DbActor).where(DbActor.id.in_(ids)).options(selectinload(DbActor.aliases)))
-        # a record merged away by a reviewer offers its names for the record it was merged into, so the two
-        # never tie as rivals (same id) and a match lands on the kept record
-        return [ActorCandidate(id=self._survivor(Entity.ACTOR, r.id), kind=r.kind, key=r.canonical_key,
-                               name=r.name, acronym=r.acronym, iso3=r.iso3, aliases=tuple(a.alias for a in r.aliases),
-                               normalized=frozenset(a.normalized for a in r.aliases)) for r in rows]
+        ids |= {self._survivor(Entity.ACTOR, i) for i in ids}
+        pool: dict[int, DbActor] = {}
+        for chunk in _chunks(sorted(ids)):
+            pool.update((r.id, r) for r in self.s.scalars(
+                select(DbActor).where(DbActor.id.in_(chunk)).options(selectinload(DbActor.aliases))))
+        return pool
+
+    def _candidate(self, r: DbActor) -> ActorCandidate:
+        """``r`` as offered to :func:`match_actor`. A record merged away by a reviewer offers its names for
+        the record it was merged into, so the two never tie as rivals (same id) and a match lands on the kept one."""
+        return ActorCandidate(id=self._survivor(Entity.ACTOR, r.id), kind=r.kind, key=r.canonical_key, name=r.name,
+                              acronym=r.acronym, iso3=r.iso3, aliases=tuple(a.alias for a in r.aliases),
+                              normalized=frozenset(a.normalized for a in r.aliases))
 
     def _create_actor(self, actor: Actor, key: str) -> DbActor:
         row = DbActor(kind=actor.kind, canonical_key=key, name=actor.name, acronym=actor.acronym,
-                      iso3=actor.iso3)
+                      iso3=actor.iso3, aliases=[])
         self.s.add(row)
         self.s.flush()
         self._add_aliases(row, actor)
@@ -287,16 +340,32 @@ class _Saver:
             row.title = latest.title
 
     # -- events --------------------------------------------------------------
-    def _resolve_events(self) -> None:
-        role_counts = dict(self.s.execute(
-            select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id))).group_by(DbEventRole.actor_id)
-        ).all())
+    def _common_actors(self, facts: list[EventFacts]) -> set[int]:
+        """The very common actors (:func:`ctrack.resolve.events.common_actor_ids`) among the parties of ``facts``.
+
+        Only a party of a new event can be a shared actor, so the role counts
+        are read for those actors alone (an indexed lookup instead of a
+        count over every stored role, which grew with the knowledge base).
+        """
+        parties = set().union(*(f.parties for f in facts)) if facts else set()
+        if not parties:
+            return set()
+        role_counts: dict[int, int] = {}
+        for chunk in _chunks(sorted(parties)):
+            role_counts.update(self.s.execute(
+                select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)))
+                .where(DbEventRole.actor_id.in_(chunk)).group_by(DbEventRole.actor_id)).all())
         total = self.s.scalar(select(func.count()).select_from(DbEvent)) or 0
-        common = common_actor_ids(role_counts, total)
+        return common_actor_ids(role_counts, total)
+
+    def _resolve_events(self) -> None:
+        affiliations = self._affiliations(set(self.actor_ids.values()))
+        all_facts = [self._facts(ev, affiliations) for ev in self.record.events]
+        common = self._common_actors(all_facts)
         used: set[int] = set()
-        for ev in self.record.events:
-            facts = self._facts(ev)
-            match = match_event(facts, self._event_candidates(facts), common, used)
+        for ev, facts in zip(self.record.events, all_facts):
+            match = match_event(facts, self._event_candidates(facts, common), common, used)
+            created = match is None
             if match is not None:
                 row = self.s.get(DbEvent, self._survivor(Entity.EVENT, match.event_id))
                 self._merge_event(row, ev)
@@ -313,14 +382,17 @@ class _Saver:
             self.event_ids[ev.id] = row.id
             self.s.add(DbEventSource(event_id=row.id, document_id=self.doc.id, local_id=ev.id[:200],
                                      facts=self._event_facts(ev)))
-            self._roles(row, ev)
+            self._roles(row, ev, new_event=created)
             self._mentions(ev.evidence, event_id=row.id)
             self.s.flush()
 
-    def _facts(self, ev: Event) -> EventFacts:
+    def _facts(self, ev: Event, affiliations: dict[int, int]) -> EventFacts:
+        """The event as reported, for matching; ``affiliations`` maps stored person ids to their affiliation."""
         roles = frozenset((self.actor_ids[r.actor], r.role) for r in ev.roles if r.actor in self.actor_ids)
+        actors = {a for a, _ in roles}
         return EventFacts(id=None, type=ev.type, start=ev.start, end=ev.end, country=ev.country, city=ev.city,
-                          name=ev.name, roles=roles, affiliations=self._affiliations({a for a, _ in roles}))
+                          name=ev.name, roles=roles,
+                          affiliations={a: b for a, b in affiliations.items() if a in actors})
 
     def _affiliations(self, actor_ids: set[int]) -> dict[int, int]:
         if not actor_ids:
@@ -329,7 +401,15 @@ class _Saver:
             DbActor.id.in_(actor_ids), DbActor.affiliation_id.is_not(None),
             DbActor.kind == ActorKind.PERSON)).all())
 
-    def _event_candidates(self, facts: EventFacts) -> list[EventFacts]:
+    def _event_candidates(self, facts: EventFacts, common: set[int]) -> list[EventFacts]:
+        """Stored events that :func:`match_event` could merge ``facts`` into: the same type, a start in the
+        years around its dates (or undated and named, for an undated named report), and a party in common
+        that is not among the ``common`` actors — a role held by one of its parties, or by a person acting
+        for one (rule 4; without such a party nothing can match, so the read stops there). Events a
+        reviewer merged away are offered too (as their kept event)."""
+        parties = sorted(facts.parties - set(common))
+        if not parties:
+            return []
         q = select(DbEvent).where(DbEvent.type == facts.type)
         span = dates.interval(facts.start, facts.end)
         if span is not None:
@@ -339,6 +419,17 @@ class _Saver:
             q = q.where(DbEvent.start.is_(None), DbEvent.name.is_not(None))
         else:
             return []
+        acting_for = select(DbActor.id).where(DbActor.kind == ActorKind.PERSON, DbActor.affiliation_id.in_(parties))
+        sharing = select(DbEventRole.event_id).where(
+            DbEventRole.review_state != _REJECTED,
+            or_(DbEventRole.actor_id.in_(parties), DbEventRole.actor_id.in_(acting_for)))
+        if self._merges_exist():
+            merged_away = select(DbReviewDecision.other_id).where(
+                DbReviewDecision.kind == DecisionKind.MERGE, DbReviewDecision.subject == Entity.EVENT,
+                DbReviewDecision.undone_at.is_(None))
+            q = q.where(or_(DbEvent.id.in_(sharing), DbEvent.id.in_(merged_away)))
+        else:
+            q = q.where(DbEvent.id.in_(sharing))
         events = self.s.scalars(q).all()
         if not events:
             return []
@@ -376,20 +467,28 @@ class _Saver:
                 self._log("event", ev.id, row.id, False, f"{ch.action}_{ch.field}", value=_text(ch.value),
                           old=_text(ch.existing))
 
-    def _roles(self, row: DbEvent, ev: Event) -> None:
+    def _roles(self, row: DbEvent, ev: Event, new_event: bool = False) -> None:
+        """Add the event's (actor, role) pairs not stored yet (an existing row keeps its review state) and
+        the evidence of each role. ``new_event``: the row was just created, so it has no roles to read."""
+        have: dict[tuple[int, RoleType], DbEventRole] = {} if new_event else {
+            (x.actor_id, x.role): x for x in self.s.scalars(select(DbEventRole).where(DbEventRole.event_id == row.id))}
+        evidence: list[tuple[DbEventRole, Any]] = []
         for r in ev.roles:
             actor_id = self.actor_ids.get(r.actor)
             if actor_id is None:
                 continue
-            role_row = self.s.scalar(select(DbEventRole).where(
-                DbEventRole.event_id == row.id, DbEventRole.actor_id == actor_id, DbEventRole.role == r.role))
+            role_row = have.get((actor_id, r.role))
             if role_row is None:
                 role_row = DbEventRole(event_id=row.id, actor_id=actor_id, role=r.role, document_id=self.doc.id)
                 self.s.add(role_row)
-                self.s.flush()
+                have[(actor_id, r.role)] = role_row
                 self.result.roles_added += 1
             if r.evidence is not None:
-                self._mentions([r.evidence], event_role_id=role_row.id)
+                evidence.append((role_row, r.evidence))
+        if evidence:
+            self.s.flush()  # ids of the new role rows
+            for role_row, span in evidence:
+                self._mentions([span], event_role_id=role_row.id)
 
     def _link_events(self) -> None:
         """Second pass: ``part_of`` links (needs every event's stored id)."""
