@@ -6,11 +6,12 @@ transaction. A file that cannot be read, extracted or stored is reported by
 name with the reason and skipped; the batch goes on, and the exit code is 1
 when any file failed.
 
-With ``--workers N`` (N > 1) reading and extraction run in N processes
-(``spawn`` start method, so it is safe on every platform and with spaCy);
-each process builds the extractor once (:func:`_init_worker`) and the parent
-stores the results as they come. With one worker, documents are extracted
-in batches through :func:`ctrack.extract.extract_many`.
+Documents are read and extracted in batches of :data:`BATCH_SIZE` through
+:func:`ctrack.extract.extract_many` (one ``nlp.pipe`` per batch). With
+``--workers N`` (N > 1) the batches run in N processes (``spawn`` start
+method, so it is safe on every platform and with spaCy); each process builds
+the extractor once (:func:`_init_worker`) and the parent stores the results
+in input order as they come, with a bounded number of batches in flight.
 
 Every run is written to the audit log as an import
 (:func:`ctrack.track.audit.record_ingest`) under ``--user`` (default
@@ -22,8 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Optional
 
@@ -101,36 +104,58 @@ def _init_worker() -> None:
             break
 
 
-def _work(path: str) -> Outcome:
-    """Read and extract one file in a worker process (top level, so ``spawn`` can pickle it)."""
-    outcome = _read(path)
-    if outcome.document is None:
-        return outcome
-    return _extract_one(outcome)
+def _batch(paths: list[str]) -> list[Outcome]:
+    """Read ``paths`` and extract them together (:func:`ctrack.extract.extract_many`, one ``nlp.pipe``);
+    a batch that fails is redone one document at a time, so that only the bad one fails.
+
+    Top level, so that a ``spawn`` worker process can run it.
+    """
+    from ctrack.extract import extract_many
+
+    outcomes = [_read(p) for p in paths]
+    good = [o for o in outcomes if o.document is not None]
+    try:
+        records = list(extract_many([o.document for o in good]))
+        if len(records) != len(good):
+            raise RuntimeError("extract_many returned a different number of records")
+        for o, r in zip(good, records):
+            o.record = r
+    except Exception:  # noqa: BLE001 - isolate the document that breaks the batch
+        outcomes = [_extract_one(o) if o.document is not None else o for o in outcomes]
+    return outcomes
+
+
+def _chunked(paths: list[str], size: int) -> list[list[str]]:
+    return [paths[i:i + size] for i in range(0, len(paths), size)]
 
 
 def _serial(paths: list[str]) -> Iterator[Outcome]:
-    """Read and extract in this process, extraction in batches; a failing batch is redone one by one."""
-    from ctrack.extract import extract_many
-
-    for i in range(0, len(paths), BATCH_SIZE):
-        outcomes = [_read(p) for p in paths[i:i + BATCH_SIZE]]
-        good = [o for o in outcomes if o.document is not None]
-        try:
-            records = list(extract_many([o.document for o in good]))
-            if len(records) != len(good):
-                raise RuntimeError("extract_many returned a different number of records")
-            for o, r in zip(good, records):
-                o.record = r
-        except Exception:  # noqa: BLE001 - isolate the document that breaks the batch
-            outcomes = [_extract_one(o) if o.document is not None else o for o in outcomes]
-        yield from outcomes
+    """Read and extract in this process, in batches of :data:`BATCH_SIZE`."""
+    for chunk in _chunked(paths, BATCH_SIZE):
+        yield from _batch(chunk)
 
 
 def _parallel(paths: list[str], workers: int) -> Iterator[Outcome]:
+    """Read and extract in ``workers`` processes, in input order, while the caller stores the results.
+
+    Each task is a batch of up to :data:`BATCH_SIZE` files (extracted with one
+    ``nlp.pipe``), smaller when there are few files, so that every worker
+    gets several tasks and the last ones end together. At most
+    ``4 × workers`` batches are in flight: when storing is slower than
+    extraction, finished batches wait in the workers rather than pile up in
+    this process's memory.
+    """
+    size = max(1, min(BATCH_SIZE, len(paths) // (workers * 4)))
+    chunks = iter(_chunked(paths, size))
     ctx = mp.get_context("spawn")
     with ctx.Pool(processes=workers, initializer=_init_worker) as pool:
-        yield from pool.imap(_work, paths, chunksize=1)
+        pending = deque(pool.apply_async(_batch, (chunk,)) for chunk in islice(chunks, 4 * workers))
+        while pending:
+            outcomes = pending.popleft().get()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(pool.apply_async(_batch, (following,)))
+            yield from outcomes
 
 
 def collect_files(paths: list[Path]) -> tuple[list[str], list[Outcome]]:
