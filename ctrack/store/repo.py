@@ -331,13 +331,16 @@ class _Saver:
         return min(starts, key=dates.sort_key) if starts else None
 
     def _update_current_title(self, row: DbActor) -> None:
+        """A person's current title is the latest dated title not rejected (undated ones only when none is
+        dated; on a tie the last stored). Read as one row: a person named in many documents has many titles."""
         if row.review_state.is_human:
             return
-        titles = self.s.scalars(select(DbTitle).where(DbTitle.person_id == row.id,
-                                                      DbTitle.review_state != _REJECTED)).all()
-        if titles:
-            latest = max(titles, key=lambda t: (t.as_of is not None, t.as_of or "", t.id))
-            row.title = latest.title
+        # ISO dates at text precision sort as text ("2018-05" < "2018-05-03" < "2018-12"), hyphens or not
+        latest = self.s.scalar(
+            select(DbTitle.title).where(DbTitle.person_id == row.id, DbTitle.review_state != _REJECTED)
+            .order_by(DbTitle.as_of.is_(None), DbTitle.as_of.desc(), DbTitle.id.desc()).limit(1))
+        if latest is not None:
+            row.title = latest
 
     # -- events --------------------------------------------------------------
     def _common_actors(self, facts: list[EventFacts]) -> set[int]:
