@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Generated benchmark corpora: copies of the dev documents that are all distinct files.
+
+    .venv/bin/python bench/corpus.py OUT_DIR [--count 300]
+
+:func:`make_copies` writes ``count`` files into ``OUT_DIR``, cycling through
+the dev documents (``../shared/corpus/dev/docs``: txt, html, pdf, docx). Copy
+``n`` of ``dev-006.txt`` is ``dev-006-c00042.txt`` and carries one added line
+("Reference: ctrack benchmark copy 42"), so that every file has its own
+sha256 and is ingested as a new document rather than skipped as unchanged:
+
+- txt: the line appended at the end;
+- html: a ``<p>`` with the line before ``</body>``;
+- docx: a paragraph with the line appended (python-docx);
+- pdf: the line as the document's ``/Subject`` metadata (pypdf; the page
+  text is unchanged, the file differs).
+
+Used by ``bench/ingest_scaling.py`` and ``bench/ingest_memory.py``.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_DOCS = ROOT / ".." / "shared" / "corpus" / "dev" / "docs"
+
+
+def _line(n: int) -> str:
+    return f"Reference: ctrack benchmark copy {n}"
+
+
+def _variant(path: Path, data: bytes, n: int) -> bytes:
+    """The bytes of copy ``n`` of ``path`` (original bytes ``data``) with its added line."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return data.rstrip(b"\n") + f"\n\n{_line(n)}\n".encode("utf-8")
+    if suffix in (".html", ".htm"):
+        text = data.decode("utf-8", errors="surrogateescape")
+        para = f"<p>{_line(n)}</p>"
+        idx = text.lower().rfind("</body>")
+        text = text[:idx] + para + text[idx:] if idx >= 0 else text + para
+        return text.encode("utf-8", errors="surrogateescape")
+    if suffix == ".docx":
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        document.add_paragraph(_line(n))
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+    if suffix == ".pdf":
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        writer.add_metadata({"/Subject": _line(n)})
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    raise ValueError(f"no way to vary a {suffix} file: {path}")
+
+
+def make_copies(out_dir: Path, count: int, sources: Path = DEV_DOCS) -> list[Path]:
+    """Write ``count`` distinct copies of the documents in ``sources`` into ``out_dir``; returns their paths.
+
+    ``out_dir`` is created if needed. Files already there with the same name
+    are overwritten. Raises SystemExit when ``sources`` holds no document.
+    """
+    originals = sorted(p for p in sources.iterdir()
+                       if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm", ".pdf", ".docx"))
+    if not originals:
+        raise SystemExit(f"no documents in {sources}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    raw = {p: p.read_bytes() for p in originals}
+    written = []
+    for n in range(count):
+        src = originals[n % len(originals)]
+        target = out_dir / f"{src.stem}-c{n:05d}{src.suffix}"
+        target.write_bytes(_variant(src, raw[src], n))
+        written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out_dir", type=Path)
+    ap.add_argument("--count", type=int, default=300)
+    args = ap.parse_args(argv)
+    paths = make_copies(args.out_dir, args.count)
+    print(f"wrote {len(paths)} documents to {args.out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""``ctrack ingest --workers N`` scaling: documents per second with 1 and with 2 worker processes (issue 3).
+
+    .venv/bin/python bench/ingest_scaling.py [--count 300] [--workers 1 2] [--keep DIR]
+
+Writes ``--count`` distinct documents (copies of the dev corpus, each with
+its own added line: ``bench/corpus.py``) into a temporary folder, then runs
+the real command, ``ctrack ingest FOLDER --db sqlite:///…/kb-wN.sqlite3
+--workers N --json``, once per ``--workers`` value, each into a fresh SQLite
+file, and times the whole command (wall clock: start-up, model loading,
+reading, extraction, resolution and storing). Prints documents/s for each
+and the speed-up of the largest worker count over 1 (target ≥ 1.7× on 2
+cores), plus the load average, since other work on the machine slows both.
+Not a test: it only prints.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import make_copies  # noqa: E402
+
+CTRACK = Path(sys.executable).parent / "ctrack"
+
+
+def run_ingest(folder: Path, db: Path, workers: int) -> tuple[float, dict]:
+    """(wall seconds, the --json summary) of one ``ctrack ingest`` run into the fresh database ``db``."""
+    env = dict(os.environ, CTRACK_USER="bench", COLUMNS="200")
+    start = time.perf_counter()
+    proc = subprocess.run([str(CTRACK), "ingest", str(folder), "--db", f"sqlite:///{db}", "--workers",
+                           str(workers), "--json"], capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"ctrack ingest --workers {workers} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return elapsed, json.loads(proc.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=300, help="generated documents (default 300)")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to time (default 1 2)")
+    ap.add_argument("--keep", type=Path, help="write the documents and databases here and keep them")
+    args = ap.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="ctrack-bench-") as tmp:
+        base = args.keep or Path(tmp)
+        folder = base / "docs"
+        paths = make_copies(folder, args.count)
+        words = sum(len(p.read_bytes().split()) for p in paths if p.suffix == ".txt")
+        print(f"corpus: {len(paths)} distinct documents in {folder} ({words:,} words in the .txt ones)")
+        print(f"{os.cpu_count()} CPUs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        rates: dict[int, float] = {}
+        for w in args.workers:
+            db = base / f"kb-w{w}.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            elapsed, summary = run_ingest(folder, db, w)
+            stored = summary["documents"]["new"]
+            rates[w] = stored / elapsed
+            kb = summary["knowledge_base"]
+            print(f"--workers {w}: {stored} documents stored ({summary['documents']['failed']} failed) in "
+                  f"{elapsed:.1f} s = {rates[w]:.2f} docs/s; knowledge base {kb['actors']} actors, "
+                  f"{kb['events']} events; load average {os.getloadavg()[0]:.2f}")
+        if 1 in rates and len(rates) > 1:
+            top = max(rates)
+            speedup = rates[top] / rates[1]
+            print(f"speed-up --workers {top} over --workers 1: {speedup:.2f}x "
+                  f"(target >= 1.7x on 2 cores: {'met' if speedup >= 1.7 else 'MISSED'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
