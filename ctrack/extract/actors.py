@@ -434,6 +434,10 @@ _TO_SUFFIX = re.compile(r"^\s+to\s+(?:the\s+)?(United Nations(?:\s+(?:Office\s+)
 
 
 def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
+    month = re.search(r"\s+(?:for|in|of)\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
+                      r"December)$", name)
+    if month:
+        name = name[: month.start()]  # "President of the Council for August"
     end = start + len(name)
     if re.search(r"\b(?:establish|establishing|create|creating|set up|setting up|open|opening|found|founding)\s+(?:of\s+)?(?:a|an|the)\s+"
                  r"(?:new\s+|future\s+|proposed\s+)?$", ctx.text[max(0, start - 40):start]):

@@ -44,6 +44,7 @@ TITLE_HEADS = {
     "Analyst", "Commander", "Chief of Staff", "Foreign Minister", "Interior Minister", "Justice Minister",
     "Defence Minister", "Defense Minister", "Deputy Minister", "Vice Minister", "State Secretary",
     "Secretary of State", "Deputy Head", "Head of Mission", "Chief Executive", "Founder", "Dean", "Rector",
+    "Coordinator for Counterterrorism", "Research Fellow", "Senior Research Fellow", "Keeper of the Seals",
     "Professor", "Senior Adviser", "Councillor", "Counsellor", "Attaché", "Deputy Chairman", "Executive Secretary",
     "Ambassador-at-Large", "First Secretary", "Second Secretary", "Third Secretary", "Chef de Cabinet", "National Coordinator",
     "Country Representative", "Liaison Officer", "Liaison Adviser",
@@ -119,7 +120,8 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
     EventType.MEETING: (
         "bilateral meetings", "bilateral meeting", "held talks", "met with", "meeting with", "meeting between",
         "held a meeting", "courtesy call", "meets with", "meets", "meet with", "held consultations with",
-        "hold consultations with", "consultations with", "received", "receives", "held meetings with", "hold meetings with", "was received by", "were received by", "received by", "talked with",
+        "hold consultations with", "consultations with", "received", "receives", "held meetings with", "hold meetings with",
+        "called on", "paid a courtesy call on", "will meet", "meet", "was received by", "were received by", "received by", "talked with",
         "talks with", "discussions with", "met", "meeting", "talks",
     ),
     EventType.VISIT: (
@@ -169,7 +171,7 @@ ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = (
     (r"(?:participated|took part|attended|joined|were represented|was represented)", RoleType.PARTICIPANT),
     (r"(?:also took part|also participated|also attended)", RoleType.PARTICIPANT),
     (r"(?:delivered|gave|made|presented|read(?: out)?) (?:a |an |the )?(?:video |opening |closing |keynote )?(?:message|statement|speech|presentation|keynote|remarks|address|briefing|opening remarks|closing remarks)", RoleType.SPEAKER),
-    (r"(?:said|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|praised|called|welcomed|thanked|told|recalled|spoke|addressed|briefed|described|informed)", RoleType.SPEAKER),
+    (r"(?:said|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|praised|called(?!\s+on\b)|welcomed|thanked|told|recalled|spoke|addressed|briefed|described|informed)", RoleType.SPEAKER),
     (r"(?:co-chaired|chaired|moderated|presided|opened the meeting|opened the session|opened an? [a-z ]*meeting)", RoleType.CHAIR),
 )
 

@@ -41,7 +41,7 @@ _NAME_TOKEN = r"(?:(?:[A-Z]\.){1,3}|[A-Z][\w'’\-]*\.?|el-[A-Z]?[\w'’\-]*|al-
 _HONORIFIC_NAME = re.compile(
     r"\b(?:Mr|Ms|Mrs|Dr|Madam|Mme|H\.E\.|Ambassador|General|Judge|Professor|Prof\.|ASG|USG)\.?\s+"
     rf"((?:[A-Z][\w'’\-]*)(?:\s+{_NAME_TOKEN}){{0,4}})")
-_PORTFOLIO_HEADS = {"Minister", "Ministers", "Secretary of State", "Cabinet Secretary", "Deputy Minister", "Vice Minister",
+_PORTFOLIO_HEADS = {"Minister", "Ministers", "Secretary", "Cabinet Secretary", "Deputy Minister", "Vice Minister", "Coordinator",
                     "Assistant Minister"}
 
 
@@ -364,8 +364,8 @@ def _title_case_titles(text: str) -> str:
 def _left_titles(ctx: DocContext, base: int, left: str) -> list[tuple[str | None, str | None, str]]:
     """Titles written before a name: "CTED Executive Director ", "the Chairman of the CTC, "."""
     out = []
-    stripped = re.sub(r"(?:(?:^|\s)(?:(?:His|Her)\s+Excellency|H\.E\.|(?:Mr|Ms|Mrs|Dr|Ambassador|General|Judge|Professor|ASG|USG)\.?))+\s*$",
-                      "", left)
+    stripped = re.sub(r"(?:(?:^|\s)(?:(?:His|Her)\s+Excellency|H\.E\.|(?:Mr|Ms|Mrs|Dr|Ambassador|(?<!Secretary )(?<!Director )"
+                      r"(?<!Attorney )(?<!Inspector )(?<!Consul )(?<!Prosecutor )General|Judge|Professor|ASG|USG)\.?))+\s*$", "", left)
     stripped = stripped.rstrip()
     comma = stripped.endswith(",")
     core = stripped.rstrip(",").rstrip()
@@ -399,6 +399,11 @@ def _left_titles(ctx: DocContext, base: int, left: str) -> list[tuple[str | None
 def _right_titles(ctx: DocContext, base: int, right: str) -> list[tuple[str | None, str | None, str]]:
     """Titles written after a name: ", Under-Secretary-General of the UNOCT", ", who is the Permanent Representative of India"."""
     out = []
+    of_state = re.match(r"^\s+of\s+(?:the\s+)?[A-Z][\w'’\- ]{2,40}?(?=,)", right)
+    if of_state and ctx.mentions_in(base, base + of_state.end()):
+        aff = ctx.mentions_in(base, base + of_state.end())[0]
+        out.append((None, aff.key, "of"))
+        base, right = base + of_state.end(), right[of_state.end():]
     m = re.match(r"^\s*(?:\([^)]*\)\s*)?,\s*(?:who\s+(?:is|was|serves as)\s+|the\s+)?(.*)$", right, re.S)
     if not m:
         m2 = re.match(r"^\s*,?\s*who\s+heads\s+(?:the\s+)?", right)

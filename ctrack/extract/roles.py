@@ -496,6 +496,11 @@ def _finish(ctx: DocContext, idx: EventIndex) -> None:
         if org is not None:
             committee.add(f"org:{org.key}")
     for ev in keep:
+        if ev.type is EventType.VISIT and committee:
+            for k, r, m in list(ev.roles):
+                aff = ctx.actors[k].affiliation if ctx.actors[k].kind is ActorKind.PERSON else None
+                if r is RoleType.ORGANIZER and aff in committee:
+                    ev.add_role(aff, RoleType.ORGANIZER)  # a CTED delegation led by its section chief: CTED visits
         if ev.type is EventType.VISIT and any(k in committee and r is RoleType.ORGANIZER for k, r, _ in ev.roles) \
                 and any(ctx.actors[k].kind is ActorKind.MEMBER_STATE and r is RoleType.SUBJECT for k, r, _ in ev.roles):
             ev.type = EventType.ASSESSMENT_VISIT

@@ -80,7 +80,8 @@ GENRE_LABEL = re.compile(
     r"^\W*(?:(?:joint\s+)?(?:press|news|media)\s+(?:release|statement|advisory|note|briefing)s?"
     r"|for\s+immediate\s+release|news|statement|announcement|update|readout|embargo(?:ed)?\b.*"
     r"|(?:information|background|concept|media)\s+note|communiqu[ée]|bulletin|newsletter"
-    r"|(?:mission|embassy|ministry|delegation)\s+news)"
+    r"|(?:mission|embassy|ministry|delegation)\s+news|(?:[\w ]+[–—-]\s*)?meetings?\s+(?:summary|coverage)|press\s+summary"
+    r"|(?:no|ref|reference|our\s+ref)\.?\s*[:.]\s*[\w/.-]+)"
     r"(?:\s*(?:no\.?|n[°º]|#)\s*[\w/.-]+)?\W*$",
     re.IGNORECASE,
 )
