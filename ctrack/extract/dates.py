@@ -117,6 +117,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx)) for name, rx i
     ("yesterday", r"(?i:\byesterday\b)"),
     ("tomorrow", r"(?i:\btomorrow\b)"),
     ("weekday", r"\b(?:(?P<q>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    # "last September", "next September", "this June": a month relative to the publication date
+    ("rel_month", rf"\b(?P<q>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast)\s+(?P<m1>{_MF})\b(?!\s*(?:\d|{_DASH}))"),
     ("rel_unit", r"(?i:\b(?P<q>last|next|this|past|coming|earlier\s+this|later\s+this)\s+(?P<unit>week|month|year)\b)"),
     ("ago", rf"(?i:\b(?P<n>{_NUM})\s+(?P<unit>day|week|month|year)s?\s+ago\b)"),
     ("last_n", rf"(?i:\b(?:in|over|during)\s+the\s+(?P<q>last|past|previous)\s+(?P<n>{_NUM})\s+(?P<unit>month|year)s\b)"),
@@ -245,6 +247,20 @@ def _resolve(name: str, m: re.Match, text: str, published: dt.date | None) -> tu
     if name == "year":
         iso = _iso(int(g["y1"]))
         return iso, iso, False, "year"
+    if name == "rel_month":
+        if published is None:
+            return None, None, True, "month"
+        mo, q = _month(g["m1"]), g["q"].lower()
+        y = published.year
+        if q in ("last", "past"):
+            y = y if mo < published.month else y - 1   # the latest such month before publication
+        elif q in ("next", "coming"):
+            y = y if mo > published.month else y + 1   # the first such month after publication
+        iso = _iso(y, mo)
+        return iso, iso, True, "month"
+    if name == "weekday" and not g.get("q") and re.search(r"\b(?:will|shall|to be|is scheduled|are scheduled|is planned)\b[^.;]{0,40}$",
+                                                          text[max(0, m.start() - 60):m.start()]):
+        g = dict(g, q="next")  # "the visit … will end on Thursday": the coming Thursday
     return _resolve_relative(name, g, published)
 
 

@@ -188,3 +188,19 @@ def test_speed_on_a_400_word_text():
         find_dates(text, PUB)
     per_call = (time.perf_counter() - t) / n
     assert per_call < 0.005, f"{per_call * 1000:.2f} ms per 400 words"
+
+
+def test_last_and_next_month_are_resolved_against_publication():
+    from ctrack.extract.dates import find_dates
+
+    pub = dt.date(2014, 5, 15)
+    got = {d.text: d.start_iso for d in find_dates("held last September; next September; this June", pub)}
+    assert got == {"last September": "2013-09", "next September": "2014-09", "this June": "2014-06"}
+
+
+def test_a_weekday_after_will_is_the_coming_one():
+    from ctrack.extract.dates import find_dates
+
+    pub = dt.date(2019, 10, 8)  # a Tuesday
+    got = [d.start_iso for d in find_dates("The visit began on Sunday and will end on Thursday.", pub)]
+    assert got == ["2019-10-06", "2019-10-10"]
