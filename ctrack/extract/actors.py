@@ -419,7 +419,8 @@ def _split_and(ctx: DocContext, start: int, name: str):
     parts = re.split(r"(\s+and\s+(?:the\s+)?)", name)
     names = [p for i, p in enumerate(parts) if i % 2 == 0 and p]
     if len(names) > 1 and any(p[:1].isupper() and _org_head(p) is None and gaz.lookup_org(p) is None
-                              and gaz.lookup_state(p) is None and not p.isupper() for p in names[1:]) \
+                              and gaz.lookup_state(p) is None and not p.isupper() and len(p.split()) <= 3
+                              and " of " not in p for p in names[1:]) \
             and not ctx.covered(start, start + len(names[0])):
         yield start, name
         return

@@ -207,7 +207,13 @@ def _parse_title(ctx: DocContext, start: int, end: int, phrase: str) -> tuple[st
         head_part = body[:of.start()]
         head_last = head_part.split()[-1] if head_part.split() else ""
         keep_portfolio = any(head_part.endswith(h) for h in _PORTFOLIO_HEADS) and not tail_mentions
-        if re.match(r"(?:the\s+)?(?:Section|Division|Branch|Desk)\b", of.group(1)) and " at " in body:
+        sec = re.search(r"\b(?:Section|Division|Branch|Desk)\s+(?:of|at)\s+", body)
+        if sec and sec.start() > of.start() and any(x.start >= start + phrase.find(body[sec.end():]) for x in mentions):
+            # "Chief of the Asia, Pacific and the Americas Section of CTED": the section stays, CTED is the body
+            title = body[: sec.end()].rsplit(" ", 2)[0]
+            after = [x for x in mentions if x.start >= start + phrase.find(body[sec.end():])]
+            affiliation = after[0].key
+        elif re.match(r"(?:the\s+)?(?:Section|Division|Branch|Desk)\b", of.group(1)) and " at " in body:
             # "Chief of the Section for Europe … at CTED": the section stays in the title, the body is after "at"
             at = body.rfind(" at ")
             title = body[:at]

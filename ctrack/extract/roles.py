@@ -208,6 +208,9 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                 if ev.type is EventType.MEETING and r is RoleType.ORGANIZER and re.search(r"jointly with|together with",
                                                                                             ctx.text[cue_start:m.start]):
                     continue
+                if ev.type is EventType.MEETING and r is RoleType.ORGANIZER and re.match(r"(?:led|headed)\s+by",
+                                                                                        ctx.text[cue_start:cue_start + 10]):
+                    r = RoleType.PARTICIPANT  # "a delegation … led by X called on the Minister": X takes part
                 ev.add_role(m.key, _role_for(ctx, m.key, r), m)
             claimed.add(m.start)
         for cs_, ce_, role in _cue_matches(sent, _AFTER + _AFTER_EXTRA):
@@ -530,6 +533,14 @@ def _finish(ctx: DocContext, idx: EventIndex) -> None:
                 visitors.append(m.key)
         for k in visitors:
             ev.add_role(k, RoleType.ORGANIZER)
+    # a numbered meeting of the Security Council at which officials brief the Council is a briefing (SCHEMA.md)
+    if re.search(r"\b(?:told|briefed|briefing|presenting|presented)\b[^.]{0,120}\b(?:the\s+)?(?:Security\s+)?Council\b", ctx.text) \
+            or re.search(r"\bbriefed\s+the\s+(?:Security\s+)?Council\b", ctx.text):
+        for ev in keep:
+            if ev.type is EventType.CONFERENCE and ev.parent is None and any(
+                    s.rule.startswith("trigger") and s.text.lower().endswith("meeting") for s in ev.evidence) \
+                    and re.search(r"\bSecurity Council\b", ctx.text):
+                ev.type = EventType.BRIEFING
     # a "visit" with neither a place visited nor a venue is travel, not an event ("FTFs had travelled to the conflict zones")
     keep = [ev for ev in keep if not (ev.type is EventType.VISIT and ev.city is None
                                       and not any(r is RoleType.SUBJECT for _, r, _ in ev.roles))]
