@@ -144,6 +144,9 @@ def find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
 
 def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
     low = t.text.lower()
+    letters = re.sub(r"[^A-Za-z]", "", t.sentence.text)
+    if letters.isupper() and len(letters) > 3:
+        return False  # "SECURITY COUNCIL – MEETING SUMMARY", "PRESS RELEASE": a label line, not an event
     before = ctx.text[max(t.sentence.start, t.start - 40):t.start].lower()
     after = ctx.text[t.end:t.sentence.end]
     if t.type is EventType.LAUNCH:
