@@ -435,6 +435,7 @@ _TO_SUFFIX = re.compile(r"^\s+to\s+(?:the\s+)?(United Nations(?:\s+(?:Office\s+)
 
 
 def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
+    name = name.rstrip(" .,;:")
     month = re.search(r"\s+(?:for|in|of)\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
                       r"December)$", name)
     if month:

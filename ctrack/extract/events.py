@@ -476,12 +476,16 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
     body = [s for s in ctx.sentences if s.index >= title_sentences and s.index not in caption_idx]
     last_by_type: dict[EventType, EventDraft] = {}
     previous: list[EventDraft] = []
+    unresolved: list[Trigger] = []
     for sent in body:
         trigs = find_triggers(ctx, sent)
         current: list[EventDraft] = []
         for t in trigs:
-            ev = _resolve_trigger(ctx, idx, t, last_by_type, anaphoric=_is_anaphoric(ctx, t))
+            anaphoric = _is_anaphoric(ctx, t)
+            ev = _resolve_trigger(ctx, idx, t, last_by_type, anaphoric=anaphoric)
             if ev is None:
+                if anaphoric:
+                    unresolved.append(t)
                 continue
             for e in ev:
                 idx.note(sent.index, e, t)
@@ -551,6 +555,12 @@ def find_events(ctx: DocContext, title_sentences: int = 1) -> EventIndex:
                 idx.note(sent.index, ev, t)
                 idx.headline.append(ev)
                 _fill_from_sentence(ctx, idx, ev, t)
+    # "The meeting was presided over by …" where the meeting is known only from the headline
+    for t in unresolved:
+        cands = [e for e in idx.headline if e in idx.events and (e.type is t.type or e.type in _ANAPHOR_FALLBACK.get(t.type, ()))]
+        if cands:
+            idx.note(t.sentence.index, cands[0], t)
+            _fill_from_sentence(ctx, idx, cands[0], t, only_missing=True)
     _adoptions_at_main(ctx, idx)
     _structure(ctx, idx)
     return idx
@@ -652,8 +662,9 @@ def _resolve_trigger(ctx: DocContext, idx: EventIndex, t: Trigger, last_by_type:
         # a definite mention of an event never introduced: background, unless the sentence dates or places it
         probe = EventDraft(type=t.type, first=t.start, sentence=t.sentence.index)
         _fill_from_sentence(ctx, idx, probe, t)
-        if not (probe.start or probe.end or probe.city or probe.country) and t.type is not EventType.MEETING and not t.plural:
-            return None
+        if not (probe.start or probe.end or probe.city or probe.country) and not t.plural and (
+                t.type is not EventType.MEETING or not re.match(r"\s+(?:with|between)\b", ctx.text[t.end:t.end + 9])):
+            return None  # "The meeting was presided over by …" with no meeting told yet: resolved after the headline
     if t.type is EventType.LAUNCH and not t.plural:
         # "has opened the office …" … "the regional office was inaugurated by …": one launch
         prev = last_by_type.get(EventType.LAUNCH)
