@@ -459,10 +459,15 @@ def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
     overlapping = [x for x in ctx.mentions if x.start < end and start < x.end]
     if any(x not in inside for x in overlapping):
         return
-    # where does the head word sit? if it lies inside a known mention, the run is made of known actors
+    # where does the head word sit? if it lies inside a known mention, the run is made of known actors —
+    # unless a national word stands before it: "National Counter Terrorism Committee" is Qatar's, not the CTC
     head_pos = start + name.rfind(head)
     if any(x.start <= head_pos < x.end for x in inside):
-        return
+        first_known = min(x.start for x in inside)
+        prefix = ctx.text[start:first_known].split()
+        if not (prefix and prefix[-1] in {"National", "State", "Federal", "Royal", "Presidential", "Supreme", "Interagency",
+                                          "Inter-Agency", "Interdepartmental", "Joint"}):
+            return
     if re.search(r"\b(?:Programme|Program|Strategy|Plan|Initiative|Network|Week|Process)\b(?! Office)", name.split(head)[0] if head else ""):
         return
     # persons' titles are not organizations ("Deputy Secretary-General of the United Nations Counter-Terrorism Office")

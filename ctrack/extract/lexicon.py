@@ -121,7 +121,8 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
         "bilateral meetings", "bilateral meeting", "held talks", "met with", "meeting with", "meeting between",
         "held a meeting", "courtesy call", "meets with", "meets", "meet with", "held consultations with",
         "hold consultations with", "consultations with", "received", "receives", "held meetings with", "hold meetings with",
-        "called on", "paid a courtesy call on", "will meet", "meet", "was received by", "were received by", "received by", "talked with",
+        "called on", "paid a courtesy call on", "will meet", "meet", "counterterrorism dialogue", "counter-terrorism dialogue",
+        "bilateral dialogue", "strategic dialogue", "security dialogue", "political consultations", "was received by", "were received by", "received by", "talked with",
         "talks with", "discussions with", "met", "meeting", "talks",
     ),
     EventType.VISIT: (
