@@ -6,12 +6,11 @@ transaction. A file that cannot be read, extracted or stored is reported by
 name with the reason and skipped; the batch goes on, and the exit code is 1
 when any file failed.
 
-Documents are read and extracted in batches of :data:`BATCH_SIZE` through
+Reading and extraction (:mod:`ctrack.pipeline`) go in batches through
 :func:`ctrack.extract.extract_many` (one ``nlp.pipe`` per batch). With
-``--workers N`` (N > 1) the batches run in N processes (``spawn`` start
-method, so it is safe on every platform and with spaCy); each process builds
-the extractor once (:func:`_init_worker`) and the parent stores the results
-in input order as they come, with a bounded number of batches in flight.
+``--workers N`` (N > 1) the batches run in N worker processes, each building
+the extractor once, and this process stores the results in input order as
+they come, with a bounded number of batches in flight.
 
 Every run is written to the audit log as an import
 (:func:`ctrack.track.audit.record_ingest`) under ``--user`` (default
@@ -22,11 +21,7 @@ run logs what it stored before the interruption.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
-from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Optional
 
@@ -38,23 +33,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from ctrack.cli.app import DB_OPTION_HELP, app, console, err
 from ctrack.cli.kb import EXIT_INPUT, EXIT_STORE, open_kb, print_json
 from ctrack.errors import CtrackError, IngestError
-from ctrack.schema import Document, Record
+from ctrack.pipeline import Outcome, error_outcome, outcomes as read_and_extract
 from ctrack.store import repo
 from ctrack.store.db import session_scope
-
-#: Documents extracted together by ``extract_many`` in one process.
-BATCH_SIZE = 16
-
-
-@dataclass
-class Outcome:
-    """What happened to one file: a document and its record, or an error (message and code)."""
-
-    path: str
-    document: Document | None = None
-    record: Record | None = None
-    error: str | None = None
-    code: str | None = None
 
 
 @dataclass
@@ -65,97 +46,6 @@ class Summary:
     unchanged: list[str] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     document_ids: list[int] = field(default_factory=list)
-
-
-def _error(path: str, exc: BaseException) -> Outcome:
-    if isinstance(exc, CtrackError):
-        return Outcome(path, error=exc.message, code=exc.code)
-    return Outcome(path, error=f"{type(exc).__name__}: {exc}", code="E999")
-
-
-def _read(path: str) -> Outcome:
-    from ctrack.ingest import read
-
-    try:
-        return Outcome(path, document=read(path))
-    except Exception as exc:  # noqa: BLE001 - any failure of one file is reported and skipped
-        return _error(path, exc)
-
-
-def _extract_one(outcome: Outcome) -> Outcome:
-    from ctrack.extract import extract
-
-    try:
-        outcome.record = extract(outcome.document)
-    except Exception as exc:  # noqa: BLE001
-        return _error(outcome.path, exc) if not isinstance(exc, CtrackError) else \
-            Outcome(outcome.path, error=f"extraction failed: {exc.message}", code=exc.code)
-    return outcome
-
-
-def _init_worker() -> None:
-    """Per-process set-up: import the extractor and build its pipeline once."""
-    import ctrack.extract as extract_mod
-
-    for name in ("get_pipeline", "get_extractor", "get_nlp", "load"):
-        factory = getattr(extract_mod, name, None)
-        if callable(factory):
-            factory()
-            break
-
-
-def _batch(paths: list[str]) -> list[Outcome]:
-    """Read ``paths`` and extract them together (:func:`ctrack.extract.extract_many`, one ``nlp.pipe``);
-    a batch that fails is redone one document at a time, so that only the bad one fails.
-
-    Top level, so that a ``spawn`` worker process can run it.
-    """
-    from ctrack.extract import extract_many
-
-    outcomes = [_read(p) for p in paths]
-    good = [o for o in outcomes if o.document is not None]
-    try:
-        records = list(extract_many([o.document for o in good]))
-        if len(records) != len(good):
-            raise RuntimeError("extract_many returned a different number of records")
-        for o, r in zip(good, records):
-            o.record = r
-    except Exception:  # noqa: BLE001 - isolate the document that breaks the batch
-        outcomes = [_extract_one(o) if o.document is not None else o for o in outcomes]
-    return outcomes
-
-
-def _chunked(paths: list[str], size: int) -> list[list[str]]:
-    return [paths[i:i + size] for i in range(0, len(paths), size)]
-
-
-def _serial(paths: list[str]) -> Iterator[Outcome]:
-    """Read and extract in this process, in batches of :data:`BATCH_SIZE`."""
-    for chunk in _chunked(paths, BATCH_SIZE):
-        yield from _batch(chunk)
-
-
-def _parallel(paths: list[str], workers: int) -> Iterator[Outcome]:
-    """Read and extract in ``workers`` processes, in input order, while the caller stores the results.
-
-    Each task is a batch of up to :data:`BATCH_SIZE` files (extracted with one
-    ``nlp.pipe``), smaller when there are few files, so that every worker
-    gets several tasks and the last ones end together. At most
-    ``4 × workers`` batches are in flight: when storing is slower than
-    extraction, finished batches wait in the workers rather than pile up in
-    this process's memory.
-    """
-    size = max(1, min(BATCH_SIZE, len(paths) // (workers * 4)))
-    chunks = iter(_chunked(paths, size))
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(processes=workers, initializer=_init_worker) as pool:
-        pending = deque(pool.apply_async(_batch, (chunk,)) for chunk in islice(chunks, 4 * workers))
-        while pending:
-            outcomes = pending.popleft().get()
-            following = next(chunks, None)
-            if following is not None:
-                pending.append(pool.apply_async(_batch, (following,)))
-            yield from outcomes
 
 
 def collect_files(paths: list[Path]) -> tuple[list[str], list[Outcome]]:
@@ -173,7 +63,7 @@ def collect_files(paths: list[Path]) -> tuple[list[str], list[Outcome]]:
                     seen.add(key)
                     files.append(str(f))
         except IngestError as exc:
-            missing.append(_error(str(p), exc))
+            missing.append(error_outcome(str(p), exc))
     return files, missing
 
 
@@ -193,7 +83,7 @@ def ingest_cmd(
     for o in failed:
         _report_failure(o, summary)
     files = _skip_stored(engine, files, summary, quiet=as_json)
-    outcomes = _parallel(files, min(workers, len(files))) if workers > 1 and len(files) > 1 else _serial(files)
+    outcomes = read_and_extract(files, workers)
     show_bar = console.is_terminal and not as_json and len(files) > 1
     progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeRemainingColumn(), console=console, transient=True, disable=not show_bar)
@@ -288,7 +178,7 @@ def _store(engine, outcome: Outcome, summary: Summary, quiet: bool, printer) -> 
         with session_scope(engine) as s:
             result = repo.save_document(s, outcome.document, outcome.record)
     except (CtrackError, SQLAlchemyError) as exc:
-        _report_failure(_error(outcome.path, exc) if isinstance(exc, CtrackError) else
+        _report_failure(error_outcome(outcome.path, exc) if isinstance(exc, CtrackError) else
                         Outcome(outcome.path, error=f"cannot store: {exc}", code="E010"), summary)
         return
     if result.status == "unchanged":

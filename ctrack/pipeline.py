@@ -1,0 +1,173 @@
+"""Reading and extraction of many files, in this process or in worker processes (used by ``ctrack ingest``).
+
+:func:`outcomes` turns file paths into :class:`Outcome` objects, in input
+order: each is a file's :class:`~ctrack.schema.Document` and its extraction
+:class:`~ctrack.schema.Record`, or the error that stopped it. Files are read
+with :func:`ctrack.ingest.read` and extracted in batches through
+:func:`ctrack.extract.extract_many` (one ``nlp.pipe`` per batch); a batch
+that fails is redone one file at a time, so that only the bad file fails.
+
+With ``workers`` > 1 the batches run in that many processes while the
+caller stores the results. This module is kept light (the CLI, the store and
+Typer are not imported) because every worker process imports it. Workers
+are started by the ``forkserver`` method where the platform has it, with
+the reading and extraction modules preloaded in the server, else by
+``spawn``; both start clean processes (no copy of the caller's database
+connections or threads). Each worker builds the extractor once
+(:func:`init_worker`).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from ctrack.errors import CtrackError
+from ctrack.schema import Document, Record
+
+#: Documents extracted together by ``extract_many`` (one ``nlp.pipe``) in one process.
+BATCH_SIZE = 16
+
+
+@dataclass
+class Outcome:
+    """What happened to one file: a document and its record, or an error (message and code)."""
+
+    path: str
+    document: Document | None = None
+    record: Record | None = None
+    error: str | None = None
+    code: str | None = None
+
+
+def error_outcome(path: str, exc: BaseException) -> Outcome:
+    """The failed outcome of ``path``: a :class:`CtrackError`'s message and code, else the exception (E999)."""
+    if isinstance(exc, CtrackError):
+        return Outcome(path, error=exc.message, code=exc.code)
+    return Outcome(path, error=f"{type(exc).__name__}: {exc}", code="E999")
+
+
+def read_one(path: str) -> Outcome:
+    """Read one file (:func:`ctrack.ingest.read`); any failure becomes a failed outcome."""
+    from ctrack.ingest import read
+
+    try:
+        return Outcome(path, document=read(path))
+    except Exception as exc:  # noqa: BLE001 - any failure of one file is reported and skipped
+        return error_outcome(path, exc)
+
+
+def extract_one(outcome: Outcome) -> Outcome:
+    """Extract one read document (:func:`ctrack.extract.extract`); a failure becomes a failed outcome."""
+    from ctrack.extract import extract
+
+    try:
+        outcome.record = extract(outcome.document)
+    except CtrackError as exc:
+        return Outcome(outcome.path, error=f"extraction failed: {exc.message}", code=exc.code)
+    except Exception as exc:  # noqa: BLE001
+        return error_outcome(outcome.path, exc)
+    return outcome
+
+
+def extract_batch(paths: list[str]) -> list[Outcome]:
+    """Read ``paths`` and extract them together (one ``nlp.pipe``); in input order.
+
+    A batch whose extraction fails is redone one document at a time, so that
+    only the document that breaks it fails. Top level, so that a worker
+    process can run it.
+    """
+    from ctrack.extract import extract_many
+
+    batch = [read_one(p) for p in paths]
+    good = [o for o in batch if o.document is not None]
+    try:
+        records = list(extract_many([o.document for o in good]))
+        if len(records) != len(good):
+            raise RuntimeError("extract_many returned a different number of records")
+        for o, r in zip(good, records):
+            o.record = r
+    except Exception:  # noqa: BLE001 - isolate the document that breaks the batch
+        batch = [extract_one(o) if o.document is not None else o for o in batch]
+    return batch
+
+
+def init_worker() -> None:
+    """Per-process set-up of a worker: build the extractor once (spaCy model and gazetteer matchers)."""
+    from ctrack.extract import get_extractor
+
+    get_extractor()
+
+
+def guided_batches(paths: list[str], workers: int) -> Iterator[list[str]]:
+    """The batches handed to ``workers`` processes, at most :data:`BATCH_SIZE` files each.
+
+    The first batch of each worker is a quarter of that (the first results
+    reach the storing process sooner); later ones hold at most an eighth of
+    the files left per worker, so they shrink towards the end (the workers
+    finish together and little is left to store after them).
+    """
+    i, n, first = 0, len(paths), max(1, BATCH_SIZE // 4)
+    for _ in range(workers):
+        if i >= n:
+            return
+        yield paths[i:i + first]
+        i += first
+    while i < n:
+        size = max(1, min(BATCH_SIZE, (n - i) // (workers * 8)))
+        yield paths[i:i + size]
+        i += size
+
+
+#: Modules the fork server imports once, so that workers start with them (reading, extraction, spaCy).
+PRELOAD = (__name__, "ctrack.ingest", "ctrack.extract")
+
+
+def worker_context() -> mp.context.BaseContext:
+    """The multiprocessing context for workers: ``forkserver`` preloading :data:`PRELOAD`, else ``spawn``.
+
+    Neither copies the caller's state (database connections, threads). The
+    fork server imports the reading and extraction code once (importing
+    starts no thread) and forks each worker from it, instead of every worker
+    importing it anew, together with the caller's main script (for the
+    ``ctrack`` command, the whole CLI), as ``spawn`` does.
+    """
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(list(PRELOAD))
+        return ctx
+    return mp.get_context("spawn")
+
+
+def serial(paths: list[str]) -> Iterator[Outcome]:
+    """Read and extract in this process, in batches of :data:`BATCH_SIZE`; outcomes in input order."""
+    for i in range(0, len(paths), BATCH_SIZE):
+        yield from extract_batch(paths[i:i + BATCH_SIZE])
+
+
+def parallel(paths: list[str], workers: int) -> Iterator[Outcome]:
+    """Read and extract in ``workers`` processes; outcomes in input order as they come.
+
+    Batches are sized by :func:`guided_batches`. At most ``4 × workers``
+    batches are in flight: when the caller (storing) is slower than
+    extraction, finished batches wait rather than pile up in its memory.
+    """
+    batches = guided_batches(paths, workers)
+    with worker_context().Pool(processes=workers, initializer=init_worker) as pool:
+        pending = deque(pool.apply_async(extract_batch, (b,)) for b in islice(batches, 4 * workers))
+        while pending:
+            done = pending.popleft().get()
+            following = next(batches, None)
+            if following is not None:
+                pending.append(pool.apply_async(extract_batch, (following,)))
+            yield from done
+
+
+def outcomes(paths: list[str], workers: int = 1) -> Iterator[Outcome]:
+    """Read and extract ``paths``: in ``workers`` processes when more than one (and more than one file),
+    else here. Yields one :class:`Outcome` per path, in input order."""
+    if workers > 1 and len(paths) > 1:
+        return parallel(paths, min(workers, len(paths)))
+    return serial(paths)
