@@ -123,7 +123,8 @@ def show_cmd(
         console.print(", ".join(details))
     if a.aliases:
         console.print(Text("also: " + "; ".join(a.aliases), style="dim"))
-    console.print(Text(f"{a.events} events, {a.documents} documents", style="dim"))
+    console.print(Text(f"{a.events} events in its own name, {len(timeline.entries)} with its people or bodies; "
+                       f"{a.documents} documents", style="dim"))
     if timeline.titles:
         titles = Table(title="Titles", title_justify="left", header_style="bold")
         for col in ("As of", "Title", "Affiliation", "Source"):

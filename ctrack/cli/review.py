@@ -111,6 +111,7 @@ def review_main(
 def queue_cmd(
     document: Optional[str] = typer.Option(None, "--document", "-d", help="only facts from this document"),
     actor: Optional[str] = typer.Option(None, "--actor", "-a", help="only facts about this actor"),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="show at most this many facts"),
     db: Optional[str] = _DB,
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -121,6 +122,8 @@ def queue_cmd(
             items = review.queue(s, document=document, actor=actor)
     except CtrackError as exc:
         fail(exc)
+    if limit is not None:
+        items = items[:limit]
     if as_json:
         print_json([i.to_json() for i in items])
         return

@@ -167,7 +167,7 @@ ROLE_AFTER: tuple[tuple[str, RoleType], ...] = (
 ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = (
     (r"co-organi[sz]ed", RoleType.ORGANIZER),
     (r"organi[sz]ed", RoleType.ORGANIZER),
-    (r"(?:hosted|convened|conducted|carried out|held|led|headed|launched|inaugurated|adopted|opened)", RoleType.ORGANIZER),
+    (r"(?:hosted|convened|conducted|carried out|held|led|headed|launched|inaugurated|adopted|opened|ran)", RoleType.ORGANIZER),
     (r"(?:funded|financed|sponsored)", RoleType.FUNDER),
     (r"(?:participated|took part|attended|joined|were represented|was represented)", RoleType.PARTICIPANT),
     (r"(?:also took part|also participated|also attended)", RoleType.PARTICIPANT),
