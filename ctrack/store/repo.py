@@ -872,8 +872,10 @@ def briefing(session: Session, country: str | None = None, region: str | None = 
     """The data of a briefing on a country (ISO3 or name), a region, or everything.
 
     Events in scope as :func:`list_events` selects them, counts by event type,
-    counts by member state engaged (venue country, or a role held by the
-    state, its bodies or its people; the scope's members listed even at 0),
+    counts by member state engaged (a role held by the state, its bodies or
+    its people — not the venue alone, so that UN Headquarters in New York does
+    not make the United States a party to every Committee briefing; the
+    scope's members listed even at 0),
     every source document cited, and the knowledge base's :func:`counts`.
     ``reviewed_only`` limits it to reviewed events and roles. Raises
     :class:`NotFound` for an unknown country or region.
@@ -883,10 +885,7 @@ def briefing(session: Session, country: str | None = None, region: str | None = 
     state_of = _state_of(session, {r.actor.id for ev in events for r in ev.roles})
     per_state: Counter[str] = Counter()
     for ev in events:
-        isos = {state_of[r.actor.id] for r in ev.roles if r.actor.id in state_of}
-        if ev.country:
-            isos.add(ev.country)
-        per_state.update(isos)
+        per_state.update({state_of[r.actor.id] for r in ev.roles if r.actor.id in state_of})
     for iso in members:
         per_state.setdefault(iso, 0)
     names = _state_names(session, set(per_state))
