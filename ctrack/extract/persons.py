@@ -74,6 +74,12 @@ def _clean_name(text: str) -> str:
     return name
 
 
+_NOT_NAME_WORDS = {"security", "affairs", "public", "interior", "justice", "defence", "defense", "services", "service",
+                   "foreign", "internal", "religious", "decentralization", "decentralisation", "customs", "intelligence",
+                   "cooperation", "co-operation", "development", "finance", "economy", "youth", "sports", "terrorism",
+                   "counter-terrorism", "counterterrorism", "police", "national", "international", "regional"}
+
+
 def _is_plausible_name(ctx: DocContext, name: str, honorific: bool = False) -> bool:
     gaz = get_gazetteer()
     if not name or any(ch.isdigit() for ch in name) or len(name) < 3:
@@ -84,6 +90,8 @@ def _is_plausible_name(ctx: DocContext, name: str, honorific: bool = False) -> b
         return False
     if any(w.strip(",.") in ORG_HEADS for w in words):
         return False
+    if any(w.strip(",.").lower() in _NOT_NAME_WORDS for w in words):
+        return False  # "Public Security", "Foreign Affairs": portfolio words, not a name
     if all(w in _TITLE_WORDS for w in words):
         return False
     if gaz.lookup_org(name) is not None or gaz.lookup_state(name) is not None:
