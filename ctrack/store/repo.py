@@ -873,9 +873,10 @@ def briefing(session: Session, country: str | None = None, region: str | None = 
 
     Events in scope as :func:`list_events` selects them, counts by event type,
     counts by member state engaged (a role held by the state, its bodies or
-    its people — not the venue alone, so that UN Headquarters in New York does
-    not make the United States a party to every Committee briefing; the
-    scope's members listed even at 0),
+    its people, or — for the scope's own states — the venue; a venue alone
+    elsewhere does not count, so that UN Headquarters in New York does not
+    make the United States a party to every Committee briefing; the scope's
+    members listed even at 0),
     every source document cited, and the knowledge base's :func:`counts`.
     ``reviewed_only`` limits it to reviewed events and roles. Raises
     :class:`NotFound` for an unknown country or region.
@@ -885,7 +886,10 @@ def briefing(session: Session, country: str | None = None, region: str | None = 
     state_of = _state_of(session, {r.actor.id for ev in events for r in ev.roles})
     per_state: Counter[str] = Counter()
     for ev in events:
-        per_state.update({state_of[r.actor.id] for r in ev.roles if r.actor.id in state_of})
+        isos = {state_of[r.actor.id] for r in ev.roles if r.actor.id in state_of}
+        if ev.country and ev.country in members:
+            isos.add(ev.country)  # held in a state of the briefing's own scope
+        per_state.update(isos)
     for iso in members:
         per_state.setdefault(iso, 0)
     names = _state_names(session, set(per_state))
