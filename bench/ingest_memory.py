@@ -8,12 +8,15 @@ own added line: ``bench/corpus.py``) into a temporary folder and runs the real
 command, ``ctrack ingest FOLDER --db sqlite:///…/kb.sqlite3 --workers N --json``,
 into a fresh SQLite file. Memory is measured two ways:
 
-- the peak resident set size of the largest process, from
+- the peak resident set size of the ``ctrack`` process, from
   ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the kernel's own
   high-water mark, so no peak is missed);
-- on Linux, the peak of the *sum* over the command and its worker processes,
-  sampled from ``/proc/<pid>/status`` (VmRSS) every ``--interval`` seconds
-  (what matters with ``--workers`` > 1).
+- on Linux, the peak of the *sum* over the command and all its descendants
+  (worker processes and, with ``--workers`` > 1, the fork server), sampled
+  every ``--interval`` seconds: of RSS (``/proc/<pid>/status`` VmRSS, which
+  counts pages shared after a fork once per process) and of PSS
+  (``/proc/<pid>/smaps_rollup``, shared pages split between the processes
+  that share them: the memory the run really takes).
 
 Prints both, the run time and documents/s, the knowledge base's size and the
 load average. Not a test: it only prints.
@@ -51,30 +54,32 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _rss_kib(pid: int) -> int:
+def _field_kib(path: Path, name: str) -> int:
     try:
-        for line in (PROC / str(pid) / "status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in path.read_text().splitlines():
+            if line.startswith(name):
                 return int(line.split()[1])
-    except OSError:
+    except (OSError, ValueError, IndexError):
         pass
     return 0
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory (KiB) of ``pid`` and all its descendants."""
-    total, todo = 0, [pid]
+def tree_memory_kib(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in KiB summed over ``pid`` and all its descendants."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
-        total += _rss_kib(p)
+        rss += _field_kib(PROC / str(p) / "status", "VmRSS:")
+        pss += _field_kib(PROC / str(p) / "smaps_rollup", "Pss:")
         todo.extend(_children(p))
-    return total
+    return rss, pss
 
 
-def run(folder: Path, db: Path, workers: int, interval: float) -> tuple[float, dict, int, int]:
-    """(seconds, --json summary, peak tree RSS KiB, peak single-process RSS KiB) of one ingest run."""
+def run(folder: Path, db: Path, workers: int, interval: float) -> tuple[float, dict, int, int, int]:
+    """(seconds, --json summary, peak tree RSS KiB, peak tree PSS KiB, peak single-process RSS KiB) of one run."""
     env = dict(os.environ, CTRACK_USER="bench", COLUMNS="200")
-    peak = [0]
+    peak = [0, 0]
     start = time.perf_counter()
     proc = subprocess.Popen([str(CTRACK), "ingest", str(folder), "--db", f"sqlite:///{db}", "--workers",
                              str(workers), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -82,7 +87,8 @@ def run(folder: Path, db: Path, workers: int, interval: float) -> tuple[float, d
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_kib(proc.pid))
+            rss, pss = tree_memory_kib(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -97,7 +103,7 @@ def run(folder: Path, db: Path, workers: int, interval: float) -> tuple[float, d
     maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
     if sys.platform == "darwin":
         maxrss //= 1024  # bytes there
-    return elapsed, json.loads(out), peak[0], maxrss
+    return elapsed, json.loads(out), peak[0], peak[1], maxrss
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,16 +126,17 @@ def main(argv: list[str] | None = None) -> int:
         db = base / "kb.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-        elapsed, summary, tree_peak, proc_peak = run(folder, db, args.workers, args.interval)
+        elapsed, summary, tree_peak, tree_pss, proc_peak = run(folder, db, args.workers, args.interval)
         docs = summary["documents"]
         kb = summary["knowledge_base"]
         print(f"ctrack ingest --workers {args.workers}: {docs['new']} new, {docs['failed']} failed in "
               f"{elapsed:.0f} s ({docs['new'] / elapsed:.1f} docs/s); knowledge base {kb['documents']} documents, "
               f"{kb['actors']} actors, {kb['events']} events, {kb['mentions']} mentions; "
               f"database {sum(Path(f'{db}{s}').stat().st_size for s in ('', '-wal') if Path(f'{db}{s}').exists()) / 2**20:.0f} MiB")
-        print(f"peak RSS, largest process: {proc_peak / 1024:.0f} MiB")
+        print(f"peak RSS of the ctrack process (kernel high-water mark): {proc_peak / 1024:.0f} MiB")
         if tree_peak:
-            print(f"peak RSS, command + workers (sampled every {args.interval} s): {tree_peak / 1024:.0f} MiB")
+            print(f"peak sum over the command and its worker processes (sampled every {args.interval} s): "
+                  f"RSS {tree_peak / 1024:.0f} MiB, PSS {tree_pss / 1024:.0f} MiB")
         worst = max(proc_peak, tree_peak) / 1024
         print(f"target < 1536 MiB (1.5 GB): {'met' if worst < 1536 else 'MISSED'}; "
               f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
