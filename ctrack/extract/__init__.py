@@ -151,8 +151,7 @@ def _main_state(ctx: DocContext) -> str | None:
             counts[entry.iso3] += len(entry.mentions) + (2 if entry.is_actor else 0)
     if not counts:
         return None
-    (iso3, n), *rest = counts.most_common()
-    return iso3
+    return counts.most_common(1)[0][0]
 
 
 def _local_id(entry, used: set[str]) -> str:

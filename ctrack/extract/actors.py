@@ -47,7 +47,6 @@ _PLACE_PREPS = re.compile(
     r"situation in|developments in|zones of|region of|capital of|parts of|stability in|related to|on|how|about)\s+(?:the\s+)?"
     r"(?:(?:neighbouring|neighboring|nearby|northern|southern|eastern|western|central|war-torn|conflict-affected)\s+)?)$",
     re.I)
-_CITY_COMMA = re.compile(r"\b[A-Z][\w'’\-]+,\s*$")
 _GOVERNMENT_OF = re.compile(r"\b(?:the\s+)?Governments?\s+of\s+(?:the\s+)?$", re.I)
 
 
@@ -471,7 +470,7 @@ def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
     if re.search(r"\b(?:Programme|Program|Strategy|Plan|Initiative|Network|Week|Process)\b(?! Office)", name.split(head)[0] if head else ""):
         return
     # persons' titles are not organizations ("Deputy Secretary-General of the United Nations Counter-Terrorism Office")
-    from ctrack.extract.lexicon import TITLE_HEADS, TITLE_MODIFIERS
+    from ctrack.extract.lexicon import TITLE_HEADS
     tm = re.match(r"^(?:[A-Z][\w\-]*\s+){0,3}?(?:" + "|".join(sorted((re.escape(h) for h in TITLE_HEADS), key=len, reverse=True))
                   + r")\s+(?:of|for)\s+(?:the\s+)?", name)
     if tm:
@@ -487,7 +486,6 @@ def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
     _add_new_org(ctx, name, None, start, end, "org-name")
 
 
-_GOV_OF_RE = re.compile(r"\b(?:the\s+)?(Government|Governments|authorities|Authorities)\s+of\s+(?:the\s+)?")
 
 
 def find_collectives(ctx: DocContext) -> None:

@@ -74,6 +74,7 @@ class DocContext:
     doc: object = None  # the spaCy Doc
     actors: dict[str, ActorEntry] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
+    triggers: dict = field(default_factory=dict)  # sentence index -> event triggers (filled by extract.events)
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:

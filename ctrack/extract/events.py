@@ -100,7 +100,14 @@ class Trigger:
 
 
 def find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
-    """Non-overlapping event triggers of ``sent`` (longest match, then type priority)."""
+    """Non-overlapping event triggers of ``sent`` (longest match, then type priority); computed once per sentence."""
+    cached = ctx.triggers.get(sent.index)
+    if cached is None:
+        cached = ctx.triggers[sent.index] = _find_triggers(ctx, sent)
+    return list(cached)
+
+
+def _find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
     found: list[Trigger] = []
     for etype in TYPE_PRIORITY:
         for m in _TRIGGER_RES[etype].finditer(sent.text):
@@ -630,7 +637,6 @@ def _share_dates(ctx: DocContext, idx: EventIndex, sent: Sentence) -> None:
                         e.parent = d
                     break
                 continue
-            lo, hi = sorted((t.end, dt_.start))[0], sorted((t.start, dt_.end))[1]
             between = ctx.text[min(t.end, dt_.end):max(t.start, dt_.start)]
             if re.search(r"\band\b", between) and not re.search(r"[;]", between) and len(between) < 160:
                 e.start, e.end, e.status = d.start, d.end, d.status
@@ -837,7 +843,6 @@ def _structure(ctx: DocContext, idx: EventIndex) -> None:
 
 def subject_of_visit(ctx: DocContext, ev: EventDraft, t: Trigger) -> None:
     """The state or institution visited: "visit to X", "travelled to X", "toured X", "in X for a follow-up assessment"."""
-    gaz = get_gazetteer()
     after = ctx.text[t.start:t.sentence.end]
     m = re.match(r"^[\w\-\s]*?\b(?:to|toured|visited|in)\s+(?:the\s+)?", after)
     candidates = ctx.mentions_in(t.start, t.sentence.end)
@@ -877,4 +882,3 @@ def subject_of_visit(ctx: DocContext, ev: EventDraft, t: Trigger) -> None:
         ev.add_role(entry.key, RoleType.SUBJECT)
         ev.country = ev.country or country
         ev.city = ev.city or city
-    del gaz

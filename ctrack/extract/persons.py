@@ -178,7 +178,6 @@ def _find_person_by_surname(ctx: DocContext, name: str) -> ActorEntry | None:
 # ---------------------------------------------------------------------------
 # Titles and affiliations
 # ---------------------------------------------------------------------------
-_TITLE_TOKEN = r"(?:[A-Z][\w'’\-]*|of|for|and|on|the|to)"
 
 
 def _parse_title(ctx: DocContext, start: int, end: int, phrase: str) -> tuple[str | None, str | None]:
