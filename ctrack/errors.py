@@ -37,6 +37,18 @@ class EmptyDocument(IngestError):
     code = "E003"
 
 
+class InputLimitExceeded(IngestError):
+    """A file over one of ingest's limits (size, zip members or unpacked size, HTML nesting); see ctrack.ingest.limits."""
+
+    code = "E004"
+
+
+class OcrUnavailable(IngestError):
+    """A scanned PDF that needs OCR on a machine without Debian's tesseract-ocr."""
+
+    code = "E005"
+
+
 class StoreError(CtrackError):
     """A database problem (bad URL, migration failure, constraint)."""
 

@@ -146,11 +146,13 @@ def _log_import(engine, paths: list[Path], summary: Summary, user: str | None) -
 
 def _skip_stored(engine, files: list[str], summary: Summary, quiet: bool) -> list[str]:
     """Files whose bytes are not stored yet; the others count as unchanged without being read again."""
+    from ctrack.ingest.limits import read_file_bytes
+
     digests: dict[str, str] = {}
     for f in files:
-        try:
-            digests[f] = hashlib.sha256(Path(f).read_bytes()).hexdigest()
-        except OSError:
+        try:  # regular files under the size cap only: a FIFO or /dev/zero is not read here
+            digests[f] = hashlib.sha256(read_file_bytes(f)).hexdigest()
+        except IngestError:
             pass  # read() reports it with its reason
     with session_scope(engine) as s:
         stored = repo.stored_hashes(s, digests.values())

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ctrack.errors import EmptyDocument, IngestError, UnsupportedFormat
+from ctrack.ingest import limits
 from ctrack.ingest.base import Extracted
 from ctrack.ingest.docx import read_docx
 from ctrack.ingest.html import read_html
@@ -54,8 +55,11 @@ def read(path: str | Path) -> Document:
     Raises (all :class:`IngestError`, with ``.path`` set and the file named
     in the message): :class:`UnsupportedFormat` for another suffix;
     :class:`EmptyDocument` for an empty file or one with no text;
-    :class:`IngestError` for a missing path, a directory, an unreadable file,
-    binary content, bad encoding, or a corrupt, truncated or encrypted PDF/DOCX.
+    :class:`IngestError` for a missing path, a directory, a FIFO, device or
+    other non-regular file, an unreadable file, binary content, bad encoding,
+    or a corrupt, truncated or encrypted PDF/DOCX;
+    :class:`~ctrack.errors.InputLimitExceeded` for a file over a limit of
+    :mod:`ctrack.ingest.limits` (size, zip members or unpacked size, HTML nesting).
     """
     p = Path(path)
     name = str(path)
@@ -69,10 +73,8 @@ def read(path: str | Path) -> Document:
             f"unsupported file type '{suffix or '(no extension)'}'; ctrack reads {', '.join(SUPPORTED_SUFFIXES)}",
             path=name,
         )
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read the file ({exc.strerror or exc})", path=name) from exc
+    # regular files only and the size cap before a byte is read; the type from the first 8 KiB
+    data = limits.read_file_bytes(p, suffix=suffix)
     if not data.strip():
         raise EmptyDocument("empty file" if not data else "the file holds only white space", path=name)
     fmt, reader = _READERS[suffix]

@@ -25,6 +25,7 @@ from lxml.etree import LxmlError
 
 from ctrack.errors import IngestError
 from ctrack.ingest.base import Extracted
+from ctrack.ingest.limits import check_zip
 from ctrack.ingest.clean import paragraphs_to_text
 
 
@@ -52,6 +53,7 @@ def read_docx(path: Path, data: bytes) -> Extracted:
     buf = io.BytesIO(data)
     if not zipfile.is_zipfile(buf):
         raise IngestError("not a DOCX file (not a zip archive); save it from Word as .docx", path=str(path))
+    check_zip(data, str(path), "DOCX")  # member count and unpacked size, before unpacking
     try:
         document = docx.Document(io.BytesIO(data))
         texts = list(_block_texts(document))

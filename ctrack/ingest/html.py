@@ -36,6 +36,7 @@ from trafilatura.utils import load_html
 from ctrack.errors import IngestError
 from ctrack.ingest import metadata
 from ctrack.ingest.base import Extracted
+from ctrack.ingest.limits import check_html_depth
 from ctrack.ingest.clean import paragraphs_to_text
 
 _GENERIC_TITLES = frozenset("home homepage index news article page untitled welcome".split())
@@ -195,6 +196,7 @@ def read_html(path: Path, data: bytes) -> Extracted:
     tree = load_html(data)
     if tree is None:
         raise IngestError("not an HTML document (nothing could be parsed)", path=str(path))
+    check_html_depth(tree, str(path))
     language = (tree.get("lang") or "en").split("-")[0].lower() or "en"
     published = metadata.html_published(tree)
     visible = _visible_lines(tree)

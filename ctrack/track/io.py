@@ -88,6 +88,15 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from ctrack.errors import IngestError, InputLimitExceeded
+    from ctrack.ingest.limits import check_zip
+
+    try:  # member count and unpacked size before openpyxl unpacks anything (zip bombs)
+        check_zip(path, str(path), "XLSX")
+    except InputLimitExceeded as exc:
+        raise TransferError(exc.message, path=str(path)) from None
+    except IngestError:
+        pass  # not a zip archive at all: openpyxl says so below
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
