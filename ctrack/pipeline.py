@@ -61,10 +61,8 @@ def read_one(path: str) -> Outcome:
 
 def extract_one(outcome: Outcome) -> Outcome:
     """Extract one read document (:func:`ctrack.extract.extract`); a failure becomes a failed outcome."""
-    from ctrack.extract import extract
-
     try:
-        outcome.record = extract(outcome.document)
+        outcome.record = extract_document(outcome.document)
     except CtrackError as exc:
         return Outcome(outcome.path, error=f"extraction failed: {exc.message}", code=exc.code)
     except Exception as exc:  # noqa: BLE001
@@ -72,19 +70,51 @@ def extract_one(outcome: Outcome) -> Outcome:
     return outcome
 
 
+def unextracted_record(document: Document) -> Record:
+    """The record of a document in a language extraction does not read: its document block only.
+
+    Such a document is stored (text, title, date, language) and searchable,
+    with no actors or events (:data:`ctrack.ingest.language.EXTRACTED`).
+    """
+    from ctrack.schema import DocumentInfo
+
+    return Record(document=DocumentInfo(id=document.id, title=document.title,
+                                        published=document.published.isoformat() if document.published else None,
+                                        language=document.language))
+
+
+def extract_document(document: Document) -> Record:
+    """The record of one document: :func:`ctrack.extract.extract` for English, else :func:`unextracted_record`."""
+    from ctrack.extract import extract
+    from ctrack.ingest.language import extracted
+
+    return extract(document) if extracted(document.language) else unextracted_record(document)
+
+
+def extract_documents(documents: list[Document]) -> Iterator[Record]:
+    """Records of ``documents`` in order: English ones through :func:`ctrack.extract.extract_many` (one
+    ``nlp.pipe``), the others as :func:`unextracted_record` (the English extractor made persons of Russian
+    place names and nothing of Arabic)."""
+    from ctrack.extract import extract_many
+    from ctrack.ingest.language import extracted
+
+    english = iter(extract_many([d for d in documents if extracted(d.language)]))
+    for d in documents:
+        yield next(english) if extracted(d.language) else unextracted_record(d)
+
+
 def extract_batch(paths: list[str]) -> list[Outcome]:
     """Read ``paths`` and extract them together (one ``nlp.pipe``); in input order.
 
     A batch whose extraction fails is redone one document at a time, so that
-    only the document that breaks it fails. Top level, so that a worker
-    process can run it.
+    only the document that breaks it fails. Documents in a language that
+    extraction does not read get :func:`unextracted_record`. Top level, so
+    that a worker process can run it.
     """
-    from ctrack.extract import extract_many
-
     batch = [read_one(p) for p in paths]
     good = [o for o in batch if o.document is not None]
     try:
-        records = list(extract_many([o.document for o in good]))
+        records = list(extract_documents([o.document for o in good]))
         if len(records) != len(good):
             raise RuntimeError("extract_many returned a different number of records")
         for o, r in zip(good, records):

@@ -101,7 +101,9 @@ class Document(_Model):
     ``id`` is the file name without its extension (the name the scorer pairs
     records by); ``sha256`` is the hex digest of the file's bytes;
     ``published`` is the publication date the document states, or None.
-    ``text`` is the clean text all offsets refer to.
+    ``text`` is the clean text all offsets refer to. ``language`` is an ISO
+    639-1 code detected from the text; ``ocr_confidence`` is set only when
+    the text was read from page images by OCR.
     """
 
     id: str
@@ -112,6 +114,8 @@ class Document(_Model):
     title: str | None = None
     published: dt.date | None = None
     language: str = "en"
+    ocr_confidence: float | None = Field(
+        default=None, description="tesseract's mean word confidence (0-100) when the text came from OCR; None otherwise")
     text: str
 
 

@@ -63,14 +63,14 @@ def ingest_upload(engine: Engine, filename: str, data: bytes, user: str | None =
                             error="the file has no name")
     try:
         from ctrack import ingest
-        from ctrack.extract import extract
+        from ctrack.pipeline import extract_document
 
         with tempfile.TemporaryDirectory(prefix="ctrack-upload-") as folder:
             path = Path(folder) / name
             path.write_bytes(data)
             document = ingest.read(path)
         document = document.model_copy(update={"path": f"upload:{user + '/' if user else ''}{name}"})
-        record = extract(document)
+        record = extract_document(document)  # English only through the extractor; others stored as they are
         with session_scope(engine) as session:
             saved = repo.save_document(session, document, record)
             if saved.status == "new":

@@ -62,8 +62,10 @@ def extract_command(
             err.print(f"[red]skipped[/] {exc}")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    extractor = get_extractor()
-    for record in extractor.extract_many(documents):
+    from ctrack.pipeline import extract_documents
+
+    get_extractor()
+    for record in extract_documents(documents):  # a document in another language: its document block only
         if explain:
             _print_explained(record)
             continue

@@ -21,6 +21,7 @@ run logs what it stored before the interruption.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -33,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ctrack.cli.app import DB_OPTION_HELP, app, console, err
 from ctrack.cli.kb import EXIT_INPUT, EXIT_STORE, open_kb, print_json
 from ctrack.errors import CtrackError, IngestError
+from ctrack.ingest.language import extracted
 from ctrack.pipeline import Outcome, error_outcome, outcomes as read_and_extract
 from ctrack.store import repo
 from ctrack.store.db import session_scope
@@ -46,6 +48,10 @@ class Summary:
     unchanged: list[str] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     document_ids: list[int] = field(default_factory=list)
+    #: language (ISO 639-1) -> new documents in it
+    languages: dict[str, int] = field(default_factory=dict)
+    #: new documents stored but not extracted, their language not read by extraction
+    not_extracted: list[dict] = field(default_factory=list)
 
 
 def collect_files(paths: list[Path]) -> tuple[list[str], list[Outcome]]:
@@ -97,11 +103,14 @@ def ingest_cmd(
         transfer_id = _log_import(engine, paths, summary, user)
     with session_scope(engine) as s:
         kb = repo.counts(s)
+        kb_languages = repo.documents_by_language(s)
     if as_json:
         print_json({"documents": {"new": len(summary.new), "unchanged": len(summary.unchanged),
                                   "failed": len(summary.failed)},
                     "new": summary.new, "unchanged": summary.unchanged, "failed": summary.failed,
-                    "document_ids": summary.document_ids, "transfer": transfer_id, "knowledge_base": kb})
+                    "languages": summary.languages, "not_extracted": summary.not_extracted,
+                    "document_ids": summary.document_ids, "transfer": transfer_id, "knowledge_base": kb,
+                    "knowledge_base_languages": kb_languages})
     else:
         table = Table(title="Ingest summary", title_justify="left", show_header=False)
         table.add_column(style="bold")
@@ -109,9 +118,18 @@ def ingest_cmd(
         table.add_row("documents new", str(len(summary.new)))
         table.add_row("documents unchanged", str(len(summary.unchanged)))
         table.add_row("documents failed", str(len(summary.failed)), style="red" if summary.failed else None)
+        if summary.languages:
+            table.add_row("new documents by language", language_list(summary.languages))
+        if summary.not_extracted:
+            table.add_row("stored, not extracted (language)",
+                          f"{len(summary.not_extracted)}: "
+                          + language_list(Counter(d["language"] for d in summary.not_extracted)),
+                          style="yellow")
         table.add_row("actors in the knowledge base", str(kb.actors))
         table.add_row("events in the knowledge base", str(kb.events))
         table.add_row("documents in the knowledge base", str(kb.documents))
+        if set(kb_languages) - {"en"}:
+            table.add_row("… by language", language_list(kb_languages))
         if transfer_id is not None:
             table.add_row("audit log", f"transfer:{transfer_id}")
         console.print(table)
@@ -119,6 +137,14 @@ def ingest_cmd(
         raise typer.Exit(EXIT_STORE)
     if summary.failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+def language_list(counts: dict[str, int]) -> str:
+    """``{"en": 20, "fr": 1}`` -> "en 20, fr 1" (most documents first; English names in brackets for others)."""
+    from ctrack.ingest.language import language_name
+
+    return ", ".join(f"{lang} {n}" + ("" if lang == "en" else f" ({language_name(lang)})")
+                     for lang, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _log_import(engine, paths: list[Path], summary: Summary, user: str | None) -> int | None:
@@ -189,8 +215,15 @@ def _store(engine, outcome: Outcome, summary: Summary, quiet: bool, printer) -> 
     else:
         summary.new.append(outcome.path)
         summary.document_ids.append(result.document_id)
-        line = (f"[green]new[/] {outcome.path}: {result.actors_created} new actors, {result.actors_merged} merged; "
-                f"{result.events_created} new events, {result.events_merged} merged"
-                + (f"; {result.conflicts} conflicts" if result.conflicts else ""))
+        lang = outcome.document.language
+        summary.languages[lang] = summary.languages.get(lang, 0) + 1
+        if not extracted(lang):
+            summary.not_extracted.append({"path": outcome.path, "language": lang})
+            line = (f"[green]new[/] {outcome.path}: language {lang}; stored and searchable, "
+                    "not extracted (extraction reads English)")
+        else:
+            line = (f"[green]new[/] {outcome.path}: {result.actors_created} new actors, "
+                    f"{result.actors_merged} merged; {result.events_created} new events, {result.events_merged} merged"
+                    + (f"; {result.conflicts} conflicts" if result.conflicts else ""))
     if not quiet:
         printer.print(line, highlight=False)

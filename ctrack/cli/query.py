@@ -93,14 +93,46 @@ def events_cmd(
     console.print(events_table(rows, f"Events ({len(rows)})"))
 
 
+def _show_overview(engine, as_json: bool) -> None:
+    from ctrack.cli.ingest import language_list
+    from ctrack.ingest.language import extracted
+
+    with session_scope(engine) as s:
+        kb = repo.counts(s)
+        languages = repo.documents_by_language(s)
+    others = {lang: n for lang, n in languages.items() if not extracted(lang)}
+    if as_json:
+        print_json({"knowledge_base": kb, "documents_by_language": languages,
+                    "not_extracted": {"documents": sum(others.values()), "languages": others}})
+        return
+    table = Table(title="Knowledge base", title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("documents", str(kb.documents))
+    table.add_row("… by language", language_list(languages) if languages else "-")
+    table.add_row("stored, not extracted (language)",
+                  f"{sum(others.values())}" + (f": {language_list(others)}" if others else ""))
+    table.add_row("actors", str(kb.actors))
+    table.add_row("events", str(kb.events))
+    console.print(table)
+
+
 @app.command("show")
 def show_cmd(
-    name: str = typer.Argument(..., help="a name, alias, acronym (CTED) or ISO3 code (TJK)"),
+    name: Optional[str] = typer.Argument(None, help="a name, alias, acronym (CTED) or ISO3 code (TJK); "
+                                                     "none: what the knowledge base holds"),
     db: Optional[str] = _DB,
     as_json: bool = _JSON,
 ) -> None:
-    """Show an actor's timeline: its events in date order with roles, counterparts and sources."""
+    """Show an actor's timeline: its events in date order with roles, counterparts and sources.
+
+    Without a name: the knowledge base's documents, actors and events, and its documents per language
+    (those in a language extraction does not read are stored and searchable, with no facts).
+    """
     engine = open_kb(db)
+    if name is None:
+        _show_overview(engine, as_json)
+        return
     try:
         with session_scope(engine) as s:
             actor = repo.find_actor(s, name)

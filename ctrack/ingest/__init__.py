@@ -24,6 +24,7 @@ from ctrack.ingest import limits
 from ctrack.ingest.base import Extracted
 from ctrack.ingest.docx import read_docx
 from ctrack.ingest.html import read_html
+from ctrack.ingest.language import detect as detect_language
 from ctrack.ingest.metadata import find_published, find_title
 from ctrack.ingest.pdf import read_pdf
 from ctrack.ingest.text import read_txt
@@ -50,7 +51,9 @@ def read(path: str | Path) -> Document:
     Returns a Document with ``id`` = file name without extension, ``path`` =
     the path as given, ``format``, ``sha256`` (hex digest of the raw bytes),
     ``size`` (bytes), ``title``, ``published`` (the date the document states,
-    or None), ``language`` and the normalized ``text``.
+    or None), ``language`` (ISO 639-1, detected from the text by
+    :mod:`ctrack.ingest.language`), ``ocr_confidence`` (None unless the text
+    came from OCR) and the normalized ``text``.
 
     Raises (all :class:`IngestError`, with ``.path`` set and the file named
     in the message): :class:`UnsupportedFormat` for another suffix;
@@ -83,6 +86,7 @@ def read(path: str | Path) -> Document:
         raise EmptyDocument("no text found in the file", path=name)
     title = extracted.title or find_title(extracted.text)
     published = extracted.published or find_published(extracted.text, title)
+    language, _ = detect_language(extracted.text, hint=extracted.language)
     return Document(
         id=p.stem,
         path=name,
@@ -91,7 +95,8 @@ def read(path: str | Path) -> Document:
         size=len(data),
         title=title,
         published=published,
-        language=extracted.language,
+        language=language,
+        ocr_confidence=extracted.ocr_confidence,
         text=extracted.text,
     )
 

@@ -197,7 +197,7 @@ def read_html(path: Path, data: bytes) -> Extracted:
     if tree is None:
         raise IngestError("not an HTML document (nothing could be parsed)", path=str(path))
     check_html_depth(tree, str(path))
-    language = (tree.get("lang") or "en").split("-")[0].lower() or "en"
+    language = (tree.get("lang") or "").split("-")[0].lower() or None  # a hint; the text decides
     published = metadata.html_published(tree)
     visible = _visible_lines(tree)
 

@@ -924,6 +924,12 @@ def _state_names(session: Session, isos: set[str]) -> dict[str, str]:
     return names
 
 
+def documents_by_language(session: Session) -> dict[str, int]:
+    """Stored documents per language (ISO 639-1 code -> count), most first."""
+    rows = session.execute(select(DbDocument.language, func.count()).group_by(DbDocument.language)).all()
+    return dict(sorted(((lang, n) for lang, n in rows), key=lambda kv: (-kv[1], kv[0])))
+
+
 def counts(session: Session) -> Counts:
     """How many documents, actors, events, roles, mentions and open conflicts the knowledge base holds
     (rejected rows not counted), with actors per kind and events per type."""

@@ -123,11 +123,12 @@ def test_charset_and_entities(tmp_path):
     assert "Café & délégation." in doc.text
 
 
-def test_language_from_html_lang(tmp_path):
+def test_language_from_the_text_not_the_html_lang(tmp_path):
+    """A site template's lang="fr-FR" over an English article: the text decides (issue 9)."""
     path = tmp_path / "fr.html"
     path.write_text(f'<html lang="fr-FR"><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>'
                     f"{BODY}</article></body></html>")
-    assert read(path).language == "fr"
+    assert read(path).language == "en"
 
 
 MINISTRY_PAGE = """<!DOCTYPE html>
