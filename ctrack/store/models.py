@@ -26,7 +26,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -103,6 +103,7 @@ class DbActor(Base):
     """
 
     __tablename__ = "actors"
+    __table_args__ = (Index("ix_actors_kind_name", "kind", "name", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 24), index=True)
@@ -176,15 +177,31 @@ class DbTitle(Base):
 
 
 class DbEvent(Base):
-    """A resolved event; one row even when several documents report it (see :class:`DbEventSource`)."""
+    """A resolved event; one row even when several documents report it (see :class:`DbEventSource`).
+
+    ``start_day`` and ``end_day`` are the first and last day the event covers
+    (:func:`ctrack.resolve.dates.interval` of ``start``/``end``: "2018-05" is
+    2018-05-01 to 2018-05-31), kept in step with ``start``/``end`` on every
+    insert and update (:func:`_event_days`), null when undated. They are
+    indexed so that a date-range filter is an index range scan that still
+    treats a date at month or year precision correctly.
+    """
 
     __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_start_id", "start", "id"),
+        Index("ix_events_start_day", "start_day"),
+        Index("ix_events_end_day", "end_day"),
+        Index("ix_events_country_start", "country", "start"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[EventType] = mapped_column(_enum(EventType, 24), index=True)
     name: Mapped[str | None] = mapped_column(Text)
     start: Mapped[str | None] = mapped_column(IsoDate, index=True)
     end: Mapped[str | None] = mapped_column(IsoDate)
+    start_day: Mapped[dt.date | None] = mapped_column(Date)
+    end_day: Mapped[dt.date | None] = mapped_column(Date)
     city: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(3), index=True)
     status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, 16), default=EventStatus.HELD)
@@ -197,6 +214,22 @@ class DbEvent(Base):
 
     roles: Mapped[list[DbEventRole]] = relationship(back_populates="event", cascade="all, delete-orphan")
     sources: Mapped[list[DbEventSource]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+
+def event_days(start: str | None, end: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """(first day, last day) an event from ``start`` to ``end`` covers, or (None, None) when undated
+    (:func:`ctrack.resolve.dates.interval`)."""
+    from ctrack.resolve.dates import interval
+
+    span = interval(start, end)
+    return span if span is not None else (None, None)
+
+
+@event.listens_for(DbEvent, "before_insert")
+@event.listens_for(DbEvent, "before_update")
+def _event_days(_mapper, _connection, target: DbEvent) -> None:
+    """Keep ``start_day``/``end_day`` in step with ``start``/``end`` on every ORM write of an event."""
+    target.start_day, target.end_day = event_days(target.start, target.end)
 
 
 class DbEventSource(Base):
@@ -225,7 +258,8 @@ class DbEventRole(Base):
     """(event, actor, role), once; ``document_id`` is the document that first reported it."""
 
     __tablename__ = "event_roles"
-    __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"),)
+    __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"),
+                      Index("ix_event_roles_actor_event", "actor_id", "event_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -310,5 +344,5 @@ class DbMergeDecision(Base):
 
 __all__ = [
     "ReviewState", "DbDocument", "DbActor", "DbActorSource", "DbAlias", "DbTitle", "DbEvent", "DbEventSource",
-    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow",
+    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow", "event_days",
 ]

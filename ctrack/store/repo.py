@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, and_, distinct, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, distinct, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from ctrack.errors import NotFound
@@ -32,7 +32,8 @@ from ctrack.resolve.actors import (
 )
 from ctrack.resolve.events import EventFacts, common_actor_ids, diff_fields, match_event
 from ctrack.resolve.names import match_person, person_key, person_tokens, surname
-from ctrack.schema import Actor, ActorKind, Document, Event, EventType, Record, RoleType
+from ctrack.schema import Actor, ActorKind, Document, Event, EventStatus, EventType, Record, RoleType
+from ctrack.store.cursor import decode_cursor, encode_cursor
 from ctrack.store.models import (
     DbActor, DbActorSource, DbAlias, DbConflict, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention,
     DbMergeDecision, DbTitle, ReviewState,
@@ -647,33 +648,47 @@ def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
 
 
 def _actor_rows(session: Session, where: ColumnElement[bool]) -> list[ActorRow]:
-    """ActorRows (with aliases, affiliation and counts) for the actors matching ``where``."""
-    n_events = (select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)).label("n"))
-                .join(DbEvent, DbEvent.id == DbEventRole.event_id)
-                .where(DbEventRole.review_state != _REJECTED, DbEvent.review_state != _REJECTED)
-                .group_by(DbEventRole.actor_id).subquery())
-    n_docs = (select(DbActorSource.actor_id, func.count(distinct(DbActorSource.document_id)).label("n"))
-              .group_by(DbActorSource.actor_id).subquery())
-    rows = session.execute(
-        select(DbActor, func.coalesce(n_events.c.n, 0), func.coalesce(n_docs.c.n, 0))
-        .outerjoin(n_events, n_events.c.actor_id == DbActor.id)
-        .outerjoin(n_docs, n_docs.c.actor_id == DbActor.id)
-        .where(where)
-        .options(selectinload(DbActor.aliases), selectinload(DbActor.affiliation))
-        .order_by(DbActor.kind, DbActor.name)).all()
+    """ActorRows (with aliases, affiliation and counts) for the actors matching ``where``, by kind then name."""
+    ids = list(session.scalars(select(DbActor.id).where(where).order_by(DbActor.kind, DbActor.name, DbActor.id)))
+    return _actor_rows_for(session, ids)
+
+
+def _actor_rows_for(session: Session, ids: list[int]) -> list[ActorRow]:
+    """ActorRows for ``ids``, in that order: the events and documents are counted for those actors
+    alone (indexed reads; a count over every role grew with the knowledge base)."""
+    if not ids:
+        return []
+    n_events: dict[int, int] = {}
+    n_docs: dict[int, int] = {}
+    actors: dict[int, DbActor] = {}
+    for chunk in _chunks(ids):
+        n_events.update(session.execute(
+            select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)))
+            .join(DbEvent, DbEvent.id == DbEventRole.event_id)
+            .where(DbEventRole.actor_id.in_(chunk), DbEventRole.review_state != _REJECTED,
+                   DbEvent.review_state != _REJECTED)
+            .group_by(DbEventRole.actor_id)).all())
+        n_docs.update(session.execute(
+            select(DbActorSource.actor_id, func.count(distinct(DbActorSource.document_id)))
+            .where(DbActorSource.actor_id.in_(chunk)).group_by(DbActorSource.actor_id)).all())
+        actors.update((a.id, a) for a in session.scalars(
+            select(DbActor).where(DbActor.id.in_(chunk))
+            .options(selectinload(DbActor.aliases), selectinload(DbActor.affiliation))))
     return [ActorRow(id=a.id, kind=a.kind, name=a.name, acronym=a.acronym, iso3=a.iso3,
                      canonical_key=a.canonical_key, title=a.title,
                      affiliation=_ref(a.affiliation) if a.affiliation else None, review_state=a.review_state,
-                     aliases=sorted({x.alias for x in a.aliases} - {a.name}), events=ne, documents=nd)
-            for a, ne, nd in rows]
+                     aliases=sorted({x.alias for x in a.aliases} - {a.name}), events=n_events.get(a.id, 0),
+                     documents=n_docs.get(a.id, 0))
+            for a in (actors[i] for i in ids if i in actors)]
 
 
-def list_actors(session: Session, kind: ActorKind | str | None = None, q: str | None = None) -> list[ActorRow]:
-    """Actors (not rejected), by kind then name; ``kind`` filters, ``q`` is a case-insensitive
-    substring of the name, acronym, ISO3 or any alias. Raises ValueError for an unknown kind."""
+def _actor_conditions(kind: ActorKind | str | None = None, q: str | None = None,
+                      review_state: ReviewState | str | None = None) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [DbActor.review_state != _REJECTED]
     if kind:
         conds.append(DbActor.kind == ActorKind(kind))
+    if review_state:
+        conds.append(DbActor.review_state == ReviewState(review_state))
     if q:
         pattern = f"%{q.strip()}%"
         conds.append(or_(
@@ -681,7 +696,84 @@ def list_actors(session: Session, kind: ActorKind | str | None = None, q: str | 
             DbActor.id.in_(select(DbAlias.actor_id).where(or_(
                 DbAlias.alias.ilike(pattern), DbAlias.normalized.like(f"%{normalize(q)}%")))),
         ))
-    return _actor_rows(session, and_(*conds))
+    return conds
+
+
+def list_actors(session: Session, kind: ActorKind | str | None = None, q: str | None = None) -> list[ActorRow]:
+    """Every actor (not rejected), by kind then name; ``kind`` filters, ``q`` is a case-insensitive
+    substring of the name, acronym, ISO3 or any alias. Unbounded: for scripts, tests and small
+    scopes; the faces page with :func:`page_actors`. Raises ValueError for an unknown kind."""
+    return _actor_rows(session, and_(*_actor_conditions(kind, q)))
+
+
+#: Sort keys of :func:`page_actors` (default: kind, then name).
+ACTOR_SORTS = ("kind", "name", "events", "documents", "id")
+
+
+def page_actors(session: Session, *, kind: ActorKind | str | None = None, q: str | None = None,
+                review_state: ReviewState | str | None = None, sort: str | None = None, descending: bool = False,
+                limit: int = 50, offset: int = 0, after: str | None = None) -> tuple[list[ActorRow], int, str | None]:
+    """One page of the actors :func:`list_actors` would give, filtered, sorted, counted and sliced in SQL.
+
+    ``sort`` is one of :data:`ACTOR_SORTS` (ties by id); ``after`` the
+    cursor of the previous page (keyset paging, an indexed range read on
+    kind, name and id). Returns (rows, total, next cursor or None). Raises
+    ValueError for an unknown kind, sort or a bad cursor.
+    """
+    if sort is not None and sort not in ACTOR_SORTS:
+        raise ValueError(f"cannot sort actors by {sort!r}; one of: {', '.join(ACTOR_SORTS)}")
+    conds = _actor_conditions(kind, q, review_state)
+    cols: tuple[ColumnElement, ...]
+    if sort in (None, "kind"):
+        cols = (DbActor.kind, DbActor.name)
+    elif sort == "name":
+        cols = (func.lower(DbActor.name),)
+    elif sort == "events":
+        cols = (select(func.count(distinct(DbEventRole.event_id))).join(DbEvent, DbEvent.id == DbEventRole.event_id)
+                .where(DbEventRole.actor_id == DbActor.id, DbEventRole.review_state != _REJECTED,
+                       DbEvent.review_state != _REJECTED).correlate(DbActor).scalar_subquery(),)
+    elif sort == "documents":
+        cols = (select(func.count(distinct(DbActorSource.document_id)))
+                .where(DbActorSource.actor_id == DbActor.id).correlate(DbActor).scalar_subquery(),)
+    else:
+        cols = ()
+    total = session.scalar(select(func.count()).select_from(DbActor).where(*conds)) or 0
+    keys = (*cols, DbActor.id)
+    stmt = select(*keys).where(*conds)
+    if after is not None:
+        values = decode_cursor(after, len(keys))
+        bound = tuple_(*(literal(v, type_=k.type) for k, v in zip(keys, values)))
+        stmt = stmt.where(tuple_(*keys) < bound if descending else tuple_(*keys) > bound)
+    else:
+        stmt = stmt.offset(offset)
+    rows = session.execute(stmt.order_by(*(k.desc() if descending else k.asc() for k in keys)).limit(limit + 1)).all()
+    cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        cursor = encode_cursor([v.value if hasattr(v, "value") else v for v in rows[-1]])
+    return _actor_rows_for(session, [r[-1] for r in rows]), total, cursor
+
+
+def busiest_actors(session: Session, kind: ActorKind | str, limit: int) -> list[ActorRow]:
+    """The ``limit`` actors of ``kind`` (not rejected) with roles in most events, most first (ties by name).
+
+    One grouped read of the role index (``event_roles (actor_id, event_id)``)
+    for the actors of that kind; roles a reviewer rejected are not counted.
+    """
+    n = func.count(distinct(DbEventRole.event_id)).label("n")
+    rows = session.execute(
+        select(DbEventRole.actor_id, n).join(DbActor, DbActor.id == DbEventRole.actor_id)
+        .where(DbActor.kind == ActorKind(kind), DbActor.review_state != _REJECTED,
+               DbEventRole.review_state != _REJECTED)
+        .group_by(DbEventRole.actor_id, DbActor.name).order_by(n.desc(), DbActor.name).limit(limit)).all()
+    return _actor_rows_for(session, [r[0] for r in rows])
+
+
+def state_actor(session: Session, iso3: str) -> ActorRow | None:
+    """The member state (not rejected) with ISO3 code ``iso3``, or None (the one in most events when several)."""
+    rows = _actor_rows(session, and_(DbActor.iso3 == iso3.upper(), DbActor.kind == ActorKind.MEMBER_STATE,
+                                     DbActor.review_state != _REJECTED))
+    return max(rows, key=lambda r: (r.events, -r.id)) if rows else None
 
 
 def get_actor(session: Session, actor_id: int) -> ActorRow:
@@ -749,19 +841,32 @@ def _member_ids(session: Session, actor_id: int) -> set[int]:
     return (first | second) - {actor_id}
 
 
-def actor_timeline(session: Session, actor_id: int) -> Timeline:
+def actor_timeline(session: Session, actor_id: int, limit: int | None = None, offset: int = 0,
+                   after: str | None = None) -> Timeline:
     """The events of an actor in date order (undated last), with its roles, its people's roles
     (``via``), the counterparts and the sources of each, plus a person's dated titles.
 
-    Raises :class:`NotFound` for an unknown id.
+    ``limit`` (None: every event) pages the entries in SQL, from ``offset`` or
+    after the cursor ``after`` (keyset); ``total`` is the number of events and
+    ``next_cursor`` the next page's cursor. Raises :class:`NotFound` for an
+    unknown id and ValueError for a bad cursor.
     """
     actor = get_actor(session, actor_id)
     members = _member_ids(session, actor_id)
     involved = {actor_id} | members
     event_ids = select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
                                                    DbEventRole.review_state != _REJECTED)
+    cursor = None
+    if limit is None:
+        events = _load_events(session, DbEvent.id.in_(event_ids))
+        total = len(events)
+    else:
+        ids, total, cursor = _keyset_ids(session, DbEvent, [DbEvent.id.in_(event_ids), DbEvent.review_state != _REJECTED],
+                                         DbEvent.start, False, limit, offset, after)
+        by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids))} if ids else {}
+        events = [by_id[i] for i in ids if i in by_id]
     entries = []
-    for ev in _load_events(session, DbEvent.id.in_(event_ids)):
+    for ev in events:
         entries.append(TimelineEntry(
             event=ev,
             roles=[r.role for r in ev.roles if r.actor.id == actor_id],
@@ -778,7 +883,36 @@ def actor_timeline(session: Session, actor_id: int) -> Timeline:
     member_refs = [_ref(a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(members), 
                                                                           DbActor.review_state != _REJECTED)
                                                     .order_by(DbActor.kind, DbActor.name))] if members else []
-    return Timeline(actor=actor, titles=titles, members=member_refs, entries=entries)
+    return Timeline(actor=actor, titles=titles, members=member_refs, entries=entries, total=total,
+                    next_cursor=cursor)
+
+
+def actor_aggregates(session: Session, actor_id: int, top: int = 20) -> tuple[list[tuple[RoleType, int]],
+                                                                            list[tuple[ActorRef, int]]]:
+    """(roles the actor held with how many times each, most first; the ``top`` counterparts with the
+    number of events shared, most first), as grouped SQL reads over all the actor's events.
+
+    Counterparts are the actors with a role in an event the actor, its people
+    or its bodies have a role in (:func:`actor_timeline`), other than those.
+    Rejected roles and events are not counted.
+    """
+    live_role = DbEventRole.review_state != _REJECTED
+    roles = session.execute(
+        select(DbEventRole.role, func.count()).join(DbEvent, DbEvent.id == DbEventRole.event_id)
+        .where(DbEventRole.actor_id == actor_id, live_role, DbEvent.review_state != _REJECTED)
+        .group_by(DbEventRole.role).order_by(func.count().desc(), DbEventRole.role)).all()
+    involved = {actor_id} | _member_ids(session, actor_id)
+    events = (select(DbEventRole.event_id).join(DbEvent, DbEvent.id == DbEventRole.event_id)
+              .where(DbEventRole.actor_id.in_(involved), live_role, DbEvent.review_state != _REJECTED))
+    n = func.count(distinct(DbEventRole.event_id)).label("n")
+    rows = session.execute(
+        select(DbEventRole.actor_id, n).join(DbActor, DbActor.id == DbEventRole.actor_id)
+        .where(DbEventRole.event_id.in_(events), DbEventRole.actor_id.not_in(involved), live_role,
+               DbActor.review_state != _REJECTED)
+        .group_by(DbEventRole.actor_id, DbActor.name).order_by(n.desc(), DbActor.name).limit(top)).all()
+    refs = {a.id: _ref(a) for a in session.scalars(select(DbActor).where(DbActor.id.in_([r[0] for r in rows])))} \
+        if rows else {}
+    return [(RoleType(r), c) for r, c in roles], [(refs[i], c) for i, c in rows if i in refs]
 
 
 def resolve_scope(country: str | None = None, region: str | None = None) -> tuple[str, list[str]]:
@@ -816,10 +950,37 @@ def _involving(isos: list[str]) -> ColumnElement[bool]:
     return or_(DbEvent.country.in_(isos), DbEvent.id.in_(with_role))
 
 
+def _event_conditions(*, country: str | None = None, type: EventType | str | None = None, since: str | None = None,
+                      until: str | None = None, region: str | None = None, status: EventStatus | str | None = None,
+                      review_state: ReviewState | str | None = None,
+                      reviewed_only: bool = False) -> list[ColumnElement[bool]]:
+    """The SQL conditions of an event filter (see :func:`list_events`); dates go through the indexed
+    day columns, so "2018" as ``until`` keeps an event of "2018-12"."""
+    kept = (ReviewState.CONFIRMED, ReviewState.CORRECTED) if reviewed_only else tuple(
+        s for s in ReviewState if s is not _REJECTED)
+    conds: list[ColumnElement[bool]] = [DbEvent.review_state.in_(kept)]
+    if type:
+        conds.append(DbEvent.type == EventType(type))
+    if status:
+        conds.append(DbEvent.status == EventStatus(status))
+    if review_state:
+        conds.append(DbEvent.review_state == ReviewState(review_state))
+    if country:
+        conds.append(_involving(resolve_scope(country=country)[1]))
+    if region:
+        conds.append(_involving(resolve_scope(region=region)[1]))
+    if since:
+        conds.append(DbEvent.end_day >= dates.to_bound(since, upper=False))
+    if until:
+        conds.append(DbEvent.start_day <= dates.to_bound(until, upper=True))
+    return conds
+
+
 def list_events(session: Session, country: str | None = None, type: EventType | str | None = None,
                 since: str | None = None, until: str | None = None, region: str | None = None,
                 reviewed_only: bool = False) -> list[EventRow]:
-    """Events (not rejected) in date order, undated last.
+    """Every event (not rejected) the filter keeps, in date order, undated last. Unbounded: for scripts,
+    tests and small scopes; the faces page with :func:`page_events`.
 
     ``reviewed_only`` keeps only the events and roles a reviewer confirmed or corrected.
 
@@ -832,24 +993,97 @@ def list_events(session: Session, country: str | None = None, type: EventType | 
     either, undated events are left out. Raises :class:`NotFound` for an
     unknown country or region and ValueError for a bad type or date.
     """
-    conds: list[ColumnElement[bool]] = [true()]
-    if type:
-        conds.append(DbEvent.type == EventType(type))
-    if country:
-        conds.append(_involving(resolve_scope(country=country)[1]))
-    if region:
-        conds.append(_involving(resolve_scope(region=region)[1]))
-    lo = dates.to_bound(since, upper=False) if since else None
-    hi = dates.to_bound(until, upper=True) if until else None
-    events = _load_events(session, and_(*conds), reviewed_only)
-    if lo or hi:
-        kept = []
-        for ev in events:
-            span = dates.interval(ev.start, ev.end)
-            if span and (lo is None or span[1] >= lo) and (hi is None or span[0] <= hi):
-                kept.append(ev)
-        events = kept
-    return events
+    conds = _event_conditions(country=country, type=type, since=since, until=until, region=region,
+                              reviewed_only=reviewed_only)
+    return _load_events(session, and_(*conds), reviewed_only)
+
+
+#: Sort keys of :func:`page_events`.
+EVENT_SORTS = ("start", "type", "country", "name", "id", "sources")
+
+
+def _event_sort_column(sort: str) -> ColumnElement:
+    if sort == "sources":
+        return (select(func.count(DbEventSource.id)).where(DbEventSource.event_id == DbEvent.id)
+                .correlate(DbEvent).scalar_subquery())
+    if sort == "name":
+        return func.lower(DbEvent.name)
+    return {"start": DbEvent.start, "type": DbEvent.type, "country": DbEvent.country, "id": DbEvent.id}[sort]
+
+
+def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: ColumnElement, descending: bool,
+                limit: int, offset: int, after: str | None, nullable: bool = True) -> tuple[list[int], int, str | None]:
+    """Ids of one page of ``model`` rows matching ``where``, ordered by ``col`` then id (rows whose ``col`` is
+    null last, by id), with the total (``COUNT``) and the next page's cursor.
+
+    Two index-friendly reads instead of one ``ORDER BY col IS NULL``: the
+    rows with a value, then the rows without. ``after`` (a cursor: the last
+    row's [value, id]) continues after that row whatever ``offset`` says, so
+    a deep page reads no more rows than the first. Raises ValueError for a
+    cursor that is not one of this listing's.
+    """
+    ident = model.id
+    if nullable:
+        total, present = session.execute(select(func.count(), func.count(col)).select_from(model).where(*where)).one()
+    else:
+        total = present = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    order = (col.desc(), ident.desc()) if descending else (col.asc(), ident.asc())
+    id_order = ident.desc() if descending else ident.asc()
+    want = limit + 1
+    got: list[tuple[Any, int]] = []
+    if after is not None:
+        value, last_id = decode_cursor(after, 2)
+        if value is not None:
+            beyond = (or_(col < value, and_(col == value, ident < last_id)) if descending
+                      else or_(col > value, and_(col == value, ident > last_id)))
+            got += session.execute(select(col, ident).where(*where, col.is_not(None), beyond)
+                                   .order_by(*order).limit(want)).all()
+            if len(got) < want and nullable:
+                got += session.execute(select(col, ident).where(*where, col.is_(None)).order_by(id_order)
+                                       .limit(want - len(got))).all()
+        else:
+            past = ident < last_id if descending else ident > last_id
+            got += session.execute(select(col, ident).where(*where, col.is_(None), past).order_by(id_order)
+                                   .limit(want)).all()
+    else:
+        if offset < present:
+            got += session.execute(select(col, ident).where(*where, *([col.is_not(None)] if nullable else []))
+                                   .order_by(*order).offset(offset).limit(want)).all()
+        if len(got) < want and nullable:
+            got += session.execute(select(col, ident).where(*where, col.is_(None)).order_by(id_order)
+                                   .offset(max(0, offset - present)).limit(want - len(got))).all()
+    more = len(got) > limit
+    got = got[:limit]
+    cursor = None
+    if more and got:
+        v = got[-1][0]
+        cursor = encode_cursor([v.value if hasattr(v, "value") else v, got[-1][1]])
+    return [i for _, i in got], total, cursor
+
+
+def page_events(session: Session, *, country: str | None = None, type: EventType | str | None = None,
+                since: str | None = None, until: str | None = None, region: str | None = None,
+                status: EventStatus | str | None = None, review_state: ReviewState | str | None = None,
+                reviewed_only: bool = False, sort: str = "start", descending: bool = False, limit: int = 50,
+                offset: int = 0, after: str | None = None) -> tuple[list[EventRow], int, str | None]:
+    """One page of the events :func:`list_events` would give, filtered, sorted, counted and sliced in SQL.
+
+    ``status`` and ``review_state`` filter too; ``sort`` is one of
+    :data:`EVENT_SORTS` (missing values last either way, ties by id);
+    ``after`` is the cursor of the previous page (keyset paging). Returns
+    (rows, total, next cursor or None). A constant number of statements
+    whatever the size of the knowledge base. Raises :class:`NotFound` for an
+    unknown country or region, ValueError for a bad type, date, sort or cursor.
+    """
+    if sort not in EVENT_SORTS:
+        raise ValueError(f"cannot sort events by {sort!r}; one of: {', '.join(EVENT_SORTS)}")
+    conds = _event_conditions(country=country, type=type, since=since, until=until, region=region, status=status,
+                              review_state=review_state, reviewed_only=reviewed_only)
+    col = _event_sort_column(sort)
+    ids, total, cursor = _keyset_ids(session, DbEvent, conds, col, descending, limit, offset, after,
+                                     nullable=sort in ("start", "country", "name"))
+    by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids), reviewed_only)} if ids else {}
+    return [by_id[i] for i in ids if i in by_id], total, cursor
 
 
 def _state_of(session: Session, actor_ids: set[int]) -> dict[int, str]:

@@ -367,45 +367,71 @@ def find_document(session: Session, ref: str | int) -> DbDocument:
     return row
 
 
+def _queue_parts(document_id: int | None, actor_id: int | None) -> list[tuple[Entity, type, tuple]]:
+    """The (entity, model, conditions) reads that make up the review queue, in reading order."""
+    from ctrack.store.models import DbActorSource
+
+    if document_id is not None:
+        return [
+            (Entity.ACTOR, DbActor, (or_(
+                DbActor.id.in_(select(DbMention.actor_id).where(DbMention.document_id == document_id)),
+                DbActor.id.in_(select(DbActorSource.actor_id).where(DbActorSource.document_id == document_id))),)),
+            (Entity.EVENT, DbEvent, (DbEvent.id.in_(
+                select(DbEventSource.event_id).where(DbEventSource.document_id == document_id)),)),
+            (Entity.EVENT_ROLE, DbEventRole, (or_(
+                DbEventRole.document_id == document_id,
+                DbEventRole.id.in_(select(DbMention.event_role_id).where(DbMention.document_id == document_id))),)),
+            (Entity.PERSON_TITLE, DbTitle, (DbTitle.document_id == document_id,)),
+            (Entity.CONFLICT, DbConflict, (DbConflict.document_id == document_id,)),
+            (Entity.RECOMMENDATION, DbRecommendation, (DbRecommendation.source_document_id == document_id,)),
+        ]
+    if actor_id is not None:
+        return [
+            (Entity.ACTOR, DbActor, (DbActor.id == actor_id,)),
+            (Entity.EVENT, DbEvent, (DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id == actor_id)),)),
+            (Entity.EVENT_ROLE, DbEventRole, (DbEventRole.actor_id == actor_id,)),
+            (Entity.PERSON_TITLE, DbTitle, (DbTitle.person_id == actor_id,)),
+            (Entity.CONFLICT, DbConflict, (DbConflict.actor_id == actor_id,)),
+        ]
+    return [(entity, MODELS[entity], (true(),)) for entity in REVIEWABLE]
+
+
 def queue_rows(session: Session, *, document_id: int | None = None, actor_id: int | None = None,
-               states: Sequence[ReviewState] = (ReviewState.PROPOSED,)) -> list[tuple[Entity, Any]]:
+               states: Sequence[ReviewState] = (ReviewState.PROPOSED,), limit: int | None = None,
+               offset: int = 0) -> list[tuple[Entity, Any]]:
     """The rows waiting for review, as ``(entity, row)`` pairs in reading order.
 
     With ``document_id``: the actors it mentions, its events, the roles and
     titles it gave, its conflicts and the recommendations proposed from it.
     With ``actor_id``: the actor, its roles and the events they are in, its
-    titles and conflicts. With neither: every row in ``states``.
+    titles and conflicts. With neither: every row in ``states``. ``limit``
+    (None: all) and ``offset`` slice the queue in SQL: each kind of record is
+    counted and only the kinds the page reaches are read, ``LIMIT``ed.
     """
-    from ctrack.store.models import DbActorSource
-
     out: list[tuple[Entity, Any]] = []
-
-    def add(entity: Entity, model: type, *where: ColumnElement[bool]) -> None:
-        stmt = select(model).where(model.review_state.in_(list(states)), *where).order_by(model.id)
+    skip = offset
+    for entity, model, where in _queue_parts(document_id, actor_id):
+        if limit is not None and len(out) >= limit:
+            break
+        conds = (model.review_state.in_(list(states)), *where)
+        if skip:
+            n = session.scalar(select(func.count()).select_from(model).where(*conds)) or 0
+            if n <= skip:
+                skip -= n
+                continue
+        stmt = select(model).where(*conds).order_by(model.id).offset(skip)
+        skip = 0
+        if limit is not None:
+            stmt = stmt.limit(limit - len(out))
         out.extend((entity, r) for r in session.scalars(stmt))
-
-    if document_id is not None:
-        add(Entity.ACTOR, DbActor, or_(
-            DbActor.id.in_(select(DbMention.actor_id).where(DbMention.document_id == document_id)),
-            DbActor.id.in_(select(DbActorSource.actor_id).where(DbActorSource.document_id == document_id))))
-        add(Entity.EVENT, DbEvent, DbEvent.id.in_(
-            select(DbEventSource.event_id).where(DbEventSource.document_id == document_id)))
-        add(Entity.EVENT_ROLE, DbEventRole, or_(
-            DbEventRole.document_id == document_id,
-            DbEventRole.id.in_(select(DbMention.event_role_id).where(DbMention.document_id == document_id))))
-        add(Entity.PERSON_TITLE, DbTitle, DbTitle.document_id == document_id)
-        add(Entity.CONFLICT, DbConflict, DbConflict.document_id == document_id)
-        add(Entity.RECOMMENDATION, DbRecommendation, DbRecommendation.source_document_id == document_id)
-    elif actor_id is not None:
-        add(Entity.ACTOR, DbActor, DbActor.id == actor_id)
-        add(Entity.EVENT, DbEvent, DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id == actor_id)))
-        add(Entity.EVENT_ROLE, DbEventRole, DbEventRole.actor_id == actor_id)
-        add(Entity.PERSON_TITLE, DbTitle, DbTitle.person_id == actor_id)
-        add(Entity.CONFLICT, DbConflict, DbConflict.actor_id == actor_id)
-    else:
-        for entity in REVIEWABLE:
-            add(entity, MODELS[entity], true())
     return out
+
+
+def count_queue(session: Session, *, document_id: int | None = None, actor_id: int | None = None,
+                states: Sequence[ReviewState] = (ReviewState.PROPOSED,)) -> int:
+    """How many rows :func:`queue_rows` would give (one ``COUNT`` per kind of record)."""
+    return sum(session.scalar(select(func.count()).select_from(model).where(
+        model.review_state.in_(list(states)), *where)) or 0 for _, model, where in _queue_parts(document_id, actor_id))
 
 
 def evidence(session: Session, entity: Entity, row: Any, document_id: int | None = None) -> list[DbMention]:

@@ -165,12 +165,18 @@ class TimelineEntry(_View):
 
 
 class Timeline(_View):
-    """An actor, its dated titles and its events in date order (undated last)."""
+    """An actor, its dated titles and its events in date order (undated last).
+
+    ``entries`` may be one page of the events: ``total`` is the number of
+    events in all, ``next_cursor`` the cursor of the next page (None on the last).
+    """
 
     actor: ActorRow
     titles: list[TitleRow] = Field(default_factory=list)
     members: list[ActorRef] = Field(default_factory=list)
     entries: list[TimelineEntry] = Field(default_factory=list)
+    total: int = 0
+    next_cursor: str | None = None
 
 
 class SaveResult(_View):

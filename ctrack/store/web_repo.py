@@ -337,6 +337,12 @@ def list_documents(session: Session, q: str | None = None, since: dt.date | None
     return _summaries(session, and_(*conds))
 
 
+def latest_documents(session: Session, n: int) -> list[DocumentSummary]:
+    """The ``n`` documents ingested last, newest first (a ``LIMIT``ed read by id)."""
+    ids = list(session.scalars(select(DbDocument.id).order_by(DbDocument.id.desc()).limit(n)))
+    return _summaries(session, DbDocument.id.in_(ids))[::-1] if ids else []
+
+
 def _spans(session: Session, where) -> list[EvidenceSpan]:
     role_actor = aliased(DbActor)
     rows = session.execute(

@@ -396,6 +396,20 @@ class QueueItem:
                 "sources": [{"document": d, "sentence": s} for d, s in self.sources]}
 
 
+def queue_size(session: Session, *, document: str | int | None = None, actor: str | None = None,
+               states: Sequence[ReviewState] = (ReviewState.PROPOSED,)) -> int:
+    """How many facts :func:`queue` would list (``COUNT`` per kind of record). Raises :class:`NotFound`
+    for an unknown document or actor."""
+    doc_id = repo.find_document(session, document).id if document is not None else None
+    if actor is not None:
+        from ctrack.store.repo import find_actor
+
+        actor_id = find_actor(session, actor).id
+    else:
+        actor_id = None
+    return repo.count_queue(session, document_id=doc_id, actor_id=actor_id, states=states)
+
+
 def label(session: Session, entity: Entity, row: Any) -> str:
     """A one-line description of a fact for the reviewer."""
     if entity is Entity.ACTOR:
@@ -422,12 +436,14 @@ def label(session: Session, entity: Entity, row: Any) -> str:
 
 
 def queue(session: Session, *, document: str | int | None = None, actor: str | None = None,
-          states: Sequence[ReviewState] = (ReviewState.PROPOSED,)) -> list[QueueItem]:
+          states: Sequence[ReviewState] = (ReviewState.PROPOSED,), limit: int | None = None,
+          offset: int = 0) -> list[QueueItem]:
     """The facts waiting for review for a document (id or file name) or an actor (name, acronym, ISO3), or all.
 
     Each item carries the sentences of its evidence, so the reviewer sees
-    what the machine read. Raises :class:`ctrack.errors.NotFound` for an
-    unknown document or actor.
+    what the machine read. ``limit`` (None: all) and ``offset`` take one page
+    of the queue, sliced in SQL (:func:`ctrack.store.track_repo.queue_rows`).
+    Raises :class:`ctrack.errors.NotFound` for an unknown document or actor.
     """
     doc_id = actor_id = None
     if document is not None:
@@ -445,7 +461,8 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
         return texts[document_id]
 
     items = []
-    for entity, row in repo.queue_rows(session, document_id=doc_id, actor_id=actor_id, states=states):
+    for entity, row in repo.queue_rows(session, document_id=doc_id, actor_id=actor_id, states=states,
+                                       limit=limit, offset=offset):
         sources: list[tuple[str, str]] = []
         if entity is Entity.RECOMMENDATION and row.source_document_id and row.source_start is not None:
             key, text = doc(row.source_document_id)
