@@ -61,6 +61,13 @@ class NotFound(CtrackError):
     code = "E011"
 
 
+class BadQuery(CtrackError):
+    """A filter, sort key, date or page a read operation cannot use (an unknown sort key, a bad date,
+    a page cursor that does not belong to the listing)."""
+
+    code = "E012"
+
+
 class ImportRowError(CtrackError):
     """A row of an imported CSV/XLSX that cannot be loaded."""
 

@@ -1,19 +1,19 @@
-"""The ASGI application: the HTTP API under ``/api/v1`` and the web pages, over one knowledge base.
+"""The ASGI application of the HTTP API under ``/api/v1``, over one knowledge base.
 
 :func:`create_app` opens the knowledge base (running the Alembic migrations,
 so ``ctrack serve --db postgresql+psycopg://…`` works on an empty database),
-makes sure the search index exists, and mounts:
-
-- the API routers of :mod:`ctrack.api.routes` under :data:`API_PREFIX`, with
-  the OpenAPI document at ``/api/v1/openapi.json`` (kept in the repository
-  as ``docs/openapi.json``; no Swagger UI, which would load scripts from a CDN);
-- the server-rendered pages of :mod:`ctrack.web` at ``/`` and their static
-  files at ``/static``.
+makes sure the search index exists, and mounts the API routers of
+:mod:`ctrack.api.routes` under :data:`API_PREFIX`, with the OpenAPI document
+at ``/api/v1/openapi.json`` (kept in the repository as ``docs/openapi.json``;
+no Swagger UI, which would load scripts from a CDN). The API knows nothing
+of the web pages: :func:`ctrack.web.app.create_app` builds the whole site by
+adding the pages to this app (and an ``app.state.error_page`` renderer for
+errors outside ``/api/``).
 
 Errors: a :class:`ctrack.errors.NotFound` is a 404 and any other
 :class:`ctrack.errors.CtrackError` a 422, answered as JSON
-``{"detail": message, "code": "E011"}`` under ``/api/`` and as an error page
-elsewhere.
+``{"detail": message, "code": "E011"}`` under ``/api/`` (and everywhere when
+no ``app.state.error_page`` is set), else as that error page.
 """
 from __future__ import annotations
 
@@ -78,23 +78,21 @@ def create_app(settings: Settings | str) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
 
-    from ctrack.web import routes as web_routes
-
-    web_routes.mount(app)
-
     @app.exception_handler(CtrackError)
     async def ctrack_error(request: Request, exc: CtrackError):
         status = 404 if isinstance(exc, NotFound) else 422
         message = getattr(exc, "message", str(exc))
-        if _wants_json(request):
+        page = getattr(request.app.state, "error_page", None)
+        if _wants_json(request) or page is None:
             return JSONResponse({"detail": message, "code": exc.code}, status_code=status)
-        return web_routes.error_page(request, status, message)
+        return page(request, status, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if _wants_json(request):
+        page = getattr(request.app.state, "error_page", None)
+        if _wants_json(request) or page is None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return web_routes.error_page(request, exc.status_code, str(exc.detail))
+        return page(request, exc.status_code, str(exc.detail))
 
     return app
 

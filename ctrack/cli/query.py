@@ -1,7 +1,10 @@
 """``ctrack actors``, ``ctrack events``, ``ctrack show``: look into the knowledge base.
 
 Each prints a Rich table, or JSON with ``--json`` (the models of
-:mod:`ctrack.store.views`). All reading goes through :mod:`ctrack.store.repo`.
+:mod:`ctrack.store.views`; a list of one page's rows for ``actors`` and
+``events``). All reading goes through the service layer (:mod:`ctrack.service`),
+paged in SQL: ``--limit`` rows (default :data:`CLI_PAGE`) from ``--offset`` or
+after the cursor ``--after`` that the previous page printed.
 """
 from __future__ import annotations
 
@@ -13,14 +16,29 @@ from rich.text import Text
 
 from ctrack.cli.app import DB_OPTION_HELP, app, console
 from ctrack.cli.kb import fail, open_kb, print_json
-from ctrack.errors import NotFound
+from ctrack.errors import CtrackError
 from ctrack.schema import ActorKind, EventType
-from ctrack.store import repo
+from ctrack.service import actors as actor_service
+from ctrack.service import events as event_service
+from ctrack.service.paging import MAX_LIMIT, Page, PageParams
 from ctrack.store.db import session_scope
 from ctrack.store.views import EventRow, RoleRow, SourceRow
 
+#: Rows per page of the listings unless ``--limit`` says otherwise.
+CLI_PAGE = 200
+
 _DB = typer.Option(None, "--db", help=DB_OPTION_HELP)
 _JSON = typer.Option(False, "--json", help="print JSON instead of a table")
+_LIMIT = typer.Option(CLI_PAGE, "--limit", min=1, max=MAX_LIMIT, help=f"rows per page (at most {MAX_LIMIT})")
+_OFFSET = typer.Option(0, "--offset", min=0, help="rows to skip")
+_AFTER = typer.Option(None, "--after", help="the cursor printed under the previous page (reads the next one)")
+
+
+def _more(page: Page, shown: int) -> None:
+    """Under a table: how many rows there are in all, and how to read the next page."""
+    if page.next_cursor:
+        console.print(Text(f"{page.offset + shown} of {page.total} shown; next page: --after {page.next_cursor}",
+                           style="dim"))
 
 
 def _sources(sources: list[SourceRow]) -> str:
@@ -40,21 +58,29 @@ def actors_cmd(
     q: Optional[str] = typer.Option(None, "--q", help="only actors whose name, acronym, ISO3 or alias contains this"),
     db: Optional[str] = _DB,
     as_json: bool = _JSON,
+    limit: int = _LIMIT,
+    offset: int = _OFFSET,
+    after: Optional[str] = _AFTER,
 ) -> None:
-    """List the actors in the knowledge base (persons, member states, organizations)."""
+    """List the actors in the knowledge base (persons, member states, organizations), by kind then name."""
     engine = open_kb(db)
-    with session_scope(engine) as s:
-        rows = repo.list_actors(s, kind=kind, q=q)
+    try:
+        with session_scope(engine) as s:
+            page = actor_service.list_actors(s, kind=kind, q=q, page=PageParams(limit=limit, offset=offset, after=after))
+    except CtrackError as exc:
+        fail(exc)
+    rows = page.items
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"Actors ({len(rows)})", title_justify="left", header_style="bold")
+    table = Table(title=f"Actors ({page.total})", title_justify="left", header_style="bold")
     for col in ("ID", "Kind", "Name", "Acronym / ISO3", "Title", "Affiliation", "Events", "Docs"):
         table.add_column(col, justify="right" if col in ("ID", "Events", "Docs") else "left")
     for a in rows:
         table.add_row(str(a.id), a.kind.value, a.name, a.acronym or a.iso3 or "", a.title or "",
                       a.affiliation.short if a.affiliation else "", str(a.events), str(a.documents))
     console.print(table)
+    _more(page, len(rows))
 
 
 def events_table(events: list[EventRow], title: str) -> Table:
@@ -79,18 +105,23 @@ def events_cmd(
     region: Optional[str] = typer.Option(None, "--region", help="a region (e.g. 'Central Asia'): events held in or engaging its states"),
     db: Optional[str] = _DB,
     as_json: bool = _JSON,
+    limit: int = _LIMIT,
+    offset: int = _OFFSET,
+    after: Optional[str] = _AFTER,
 ) -> None:
     """List events in date order, filtered by country, type, dates or region."""
     engine = open_kb(db)
+    filters = event_service.EventFilters(country=country, type=type_, since=since, until=until, region=region)
     try:
         with session_scope(engine) as s:
-            rows = repo.list_events(s, country=country, type=type_, since=since, until=until, region=region)
-    except (NotFound, ValueError) as exc:
+            page = event_service.list_events(s, filters, page=PageParams(limit=limit, offset=offset, after=after))
+    except CtrackError as exc:
         fail(exc)
     if as_json:
-        print_json(rows)
+        print_json(page.items)
         return
-    console.print(events_table(rows, f"Events ({len(rows)})"))
+    console.print(events_table(page.items, f"Events ({page.total})"))
+    _more(page, len(page.items))
 
 
 def _show_overview(engine, as_json: bool) -> None:
@@ -123,6 +154,9 @@ def show_cmd(
                                                      "none: what the knowledge base holds"),
     db: Optional[str] = _DB,
     as_json: bool = _JSON,
+    limit: int = _LIMIT,
+    offset: int = _OFFSET,
+    after: Optional[str] = _AFTER,
 ) -> None:
     """Show an actor's timeline: its events in date order with roles, counterparts and sources.
 
@@ -135,9 +169,8 @@ def show_cmd(
         return
     try:
         with session_scope(engine) as s:
-            actor = repo.find_actor(s, name)
-            timeline = repo.actor_timeline(s, actor.id)
-    except NotFound as exc:
+            timeline = actor_service.show(s, name, PageParams(limit=limit, offset=offset, after=after))
+    except CtrackError as exc:
         fail(exc)
     if as_json:
         print_json(timeline)
@@ -155,7 +188,7 @@ def show_cmd(
         console.print(", ".join(details))
     if a.aliases:
         console.print(Text("also: " + "; ".join(a.aliases), style="dim"))
-    console.print(Text(f"{a.events} events in its own name, {len(timeline.entries)} with its people or bodies; "
+    console.print(Text(f"{a.events} events in its own name, {timeline.total} with its people or bodies; "
                        f"{a.documents} documents", style="dim"))
     if timeline.titles:
         titles = Table(title="Titles", title_justify="left", header_style="bold")
@@ -164,7 +197,7 @@ def show_cmd(
         for t in timeline.titles:
             titles.add_row(t.as_of or "", t.title, t.affiliation.short if t.affiliation else "", t.source.doc_key)
         console.print(titles)
-    table = Table(title=f"Timeline ({len(timeline.entries)} events)", title_justify="left", header_style="bold")
+    table = Table(title=f"Timeline ({timeline.total} events)", title_justify="left", header_style="bold")
     for col in ("Dates", "Type", "Event", "Venue", "Role", "Counterparts", "Sources"):
         table.add_column(col, overflow="fold")
     for entry in timeline.entries:
@@ -173,3 +206,6 @@ def show_cmd(
         table.add_row(e.dates, e.type.value, e.label, e.venue, "; ".join(own), _roles(entry.counterparts),
                       _sources(e.sources))
     console.print(table)
+    if timeline.next_cursor:
+        console.print(Text(f"{offset + len(timeline.entries)} of {timeline.total} shown; next page: "
+                           f"--after {timeline.next_cursor}", style="dim"))

@@ -8,7 +8,9 @@ sentences it was read from. For scripts: ``ctrack review confirm|reject REF…``
 ``ctrack review queue`` and ``ctrack review decisions``. References are
 ``TYPE:ID`` (``actor:12``, ``event:3``, ``role:40``, ``title:5``,
 ``conflict:2``, ``rec:7``). Every command takes ``--db`` and ``--user``
-(default ``$CTRACK_USER`` or the login name) for the audit log.
+(default ``$CTRACK_USER`` or the login name) for the audit log. Decisions go
+through :mod:`ctrack.service.review`, which keeps the search index in step
+with them, as the API and the web pages do.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from ctrack.errors import CtrackError
 from ctrack.store import track_repo
 from ctrack.store.db import session_scope
 from ctrack.store.track_models import Entity
+from ctrack.service import review as review_service
 from ctrack.track import audit, review
 
 review_app = typer.Typer(help="Review extracted facts: confirm, correct, reject, merge, split, undo.",
@@ -96,11 +99,11 @@ def review_main(
                     name = Prompt.ask("field", choices=fields, console=console)
                     value = Prompt.ask("new value", console=console)
                     comment = Prompt.ask("comment", default="", console=console) or None
-                    review.correct(s, item.entity, item.id, name, value, user=who, comment=comment)
+                    review_service.decide(s, who, item.entity, item.id, "correct", name, value, comment)
                 else:
                     comment = Prompt.ask("comment", default="", console=console) or None
-                    step = review.confirm if choice == "c" else review.reject
-                    step(s, item.entity, item.id, user=who, comment=comment)
+                    review_service.decide(s, who, item.entity, item.id, "confirm" if choice == "c" else "reject",
+                                          comment=comment)
             done += 1
         except CtrackError as exc:
             console.print(f"[red]{escape(str(exc))}[/]", highlight=False)
@@ -119,11 +122,9 @@ def queue_cmd(
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
-            items = review.queue(s, document=document, actor=actor)
+            items = review.queue(s, document=document, actor=actor, limit=limit)
     except CtrackError as exc:
         fail(exc)
-    if limit is not None:
-        items = items[:limit]
     if as_json:
         print_json([i.to_json() for i in items])
         return
@@ -131,14 +132,14 @@ def queue_cmd(
         _show_item(item, number, len(items))
 
 
-def _decide(refs: list[str], step, user: str | None, comment: str | None, db: str | None, verb: str) -> None:
+def _decide(refs: list[str], action: str, user: str | None, comment: str | None, db: str | None, verb: str) -> None:
     who = _user(user)
     engine = open_kb(db)
     targets = [_ref(r) for r in refs]
     try:
         with session_scope(engine) as s:
             for entity, row_id in targets:
-                step(s, entity, row_id, user=who, comment=comment)
+                review_service.decide(s, who, entity, row_id, action, comment=comment)
     except CtrackError as exc:
         fail(exc)
     console.print(f"{verb} {', '.join(refs)}", highlight=False)
@@ -148,14 +149,14 @@ def _decide(refs: list[str], step, user: str | None, comment: str | None, db: st
 def confirm_cmd(refs: list[str] = typer.Argument(..., help="TYPE:ID of each fact"), comment: Optional[str] = _COMMENT,
                 db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
     """Confirm facts (a conflict: apply the document's value; a proposed recommendation: accept it)."""
-    _decide(refs, review.confirm, user, comment, db, "confirmed")
+    _decide(refs, "confirm", user, comment, db, "confirmed")
 
 
 @review_app.command("reject")
 def reject_cmd(refs: list[str] = typer.Argument(..., help="TYPE:ID of each fact"), comment: Optional[str] = _COMMENT,
                db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
     """Reject facts: reads and reports leave them out, and a re-ingest does not bring them back."""
-    _decide(refs, review.reject, user, comment, db, "rejected")
+    _decide(refs, "reject", user, comment, db, "rejected")
 
 
 @review_app.command("correct")
@@ -168,7 +169,7 @@ def correct_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the fact"),
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
-            review.correct(s, entity, row_id, field, value, user=_user(user), comment=comment)
+            review_service.decide(s, _user(user), entity, row_id, "correct", field, value, comment)
     except CtrackError as exc:
         fail(exc)
     console.print(f"corrected {ref} {field}", highlight=False)
@@ -187,7 +188,7 @@ def merge_cmd(keep: str = typer.Argument(..., help="TYPE:ID of the record to kee
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
-            d = review.merge(s, e1, keep_id, other_id, user=_user(user), reason=reason, fill=fill)
+            d = review_service.merge(s, _user(user), e1, keep_id, other_id, reason=reason, fill=fill)
             left = len(d.fields.get("left", []))
     except CtrackError as exc:
         fail(exc)
@@ -207,7 +208,7 @@ def split_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the actor or event
     try:
         with session_scope(engine) as s:
             doc_ids = [track_repo.find_document(s, d).id for d in documents]
-            d = review.split(s, entity, row_id, doc_ids, user=_user(user), name=name, reason=reason)
+            d = review_service.split(s, _user(user), entity, row_id, doc_ids, name=name, reason=reason)
     except CtrackError as exc:
         fail(exc)
     console.print(f"split {ref}: new {entity.value}:{d.other_id}, decision {d.id}, {len(d.moves)} references moved",
@@ -221,7 +222,7 @@ def undo_cmd(decision: int = typer.Argument(..., help="id of the merge or split 
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
-            r = review.undo(s, decision, user=_user(user), comment=comment)
+            r = review_service.undo(s, _user(user), decision, comment=comment)
     except CtrackError as exc:
         fail(exc)
     console.print(f"undid decision {decision}: {len(r.restored)} references and {len(r.fields_restored)} fields restored"

@@ -1,7 +1,7 @@
 """``ctrack serve``, ``ctrack user add`` and ``ctrack token create``: run the web app and HTTP API, manage access.
 
 - ``ctrack serve [--host H] [--port P] [--db URL]`` runs the app of
-  :func:`ctrack.api.app.create_app` with uvicorn (pages at ``/``, the API at
+  :func:`ctrack.web.app.create_app` with uvicorn (pages at ``/``, the API at
   ``/api/v1``). Behind a TLS proxy, pass ``--proxy-headers`` (the default)
   so that ``X-Forwarded-Proto: https`` marks the session cookie ``Secure``;
   ``--secure-cookies`` forces it.
@@ -48,7 +48,7 @@ def serve_cmd(
     """Run the web app (pages at /) and the HTTP API (/api/v1) on the knowledge base."""
     import uvicorn
 
-    from ctrack.api.app import create_app
+    from ctrack.web.app import create_app
     from ctrack.api.settings import Settings
 
     url = db_url(db)

@@ -173,14 +173,14 @@ def write_briefing(engine: Engine, out: str | Path, country: str | None = None, 
     :class:`ctrack.errors.NotFound` for an unknown country or region and
     OSError when the file cannot be written.
     """
-    from ctrack.store import repo
+    from ctrack.service import reports
     from ctrack.store.db import session_scope
 
     from ctrack.track import audit
     from ctrack.track.recommendations import recommendations_section
 
     with session_scope(engine) as s:
-        data = repo.briefing(s, country=country, region=region, reviewed_only=reviewed_only)
+        data = reports.briefing(s, country=country, region=region, reviewed_only=reviewed_only)
         recs = recommendations_section(s, country=country, region=region)
     html = render_briefing(data, title, recs=recs, reviewed_only=reviewed_only)
     path = Path(out)

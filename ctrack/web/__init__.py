@@ -3,5 +3,5 @@
 :mod:`ctrack.web.routes` holds the pages, :mod:`ctrack.web.render` the
 template environment, :mod:`ctrack.web.charts` the server-side SVG timeline
 and network; ``templates/`` and ``static/`` ship with the package. The app
-that serves them is built by :func:`ctrack.api.app.create_app`.
+that serves them (with the HTTP API) is built by :func:`ctrack.web.app.create_app`.
 """

@@ -10,7 +10,7 @@ import math
 
 from markupsafe import Markup, escape
 
-from ctrack.api.network import Network
+from ctrack.service.network import Network
 from ctrack.resolve import dates
 from ctrack.schema import ActorKind, EventType
 from ctrack.store.views import EventRow

@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from ctrack.api.passages import segments
+from ctrack.service.passages import segments
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -51,7 +51,7 @@ def highlight(text: str, spans: list[tuple[int, int]] | None, cls: str = "hit") 
 
 
 def marked(text: str, marks: list) -> Markup:
-    """A passage with its evidence marks (:class:`ctrack.api.passages.Mark`) as ``<mark>`` with a tooltip."""
+    """A passage with its evidence marks (:class:`ctrack.service.passages.Mark`) as ``<mark>`` with a tooltip."""
     out = []
     for piece, covering in segments(text, marks):
         if not covering:

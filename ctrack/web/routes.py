@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections import Counter
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -25,14 +24,16 @@ from sqlalchemy.orm import Session
 from ctrack.api.deps import (
     SESSION_COOKIE, Principal, get_db, optional_principal, require,
 )
-from ctrack.api.network import who_met_whom
-from ctrack.api.passages import Mark, label_of
-from ctrack.api.routes.events import event_out, filter_events
-from ctrack.api.routes.recs import list_recs
-from ctrack.api.routes.review import apply_review, review_queue
-from ctrack.api.routes.search import run_search
 from ctrack.schema import ActorKind, EventStatus, EventType
-from ctrack.store import repo, web_repo
+from ctrack.service import actors as actor_service
+from ctrack.service import events as event_service
+from ctrack.service import reports
+from ctrack.service import review as review_service
+from ctrack.service import search as search_service
+from ctrack.service.paging import PageParams
+from ctrack.service.passages import Mark, label_of
+from ctrack.service.recs import list_recs
+from ctrack.store import web_repo
 from ctrack.store.models import ReviewState
 from ctrack.store.track_models import Entity, RecStatus
 from ctrack.store.web_models import SearchKind, UserRole
@@ -154,21 +155,19 @@ def logout(request: Request, _: Principal = Depends(require(UserRole.VIEWER)), d
 
 @router.get("/")
 def home(request: Request, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    events = filter_events(db)
-    dated = sorted((e for e in events if e.start), key=lambda e: e.start or "", reverse=True)
-    states = sorted(repo.list_actors(db, kind=ActorKind.MEMBER_STATE), key=lambda a: (-a.events, a.name))
-    stats = recs.statistics(db)
+    o = reports.overview(db)
     return render(request, "home.html", {
-        "counts": repo.counts(db), "recent": dated[:12], "states": [s for s in states if s.events][:12],
-        "planned": [e for e in events if e.status is EventStatus.PLANNED][:8], "rec_totals": stats["totals"],
-        "queue_size": len(review_queue(db)), "documents": web_repo.list_documents(db)[-6:][::-1],
+        "counts": o.counts, "recent": o.recent, "states": [s for s in o.states if s.events], "planned": o.planned,
+        "rec_totals": o.rec_totals, "queue_size": o.queue_size, "documents": o.documents,
     }, nav="home")
 
 
 @router.get("/search")
 def search_page(request: Request, q: str = "", kind: SearchKind | None = None, offset: int = Query(0, ge=0),
                 me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    result = run_search(db, q, [kind] if kind else None, 25, offset) if q.strip() else None
+    result = search_service.search(db, q, [kind] if kind else None, PageParams(limit=25, offset=offset)) \
+        if q.strip() else None
+    db.commit()  # keep what the search's refresh indexed
     return render(request, "search.html", {
         "q": q, "kind": kind, "result": result, "kinds": list(SearchKind),
         "pages": _pages(result.total, offset, 25, request) if result else None,
@@ -181,32 +180,20 @@ def search_page(request: Request, q: str = "", kind: SearchKind | None = None, o
 @router.get("/actors")
 def actors_page(request: Request, kind: ActorKind | None = None, q: str | None = None,
                 offset: int = Query(0, ge=0), me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    rows = repo.list_actors(db, kind=kind, q=q or None)
+    page = actor_service.list_actors(db, kind=kind, q=q or None, page=PageParams(limit=PAGE_SIZE, offset=offset))
     return render(request, "actors.html", {
-        "rows": rows[offset:offset + PAGE_SIZE], "kind": kind, "q": q or "", "kinds": list(ActorKind),
-        "pages": _pages(len(rows), offset, PAGE_SIZE, request)}, nav="actors")
+        "rows": page.items, "kind": kind, "q": q or "", "kinds": list(ActorKind),
+        "pages": _pages(page.total, offset, PAGE_SIZE, request)}, nav="actors")
 
 
 @router.get("/actors/{actor_id}")
-def actor_page(request: Request, actor_id: int, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    timeline = repo.actor_timeline(db, actor_id)
-    counterparts: Counter[int] = Counter()
-    refs = {}
-    roles: Counter[str] = Counter()
-    sources = {}
-    for entry in timeline.entries:
-        for role in entry.roles:
-            roles[role.value] += 1
-        for r in entry.counterparts:
-            refs[r.actor.id] = r.actor
-        for aid in {r.actor.id for r in entry.counterparts}:
-            counterparts[aid] += 1
-        for s in entry.event.sources:
-            sources.setdefault(s.document_id, s)
-    top = [(refs[i], n) for i, n in sorted(counterparts.items(), key=lambda p: (-p[1], refs[p[0]].name))][:20]
+def actor_page(request: Request, actor_id: int, offset: int = Query(0, ge=0), me: Principal = Depends(page_user),
+               db: Session = Depends(get_db)):
+    p = actor_service.actor_page(db, actor_id, PageParams(limit=PAGE_SIZE, offset=offset))
     return render(request, "actor.html", {
-        "t": timeline, "a": timeline.actor, "counterparts": top, "roles": roles.most_common(),
-        "sources": sorted(sources.values(), key=lambda s: (s.published or dt.date.max, s.doc_key)),
+        "t": p.timeline, "a": p.timeline.actor, "counterparts": p.counterparts,
+        "roles": [(r.value, n) for r, n in p.roles], "sources": p.sources,
+        "pages": _pages(p.timeline.total, offset, PAGE_SIZE, request),
     }, nav="actors")
 
 
@@ -215,6 +202,7 @@ def actor_page(request: Request, actor_id: int, me: Principal = Depends(page_use
 
 def _event_filters(country: str | None, region: str | None, type: str | None, since: str | None,
                    until: str | None, status: str | None) -> dict[str, Any]:
+    """The event filters of a page's query string (empty fields dropped); 422 for an unknown type or status."""
     def enum_or_none(cls, value):
         try:
             return cls(value) if value else None
@@ -230,15 +218,16 @@ def events_page(request: Request, country: str | None = None, region: str | None
                 since: str | None = None, until: str | None = None, status: str | None = None,
                 offset: int = Query(0, ge=0), me: Principal = Depends(page_user), db: Session = Depends(get_db)):
     filters = _event_filters(country, region, type, since, until, status)
-    rows = filter_events(db, **filters)
+    page = event_service.list_events(db, event_service.EventFilters(**filters),
+                                     page=PageParams(limit=PAGE_SIZE, offset=offset))
     return render(request, "events.html", {
-        "rows": rows[offset:offset + PAGE_SIZE], "f": filters, "types": list(EventType),
-        "pages": _pages(len(rows), offset, PAGE_SIZE, request)}, nav="events")
+        "rows": page.items, "f": filters, "types": list(EventType),
+        "pages": _pages(page.total, offset, PAGE_SIZE, request)}, nav="events")
 
 
 @router.get("/events/{event_id}")
 def event_page(request: Request, event_id: int, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    return render(request, "event.html", {"e": event_out(db, event_id)}, nav="events")
+    return render(request, "event.html", {"e": event_service.event_detail(db, event_id)}, nav="events")
 
 
 @router.get("/timeline")
@@ -246,7 +235,7 @@ def timeline_page(request: Request, country: str | None = None, region: str | No
                   since: str | None = None, until: str | None = None, status: str | None = None,
                   me: Principal = Depends(page_user), db: Session = Depends(get_db)):
     filters = _event_filters(country, region, type, since, until, status)
-    rows = filter_events(db, **filters)
+    rows = reports.events_in_scope(db, event_service.EventFilters(**filters))
     return render(request, "timeline.html", {
         "svg": timeline_svg(rows), "f": filters, "types": list(EventType),
         "undated": [e for e in rows if not e.start], "count": len(rows)}, nav="timeline")
@@ -257,9 +246,8 @@ def network_page(request: Request, country: str | None = None, region: str | Non
                  since: str | None = None, until: str | None = None, persons: str | None = None,
                  me: Principal = Depends(page_user), db: Session = Depends(get_db)):
     filters = _event_filters(country, region, type, since, until, None)
-    rows = filter_events(db, **filters)
     kinds = None if persons else set(ActorKind) - {ActorKind.PERSON}
-    net = who_met_whom(rows, max_nodes=60, kinds=kinds)
+    net = reports.network(db, event_service.EventFilters(**filters), max_nodes=60, kinds=kinds)
     pairs = sorted(net.edges, key=lambda e: -e.weight)[:15]
     names = {n.id: n for n in net.nodes}
     return render(request, "network.html", {
@@ -272,19 +260,19 @@ def network_page(request: Request, country: str | None = None, region: str | Non
 
 @router.get("/states")
 def states_page(request: Request, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    states = sorted(repo.list_actors(db, kind=ActorKind.MEMBER_STATE), key=lambda a: (-a.events, a.name))
+    states = reports.states(db)
     by_state = {row["state"]: row for row in recs.statistics(db)["by_state"]}
     return render(request, "states.html", {"states": states, "recs": by_state}, nav="states")
 
 
 @router.get("/states/{iso3}")
 def state_page(request: Request, iso3: str, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    data = repo.briefing(db, country=iso3)
+    data = reports.briefing(db, country=iso3)
     code = data.country or iso3.upper()
     if code != iso3:
         return RedirectResponse(f"/states/{code}", status_code=307)
     section = recs.recommendations_section(db, country=code)
-    actor = next((a for a in repo.list_actors(db, kind=ActorKind.MEMBER_STATE) if a.iso3 == code), None)
+    actor = reports.state_actor(db, code)
     visits = [e for e in data.events if e.type is EventType.ASSESSMENT_VISIT]
     return render(request, "state.html", {
         "b": data, "iso3": code, "actor": actor, "visits": visits, "section": section,
@@ -324,12 +312,12 @@ def upload_page(request: Request, me: Principal = Depends(page_user)):
 def review_page(request: Request, document: str | None = None, actor: str | None = None,
                 state: ReviewState = ReviewState.PROPOSED, offset: int = Query(0, ge=0),
                 me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    items = review_queue(db, document or None, actor or None, state)
     size = 50
+    page = review_service.queue(db, document or None, actor or None, state, PageParams(limit=size, offset=offset))
     return render(request, "review.html", {
-        "items": items[offset:offset + size], "document": document or "", "actor": actor or "", "state": state,
+        "items": page.items, "document": document or "", "actor": actor or "", "state": state,
         "states": list(ReviewState), "can_review": me.allows(UserRole.ANALYST),
-        "pages": _pages(len(items), offset, size, request)}, nav="review")
+        "pages": _pages(page.total, offset, size, request)}, nav="review")
 
 
 @router.post("/review/{entity}/{row_id}/{action}")
@@ -340,7 +328,8 @@ def review_action(request: Request, entity: Entity, row_id: int, action: str, fi
         raise HTTPException(404, f"no review action {action!r}")
     if action == "correct" and not field:
         raise HTTPException(422, "say which field to correct")
-    apply_review(db, who, entity, row_id, action, field or None, value, comment or None)
+    review_service.decide(db, who.name, entity, row_id, action, field or None, value, comment or None)
+    db.commit()
     return RedirectResponse(_safe_next(back), status_code=303)
 
 

@@ -25,7 +25,7 @@ def test_user_and_token_commands(db_url):
 
     from fastapi.testclient import TestClient
 
-    from ctrack.api.app import create_app
+    from ctrack.web.app import create_app
 
     web = create_app(db_url)
     with TestClient(web) as client:

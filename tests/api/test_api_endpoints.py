@@ -30,7 +30,7 @@ def test_documents_list_get_and_filters(api):
 
 
 def test_upload_stores_new_files_and_reports_bad_ones(api):
-    from ctrack.api.testing import SEED
+    from ctrack.web.testing import SEED
 
     new_text = ("ASTANA, 12 March 2019 - The OSCE and the Government of Kazakhstan held a workshop on "
                 "countering the financing of terrorism in Astana on 11 March 2019.")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from ctrack.api.testing import SEED
+from ctrack.web.testing import SEED
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -19,45 +19,10 @@ from ctrack.store import search as search_index
 from ctrack.store.track_models import RecStatus
 from ctrack.store.web_models import SearchKind
 from ctrack.track import io as rec_io
+from ctrack.service.recs import RecOut, list_recs, rec_out
 from ctrack.track import recommendations as recs
 
 router = APIRouter(tags=["recommendations"])
-
-
-class StatusEntry(BaseModel):
-    """The recommendation had ``status`` from ``day`` on."""
-
-    status: RecStatus
-    day: dt.date
-    user: str
-    comment: str | None = None
-
-
-class RecOut(BaseModel):
-    """A recommendation with the import/export fields, review state, dated status history and indicators."""
-
-    id: int
-    state: str | None = None
-    text: str
-    themes: list[str] = Field(default_factory=list)
-    resolutions: list[str] = Field(default_factory=list)
-    pillars: list[str] = Field(default_factory=list)
-    priority: str | None = None
-    ta_needed: bool = False
-    ta_description: str | None = None
-    lead_institutions: list[str] = Field(default_factory=list)
-    partners: list[str] = Field(default_factory=list)
-    due_date: dt.date | None = None
-    status: RecStatus
-    source: str | None = None
-    issued_on: dt.date | None = None
-    source_event_id: int | None = None
-    source_document_id: int | None = None
-    source_span: list[int] | None = None
-    review_state: str
-    history: list[StatusEntry] = Field(default_factory=list)
-    indicators: list[dict[str, Any]] = Field(default_factory=list)
-    overdue: bool = False
 
 
 class RecDetail(RecOut):
@@ -96,27 +61,6 @@ class StatusIn(BaseModel):
 
 _SORTS = {"id": lambda r: r.id, "state": lambda r: r.state, "due_date": lambda r: r.due_date,
           "status": lambda r: r.status.value, "priority": lambda r: r.priority}
-
-
-def rec_out(rec, today: dt.date | None = None) -> RecOut:
-    """The :class:`RecOut` of a recommendation row (``overdue`` as of ``today``)."""
-    return RecOut(**recs.view(rec), overdue=recs.is_overdue(rec, today or dt.date.today()))
-
-
-def list_recs(db: Session, *, state: str | None = None, region: str | None = None, theme: str | None = None,
-              status: RecStatus | None = None, partner: str | None = None, overdue: bool = False,
-              ta_needed: bool | None = None, proposed: bool = False) -> list[RecOut]:
-    """Recommendations by the filters of ``ctrack recs list`` (shared with the tracker page); a bad filter is a 422."""
-    today = dt.date.today()
-    try:
-        rows = recs.query(db, state=state, region=region, theme=theme, status=status, partner=partner,
-                           overdue_on=today if overdue else None, proposed=proposed)
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
-    out = [rec_out(r, today) for r in rows]
-    if ta_needed is not None:
-        out = [r for r in out if r.ta_needed is ta_needed]
-    return out
 
 
 @router.get("/recs", response_model=Page[RecOut], summary="List recommendations")

@@ -7,36 +7,18 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from ctrack.api.deps import Principal, analyst, get_db, viewer
-from ctrack.api.paging import Page, PageParams, page_params, paginate
-from ctrack.store import search as search_index
+from ctrack.api.paging import Page, PageParams, page_params
+from ctrack.service import review as service
+from ctrack.service.review import QueueItemOut, ReviewedOut
 from ctrack.store.models import ReviewState
 from ctrack.store.track_models import Entity
-from ctrack.store.web_models import SearchKind
-from ctrack.track import audit, review
+from ctrack.track import audit
 
 router = APIRouter(tags=["review"])
-
-
-class SourceSentence(BaseModel):
-    """A sentence of a source document that supports a fact."""
-
-    document: str
-    sentence: str
-
-
-class QueueItemOut(BaseModel):
-    """A fact waiting for review: ``entity``/``id`` (``ref`` "event:3"), a one-line label, its state, sources."""
-
-    entity: Entity
-    id: int
-    ref: str
-    label: str
-    state: ReviewState
-    sources: list[SourceSentence] = Field(default_factory=list)
 
 
 class Comment(BaseModel):
@@ -72,15 +54,6 @@ class SplitIn(BaseModel):
     reason: str | None = None
 
 
-class ReviewedOut(BaseModel):
-    """The reviewed record's reference and its review state afterwards."""
-
-    entity: Entity
-    id: int
-    ref: str
-    state: ReviewState
-
-
 class DecisionOut(BaseModel):
     """A stored merge or split decision (undo it with ``POST /review/undo/{decision}``)."""
 
@@ -104,43 +77,6 @@ class HistoryOut(BaseModel):
     entry: int | None = None
 
 
-#: Which search entry a review of each kind of record changes.
-_SEARCH_OF = {Entity.ACTOR: SearchKind.ACTOR, Entity.EVENT: SearchKind.EVENT,
-              Entity.RECOMMENDATION: SearchKind.RECOMMENDATION}
-
-
-def reindex_after(db: Session, entity: Entity, row: Any) -> None:
-    """Keep the search index in step with a reviewed record (roles and titles change their event / person)."""
-    if entity in _SEARCH_OF:
-        search_index.reindex(db, _SEARCH_OF[entity], [row.id])
-    elif entity is Entity.EVENT_ROLE:
-        search_index.reindex(db, SearchKind.EVENT, [row.event_id])
-    elif entity is Entity.PERSON_TITLE:
-        search_index.reindex(db, SearchKind.ACTOR, [row.person_id])
-
-
-def review_queue(db: Session, document: str | None = None, actor: str | None = None,
-                 state: ReviewState = ReviewState.PROPOSED) -> list[QueueItemOut]:
-    """The queue as API items (shared with the review page)."""
-    return [QueueItemOut(entity=i.entity, id=i.id, ref=i.ref, label=i.label, state=ReviewState(i.state),
-                         sources=[SourceSentence(document=d, sentence=s) for d, s in i.sources])
-            for i in review.queue(db, document=document, actor=actor, states=(state,))]
-
-
-def apply_review(db: Session, who: Principal, entity: Entity, row_id: int, action: str,
-                 field: str | None = None, value: Any = None, comment: str | None = None) -> ReviewedOut:
-    """Confirm, reject or correct a fact as ``who`` and commit (shared with the review page)."""
-    if action == "confirm":
-        row = review.confirm(db, entity, row_id, user=who.name, comment=comment)
-    elif action == "reject":
-        row = review.reject(db, entity, row_id, user=who.name, comment=comment)
-    else:
-        row = review.correct(db, entity, row_id, field or "", value, user=who.name, comment=comment)
-    reindex_after(db, entity, row)
-    db.commit()
-    return ReviewedOut(entity=entity, id=row.id, ref=audit.ref(entity, row.id), state=row.review_state)
-
-
 @router.get("/review/queue", response_model=Page[QueueItemOut], summary="The review queue")
 def queue(document: str | None = Query(None, description="document id or file name"),
           actor: str | None = Query(None, description="actor name, acronym or ISO3"),
@@ -149,28 +85,34 @@ def queue(document: str | None = Query(None, description="document id or file na
           db: Session = Depends(get_db), _: Principal = Depends(viewer)):
     """Facts (actors, events, roles, titles, conflicts, proposed recommendations) in ``state``, with the
     sentences of their sources, for one document or actor or all."""
-    return paginate(review_queue(db, document, actor, state), page)
+    return service.queue(db, document, actor, state, page)
 
 
 @router.post("/review/{entity}/{row_id}/confirm", response_model=ReviewedOut, summary="Confirm a fact")
 def confirm(entity: Entity, row_id: int, body: Comment | None = None,
             db: Session = Depends(get_db), who: Principal = Depends(analyst)):
     """Mark a fact ``confirmed`` (a conflict: apply the document's value)."""
-    return apply_review(db, who, entity, row_id, "confirm", comment=body.comment if body else None)
+    out = service.decide(db, who.name, entity, row_id, "confirm", comment=body.comment if body else None)
+    db.commit()
+    return out
 
 
 @router.post("/review/{entity}/{row_id}/reject", response_model=ReviewedOut, summary="Reject a fact")
 def reject(entity: Entity, row_id: int, body: Comment | None = None,
            db: Session = Depends(get_db), who: Principal = Depends(analyst)):
     """Mark a fact ``rejected``: reads and reports leave it out and ingest will not bring it back."""
-    return apply_review(db, who, entity, row_id, "reject", comment=body.comment if body else None)
+    out = service.decide(db, who.name, entity, row_id, "reject", comment=body.comment if body else None)
+    db.commit()
+    return out
 
 
 @router.post("/review/{entity}/{row_id}/correct", response_model=ReviewedOut, summary="Correct a fact")
 def correct(entity: Entity, row_id: int, body: Correction,
             db: Session = Depends(get_db), who: Principal = Depends(analyst)):
     """Set one field of a fact (the old value is kept); the fact becomes ``corrected``."""
-    return apply_review(db, who, entity, row_id, "correct", body.field, body.value, body.comment)
+    out = service.decide(db, who.name, entity, row_id, "correct", body.field, body.value, body.comment)
+    db.commit()
+    return out
 
 
 def _decision(d) -> DecisionOut:
@@ -180,8 +122,7 @@ def _decision(d) -> DecisionOut:
 @router.post("/review/merge", response_model=DecisionOut, summary="Merge two actors or events")
 def merge(body: MergeIn, db: Session = Depends(get_db), who: Principal = Depends(analyst)):
     """Merge ``other_id`` into ``kept_id``; every reference moves, nothing is deleted; undoable."""
-    d = review.merge(db, body.subject, body.kept_id, body.other_id, user=who.name, reason=body.reason)
-    search_index.reindex(db, _SEARCH_OF[body.subject], [body.kept_id, body.other_id])
+    d = service.merge(db, who.name, body.subject, body.kept_id, body.other_id, reason=body.reason)
     db.commit()
     return _decision(d)
 
@@ -189,8 +130,7 @@ def merge(body: MergeIn, db: Session = Depends(get_db), who: Principal = Depends
 @router.post("/review/split", response_model=DecisionOut, summary="Split an actor or event")
 def split(body: SplitIn, db: Session = Depends(get_db), who: Principal = Depends(analyst)):
     """Move what some source documents said about a record to a new record; undoable."""
-    d = review.split(db, body.subject, body.id, body.documents, user=who.name, reason=body.reason, name=body.name)
-    search_index.reindex(db, _SEARCH_OF[body.subject], [d.kept_id, d.other_id])
+    d = service.split(db, who.name, body.subject, body.id, body.documents, name=body.name, reason=body.reason)
     db.commit()
     return _decision(d)
 
@@ -199,8 +139,7 @@ def split(body: SplitIn, db: Session = Depends(get_db), who: Principal = Depends
 def undo(decision_id: int, body: Comment | None = None, db: Session = Depends(get_db),
          who: Principal = Depends(analyst)) -> dict[str, Any]:
     """Reverse a merge or split decision; values changed since are left as they are and listed."""
-    result = review.undo(db, decision_id, user=who.name, comment=body.comment if body else None)
-    search_index.refresh(db)
+    result = service.undo(db, who.name, decision_id, comment=body.comment if body else None)
     db.commit()
     return {"decision": result.decision.id, "restored": result.restored, "kept": result.kept,
             "fields_restored": result.fields_restored, "fields_kept": result.fields_kept}

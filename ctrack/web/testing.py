@@ -2,7 +2,7 @@
 
 Import the fixtures into a ``conftest.py`` next to the store's::
 
-    from ctrack.api.testing import api  # noqa: F401
+    from ctrack.web.testing import api  # noqa: F401
     from ctrack.store.testing import db_url, engine, session  # noqa: F401
 
 ``api`` is an :class:`Api`: a FastAPI test client on a fresh knowledge base
@@ -57,7 +57,7 @@ class Api:
 
 def make_api(url: str, seed: bool = True) -> Api:
     """An app on ``url`` with accounts viewer/analyst/admin (password :data:`PASSWORD`), tokens, and the seed."""
-    from ctrack.api.app import create_app
+    from ctrack.web.app import create_app
     from ctrack.store import repo, search, web_repo
     from ctrack.store.db import session_scope
 

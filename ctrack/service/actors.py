@@ -1,0 +1,94 @@
+"""Actors: the filtered, paged actor list (``ctrack actors``, ``/api/v1/actors``, ``/actors``), one actor,
+and an actor's timeline by id or by name (``ctrack show``, ``/api/v1/show``, ``/actors/{id}``)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from ctrack.errors import BadQuery
+from ctrack.schema import ActorKind, RoleType
+from ctrack.service.paging import Page, PageParams, check_page, parse_sort
+from ctrack.store import repo
+from ctrack.store.models import ReviewState
+from ctrack.store.views import ActorRef, ActorRow, SourceRow, Timeline
+
+#: Sort keys of the actor list (default: kind, then name).
+SORTS = repo.ACTOR_SORTS
+#: Events on one page of a timeline when the caller does not say.
+TIMELINE_PAGE = 50
+
+
+def list_actors(db: Session, kind: ActorKind | str | None = None, q: str | None = None,
+                review_state: ReviewState | None = None, sort: str | None = None,
+                page: PageParams | None = None) -> Page[ActorRow]:
+    """One page of the actors (rejected ones left out), by kind then name unless ``sort`` says otherwise.
+
+    ``kind`` filters; ``q`` is part of the name, acronym, ISO3 or an alias.
+    Filtering, sorting, counting and paging happen in SQL (keyset with
+    ``page.after``). Raises :class:`BadQuery` for an unknown kind, sort key or cursor.
+    """
+    page = check_page(page)
+    key, descending = parse_sort(sort, list(SORTS))
+    try:
+        rows, total, cursor = repo.page_actors(db, kind=kind, q=q, review_state=review_state, sort=key,
+                                               descending=descending, limit=page.limit, offset=page.offset,
+                                               after=page.after)
+    except ValueError as exc:
+        raise BadQuery(str(exc)) from None
+    return Page[ActorRow](items=rows, total=total, limit=page.limit, offset=page.offset, next_cursor=cursor)
+
+
+def get_actor(db: Session, actor_id: int) -> ActorRow:
+    """One actor with its current title, affiliation, aliases and counts. Raises :class:`NotFound`."""
+    return repo.get_actor(db, actor_id)
+
+
+def find_actor(db: Session, name: str) -> ActorRow:
+    """The actor a name, alias, acronym or ISO3 code means (:func:`ctrack.store.repo.find_actor`).
+    Raises :class:`NotFound` with close names as suggestions."""
+    return repo.find_actor(db, name)
+
+
+def timeline(db: Session, actor_id: int, page: PageParams | None = None) -> Timeline:
+    """One page of an actor's timeline: its events in date order with its roles, its people's roles,
+    counterparts and sources, and a person's dated titles; ``total`` events in all and the next page's
+    cursor. Raises :class:`NotFound` for an unknown id, :class:`BadQuery` for a bad page."""
+    page = check_page(page or PageParams(limit=TIMELINE_PAGE))
+    try:
+        return repo.actor_timeline(db, actor_id, limit=page.limit, offset=page.offset, after=page.after)
+    except ValueError as exc:
+        raise BadQuery(str(exc)) from None
+
+
+def show(db: Session, name: str, page: PageParams | None = None) -> Timeline:
+    """``ctrack show NAME``: the timeline (one page) of the actor ``name`` means. Raises :class:`NotFound`."""
+    return timeline(db, find_actor(db, name).id, page)
+
+
+class ActorPage(BaseModel):
+    """An actor's page: one page of its timeline, the roles it held (with counts), its top counterparts
+    (with the number of shared events), and the sources of the events on the page."""
+
+    timeline: Timeline
+    roles: list[tuple[RoleType, int]] = Field(default_factory=list)
+    counterparts: list[tuple[ActorRef, int]] = Field(default_factory=list)
+    sources: list[SourceRow] = Field(default_factory=list)
+
+
+def actor_page(db: Session, actor_id: int, page: PageParams | None = None) -> ActorPage:
+    """The content of an actor's page; roles and counterparts are counted over all its events in SQL,
+    the timeline is one page. Raises :class:`NotFound`, :class:`BadQuery` for a bad page."""
+    t = timeline(db, actor_id, page)
+    roles, counterparts = repo.actor_aggregates(db, actor_id)
+    sources: dict[int, SourceRow] = {}
+    for entry in t.entries:
+        for s in entry.event.sources:
+            sources.setdefault(s.document_id, s)
+    return ActorPage(timeline=t, roles=roles, counterparts=counterparts,
+                     sources=sorted(sources.values(), key=lambda s: (s.published or dt.date.max, s.doc_key)))
+
+
+__all__ = ["SORTS", "TIMELINE_PAGE", "ActorPage", "list_actors", "get_actor", "find_actor", "timeline", "show",
+           "actor_page"]

@@ -1,0 +1,91 @@
+"""Reports: a briefing's content, the knowledge base's counts, the overview page's aggregates, the
+network of who met whom (``ctrack report``, ``/api/v1/reports/briefing``, ``/api/v1/stats``,
+``/api/v1/network``, the ``/``, ``/states/{iso3}`` and ``/network`` pages)."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from ctrack.schema import ActorKind, EventStatus
+from ctrack.service import review as review_service
+from ctrack.service.events import EventFilters, list_events
+from ctrack.service.network import Network, who_met_whom
+from ctrack.service.paging import PageParams
+from ctrack.store import repo, web_repo
+from ctrack.store.views import ActorRow, Briefing, Counts, EventRow
+from ctrack.store.web_repo import DocumentSummary
+from ctrack.track import recommendations as recs
+
+
+class Overview(BaseModel):
+    """What the overview page shows: counts, the latest and the planned events, the busiest member
+    states, recommendation totals, the size of the review queue and the latest documents."""
+
+    counts: Counts
+    recent: list[EventRow] = Field(default_factory=list)
+    planned: list[EventRow] = Field(default_factory=list)
+    states: list[ActorRow] = Field(default_factory=list)
+    rec_totals: dict = Field(default_factory=dict)
+    queue_size: int = 0
+    documents: list[DocumentSummary] = Field(default_factory=list)
+
+
+def counts(db: Session) -> Counts:
+    """How many documents, actors, events, roles, mentions and open conflicts are stored (``COUNT``s)."""
+    return repo.counts(db)
+
+
+def briefing(db: Session, country: str | None = None, region: str | None = None,
+             reviewed_only: bool = False) -> Briefing:
+    """The content of a briefing on a country (ISO3 or name), a region, or everything
+    (:func:`ctrack.store.repo.briefing`). Raises :class:`NotFound` for an unknown country or region."""
+    return repo.briefing(db, country=country, region=region, reviewed_only=reviewed_only)
+
+
+def overview(db: Session) -> Overview:
+    """The overview page's content, read as aggregates and short ``LIMIT``ed lists: 12 latest dated
+    events, 8 planned events, the 12 member states in most events, 6 latest documents."""
+    recent = list_events(db, sort="-start", page=PageParams(limit=12)).items
+    planned = list_events(db, EventFilters(status=EventStatus.PLANNED), page=PageParams(limit=8)).items
+    return Overview(
+        counts=repo.counts(db), recent=[e for e in recent if e.start], planned=planned,
+        states=repo.busiest_actors(db, ActorKind.MEMBER_STATE, 12), rec_totals=recs.statistics(db)["totals"],
+        queue_size=review_service.queue_size(db), documents=web_repo.latest_documents(db, 6))
+
+
+def states(db: Session) -> list[ActorRow]:
+    """Every member state stored (about 200), those in most events first, then by name."""
+    return sorted(repo.list_actors(db, kind=ActorKind.MEMBER_STATE), key=lambda a: (-a.events, a.name))
+
+
+def state_actor(db: Session, iso3: str) -> ActorRow | None:
+    """The stored member state with ISO3 code ``iso3``, or None when the knowledge base has none."""
+    return repo.state_actor(db, iso3)
+
+
+def network(db: Session, filters: EventFilters | None = None, *, max_nodes: int = 60, min_weight: int = 1,
+            kinds: set[ActorKind] | None = None) -> Network:
+    """Actors linked by the events they share (filters as for :func:`ctrack.service.events.list_events`),
+    the ``max_nodes`` busiest kept, with a layout in the unit square (:mod:`ctrack.service.network`).
+    Raises :class:`NotFound` for an unknown country or region, :class:`BadQuery` for a bad date."""
+    return who_met_whom(events_in_scope(db, filters), max_nodes=max_nodes, min_weight=min_weight, kinds=kinds)
+
+
+def events_in_scope(db: Session, filters: EventFilters | None = None) -> list[EventRow]:
+    """Every event the filters keep (for a timeline chart or a network): unbounded, so callers give a scope."""
+    from ctrack.errors import BadQuery
+
+    f = filters or EventFilters()
+    try:
+        rows = repo.list_events(db, country=f.country, type=f.type, since=f.since, until=f.until, region=f.region,
+                                reviewed_only=f.reviewed_only)
+    except ValueError as exc:
+        raise BadQuery(str(exc)) from None
+    if f.status:
+        rows = [e for e in rows if e.status is f.status]
+    if f.review_state:
+        rows = [e for e in rows if e.review_state is f.review_state]
+    return rows
+
+
+__all__ = ["Overview", "counts", "briefing", "overview", "states", "state_actor", "network", "events_in_scope"]

@@ -1,0 +1,186 @@
+"""The service layer's lists filter, sort, count and page in SQL: keyset pages equal offset pages, dates at
+month or year precision filter by the days they cover, and a listing's SQL statement count does not grow
+with the number of rows (counted with an SQLAlchemy ``before_cursor_execute`` listener)."""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from ctrack.errors import BadQuery, NotFound
+from ctrack.schema import Actor, ActorKind, DocumentInfo, Event, EventStatus, EventType, Record, Role, RoleType
+from ctrack.service import actors, events, reports, review
+from ctrack.service.events import EventFilters
+from ctrack.resolve import dates
+from ctrack.service.paging import PageParams
+from ctrack.store import repo
+from ctrack.store.db import session_scope
+from ctrack.store.testing import make_document
+
+TYPES = [EventType.MEETING, EventType.WORKSHOP, EventType.CONFERENCE, EventType.BRIEFING]
+
+
+def _record(i: int) -> tuple:
+    """Document ``i``: a person of Tajikistan (or Kazakhstan) meets CTED at an event of its own date.
+
+    Dates cycle through day, month and year precision and an undated event every seventh document."""
+    iso, state = ("TJK", "Tajikistan") if i % 2 else ("KAZ", "Kazakhstan")
+    year = 2010 + i % 12
+    start = [f"{year}-{1 + i % 12:02d}-{1 + i % 27:02d}", f"{year}-{1 + i % 12:02d}", f"{year}"][i % 3]
+    if i % 7 == 0:
+        start = None
+    text = f"Document {i}: Minister Person{i} of {state} met CTED."
+    record = Record(document=DocumentInfo(id=f"doc{i}"), actors=[
+        Actor(id="a1", kind=ActorKind.MEMBER_STATE, name=state, iso3=iso),
+        Actor(id="a2", kind=ActorKind.PERSON, name=f"Amir Person{i:03d}", title="Minister", affiliation="a1"),
+        Actor(id="a3", kind=ActorKind.UN_ENTITY, name="Counter-Terrorism Committee Executive Directorate",
+              acronym="CTED"),
+    ], events=[Event(id="e1", type=TYPES[i % 4], name=f"Event number {i}", start=start, country=iso,
+                     status=EventStatus.PLANNED if i % 5 == 0 else EventStatus.HELD,
+                     roles=[Role(actor="a2", role=RoleType.PARTICIPANT), Role(actor="a3", role=RoleType.ORGANIZER),
+                            Role(actor="a1", role=RoleType.SUBJECT)])])
+    return make_document(f"doc{i}", text, published=dt.date(2024, 1, 1)), record
+
+
+def _fill(engine, n: int, first: int = 0) -> None:
+    with session_scope(engine) as s:
+        for i in range(first, first + n):
+            repo.save_document(s, *_record(i))
+
+
+@contextmanager
+def _statements(engine):
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_keyset_pages_equal_offset_pages_and_the_unpaged_order(engine):
+    _fill(engine, 30)
+    with session_scope(engine) as s:
+        every = [e.id for e in repo.list_events(s)]
+        by_offset, by_cursor, after = [], [], None
+        for offset in range(0, 30, 7):
+            page = events.list_events(s, page=PageParams(limit=7, offset=offset))
+            assert page.total == len(every)
+            by_offset += [e.id for e in page.items]
+        while True:
+            page = events.list_events(s, page=PageParams(limit=7, after=after))
+            by_cursor += [e.id for e in page.items]
+            after = page.next_cursor
+            if after is None:
+                break
+        assert by_offset == by_cursor == every
+        assert len(set(every)) == len(every) > 20
+        # undated events come last, descending or not
+        down = []
+        after = None
+        while True:
+            page = events.list_events(s, sort="-start", page=PageParams(limit=4, after=after))
+            down += page.items
+            after = page.next_cursor
+            if after is None:
+                break
+        starts = [e.start for e in down]
+        dated = [x for x in starts if x]
+        assert dated == sorted(dated, reverse=True) and starts[len(dated):] == [None] * (len(every) - len(dated))
+        # actors: keyset pages by kind then name
+        names, after = [], None
+        while True:
+            page = actors.list_actors(s, page=PageParams(limit=5, after=after))
+            names += [(a.kind.value, a.name) for a in page.items]
+            after = page.next_cursor
+            if after is None:
+                break
+        assert len(names) == page.total > 30 and names == [(a.kind.value, a.name) for a in repo.list_actors(s)]
+
+
+def test_dates_at_month_or_year_precision_filter_by_the_days_they_cover(engine):
+    _fill(engine, 14)
+    with session_scope(engine) as s:
+        everything = repo.list_events(s)
+        for since, until in (("2011-02-20", "2011-02-21"), ("2012", "2012"), ("2013-04", "2014-06-30")):
+            got = {e.id for e in events.list_events(s, EventFilters(since=since, until=until)).items}
+            want = set()
+            lo, hi = dates.to_bound(since, upper=False), dates.to_bound(until, upper=True)
+            for e in everything:
+                span = dates.interval(e.start, e.end)
+                if span and span[1] >= lo and span[0] <= hi:
+                    want.add(e.id)
+            assert got == want
+        month = next(e for e in everything if e.start and len(e.start) == 7)
+        day_inside = f"{month.start}-20"
+        assert month.id in {e.id for e in events.list_events(s, EventFilters(since=day_inside, until=day_inside)).items}
+        with pytest.raises(BadQuery):
+            events.list_events(s, EventFilters(since="last week"))
+        with pytest.raises(BadQuery):
+            events.list_events(s, sort="colour")
+        with pytest.raises(BadQuery):
+            events.list_events(s, page=PageParams(limit=5, after="not-a-cursor"))
+        with pytest.raises(NotFound):
+            events.list_events(s, EventFilters(country="Atlantis"))
+
+
+def _requests(s) -> dict:
+    """The listings and pages whose statements are counted, as calls without arguments."""
+    cted = actors.find_actor(s, "CTED").id
+    return {
+        "events": lambda: events.list_events(s, page=PageParams(limit=10)),
+        "events_country_range": lambda: events.list_events(
+            s, EventFilters(country="TJK", since="2010", until="2030"), page=PageParams(limit=10)),
+        "events_deep": lambda: events.list_events(s, page=PageParams(limit=10, offset=10)),
+        "actors": lambda: actors.list_actors(s, page=PageParams(limit=10)),
+        "timeline": lambda: actors.timeline(s, cted, PageParams(limit=10)),
+        "show": lambda: actors.show(s, "Tajikistan", PageParams(limit=10)),
+        "actor_page": lambda: actors.actor_page(s, cted, PageParams(limit=10)),
+        "overview": lambda: reports.overview(s),
+        "queue": lambda: review.queue(s, page=PageParams(limit=10)),
+        "event_detail": lambda: events.event_detail(s, events.list_events(s, page=PageParams(limit=1)).items[0].id),
+    }
+
+
+def _counts(engine) -> dict[str, int]:
+    out = {}
+    with session_scope(engine) as s:
+        for name, call in _requests(s).items():
+            call()  # warm: caches of the gazetteer and the like
+            with _statements(engine) as seen:
+                call()
+            out[name] = len(seen)
+    return out
+
+
+def test_the_sql_statements_of_a_listing_do_not_grow_with_the_rows(engine):
+    _fill(engine, 20)
+    small = _counts(engine)
+    _fill(engine, 40, first=20)
+    large = _counts(engine)
+    grown = {k: (small[k], large[k]) for k in small if large[k] > small[k]}
+    assert grown == {}, grown
+
+
+def test_the_counter_sees_a_listing_that_grows(engine):
+    """The statement counter is not blind: an N+1 read (one query per event) grows with the rows."""
+    _fill(engine, 5)
+
+    def per_event(s):
+        for e in repo.list_events(s):
+            actors.get_actor(s, e.roles[0].actor.id)
+
+    with session_scope(engine) as s:
+        with _statements(engine) as few:
+            per_event(s)
+    _fill(engine, 5, first=5)
+    with session_scope(engine) as s:
+        with _statements(engine) as more:
+            per_event(s)
+    assert len(more) > len(few)
