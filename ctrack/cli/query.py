@@ -20,6 +20,7 @@ from ctrack.errors import CtrackError
 from ctrack.schema import ActorKind, EventType
 from ctrack.service import actors as actor_service
 from ctrack.service import events as event_service
+from ctrack.service import reports
 from ctrack.service.paging import MAX_LIMIT, Page, PageParams
 from ctrack.store.db import session_scope
 from ctrack.store.views import EventRow, RoleRow, SourceRow
@@ -129,8 +130,8 @@ def _show_overview(engine, as_json: bool) -> None:
     from ctrack.ingest.language import extracted
 
     with session_scope(engine) as s:
-        kb = repo.counts(s)
-        languages = repo.documents_by_language(s)
+        kb = reports.counts(s)
+        languages = reports.documents_by_language(s)
     others = {lang: n for lang, n in languages.items() if not extracted(lang)}
     if as_json:
         print_json({"knowledge_base": kb, "documents_by_language": languages,

@@ -35,6 +35,11 @@ def counts(db: Session) -> Counts:
     return repo.counts(db)
 
 
+def documents_by_language(db: Session) -> dict[str, int]:
+    """Stored documents per language code (:func:`ctrack.store.repo.documents_by_language`)."""
+    return repo.documents_by_language(db)
+
+
 def briefing(db: Session, country: str | None = None, region: str | None = None,
              reviewed_only: bool = False) -> Briefing:
     """The content of a briefing on a country (ISO3 or name), a region, or everything
@@ -88,4 +93,4 @@ def events_in_scope(db: Session, filters: EventFilters | None = None) -> list[Ev
     return rows
 
 
-__all__ = ["Overview", "counts", "briefing", "overview", "states", "state_actor", "network", "events_in_scope"]
+__all__ = ["Overview", "counts", "documents_by_language", "briefing", "overview", "states", "state_actor", "network", "events_in_scope"]
