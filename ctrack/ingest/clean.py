@@ -124,7 +124,7 @@ def join_lines(lines: Sequence[str], context: str = "") -> str:
     return out
 
 
-def _stands_alone(line: str) -> bool:
+def stands_alone(line: str) -> bool:
     """True for a line never joined to the one above: a date or "Date:" line, a caption, a genre label, a list item."""
     from ctrack.ingest import metadata  # metadata does not import clean; imported here to keep clean light
 
@@ -146,7 +146,7 @@ def unwrap(text: str) -> str:
     Then each full line is joined (:func:`join_lines`) with the line after it
     in the same paragraph; short lines (titles, date lines, the last line of a
     paragraph) end their paragraph line as before, and so does a line followed
-    by one that stands alone (:func:`_stands_alone`: a date line, a caption,
+    by one that stands alone (:func:`stands_alone`: a date line, a caption,
     a genre label, a list item). ``text`` must already have
     been through :func:`normalize`.
     """
@@ -169,7 +169,7 @@ def unwrap(text: str) -> str:
             continue
         group.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if not is_full or _stands_alone(nxt):
+        if not is_full or stands_alone(nxt):
             out.append(join_lines(group, text))
             group = []
     if group:

@@ -40,6 +40,7 @@ from ctrack.errors import EmptyDocument, IngestError
 from ctrack.ingest.base import Extracted
 from ctrack.ingest.clean import join_lines, normalize, paragraphs_to_text
 from ctrack.ingest.metadata import CAPTION, PUBLISHED_LABEL, find_title
+from ctrack.ingest.ocr import OcrPage, ocr_pdf_pages
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;\"”)]$")
@@ -205,7 +206,11 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
 
     Raises :class:`IngestError` for a file that is not a PDF, is corrupt or
     truncated, or is encrypted with a password; :class:`EmptyDocument` when
-    no page has extractable text (a scanned image needs OCR first).
+    no page has text, neither a text layer nor text in its images;
+    :class:`~ctrack.errors.OcrUnavailable` when a page is an image (a scan)
+    and tesseract is not installed. Pages without a text layer that draw an
+    image are read by OCR (:mod:`ctrack.ingest.ocr`); ``ocr_confidence`` is
+    then tesseract's mean word confidence (0-100) over those pages.
     """
     reader = _open(data, str(path))
     pages: list[list[Line]] = []
@@ -219,16 +224,49 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
                 raise IngestError(
                     f"corrupt PDF: cannot extract the text of page {no} ({exc or type(exc).__name__})", path=str(path)
                 ) from exc
-    lines = [ln for page in _drop_furniture(pages) for ln in page]
-    if not any(ln.text.strip() for ln in lines):
-        raise EmptyDocument(
-            f"PDF with {len(reader.pages)} page(s) but no extractable text (a scanned image? run OCR first)",
-            path=str(path),
-        )
-    raw = normalize("\n".join(ln.text for ln in lines))
-    paragraphs = [join_lines([normalize(t) for t in group], raw) for group in paragraphs_from_lines(lines)]
+    scanned = [i for i, page_lines in enumerate(pages) if not any(ln.text.strip() for ln in page_lines)
+               and _has_images(reader.pages[i])]
+    ocr: dict[int, OcrPage] = {}
+    if scanned:  # pages that are pictures of text: OCR (raises OcrUnavailable, with how to install it)
+        ocr = ocr_pdf_pages(data, scanned, str(path))
+    groups: list[list[str]] = []
+    kept = _drop_furniture(pages)
+    for i, page_lines in enumerate(kept):
+        if i in ocr:
+            groups.extend(ocr[i].paragraphs)
+        else:
+            groups.extend(paragraphs_from_lines(page_lines))
+    lines = [ln for page in kept for ln in page]
+    if not any(t.strip() for g in groups for t in g):
+        raise EmptyDocument(f"PDF with {len(reader.pages)} page(s) but no text, neither a text layer nor "
+                            "text in its images", path=str(path))
+    raw = normalize("\n".join(t for g in groups for t in g))
+    paragraphs = [join_lines([normalize(t) for t in group], raw) for group in groups]
     text = paragraphs_to_text(paragraphs)
     title = find_title(text)
-    if title and len(title.split()) > 40:  # no paragraph break under the title: take its first line
+    if title and len(title.split()) > 40 and lines:  # no paragraph break under the title: take its first line
         title = normalize(lines[0].text) or None
-    return Extracted(text=text, title=title)
+    confidence = None
+    if ocr:  # mean word confidence over the OCR'd pages, weighted by their words
+        words = sum(p.words for p in ocr.values())
+        confidence = round(sum(p.confidence * p.words for p in ocr.values()) / words, 1) if words else 0.0
+    return Extracted(text=text, title=title, ocr_confidence=confidence)
+
+
+def _has_images(page) -> bool:
+    """True when the page draws at least one image (an XObject of subtype /Image, directly or in a form)."""
+    try:
+        res = page.get("/Resources")
+        res = res.get_object() if res is not None else None
+        xobjects = res.get("/XObject") if res is not None else None
+        if xobjects is None:
+            return False
+        for ref in xobjects.get_object().values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                return True
+            if obj.get("/Subtype") == "/Form" and _has_images(obj):
+                return True
+    except (PyPdfError, AttributeError, KeyError, TypeError, ValueError):
+        return False
+    return False

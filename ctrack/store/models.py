@@ -26,7 +26,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -88,6 +88,8 @@ class DbDocument(Base):
     title: Mapped[str | None] = mapped_column(Text)
     published: Mapped[dt.date | None] = mapped_column(Date)
     language: Mapped[str] = mapped_column(String(16), default="en")
+    #: tesseract's mean word confidence (0-100) when the text came from OCR; None for a text layer
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

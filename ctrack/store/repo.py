@@ -83,6 +83,7 @@ def save_document(session: Session, document: Document, record: Record) -> SaveR
         doc_key=document.id[:255], path=document.path, format=document.format, sha256=document.sha256,
         size=document.size, title=_clean(document.title or record.document.title), published=published,
         language=document.language or record.document.language, text=_clean(document.text),
+        ocr_confidence=document.ocr_confidence,
     )
     session.add(doc)
     session.flush()

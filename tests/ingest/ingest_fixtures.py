@@ -142,3 +142,32 @@ def build_docx(body_xml: list[str], *, header: str | None = None, footer: str | 
             zf.writestr(info.filename, data)
         zf.writestr("word/footnotes.xml", notes_xml)
     return out.getvalue()
+
+
+# --- scanned PDFs (issue 9) ----------------------------------------------------------------------------
+
+#: A one-page press release, as (x, y, font size, text) lines for :func:`build_pdf`.
+PRESS_RELEASE_LINES = [
+    (72, 720, 16, "CTED concludes assessment visit to Kazakhstan"),
+    (72, 690, 11, "New York, 20 May 2019"),
+    (72, 660, 11, "On behalf of the Counter-Terrorism Committee, a delegation of the Counter-Terrorism"),
+    (72, 646, 11, "Committee Executive Directorate (CTED) conducted an assessment visit to Kazakhstan"),
+    (72, 632, 11, "from 14 to 16 May 2019. The delegation was led by Assistant Secretary-General"),
+    (72, 618, 11, "Michele Coninsx, Executive Director of CTED."),
+    (72, 590, 11, "The delegation met officials of the Ministry of Foreign Affairs in Astana. The visit"),
+    (72, 576, 11, "was funded by the Government of Japan."),
+]
+
+
+def scan_pdf(pdf: bytes, dpi: int = 200) -> bytes:
+    """An image-only PDF of ``pdf``: each page rendered to a grey image (pypdfium2) and wrapped again (Pillow),
+    as a scanner would give it; no text layer is left."""
+    import pypdfium2
+    from PIL import Image
+
+    doc = pypdfium2.PdfDocument(pdf)
+    images: list[Image.Image] = [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in doc]
+    doc.close()
+    buf = io.BytesIO()
+    images[0].save(buf, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buf.getvalue()
