@@ -231,15 +231,20 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
         ocr = ocr_pdf_pages(data, scanned, str(path))
     groups: list[list[str]] = []
     kept = _drop_furniture(pages)
+    run: list[Line] = []  # consecutive text-layer pages re-flow together (a paragraph goes on across pages)
     for i, page_lines in enumerate(kept):
         if i in ocr:
+            groups.extend(paragraphs_from_lines(run))
+            run = []
             groups.extend(ocr[i].paragraphs)
         else:
-            groups.extend(paragraphs_from_lines(page_lines))
+            run.extend(page_lines)
+    groups.extend(paragraphs_from_lines(run))
     lines = [ln for page in kept for ln in page]
     if not any(t.strip() for g in groups for t in g):
-        raise EmptyDocument(f"PDF with {len(reader.pages)} page(s) but no text, neither a text layer nor "
-                            "text in its images", path=str(path))
+        raise EmptyDocument(f"PDF with {len(reader.pages)} page(s) but no extractable text: no text layer, "
+                            + ("and OCR found no words in its images" if ocr else "and no page image to OCR"),
+                            path=str(path))
     raw = normalize("\n".join(t for g in groups for t in g))
     paragraphs = [join_lines([normalize(t) for t in group], raw) for group in groups]
     text = paragraphs_to_text(paragraphs)
