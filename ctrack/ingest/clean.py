@@ -24,6 +24,7 @@ _HSPACE = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 #: Zero-width characters and the soft hyphen, which only steer rendering.
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r" {2,}")
+_SOFT_HYPHEN_BREAK = re.compile(r"\u00ad[ \t]*\n[ \t]*")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 #: First parts of compounds that keep their hyphen when a line break falls
@@ -38,14 +39,16 @@ def normalize(text: str) -> str:
     """Return ``text`` repaired and normalized (the form of ``Document.text``).
 
     Steps: ``ftfy.fix_text`` (also turns ``\\r\\n``, ``\\r`` and U+2028/2029
-    into ``\\n`` and straightens curly quotes); zero-width characters and soft
-    hyphens removed; tabs and Unicode spaces become spaces; runs of spaces
+    into ``\\n``, straightens curly quotes and splits ligatures such as "ﬁ");
+    a soft hyphen at a line end joins the word across the break; zero-width
+    characters and other soft hyphens removed; tabs and Unicode spaces become spaces; runs of spaces
     collapse to one; each line stripped; runs of blank lines collapse to one
     blank line; leading and trailing blank lines dropped. Returns ``""`` for
     text with nothing but white space.
     """
     text = ftfy.fix_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SOFT_HYPHEN_BREAK.sub("", text)  # "Gen\u00ad\neral": one word split at a hyphenation point
     text = _INVISIBLE.sub("", text)
     text = _HSPACE.sub(" ", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]

@@ -95,22 +95,90 @@ def _page_lines(page, page_no: int) -> list[Line]:
             lines.append(Line(text=text, x=x, y=y, size=size, page=page_no))
         buf, pos = [], None
 
+    runs: list[Line] = []  # every text run with its own position, for the column check
+
     def visit(text, cm, tm, font_dict, font_size):
         nonlocal pos
         parts = text.split("\n")
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+        size = round(float(font_size or 0) * (scale or 1.0), 1)
+        if len(parts) == 1 and text.strip():
+            runs.append(Line(text=text, x=x, y=y, size=size, page=page_no))
         for i, part in enumerate(parts):
             if i:
                 flush()
             if part.strip() and pos is None:
-                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
-                pos = [x, y, round(float(font_size or 0) * (scale or 1.0), 1)]
+                pos = [x, y, size]
             buf.append(part)
 
     page.extract_text(visitor_text=visit)
     flush()
+    starts = column_starts(runs)
+    if starts:  # columns drawn row by row: pypdf fused them into one line per row; read column by column
+        return lines_by_column(runs, starts)
     return lines
+
+
+#: Fewest rows on which a column must start beside other text before a page is read as columns.
+MIN_COLUMN_ROWS = 4
+#: Shortest median run (characters) on each side of a column gap: prose, not the cells of a table.
+MIN_COLUMN_RUN = 20
+
+
+def column_starts(runs: list[Line]) -> list[float]:
+    """The x positions (PDF points) where a second, third … column starts on a page, or [] for one column.
+
+    A content stream may draw a two-column page row by row (the left line,
+    then the right line at the same height); pypdf then joins the two into
+    one line and two stories fuse. A column start is an x position where at
+    least :data:`MIN_COLUMN_ROWS` runs begin that each have another run to
+    their left on the same row, estimated to end before it (Helvetica's mean
+    glyph width, half an em, times its length), with prose on both sides (a
+    median run of :data:`MIN_COLUMN_RUN` characters or more, so that a table
+    of short cells stays read row by row).
+    """
+    rows: dict[int, list[Line]] = {}
+    for r in runs:
+        rows.setdefault(round(r.y), []).append(r)
+    beside: dict[int, list[tuple[Line, Line]]] = {}
+    for row in rows.values():
+        row.sort(key=lambda r: r.x)
+        for left, right in zip(row, row[1:]):
+            est_end = left.x + 0.5 * (left.size or 10) * len(left.text.rstrip())
+            if right.x > est_end - 0.1 * (right.x - left.x) and right.x - left.x > 100:
+                beside.setdefault(round(right.x), []).append((left, right))
+    starts = []
+    for x, pairs in beside.items():
+        if len({round(r.y) for _, r in pairs}) < MIN_COLUMN_ROWS:
+            continue
+        lefts = sorted(len(a.text.strip()) for a, _ in pairs)
+        rights = sorted(len(b.text.strip()) for _, b in pairs)
+        if lefts[len(lefts) // 2] >= MIN_COLUMN_RUN and rights[len(rights) // 2] >= MIN_COLUMN_RUN:
+            starts.append(float(x))
+    return sorted(starts)
+
+
+def lines_by_column(runs: list[Line], starts: list[float]) -> list[Line]:
+    """The page's lines in reading order: each column top to bottom, columns left to right.
+
+    A run belongs to the last column starting at or left of it (1 pt of
+    slack); runs of one column at the same height are joined left to right.
+    """
+    columns: dict[int, dict[int, list[Line]]] = {}
+    for r in runs:
+        col = sum(1 for s in starts if r.x >= s - 1)
+        columns.setdefault(col, {}).setdefault(round(r.y), []).append(r)
+    out: list[Line] = []
+    for col in sorted(columns):
+        for y in sorted(columns[col], reverse=True):
+            row = sorted(columns[col][y], key=lambda r: r.x)
+            text = "".join(r.text if i == 0 or r.text[:1].isspace() or row[i - 1].text[-1:].isspace()
+                           else " " + r.text for i, r in enumerate(row))
+            out.append(Line(text=text.strip(), x=row[0].x, y=row[0].y, size=max(r.size for r in row),
+                            page=row[0].page))
+    return out
 
 
 def _drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
@@ -246,7 +314,7 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
                             + ("and OCR found no words in its images" if ocr else "and no page image to OCR"),
                             path=str(path))
     raw = normalize("\n".join(t for g in groups for t in g))
-    paragraphs = [join_lines([normalize(t) for t in group], raw) for group in groups]
+    paragraphs = [join_lines([normalize(t) for t in _join_soft_hyphens(group)], raw) for group in groups]
     text = paragraphs_to_text(paragraphs)
     title = find_title(text)
     if title and len(title.split()) > 40 and lines:  # no paragraph break under the title: take its first line
@@ -256,6 +324,22 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
         words = sum(p.words for p in ocr.values())
         confidence = round(sum(p.confidence * p.words for p in ocr.values()) / words, 1) if words else 0.0
     return Extracted(text=text, title=title, ocr_confidence=confidence)
+
+
+def _join_soft_hyphens(lines: list[str]) -> list[str]:
+    """Lines with a line-end soft hyphen (U+00AD, a hyphenation point) joined to the next one, without it."""
+    out: list[str] = []
+    carry = ""
+    for line in lines:
+        line = carry + line
+        if line.rstrip().endswith("\u00ad"):
+            carry = line.rstrip()[:-1]
+            continue
+        carry = ""
+        out.append(line)
+    if carry:
+        out.append(carry)
+    return out
 
 
 def _has_images(page) -> bool:
