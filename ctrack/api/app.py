@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ctrack import __version__
-from ctrack.api.routes import accounts, actors, documents, events, recs, reports, review, search
+from ctrack.api.routes import accounts, actors, documents, events, exports, recs, reports, review, search
 from ctrack.api.settings import Settings
 from ctrack.errors import CtrackError, NotFound
 from ctrack.store import search as search_index
@@ -34,7 +34,7 @@ API_PREFIX = "/api/v1"
 
 #: Routers mounted under :data:`API_PREFIX`, in the order the OpenAPI document lists them.
 ROUTERS = [documents.router, actors.router, events.router, review.router, recs.router, search.router,
-           reports.router, accounts.router]
+           reports.router, accounts.router, exports.router]
 
 DESCRIPTION = """\
 The HTTP API of ctrack, the counter-terrorism cooperation tracker: documents, actors, events,

@@ -19,6 +19,7 @@ from ctrack.cli.kb import fail, open_kb, print_json
 from ctrack.errors import CtrackError
 from ctrack.schema import ActorKind, EventType
 from ctrack.service import actors as actor_service
+from ctrack.service import engagements
 from ctrack.service import events as event_service
 from ctrack.service import reports
 from ctrack.service.paging import MAX_LIMIT, Page, PageParams
@@ -92,7 +93,7 @@ def events_table(events: list[EventRow], title: str) -> Table:
     for e in events:
         label = Text(e.label)
         if e.status.value == "planned":
-            label.append(" (planned)", style="italic")
+            label.append(f" ({engagements.shown_status(e)})", style="italic")
         table.add_row(str(e.id), e.dates, e.type.value, label, e.venue, _roles(e.roles), _sources(e.sources))
     return table
 
@@ -189,8 +190,13 @@ def show_cmd(
         console.print(", ".join(details))
     if a.aliases:
         console.print(Text("also: " + "; ".join(a.aliases), style="dim"))
-    console.print(Text(f"{a.events} events in its own name, {timeline.total} with its people or bodies; "
-                       f"{a.documents} documents", style="dim"))
+    if a.kind is ActorKind.MEMBER_STATE:
+        console.print(Text(f"{timeline.total} engagements (events held in {a.iso3 or a.name} or where it, its "
+                           f"bodies or its people hold a role); {a.events} in its own name; {a.documents} documents",
+                           style="dim"))
+    else:
+        console.print(Text(f"{a.events} events in its own name, {timeline.total} with its people or bodies; "
+                           f"{a.documents} documents", style="dim"))
     if timeline.titles:
         titles = Table(title="Titles", title_justify="left", header_style="bold")
         for col in ("As of", "Title", "Affiliation", "Source"):
@@ -204,7 +210,10 @@ def show_cmd(
     for entry in timeline.entries:
         e = entry.event
         own = [r.value for r in entry.roles] + [f"via {r.actor.short}: {r.role.value}" for r in entry.via]
-        table.add_row(e.dates, e.type.value, e.label, e.venue, "; ".join(own), _roles(entry.counterparts),
+        if engagements.held_in(entry, a.iso3):
+            own = ["host (held there)"]
+        label = e.label + (f" ({engagements.shown_status(e)})" if e.status.value == "planned" else "")
+        table.add_row(e.dates, e.type.value, label, e.venue, "; ".join(own), _roles(entry.counterparts),
                       _sources(e.sources))
     console.print(table)
     if timeline.next_cursor:

@@ -18,6 +18,9 @@ one event with its passages), :mod:`~ctrack.service.actors` (actors,
 timelines, ``show``), :mod:`~ctrack.service.reports` (briefing content,
 statistics, the overview, the network), :mod:`~ctrack.service.review`
 (the review queue and review decisions, with the search index kept in step),
-:mod:`~ctrack.service.search` (full-text search), :mod:`~ctrack.service.network`
+:mod:`~ctrack.service.search` (full-text search), :mod:`~ctrack.service.engagements` (the one definition of a member state's
+engagements; past planned events shown as "announced, not confirmed"), :mod:`~ctrack.service.exports`
+(``ctrack export``: CSV, XLSX, JSON Lines, iCalendar, GraphML, GEXF, FollowTheMoney),
+:mod:`~ctrack.service.network`
 (who met whom), :mod:`~ctrack.service.passages` (source sentences around evidence).
 """

@@ -3,6 +3,8 @@ network of who met whom (``ctrack report``, ``/api/v1/reports/briefing``, ``/api
 ``/api/v1/network``, the ``/``, ``/states/{iso3}`` and ``/network`` pages)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -51,7 +53,8 @@ def overview(db: Session) -> Overview:
     """The overview page's content, read as aggregates and short ``LIMIT``ed lists: 12 latest dated
     events, 8 planned events, the 12 member states in most events, 6 latest documents."""
     recent = list_events(db, sort="-start", page=PageParams(limit=12)).items
-    planned = list_events(db, EventFilters(status=EventStatus.PLANNED), page=PageParams(limit=8)).items
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()  # past planned events are "announced, not confirmed"
+    planned = list_events(db, EventFilters(status=EventStatus.PLANNED, since=today), page=PageParams(limit=8)).items
     return Overview(
         counts=repo.counts(db), recent=[e for e in recent if e.start], planned=planned,
         states=repo.busiest_actors(db, ActorKind.MEMBER_STATE, 12), rec_totals=recs.statistics(db)["totals"],
@@ -59,8 +62,12 @@ def overview(db: Session) -> Overview:
 
 
 def states(db: Session) -> list[ActorRow]:
-    """Every member state stored (about 200), those in most events first, then by name."""
-    return sorted(repo.list_actors(db, kind=ActorKind.MEMBER_STATE), key=lambda a: (-a.events, a.name))
+    """Every member state stored (about 200), those with most engagements first
+    (:func:`ctrack.service.engagements.engagement_counts`), then by name."""
+    from ctrack.service.engagements import engagement_counts
+
+    engaged = engagement_counts(db)
+    return sorted(repo.list_actors(db, kind=ActorKind.MEMBER_STATE), key=lambda a: (-engaged.get(a.iso3, 0), a.name))
 
 
 def state_actor(db: Session, iso3: str) -> ActorRow | None:

@@ -845,7 +845,9 @@ def _member_ids(session: Session, actor_id: int) -> set[int]:
 def actor_timeline(session: Session, actor_id: int, limit: int | None = None, offset: int = 0,
                    after: str | None = None) -> Timeline:
     """The events of an actor in date order (undated last), with its roles, its people's roles
-    (``via``), the counterparts and the sources of each, plus a person's dated titles.
+    (``via``), the counterparts and the sources of each, plus a person's dated titles. For a member
+    state, its engagements: the events :func:`list_events` keeps for ``country=ISO3`` (held there, or
+    a role for the state, its bodies or its people), see :mod:`ctrack.service.engagements`.
 
     ``limit`` (None: every event) pages the entries in SQL, from ``offset`` or
     after the cursor ``after`` (keyset); ``total`` is the number of events and
@@ -857,12 +859,16 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
     involved = {actor_id} | members
     event_ids = select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
                                                    DbEventRole.review_state != _REJECTED)
+    in_timeline = DbEvent.id.in_(event_ids)
+    if actor.kind is ActorKind.MEMBER_STATE and actor.iso3:
+        # a member state's timeline is its engagements (ctrack.service.engagements): the --country rule
+        in_timeline = _involving([actor.iso3])
     cursor = None
     if limit is None:
-        events = _load_events(session, DbEvent.id.in_(event_ids))
+        events = _load_events(session, in_timeline)
         total = len(events)
     else:
-        ids, total, cursor = _keyset_ids(session, DbEvent, [DbEvent.id.in_(event_ids), DbEvent.review_state != _REJECTED],
+        ids, total, cursor = _keyset_ids(session, DbEvent, [in_timeline, DbEvent.review_state != _REJECTED],
                                          DbEvent.start, False, limit, offset, after)
         by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids))} if ids else {}
         events = [by_id[i] for i in ids if i in by_id]

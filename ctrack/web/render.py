@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from ctrack.service.passages import segments
+from ctrack.service.engagements import shown_status
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -89,7 +90,7 @@ def event_dates(ev: Any) -> str:
 
 templates.env.filters.update(country=country_name, words=words, highlight=highlight, marked=marked,
                              date=date_label)
-templates.env.globals.update(country_name=country_name, event_dates=event_dates)
+templates.env.globals.update(country_name=country_name, event_dates=event_dates, shown_status=shown_status)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,

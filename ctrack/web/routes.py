@@ -26,6 +26,7 @@ from ctrack.api.deps import (
 )
 from ctrack.schema import ActorKind, EventStatus, EventType
 from ctrack.service import actors as actor_service
+from ctrack.service import engagements
 from ctrack.service import events as event_service
 from ctrack.service import reports
 from ctrack.service import review as review_service
@@ -261,8 +262,9 @@ def network_page(request: Request, country: str | None = None, region: str | Non
 @router.get("/states")
 def states_page(request: Request, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
     states = reports.states(db)
+    engaged = engagements.engagement_counts(db)
     by_state = {row["state"]: row for row in recs.statistics(db)["by_state"]}
-    return render(request, "states.html", {"states": states, "recs": by_state}, nav="states")
+    return render(request, "states.html", {"states": states, "recs": by_state, "engaged": engaged}, nav="states")
 
 
 @router.get("/states/{iso3}")

@@ -1,0 +1,76 @@
+"""Engagements of a member state: one definition, used by every face.
+
+An event **engages** member state X when it is not rejected and
+
+- it is held in X (its venue country is X), or
+- X itself, an actor with X's ISO3 (a government body of X), or a person or
+  body affiliated to one of those holds a role (not rejected) in it.
+
+That is the rule of ``ctrack events --country X`` (:func:`ctrack.store.repo.list_events`).
+A member state's timeline (``ctrack show X``, ``/actors/{id}``,
+:func:`ctrack.store.repo.actor_timeline`) is its engagements. ``ctrack show X``, the member-state list (``/states``), the member-state page
+(``/states/X``), ``ctrack report --country X`` and the HTTP API all count and
+list engagements through this module, and ``tests/service/test_engagements.py``
+checks that they agree.
+
+Status as shown: an event stored as *planned* whose last day has passed, and
+that no source reports as held, is shown as "announced, not confirmed"
+(:func:`shown_status`): the record says it was announced, nothing says it
+took place.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from ctrack.resolve import dates
+from ctrack.schema import EventStatus
+from ctrack.store import repo, stream
+from ctrack.store.views import EventRow, TimelineEntry
+
+#: How a past planned event with no report that it was held is shown.
+ANNOUNCED = "announced, not confirmed"
+
+
+def shown_status(ev: EventRow, today: dt.date | None = None) -> str:
+    """"held", "planned", or :data:`ANNOUNCED` for a planned event whose last day is before ``today``
+    (default: today's date, UTC). An undated planned event stays "planned"."""
+    if ev.status is not EventStatus.PLANNED:
+        return ev.status.value
+    span = dates.interval(ev.start, ev.end)
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    if span and span[1] < today:
+        return ANNOUNCED
+    return EventStatus.PLANNED.value
+
+
+def engagements(db: Session, iso3: str, since: str | None = None, until: str | None = None,
+                reviewed_only: bool = False) -> list[EventRow]:
+    """The events engaging member state ``iso3`` (ISO3 or a state name), in date order, undated last.
+
+    ``since``/``until`` keep events overlapping that window (ISO dates at any
+    precision). Raises :class:`ctrack.errors.NotFound` for an unknown state
+    and ValueError for a bad date.
+    """
+    return repo.list_events(db, country=iso3, since=since, until=until, reviewed_only=reviewed_only)
+
+
+def engagement_count(db: Session, iso3: str) -> int:
+    """How many events engage member state ``iso3`` (:func:`engagements`, no date window).
+    Raises :class:`ctrack.errors.NotFound` for an unknown state."""
+    code = repo.resolve_scope(country=iso3)[1][0]
+    return stream.engagement_counts(db, [code]).get(code, 0)
+
+
+def engagement_counts(db: Session, isos: list[str] | None = None) -> dict[str, int]:
+    """Engagements per member state (ISO3 → count) in one aggregate query; states without any are absent."""
+    return stream.engagement_counts(db, isos)
+
+
+def held_in(entry: TimelineEntry, iso3: str | None) -> bool:
+    """True when the entry's event is in a state's timeline only because it was held there."""
+    return not entry.roles and not entry.via and bool(iso3) and entry.event.country == iso3
+
+
+__all__ = ["ANNOUNCED", "shown_status", "engagements", "engagement_count", "engagement_counts", "held_in"]
