@@ -41,31 +41,34 @@ def extract_command(
     out: Path | None = typer.Option(None, "--out", help="write DIR/<file stem>.json instead of printing"),
     explain: bool = typer.Option(False, "--explain", help="show each fact with its text span and the rule that produced it"),
 ) -> None:
-    """Print (or write) one ctrack.extraction/1 record per document. Needs no database."""
-    from ctrack.extract import get_extractor
-    from ctrack.ingest import iter_files, read
+    """Print (or write) one ctrack.extraction/1 record per document. Needs no database.
+
+    Files are read and extracted by :func:`ctrack.pipeline.outcomes`, which
+    isolates a file that cannot be read or extracted: every other file's
+    record is still printed or written. Failed files are named on stderr with
+    their error code and reason, followed by a summary; the exit code is then 1.
+    """
+    from ctrack.ingest import iter_files
+    from ctrack.pipeline import outcomes
 
     if format != "json":
         err.print(f"[red]unknown format {format!r}: only 'json' is supported[/]")
         raise typer.Exit(2)
-    documents, failed = [], 0
     try:
-        paths = list(iter_files(files))
+        paths = [str(p) for p in iter_files(files)]
     except CtrackError as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(1)
-    for path in paths:
-        try:
-            documents.append(read(path))
-        except CtrackError as exc:
-            failed += 1
-            err.print(f"[red]skipped[/] {exc}")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    from ctrack.pipeline import extract_documents
-
-    get_extractor()
-    for record in extract_documents(documents):  # a document in another language: its document block only
+    written, failed = 0, []
+    for outcome in outcomes(paths):
+        if outcome.error is not None or outcome.record is None:
+            failed.append(outcome)
+            err.print(f"[red]failed[/] {outcome.path}: [{outcome.code}] {outcome.error}", highlight=False)
+            continue
+        record = outcome.record
+        written += 1
         if explain:
             _print_explained(record)
             continue
@@ -74,7 +77,10 @@ def extract_command(
             (out / f"{record.document.id}.json").write_text(text + "\n", encoding="utf-8")
         else:
             typer.echo(text)
-    if out is not None:
-        err.print(f"wrote {len(documents)} record(s) to {out}" + (f"; {failed} file(s) failed" if failed else ""))
+    where = f" to {out}" if out is not None else ""
+    if out is not None or failed:
+        err.print(f"wrote {written} record(s){where}" + (f"; {len(failed)} file(s) failed: "
+                                                        + ", ".join(o.path for o in failed) if failed else ""),
+                  highlight=False)
     if failed:
         raise typer.Exit(1)

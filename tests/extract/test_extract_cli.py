@@ -47,3 +47,28 @@ def test_extract_reports_a_bad_file_and_goes_on(tmp_path):
     assert result.exit_code == 1
     assert "broken.pdf" in result.stderr
     assert (out / "dev-002.json").exists()
+
+
+def test_extract_writes_every_good_record_when_one_document_fails_extraction(tmp_path, monkeypatch):
+    """Finding 3 of issue 13: one document that breaks extraction (there, spaCy's E088 on a text over
+    max_length) made ``ctrack extract`` write no record at all. Here the failure is injected into the
+    extractor for one document; the others' records must still be written and the run must say so."""
+    from ctrack.extract import Extractor
+
+    real = Extractor._run
+
+    def breaking(self, document, doc):
+        if document.id == "poison":
+            raise ValueError("[E088] Text of length 1000001 exceeds maximum of 1000000")
+        return real(self, document, doc)
+
+    monkeypatch.setattr(Extractor, "_run", breaking)
+    poison = tmp_path / "poison.txt"
+    poison.write_text((DEV_DOCS / "dev-004.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "pred"
+    result = CliRunner().invoke(app, ["extract", str(DEV_DOCS / "seed-000.txt"), str(poison),
+                                      str(DEV_DOCS / "dev-002.txt"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["dev-002.json", "seed-000.json"]
+    assert "poison.txt" in result.stderr and "E088" in result.stderr
+    assert "wrote 2 record(s)" in result.stderr and "1 file(s) failed" in result.stderr
