@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from ctrack.errors import CtrackError, IngestError
+from ctrack.safety import safe_filename
 from ctrack.store import repo, search
 from ctrack.store.db import session_scope
 
@@ -29,12 +30,14 @@ class UploadResult(BaseModel):
     """What happened to one uploaded file.
 
     ``status``: ``new`` (stored), ``unchanged`` (the same bytes were stored
-    before) or ``failed`` (``code`` and ``error`` say why; nothing stored).
+    before), ``busy`` (another upload or ingest is storing the same bytes right
+    now; send it again later) or ``failed`` (``code`` and ``error`` say why;
+    nothing stored).
     ``events``/``actors``: events and actors of the record, created or merged.
     """
 
     filename: str
-    status: Literal["new", "unchanged", "failed"]
+    status: Literal["new", "unchanged", "busy", "failed"]
     document_id: int | None = None
     doc_key: str | None = None
     title: str | None = None
@@ -44,20 +47,16 @@ class UploadResult(BaseModel):
     error: str | None = None
 
 
-def _safe_name(filename: str) -> str:
-    name = Path((filename or "").replace("\\", "/")).name.strip()
-    return name if name not in ("", ".", "..") else ""
-
-
 def ingest_upload(engine: Engine, filename: str, data: bytes, user: str | None = None) -> UploadResult:
     """Read, extract and store one uploaded file; never raises for bad input.
 
-    ``filename`` is the name the browser or client gave (folders are
-    dropped); ``data`` the file's bytes; ``user`` who uploaded it (kept in
+    ``filename`` is the name the browser or client gave, made safe by
+    :func:`ctrack.safety.safe_filename` (folders, control characters and
+    leading dots dropped, at most 255 bytes); ``data`` the file's bytes; ``user`` who uploaded it (kept in
     the document's ``path`` as ``upload:<user>/<file name>``). Returns an
     :class:`UploadResult`.
     """
-    name = _safe_name(filename)
+    name = safe_filename(filename, default="")
     if not name:
         return UploadResult(filename=filename or "", status="failed", code=IngestError.code,
                             error="the file has no name")

@@ -12,16 +12,29 @@ Reading and extraction (:mod:`ctrack.pipeline`) go in batches through
 the extractor once, and this process stores the results in input order as
 they come, with a bounded number of batches in flight.
 
-Every run is written to the audit log as an import
-(:func:`ctrack.track.audit.record_ingest`) under ``--user`` (default
-``$CTRACK_USER`` or the login name), with the ids of the documents it
-stored, the files that failed and the number already stored; an interrupted
-run logs what it stored before the interruption.
+Every run is written to the audit log as an import under ``--user``
+(default ``$CTRACK_USER`` or the login name): the import is opened before
+the first document (:func:`ctrack.track.audit.start_ingest`), each stored
+document gets its own entry in the transaction that stores it
+(:func:`ctrack.track.audit.record_document_import`), so that even a run
+ended by ``kill -9`` leaves a log that matches the knowledge base, and the
+run's totals (ids stored, files failed, number already stored) close it.
+SIGTERM is handled like Ctrl-C: the document being stored is rolled back
+and the totals are written.
+
+Several ingests may run at once on one knowledge base
+(:func:`ctrack.store.repo.save_document` stores one document at a time and
+claims each by its sha256): a file that another run is storing, or stored
+while this one was reading it, is reported as ``skipped`` with that reason,
+not as failed. A store that fails on a lock or unique-key race is retried.
 """
 from __future__ import annotations
 
 import hashlib
+import signal
+import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -29,7 +42,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ctrack.cli.app import DB_OPTION_HELP, app, console, err
 from ctrack.cli.kb import EXIT_INPUT, EXIT_STORE, open_kb, print_json
@@ -47,6 +60,7 @@ class Summary:
     new: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
     document_ids: list[int] = field(default_factory=list)
     #: language (ISO 639-1) -> new documents in it
     languages: dict[str, int] = field(default_factory=dict)
@@ -84,39 +98,50 @@ def ingest_cmd(
 ) -> None:
     """Read, extract and store documents; report bad files and go on. The run is logged as an import."""
     engine = open_kb(db)
-    files, failed = collect_files(paths)
+    who = _who(user)
+    transfer_id = _start_import(engine, paths, who)
     summary = Summary()
-    for o in failed:
-        _report_failure(o, summary)
-    files = _skip_stored(engine, files, summary, quiet=as_json)
-    outcomes = read_and_extract(files, workers)
-    show_bar = console.is_terminal and not as_json and len(files) > 1
-    progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=console, transient=True, disable=not show_bar)
-    try:
-        with progress:
-            task = progress.add_task("ingesting", total=len(files))
-            for outcome in outcomes:
-                _store(engine, outcome, summary, quiet=as_json, printer=progress.console)
-                progress.advance(task)
-    finally:
-        transfer_id = _log_import(engine, paths, summary, user)
+    interrupted = False
+    with _sigterm_as_interrupt():
+        try:
+            files, failed = collect_files(paths)
+            for o in failed:
+                _report_failure(o, summary)
+            files = _skip_stored(engine, files, summary, quiet=as_json)
+            outcomes = read_and_extract(files, workers)
+            show_bar = console.is_terminal and not as_json and len(files) > 1
+            progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True,
+                                disable=not show_bar)
+            with progress:
+                task = progress.add_task("ingesting", total=len(files))
+                for outcome in outcomes:
+                    _store(engine, outcome, summary, quiet=as_json, printer=progress.console,
+                           who=who, transfer_id=transfer_id)
+                    progress.advance(task)
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
+        finally:
+            closed = _finish_import(engine, transfer_id, summary, interrupted)
     with session_scope(engine) as s:
         kb = repo.counts(s)
         kb_languages = repo.documents_by_language(s)
     if as_json:
         print_json({"documents": {"new": len(summary.new), "unchanged": len(summary.unchanged),
-                                  "failed": len(summary.failed)},
-                    "new": summary.new, "unchanged": summary.unchanged, "failed": summary.failed,
-                    "languages": summary.languages, "not_extracted": summary.not_extracted,
-                    "document_ids": summary.document_ids, "transfer": transfer_id, "knowledge_base": kb,
-                    "knowledge_base_languages": kb_languages})
+                                  "skipped": len(summary.skipped), "failed": len(summary.failed)},
+                    "new": summary.new, "unchanged": summary.unchanged, "skipped": summary.skipped,
+                    "failed": summary.failed, "languages": summary.languages,
+                    "not_extracted": summary.not_extracted, "document_ids": summary.document_ids,
+                    "transfer": transfer_id, "knowledge_base": kb, "knowledge_base_languages": kb_languages})
     else:
         table = Table(title="Ingest summary", title_justify="left", show_header=False)
         table.add_column(style="bold")
         table.add_column(justify="right")
         table.add_row("documents new", str(len(summary.new)))
         table.add_row("documents unchanged", str(len(summary.unchanged)))
+        if summary.skipped:
+            table.add_row("documents skipped (another ingest)", str(len(summary.skipped)))
         table.add_row("documents failed", str(len(summary.failed)), style="red" if summary.failed else None)
         if summary.languages:
             table.add_row("new documents by language", language_list(summary.languages))
@@ -130,10 +155,9 @@ def ingest_cmd(
         table.add_row("documents in the knowledge base", str(kb.documents))
         if set(kb_languages) - {"en"}:
             table.add_row("… by language", language_list(kb_languages))
-        if transfer_id is not None:
-            table.add_row("audit log", f"transfer:{transfer_id}")
+        table.add_row("audit log", f"transfer:{transfer_id}")
         console.print(table)
-    if transfer_id is None:
+    if not closed:
         raise typer.Exit(EXIT_STORE)
     if summary.failed:
         raise typer.Exit(EXIT_INPUT)
@@ -147,27 +171,59 @@ def language_list(counts: dict[str, int]) -> str:
                      for lang, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _log_import(engine, paths: list[Path], summary: Summary, user: str | None) -> int | None:
-    """Write the run to the audit log (:func:`ctrack.track.audit.record_ingest`); returns the transfer id.
+@contextmanager
+def _sigterm_as_interrupt():
+    """While the block runs, SIGTERM raises KeyboardInterrupt, as Ctrl-C does (so ``finally`` blocks log the
+    run). Only in the main thread, where Python lets a handler be set; the old handler comes back after."""
+    def interrupt(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
 
-    The import's ``path`` names the arguments as given; its records are the
-    ids of the documents stored; failed files are listed with their error
-    code and reason. Returns None (after printing why) when the log cannot be
-    written.
-    """
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _who(user: str | None) -> str:
     from ctrack.track import audit
 
-    who = (user or audit.default_user())[:120]
+    return (user or audit.default_user())[:120]
+
+
+def _start_import(engine, paths: list[Path], who: str) -> int:
+    """Open the run's import in the audit log (committed now); returns its transfer id. Exits 2 when it
+    cannot be written: nothing is stored without a log."""
+    from ctrack.track import audit
+
     try:
         with session_scope(engine) as s:
-            entry = audit.record_ingest(
-                s, who, path=", ".join(str(p) for p in paths), document_ids=list(summary.document_ids),
-                failed=[(f["path"], f"[{f['code']}] {f['error']}") for f in summary.failed],
-                unchanged=len(summary.unchanged))
-            return entry.transfer_id
+            return audit.start_ingest(s, who, path=", ".join(str(p) for p in paths)).id
     except SQLAlchemyError as exc:
         err.print(f"[bold red]error[/] cannot write the import to the audit log: {exc}", highlight=False)
-        return None
+        raise typer.Exit(EXIT_STORE) from exc
+
+
+def _finish_import(engine, transfer_id: int, summary: Summary, interrupted: bool) -> bool:
+    """Write the run's totals to its import (:func:`ctrack.track.audit.finish_ingest`); False (after saying
+    why) when that fails. Files skipped because another run stored them count as unchanged."""
+    from ctrack.track import audit
+
+    try:
+        with session_scope(engine) as s:
+            audit.finish_ingest(
+                s, transfer_id, document_ids=list(summary.document_ids),
+                failed=[(f["path"], f"[{f['code']}] {f['error']}") for f in summary.failed],
+                unchanged=len(summary.unchanged) + len(summary.skipped),
+                comment="interrupted" if interrupted else None)
+        return True
+    except SQLAlchemyError as exc:
+        err.print(f"[bold red]error[/] cannot write the import to the audit log: {exc}", highlight=False)
+        return False
 
 
 def _skip_stored(engine, files: list[str], summary: Summary, quiet: bool) -> list[str]:
@@ -198,18 +254,55 @@ def _report_failure(outcome: Outcome, summary: Summary) -> None:
     err.print(f"[bold red]failed[/] {outcome.path}: [{outcome.code}] {outcome.error}", highlight=False)
 
 
-def _store(engine, outcome: Outcome, summary: Summary, quiet: bool, printer) -> None:
+#: How many times a document is stored again after losing a race with another writer (lock timeout, unique key).
+STORE_ATTEMPTS = 4
+
+
+def _save_logged(engine, outcome: Outcome, who: str, transfer_id: int):
+    """Store one document and its audit entry in one transaction; returns the :class:`SaveResult`.
+
+    A lost race with another writer (SQLite "database is locked" after the
+    busy timeout, a unique key taken meanwhile) rolls back and tries again,
+    up to :data:`STORE_ATTEMPTS` times; the new attempt re-reads the
+    knowledge base and merges into what the other writer stored.
+    """
+    from ctrack.track import audit
+
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with session_scope(engine) as s:
+                result = repo.save_document(s, outcome.document, outcome.record)
+                if result.status == "new":
+                    audit.record_document_import(s, who, transfer_id, result.document_id, path=outcome.path,
+                                                 sha256=outcome.document.sha256, doc_key=result.doc_key)
+                return result
+        except (IntegrityError, OperationalError):
+            if attempt == STORE_ATTEMPTS:
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _store(engine, outcome: Outcome, summary: Summary, quiet: bool, printer, who: str, transfer_id: int) -> None:
     if outcome.error is not None or outcome.document is None or outcome.record is None:
         _report_failure(outcome, summary)
         return
     try:
-        with session_scope(engine) as s:
-            result = repo.save_document(s, outcome.document, outcome.record)
+        result = _save_logged(engine, outcome, who, transfer_id)
     except (CtrackError, SQLAlchemyError) as exc:
+        reason = f"{type(exc).__name__}: {getattr(exc, 'orig', None) or exc}".splitlines()[0]
         _report_failure(error_outcome(outcome.path, exc) if isinstance(exc, CtrackError) else
-                        Outcome(outcome.path, error=f"cannot store: {exc}", code="E010"), summary)
+                        Outcome(outcome.path, error=f"cannot store: {reason}", code="E010"), summary)
         return
-    if result.status == "unchanged":
+    if result.status == "busy":
+        summary.skipped.append({"path": outcome.path, "reason": "another ingest is storing the same file"})
+        line = f"[yellow]skipped[/] {outcome.path}: another ingest is storing the same file"
+    elif result.status == "unchanged" and result.document_id not in summary.document_ids:
+        # not stored when this run began (see _skip_stored): another run stored it while this one read it
+        summary.skipped.append({"path": outcome.path, "reason": "another ingest stored the same file meanwhile",
+                                "document_id": result.document_id})
+        line = f"[yellow]skipped[/] {outcome.path}: another ingest stored the same file meanwhile"
+    elif result.status == "unchanged":
         summary.unchanged.append(outcome.path)
         line = f"[dim]unchanged[/] {outcome.path}"
     else:

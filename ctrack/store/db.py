@@ -5,6 +5,10 @@ URL (``sqlite:///path.sqlite3`` by default, ``postgresql+psycopg://…`` works
 with the same migrations), brings the schema to the newest Alembic revision
 and returns the engine. :func:`session_scope` gives one transaction.
 
+Concurrent writers: migrations run under :func:`migration_lock`, and a
+document is stored under :func:`write_lock` (after :func:`try_claim`), so
+two ``ctrack ingest`` processes on one knowledge base give what one would.
+
 SQLite connections get ``PRAGMA foreign_keys=ON`` (so ``ON DELETE`` rules
 hold) and the WAL journal (readers do not block the writer). Migrations run
 with foreign keys off, as Alembic's batch mode recreates tables and SQLite
@@ -91,11 +95,52 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+#: Key (first half) of the PostgreSQL advisory locks taken by ctrack; the second half tells them apart per schema.
+PG_LOCK_MIGRATE = 0x63_74_72_01  # "ctr" + 1: migrations
+PG_LOCK_WRITE = 0x63_74_72_02    # "ctr" + 2: one document stored at a time (see ctrack.store.repo.save_document)
+PG_LOCK_CLAIM = 0x63_74_72_03    # "ctr" + 3: a document being stored, by its sha256 (see save_document)
+
+
+@contextmanager
+def migration_lock(engine: Engine, conn) -> Iterator[None]:
+    """Hold the knowledge base's migration lock while the block runs, so that two processes opening a new
+    database at once do not both create its tables (the second one waits, then finds the schema current).
+
+    PostgreSQL: a session-level advisory lock (``pg_advisory_lock``) keyed on
+    :data:`PG_LOCK_MIGRATE` and the current schema, taken on ``conn``.
+    SQLite file: an exclusive lock on ``<database>.lock`` beside it
+    (``filelock``, which uses ``fcntl.flock`` here and works the same on
+    Windows). SQLite in memory: nothing (one process). Waits as long as
+    needed: a migration ends.
+    """
+    if engine.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({PG_LOCK_MIGRATE}, hashtext(current_schema()))")
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({PG_LOCK_MIGRATE}, hashtext(current_schema()))")
+            conn.commit()
+        return
+    database = engine.url.database if _is_sqlite(engine) else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    from filelock import FileLock
+
+    with FileLock(str(Path(database).expanduser().resolve()) + ".lock"):
+        yield
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the Alembic migrations on ``engine`` up to ``revision``. Raises :class:`StoreError` on failure."""
+    """Run the Alembic migrations on ``engine`` up to ``revision``, under :func:`migration_lock`.
+
+    Raises :class:`StoreError` on failure.
+    """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, migration_lock(engine, conn):
             if _is_sqlite(engine):
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 conn.commit()
@@ -110,6 +155,42 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                     conn.commit()
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open or migrate {engine.url.render_as_string()}: {exc}") from exc
+
+
+def write_lock(session: Session) -> None:
+    """Take the knowledge base's write lock for the rest of ``session``'s transaction.
+
+    Storing a document reads the knowledge base to decide merges and then
+    writes; two processes doing it at once would each miss the other's new
+    actors and events. So one document is stored at a time: on SQLite by
+    ``BEGIN IMMEDIATE`` (the database's own write lock, taken before the
+    first read instead of at the first write; waits up to the busy timeout),
+    on PostgreSQL by a transaction-level advisory lock
+    (``pg_advisory_xact_lock`` on :data:`PG_LOCK_WRITE` and the schema).
+    Both are released when the transaction ends. On SQLite a connection
+    already inside a transaction keeps it (it holds or will take the lock).
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_WRITE}, hashtext(current_schema()))")
+    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def try_claim(session: Session, key: str) -> bool:
+    """Claim ``key`` (a document's sha256) for the rest of ``session``'s transaction, without waiting.
+
+    False when another transaction holds it, i.e. another process is storing
+    that document right now. PostgreSQL: ``pg_try_advisory_xact_lock`` on
+    :data:`PG_LOCK_CLAIM` and the key's hash; SQLite: always True (its write
+    lock already lets one writer in at a time, see :func:`write_lock`).
+    """
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return True
+    return bool(conn.exec_driver_sql(
+        f"SELECT pg_try_advisory_xact_lock({PG_LOCK_CLAIM}, hashtext(current_schema() || %(key)s))",
+        {"key": key}).scalar())
 
 
 def open_store(url: str) -> Engine:

@@ -34,6 +34,7 @@ from ctrack.resolve.events import EventFacts, common_actor_ids, diff_fields, mat
 from ctrack.resolve.names import match_person, person_key, person_tokens, surname
 from ctrack.schema import Actor, ActorKind, Document, Event, EventStatus, EventType, Record, RoleType
 from ctrack.store.cursor import decode_cursor, encode_cursor
+from ctrack.store.db import try_claim, write_lock
 from ctrack.store.models import (
     DbActor, DbActorSource, DbAlias, DbConflict, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention,
     DbMergeDecision, DbTitle, ReviewState,
@@ -69,7 +70,19 @@ def save_document(session: Session, document: Document, record: Record) -> SaveR
     or event that a reviewer merged into another record attaches to the kept
     record (:func:`ctrack.store.track_repo.merged_into`). Returns a
     :class:`SaveResult` with what was created and merged.
+
+    Concurrent writers: the document's sha256 is claimed first
+    (:func:`ctrack.store.db.try_claim`); when another process is storing the
+    same bytes right now, nothing is done and the status is "busy". Then the
+    knowledge base's write lock is taken (:func:`ctrack.store.db.write_lock`)
+    for the rest of the transaction, so merge decisions see every document
+    stored before. An actor whose canonical key another writer inserted
+    meanwhile is merged into that row (``INSERT … ON CONFLICT DO NOTHING``,
+    then re-read), never a unique-key error.
     """
+    if not try_claim(session, document.sha256):
+        return SaveResult(status="busy", document_id=None, doc_key=document.id[:255])
+    write_lock(session)
     existing = session.scalar(select(DbDocument).where(DbDocument.sha256 == document.sha256))
     if existing is not None:
         return SaveResult(status="unchanged", document_id=existing.id, doc_key=existing.doc_key)
@@ -266,10 +279,32 @@ class _Saver:
                               normalized=frozenset(a.normalized for a in r.aliases))
 
     def _create_actor(self, actor: Actor, key: str) -> DbActor:
-        row = DbActor(kind=actor.kind, canonical_key=key, name=actor.name, acronym=actor.acronym,
-                      iso3=actor.iso3, aliases=[])
-        self.s.add(row)
-        self.s.flush()
+        """A new actor row for ``actor`` under canonical ``key``.
+
+        Inserted with ``ON CONFLICT (canonical_key) DO NOTHING`` (PostgreSQL
+        and SQLite both have it): when another writer stored the key since the
+        candidates were read, that row is re-read and ``actor`` merged into it
+        (logged with rule ``key_conflict``) instead of failing the document.
+        """
+        values = dict(kind=actor.kind, canonical_key=key, name=actor.name, acronym=actor.acronym, iso3=actor.iso3,
+                      review_state=ReviewState.PROPOSED)
+        dialect = self.s.get_bind().dialect.name
+        if dialect in ("postgresql", "sqlite"):
+            insert = _dialect_insert(dialect)
+            new_id = self.s.scalar(insert(DbActor).values(**values)
+                                   .on_conflict_do_nothing(index_elements=[DbActor.canonical_key])
+                                   .returning(DbActor.id))
+            if new_id is None:
+                row = self.s.scalars(select(DbActor).where(DbActor.canonical_key == key)
+                                     .execution_options(populate_existing=True)).one()
+                row = self.s.get(DbActor, self._survivor(Entity.ACTOR, row.id))
+                self._merge_actor(row, actor, ActorMatch(actor_id=row.id, rule="key_conflict"))
+                return row
+            row = self.s.get(DbActor, new_id)
+        else:
+            row = DbActor(**values, aliases=[])
+            self.s.add(row)
+            self.s.flush()
         self._add_aliases(row, actor)
         self._log("actor", actor.id, row.id, True, "new", key=key, name=actor.name)
         return row
@@ -508,6 +543,15 @@ class _Saver:
                 row.part_of_id = parent_id
             else:
                 self._conflict("part_of", parent_id, row.part_of_id, event_id=row.id)
+
+
+def _dialect_insert(dialect: str):
+    """The ``insert`` construct of ``dialect`` (it has ``on_conflict_do_nothing``)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")

@@ -182,12 +182,13 @@ class Timeline(_View):
 class SaveResult(_View):
     """What :func:`ctrack.store.repo.save_document` did with one document.
 
-    ``status`` is "new" (stored) or "unchanged" (the same bytes were stored
-    before; nothing changed).
+    ``status`` is "new" (stored), "unchanged" (the same bytes were stored
+    before; nothing changed) or "busy" (another process is storing the same
+    bytes right now; nothing changed here, and ``document_id`` is None).
     """
 
-    status: Literal["new", "unchanged"]
-    document_id: int
+    status: Literal["new", "unchanged", "busy"]
+    document_id: int | None
     doc_key: str
     actors_created: int = 0
     actors_merged: int = 0

@@ -125,6 +125,38 @@ def record_ingest(session: Session, user: str, *, path: str, document_ids: list[
                           loaded=len(document_ids), skipped=unchanged, errors=bad)
 
 
+def start_ingest(session: Session, user: str, *, path: str) -> DbTransfer:
+    """Open the import (format ``docs``) of an ingest run before it stores anything; returns its transfer row.
+
+    Commit it at once: each document then gets its own audit entry in the
+    transaction that stores it (:func:`record_document_import`), so a run
+    ended by anything, ``kill -9`` included, leaves a log that matches the
+    knowledge base. :func:`finish_ingest` writes the run's totals.
+    """
+    return open_transfer(session, user, Action.IMPORT, path=path, format="docs")
+
+
+def record_document_import(session: Session, user: str, transfer_id: int, document_id: int, *, path: str,
+                           sha256: str, doc_key: str) -> DbAuditEntry:
+    """The audit entry of one stored document (``import`` of ``document:ID`` under the run's transfer).
+
+    Call it in the transaction that stores the document, so that the two are
+    committed (or lost) together.
+    """
+    return record(session, user, Action.IMPORT, Entity.DOCUMENT, document_id, transfer_id=transfer_id,
+                  after={"path": path, "sha256": sha256, "doc_key": doc_key})
+
+
+def finish_ingest(session: Session, transfer_id: int, *, document_ids: list[int],
+                  failed: list[tuple[str, str]] | None = None, unchanged: int = 0,
+                  comment: str | None = None) -> DbAuditEntry:
+    """Close the import opened by :func:`start_ingest` with the run's totals, as :func:`record_ingest` logs them."""
+    transfer = session.get(DbTransfer, transfer_id)
+    bad = [(0, f"{name}: {reason}") for name, reason in (failed or [])]
+    return close_transfer(session, transfer, rows=len(document_ids) + unchanged + len(bad), record_ids=document_ids,
+                          loaded=len(document_ids), skipped=unchanged, errors=bad, comment=comment)
+
+
 def record_report(session: Session, user: str, *, path: str, event_ids: list[int],
                   recommendation_ids: list[int], scope: str) -> DbAuditEntry:
     """Log a written briefing as an export (format ``html``): the events and recommendations it shows."""

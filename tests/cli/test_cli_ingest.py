@@ -52,7 +52,7 @@ def test_ingest_goes_past_bad_files_and_is_idempotent(db_url, inbox, gold_extrac
     assert "documents new" in r.stdout and "documents failed" in r.stdout
     r = run("ingest", str(inbox), "--db", db_url, "--json")
     summary = json.loads(r.stdout)
-    assert summary["documents"] == {"new": 0, "unchanged": 5, "failed": 3}
+    assert summary["documents"] == {"new": 0, "unchanged": 5, "skipped": 0, "failed": 3}
     assert {f["path"].rsplit("/", 1)[-1] for f in summary["failed"]} == {"empty.txt", "broken.pdf", "crash.txt"}
     kb = summary["knowledge_base"]
     assert kb["documents"] == 5 and kb["events"] > 0 and kb["actors"] > 0
@@ -77,7 +77,7 @@ def test_ingest_with_the_real_extractor_in_worker_processes(db_url, tmp_path):
     r = run("ingest", str(folder), "--db", db_url, "--workers", "2", "--json")
     assert r.exit_code == 1 and "empty.txt" in r.stderr
     summary = json.loads(r.stdout)
-    assert summary["documents"] == {"new": 2, "unchanged": 0, "failed": 1}
+    assert summary["documents"] == {"new": 2, "unchanged": 0, "skipped": 0, "failed": 1}
     assert summary["knowledge_base"]["actors"] > 0
     r = run("ingest", str(folder / "dev-004.txt"), "--db", db_url, "--json")
-    assert json.loads(r.stdout)["documents"] == {"new": 0, "unchanged": 1, "failed": 0}
+    assert json.loads(r.stdout)["documents"] == {"new": 0, "unchanged": 1, "skipped": 0, "failed": 0}
