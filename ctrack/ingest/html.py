@@ -104,13 +104,156 @@ def _title(tree, meta, paragraphs: list[str]) -> str | None:
     return paragraphs[0] if paragraphs else None
 
 
+#: class/id tokens of page-blocking boilerplate (consent dialogs, sign-up forms): removed whatever their size.
+_BLOCKING_MARK = re.compile(
+    r"(?:^|[-_\s])(?:cookies?|consent|gdpr|cmp|privacy-(?:banner|modal|notice)|newsletter|subscribe|signup|modal"
+    r"|overlay|popup|dialog)(?:[-_\s]|$)", re.IGNORECASE)
+#: The heading (or lead-in) of a block of links to other stories inside an article.
+_RELATED_HEAD = re.compile(
+    r"^(?:read\s+also|see\s+also|also\s+read|read\s+more|related(?:\s+(?:news|articles?|stories|content|links))?"
+    r"|more\s+(?:news|stories|on\s+this(?:\s+topic)?)|you\s+may\s+also\s+(?:like|be\s+interested\s+in)"
+    r"|further\s+reading|recommended(?:\s+for\s+you)?|latest\s+news|in\s+other\s+news|other\s+news"
+    r"|tags?|keywords|topics)\s*[:»›>]?$", re.IGNORECASE)
+_RELATED_LEAD = re.compile(r"^(?:read\s+also|see\s+also|also\s+read|related|read\s+more)\s*:", re.IGNORECASE)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _own_text(el) -> str:
+    return _clean(el.text_content())
+
+
+def _drop_blocking(tree) -> None:
+    """Remove consent dialogs, cookie walls and sign-up forms whatever their size (in place).
+
+    Failure class: trafilatura keeps the longest text block, and a cookie
+    dialog with a long partner list is longer than a short press release in
+    an ``<aside>``; the dialog survived and the article did not (issue 9).
+    """
+    doomed = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        role = (el.get("role") or "").lower()
+        marks = f"{el.get('class', '')} {el.get('id', '')}"
+        if el.tag == "dialog" or role in ("dialog", "alertdialog") or el.get("aria-modal") == "true" \
+                or _BLOCKING_MARK.search(marks):
+            if next(el.iter("h1", "article", "main"), None) is None:
+                doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+
+
+def _promote_story(tree) -> None:
+    """Make an ``<aside>`` or ``<section>`` holding the page's only ``<h1>`` an ``<article>`` (in place).
+
+    Failure class: trafilatura drops ``<aside>`` as a sidebar, so an article
+    laid out in one (beside a consent dialog or a teaser column) was lost.
+    """
+    h1s = list(tree.iter("h1"))
+    if len(h1s) != 1 or next(tree.iter("article", "main"), None) is not None:
+        return
+    for anc in h1s[0].iterancestors():
+        if anc.tag in ("aside", "section") and sum(1 for _ in anc.iter("p")) >= 1:
+            anc.tag = "article"
+            for attr in ("class", "id", "role"):
+                anc.attrib.pop(attr, None)
+            return
+
+
+def _drop_related(tree) -> None:
+    """Remove "Read also" / "See also" / "Related news" blocks, tag lists and link-only lists (in place).
+
+    Failure class: teasers of other stories inside the article body, each
+    with its own date and place, were read as part of the story and became
+    spurious events (issue 9). A heading that names such a block takes its
+    container with it when it opens that container, else the blocks after
+    it up to the next heading or paragraph of the story; a paragraph that
+    opens with "Read also:" goes alone; a list of three or more items that
+    are each only a link goes too.
+    """
+    doomed = []
+    for el in tree.iter(*_HEADINGS, "p", "strong", "b", "span", "div", "dt"):
+        text = _own_text(el)
+        if not text:
+            continue
+        if el.tag in ("p", "div") and _RELATED_LEAD.match(text) and len(text.split()) <= 40 \
+                and next(el.iter(*_HEADINGS), None) is None and len(el) >= 1:
+            doomed.append(el)
+            continue
+        if not _RELATED_HEAD.match(text) or len(el) > 2:
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        first = next((c for c in parent if isinstance(c.tag, str)), None)
+        if first is el and parent.tag not in ("article", "main", "body", "html") \
+                and next(parent.iter("h1"), None) is None:
+            doomed.append(parent)
+            continue
+        doomed.append(el)
+        for sib in el.itersiblings():
+            if not isinstance(sib.tag, str):
+                continue
+            if sib.tag in _HEADINGS or (sib.tag == "p" and len(_own_text(sib).split()) > 25):
+                break
+            doomed.append(sib)
+    for ul in tree.iter("ul", "ol"):
+        items = [li for li in ul if isinstance(li.tag, str) and li.tag == "li"]
+        if len(items) >= 3 and all(
+                _own_text(li) and len(_own_text(li).split()) <= 25
+                and sum(len(_clean(a.text_content())) for a in li.iter("a")) >= 0.9 * len(_own_text(li))
+                for li in items):
+            doomed.append(ul)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None and any(True for _ in el.iterancestors()):
+            tail = el.tail
+            parent.remove(el)
+            if tail and tail.strip():  # keep text that follows the block in the same parent
+                prev = parent[-1] if len(parent) else None
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+
+
+#: Articles of their own on one page (each a heading and 150 characters or more) that make it a listing.
+LISTING_ARTICLES = 3
+
+
+def _check_listing(tree, path: str) -> None:
+    """Refuse a listing page (several articles, none the page's own) with a clear error.
+
+    A page with :data:`LISTING_ARTICLES` or more ``<article>`` elements, each
+    with its own heading and at least 150 characters of text, none holding
+    half of all their text, is a list of stories: read as one document, their
+    dates and places would be mixed into one record.
+    """
+    articles = [a for a in tree.iter("article")
+                if next(a.iterancestors("article"), None) is None and next(a.iter(*_HEADINGS), None) is not None]
+    sizes = [len(_own_text(a)) for a in articles]
+    big = [n for n in sizes if n >= 150]
+    if len(big) >= LISTING_ARTICLES and max(big) * 2 < sum(big):
+        raise IngestError(
+            f"a listing page with {len(big)} articles, not one article; save each article's own page "
+            "and ingest those", path=path)
+
+
 def _prune_furniture(tree):
     """Remove menus, headers and footers of the site, sidebars, cookie notices, share bars (in place).
 
-    An element is never removed when it holds the ``<h1>``, an ``<article>``
+    Consent dialogs and sign-up forms go first, whatever their size
+    (:func:`_drop_blocking`); a story in an ``<aside>``/``<section>`` becomes
+    the article (:func:`_promote_story`); "Read also" blocks and link lists
+    go (:func:`_drop_related`). Then an element with a furniture tag, role,
+    class or id is never removed when it holds the ``<h1>``, an ``<article>``
     or ``<main>``, or more than half the page's paragraph text, so a wrapper
     with an unlucky class name cannot take the article with it. Returns ``tree``.
     """
+    _drop_blocking(tree)
+    _promote_story(tree)
+    _drop_related(tree)
     total = sum(len(p.text_content()) for p in tree.iter("p")) or 1
     doomed = []
     for el in tree.iter():
@@ -197,6 +340,7 @@ def read_html(path: Path, data: bytes) -> Extracted:
     if tree is None:
         raise IngestError("not an HTML document (nothing could be parsed)", path=str(path))
     check_html_depth(tree, str(path))
+    _check_listing(tree, str(path))
     language = (tree.get("lang") or "").split("-")[0].lower() or None  # a hint; the text decides
     published = metadata.html_published(tree)
     visible = _visible_lines(tree)
