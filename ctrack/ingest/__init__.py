@@ -22,6 +22,7 @@ from pathlib import Path
 from ctrack.errors import EmptyDocument, IngestError, UnsupportedFormat
 from ctrack.ingest import limits
 from ctrack.ingest.base import Extracted
+from ctrack.ingest.casing import restore_case
 from ctrack.ingest.docx import read_docx
 from ctrack.ingest.html import read_html
 from ctrack.ingest.language import detect as detect_language
@@ -84,6 +85,7 @@ def read(path: str | Path) -> Document:
     extracted = reader(p, data)
     if not extracted.text.strip():
         raise EmptyDocument("no text found in the file", path=name)
+    extracted.text = restore_case(extracted.text)  # ALL-CAPS wire text, one character for one
     title = extracted.title or find_title(extracted.text)
     published = extracted.published or find_published(extracted.text, title)
     language, _ = detect_language(extracted.text, hint=extracted.language)
