@@ -103,12 +103,14 @@ _DASH_SEP = re.compile(r"\s+[-–—]{1,2}\s+|\s*[–—]\s*|\s+--?\s*")
 
 
 @lru_cache(maxsize=4096)
-def parse_date(text: str) -> dt.date | None:
+def parse_date(text: str, order: str = "DMY") -> dt.date | None:
     """Parse one complete date string ("5 March 2018", "Mar 12, 2021", "12/03/2021", ISO) with dateparser.
 
     Returns a :class:`datetime.date`, or None when the string lacks a day,
     month or year or is not a date. ISO timestamps give the date as written
-    (no time-zone conversion). Ambiguous numeric dates are read day first.
+    (no time-zone conversion). Ambiguous numeric dates are read day first,
+    or month first with ``order="MDY"`` (the document's own evidence:
+    :func:`ctrack.extract.dates.numeric_date_order`).
     """
     text = text.strip()
     iso = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ]|$)", text)
@@ -118,7 +120,7 @@ def parse_date(text: str) -> dt.date | None:
         text,
         languages=["en"],
         settings={
-            "DATE_ORDER": "YMD" if re.match(r"\d{4}\b", text) else "DMY",
+            "DATE_ORDER": "YMD" if re.match(r"\d{4}\b", text) else order,
             "REQUIRE_PARTS": ["day", "month", "year"],
             "PREFER_DAY_OF_MONTH": "first",
             "RETURN_AS_TIMEZONE_AWARE": False,
@@ -129,7 +131,7 @@ def parse_date(text: str) -> dt.date | None:
     return parsed.date()
 
 
-def date_line(line: str, *, labelled: bool = False) -> dt.date | None:
+def date_line(line: str, *, labelled: bool = False, order: str = "DMY") -> dt.date | None:
     """The date of a line that is nothing but a date with place or genre labels, else None.
 
     Accepted: exactly one complete date (:data:`DATE_RE`), plus at most a few
@@ -161,10 +163,10 @@ def date_line(line: str, *, labelled: bool = False) -> dt.date | None:
     for w in words:
         if not (w[0].isupper() or w.lower() in _GLUE or w.lower() in _LABEL_WORDS):
             return None
-    return parse_date(matches[0].group("d"))
+    return parse_date(matches[0].group("d"), order)
 
 
-def labelled_date(line: str) -> dt.date | None:
+def labelled_date(line: str, order: str = "DMY") -> dt.date | None:
     """The date of a line that starts with a publication label ("Date:", "Published on", "Posted on"), else None."""
     line = line.strip()
     if _REVISION.search(line) or CAPTION.match(line):
@@ -172,10 +174,10 @@ def labelled_date(line: str) -> dt.date | None:
     m = PUBLISHED_LABEL.match(line)
     if not m:
         return None
-    return date_line(line[m.end():], labelled=True)
+    return date_line(line[m.end():], labelled=True, order=order)
 
 
-def dateline_date(paragraph: str) -> dt.date | None:
+def dateline_date(paragraph: str, order: str = "DMY") -> dt.date | None:
     """The date of a news dateline opening ``paragraph`` ("CAIRO, 5 March 2018 – …"), else None.
 
     Each prefix of the first 120 characters that ends at a dash (spaced
@@ -191,7 +193,7 @@ def dateline_date(paragraph: str) -> dt.date | None:
         prefix = head[: m.start()].strip(" ,:")
         if not prefix:
             continue
-        found = date_line(prefix)
+        found = date_line(prefix, order=order)
         if found:
             return found
     return None
@@ -268,6 +270,9 @@ def find_published(text: str, title: str | None = None) -> dt.date | None:
     ``text`` is a normalized document text (``Document.text``); ``title``,
     when given, is the line to treat as the title (else :func:`title_index`).
     """
+    from ctrack.extract.dates import numeric_date_order
+
+    order = numeric_date_order(text)  # "04.13.2019" elsewhere in the text makes 05.06.2019 May 6
     lines = _lines(text)
     t_idx = None
     if title is not None:
@@ -282,24 +287,24 @@ def find_published(text: str, title: str | None = None) -> dt.date | None:
     head = [i for i in nonempty if i < head_end and i != t_idx][:8]
     for rule in (labelled_date, date_line):
         for i in head:
-            found = rule(lines[i])
+            found = rule(lines[i], order=order)
             if found:
                 return found
     if body_idx is not None:
-        found = dateline_date(lines[body_idx])
+        found = dateline_date(lines[body_idx], order)
         if found:
             return found
     for i in nonempty:
         if i in head or i == t_idx:
             continue
         if len(lines[i].split()) <= 14:
-            found = labelled_date(lines[i])
+            found = labelled_date(lines[i], order)
             if found:
                 return found
     if nonempty and nonempty[-1] not in head and nonempty[-1] != t_idx:
         last = lines[nonempty[-1]]
         if len(last.split()) <= 8:
-            return date_line(last)
+            return date_line(last, order=order)
     return None
 
 
