@@ -36,7 +36,7 @@ from pathlib import Path
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
-from ctrack.errors import EmptyDocument, IngestError
+from ctrack.errors import EmptyDocument, IngestError, OcrUnavailable
 from ctrack.ingest.base import Extracted
 from ctrack.ingest.clean import join_lines, normalize, paragraphs_to_text
 from ctrack.ingest.metadata import CAPTION, PUBLISHED_LABEL, find_title
@@ -275,8 +275,9 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
     Raises :class:`IngestError` for a file that is not a PDF, is corrupt or
     truncated, or is encrypted with a password; :class:`EmptyDocument` when
     no page has text, neither a text layer nor text in its images;
-    :class:`~ctrack.errors.OcrUnavailable` when a page is an image (a scan)
-    and tesseract is not installed. Pages without a text layer that draw an
+    :class:`~ctrack.errors.OcrUnavailable` when the pages are images (a scan)
+    and tesseract is not installed (a document with a text layer on other
+    pages is then read from those). Pages without a text layer that draw an
     image are read by OCR (:mod:`ctrack.ingest.ocr`); ``ocr_confidence`` is
     then tesseract's mean word confidence (0-100) over those pages.
     """
@@ -296,7 +297,13 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
                and _has_images(reader.pages[i])]
     ocr: dict[int, OcrPage] = {}
     if scanned:  # pages that are pictures of text: OCR (raises OcrUnavailable, with how to install it)
-        ocr = ocr_pdf_pages(data, scanned, str(path))
+        try:
+            ocr = ocr_pdf_pages(data, scanned, str(path))
+        except OcrUnavailable:
+            if len(scanned) == len(pages):
+                raise
+            # a text-layer document with an image-only page (a cover with a logo, a scanned annex):
+            # without tesseract its text pages are still read, as before OCR was added
     groups: list[list[str]] = []
     kept = _drop_furniture(pages)
     run: list[Line] = []  # consecutive text-layer pages re-flow together (a paragraph goes on across pages)

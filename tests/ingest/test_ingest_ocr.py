@@ -82,3 +82,17 @@ def test_missing_language_pack_is_named(twins, monkeypatch):
     monkeypatch.setenv("CTRACK_OCR_LANG", "eng+zzz")
     with pytest.raises(OcrUnavailable, match="no language data for zzz; install Debian's tesseract-ocr-zzz"):
         read(scan)
+
+
+def test_without_tesseract_a_text_document_with_an_image_page_still_reads(twins, monkeypatch, tmp_path):
+    """A cover page that is only a picture must not stop a text-layer document on a machine without tesseract."""
+    text, scan = twins
+    writer = pypdf.PdfWriter()
+    writer.append(str(scan))
+    writer.append(str(text))
+    mixed = tmp_path / "mixed.pdf"
+    with open(mixed, "wb") as fh:
+        writer.write(fh)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    doc = read(mixed)
+    assert doc.ocr_confidence is None and "CTED concludes assessment visit to Kazakhstan" in doc.text
