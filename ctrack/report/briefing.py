@@ -180,7 +180,7 @@ def write_briefing(engine: Engine, out: str | Path, country: str | None = None, 
     from ctrack.track.recommendations import recommendations_section
 
     with session_scope(engine) as s:
-        data = reports.briefing(s, country=country, region=region, reviewed_only=reviewed_only)
+        data = reports.briefing(s, country=country, region=region, reviewed_only=reviewed_only, max_events=None)
         recs = recommendations_section(s, country=country, region=region)
     html = render_briefing(data, title, recs=recs, reviewed_only=reviewed_only)
     path = Path(out)

@@ -31,7 +31,8 @@ class Node(BaseModel):
 
 
 class Edge(BaseModel):
-    """Actors ``source`` and ``target`` met at ``weight`` events (``event_ids``)."""
+    """Actors ``source`` and ``target`` met at ``weight`` events (``event_ids``: the first 50 of them when
+    read by :func:`from_counts`)."""
 
     source: int
     target: int
@@ -81,6 +82,23 @@ def who_met_whom(events: list[EventRow], *, max_nodes: int = 60, min_weight: int
     return Network(nodes=nodes, edges=edges, events=len(events), truncated=len(per_actor) > max_nodes)
 
 
+def from_counts(data: dict) -> Network:
+    """The :class:`Network` of :func:`ctrack.store.repo.cooccurrence`'s grouped counts, laid out
+    (:func:`layout`): the kept actors that have a link, the links between them. ``truncated`` tells that
+    more actors than the kept ones took part."""
+    per_actor = {ref.id: (ref, n) for ref, n in data["nodes"]}
+    edges = [Edge(source=a, target=b, weight=w, event_ids=ids) for a, b, w, ids in data["edges"]]
+    linked = {e.source for e in edges} | {e.target for e in edges}
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(linked))
+    graph.add_weighted_edges_from((e.source, e.target, e.weight) for e in edges)
+    pos = layout(graph)
+    order = sorted(linked, key=lambda i: (-per_actor[i][1], per_actor[i][0].name))
+    nodes = [Node(id=i, label=per_actor[i][0].short, name=per_actor[i][0].name, kind=per_actor[i][0].kind,
+                  events=per_actor[i][1], x=round(pos[i][0], 4), y=round(pos[i][1], 4)) for i in order]
+    return Network(nodes=nodes, edges=edges, events=data["events"], truncated=data["actors"] > len(per_actor))
+
+
 def _spring(graph: nx.Graph, box: tuple[float, float, float, float]) -> dict[int, tuple[float, float]]:
     """Spring layout of a connected ``graph`` scaled into ``box`` = (x0, y0, x1, y1)."""
     x0, y0, x1, y1 = box
@@ -112,4 +130,4 @@ def layout(graph: nx.Graph) -> dict[int, tuple[float, float]]:
     return pos
 
 
-__all__ = ["Node", "Edge", "Network", "who_met_whom", "layout"]
+__all__ = ["Node", "Edge", "Network", "who_met_whom", "from_counts", "layout"]

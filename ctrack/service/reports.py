@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ctrack.schema import ActorKind, EventStatus
 from ctrack.service import review as review_service
 from ctrack.service.events import EventFilters, list_events
-from ctrack.service.network import Network, who_met_whom
+from ctrack.service.network import Network, from_counts
 from ctrack.service.paging import PageParams
 from ctrack.store import repo, web_repo
 from ctrack.store.views import ActorRow, Briefing, Counts, EventRow
@@ -42,11 +42,17 @@ def documents_by_language(db: Session) -> dict[str, int]:
     return repo.documents_by_language(db)
 
 
+#: Events a briefing read at request time lists (the latest; its counts cover every event in scope).
+BRIEFING_EVENTS = 250
+
+
 def briefing(db: Session, country: str | None = None, region: str | None = None,
-             reviewed_only: bool = False) -> Briefing:
+             reviewed_only: bool = False, max_events: int | None = BRIEFING_EVENTS) -> Briefing:
     """The content of a briefing on a country (ISO3 or name), a region, or everything
-    (:func:`ctrack.store.repo.briefing`). Raises :class:`NotFound` for an unknown country or region."""
-    return repo.briefing(db, country=country, region=region, reviewed_only=reviewed_only)
+    (:func:`ctrack.store.repo.briefing`): the latest ``max_events`` events (None: all, as ``ctrack report``
+    writes them), and counts by type and member state over every event in scope, as SQL aggregates.
+    Raises :class:`NotFound` for an unknown country or region."""
+    return repo.briefing(db, country=country, region=region, reviewed_only=reviewed_only, max_events=max_events)
 
 
 def overview(db: Session) -> Overview:
@@ -79,8 +85,21 @@ def network(db: Session, filters: EventFilters | None = None, *, max_nodes: int 
             kinds: set[ActorKind] | None = None) -> Network:
     """Actors linked by the events they share (filters as for :func:`ctrack.service.events.list_events`),
     the ``max_nodes`` busiest kept, with a layout in the unit square (:mod:`ctrack.service.network`).
+    Counted in SQL (:func:`ctrack.store.repo.cooccurrence`); an edge lists its first 50 events.
     Raises :class:`NotFound` for an unknown country or region, :class:`BadQuery` for a bad date."""
-    return who_met_whom(events_in_scope(db, filters), max_nodes=max_nodes, min_weight=min_weight, kinds=kinds)
+    return from_counts(repo.cooccurrence(db, _conditions(filters), kinds=kinds, max_nodes=max_nodes,
+                                         min_weight=min_weight))
+
+
+def _conditions(filters: EventFilters | None) -> list:
+    from ctrack.errors import BadQuery
+
+    f = filters or EventFilters()
+    try:
+        return repo.event_conditions(country=f.country, type=f.type, since=f.since, until=f.until, region=f.region,
+                                     status=f.status, review_state=f.review_state, reviewed_only=f.reviewed_only)
+    except ValueError as exc:
+        raise BadQuery(str(exc)) from None
 
 
 def events_in_scope(db: Session, filters: EventFilters | None = None) -> list[EventRow]:

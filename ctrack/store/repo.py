@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, and_, distinct, func, literal, or_, select, tuple_
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy import ColumnElement, and_, case, distinct, func, literal, or_, select, tuple_, union
+from sqlalchemy.orm import Session, aliased, load_only, selectinload
 
 from ctrack.errors import NotFound
 from ctrack.resolve import dates
@@ -1001,7 +1001,7 @@ def _involving(isos: list[str]) -> ColumnElement[bool]:
     return or_(DbEvent.country.in_(isos), DbEvent.id.in_(with_role))
 
 
-def _event_conditions(*, country: str | None = None, type: EventType | str | None = None, since: str | None = None,
+def event_conditions(*, country: str | None = None, type: EventType | str | None = None, since: str | None = None,
                       until: str | None = None, region: str | None = None, status: EventStatus | str | None = None,
                       review_state: ReviewState | str | None = None,
                       reviewed_only: bool = False) -> list[ColumnElement[bool]]:
@@ -1044,7 +1044,7 @@ def list_events(session: Session, country: str | None = None, type: EventType | 
     either, undated events are left out. Raises :class:`NotFound` for an
     unknown country or region and ValueError for a bad type or date.
     """
-    conds = _event_conditions(country=country, type=type, since=since, until=until, region=region,
+    conds = event_conditions(country=country, type=type, since=since, until=until, region=region,
                               reviewed_only=reviewed_only)
     return _load_events(session, and_(*conds), reviewed_only)
 
@@ -1128,7 +1128,7 @@ def page_events(session: Session, *, country: str | None = None, type: EventType
     """
     if sort not in EVENT_SORTS:
         raise ValueError(f"cannot sort events by {sort!r}; one of: {', '.join(EVENT_SORTS)}")
-    conds = _event_conditions(country=country, type=type, since=since, until=until, region=region, status=status,
+    conds = event_conditions(country=country, type=type, since=since, until=until, region=region, status=status,
                               review_state=review_state, reviewed_only=reviewed_only)
     col = _event_sort_column(sort)
     ids, total, cursor = _keyset_ids(session, DbEvent, conds, col, descending, limit, offset, after,
@@ -1137,60 +1137,124 @@ def page_events(session: Session, *, country: str | None = None, type: EventType
     return [by_id[i] for i in ids if i in by_id], total, cursor
 
 
-def _state_of(session: Session, actor_ids: set[int]) -> dict[int, str]:
-    """ISO3 each actor stands for: its own (state, government body), else its affiliation's (two levels)."""
-    rows = {a.id: a for a in session.execute(
-        select(DbActor.id, DbActor.iso3, DbActor.affiliation_id, DbActor.kind)).all()}
-    out = {}
-    for aid in actor_ids:
-        current, depth = rows.get(aid), 0
-        while current is not None and depth < 3:
-            if current.iso3 and current.kind in (ActorKind.MEMBER_STATE, ActorKind.GOVERNMENT_BODY):
-                out[aid] = current.iso3
-                break
-            current, depth = rows.get(current.affiliation_id), depth + 1
-    return out
-
-
 def briefing(session: Session, country: str | None = None, region: str | None = None,
-             reviewed_only: bool = False) -> Briefing:
+             reviewed_only: bool = False, max_events: int | None = None) -> Briefing:
     """The data of a briefing on a country (ISO3 or name), a region, or everything.
 
-    Events in scope as :func:`list_events` selects them, counts by event type,
-    counts by member state engaged (a role held by the state, its bodies or
-    its people, or — for the scope's own states — the venue; a venue alone
-    elsewhere does not count, so that UN Headquarters in New York does not
-    make the United States a party to every Committee briefing; the scope's
-    members listed even at 0),
-    every source document cited, and the knowledge base's :func:`counts`.
-    ``reviewed_only`` limits it to reviewed events and roles. Raises
-    :class:`NotFound` for an unknown country or region.
+    Events in scope as :func:`list_events` selects them (with ``max_events``,
+    only the latest that many, still in date order; ``events_total`` counts
+    them all), counts by event type and by member state engaged over every
+    event in scope, read as SQL aggregates (a role held by the state, its
+    bodies or its people, or — for the scope's own states — the venue; a
+    venue alone elsewhere does not count, so that UN Headquarters in New York
+    does not make the United States a party to every Committee briefing; the
+    scope's members listed even at 0), every source document of the events
+    listed, and the knowledge base's :func:`counts`. ``reviewed_only`` limits
+    it to reviewed events and roles. Raises :class:`NotFound` for an unknown
+    country or region.
     """
     label, members = resolve_scope(country, region)
-    events = list_events(session, country=country, region=region, reviewed_only=reviewed_only)
-    state_of = _state_of(session, {r.actor.id for ev in events for r in ev.roles})
-    per_state: Counter[str] = Counter()
-    for ev in events:
-        isos = {state_of[r.actor.id] for r in ev.roles if r.actor.id in state_of}
-        if ev.country and ev.country in members:
-            isos.add(ev.country)  # held in a state of the briefing's own scope
-        per_state.update(isos)
+    conds = event_conditions(country=country, region=region, reviewed_only=reviewed_only)
+    total = session.scalar(select(func.count()).select_from(DbEvent).where(*conds)) or 0
+    if max_events is None:
+        events = _load_events(session, and_(*conds), reviewed_only)
+    else:
+        ids, _, _ = _keyset_ids(session, DbEvent, conds, DbEvent.start, True, max_events, 0, None)
+        events = _load_events(session, DbEvent.id.in_(ids), reviewed_only) if ids else []
+    per_state: Counter[str] = Counter(dict(_engaged_states(session, conds, members, reviewed_only)))
     for iso in members:
         per_state.setdefault(iso, 0)
     names = _state_names(session, set(per_state))
     by_state = sorted((StateCount(iso3=i, name=names.get(i, i), events=n, member=i in members)
                        for i, n in per_state.items()), key=lambda s: (-s.events, s.name))
-    by_type = Counter(ev.type.value for ev in events)
+    by_type = dict(session.execute(select(DbEvent.type, func.count()).where(*conds).group_by(DbEvent.type)).all())
     docs: dict[int, SourceRow] = {}
     for ev in events:
         for s in ev.sources:
             docs.setdefault(s.document_id, s)
     return Briefing(
         scope=label, country=members[0] if country else None, region=region if not country else None,
-        members=members, generated_at=dt.datetime.now(dt.timezone.utc), events=events,
-        by_type={t.value: by_type[t.value] for t in EventType if by_type[t.value]}, by_state=by_state,
+        members=members, generated_at=dt.datetime.now(dt.timezone.utc), events=events, events_total=total,
+        by_type={t.value: by_type[t] for t in EventType if by_type.get(t)}, by_state=by_state,
         documents=sorted(docs.values(), key=lambda d: (d.published or dt.date.max, d.doc_key)),
         counts=counts(session))
+
+
+_STATE_KINDS = (ActorKind.MEMBER_STATE, ActorKind.GOVERNMENT_BODY)
+
+
+def _engaged_states(session: Session, conds: list[ColumnElement[bool]], members: list[str],
+                    reviewed_only: bool) -> list[tuple[str, int]]:
+    """(ISO3, events) for every member state engaged in the events matching ``conds``: through a role of
+    an actor that stands for it (itself or a government body, else its affiliation, two levels up), or as
+    the venue when the state is one of ``members``. One grouped SQL read."""
+    kept = (ReviewState.CONFIRMED, ReviewState.CORRECTED) if reviewed_only else tuple(
+        s for s in ReviewState if s is not _REJECTED)
+    a0, a1, a2 = aliased(DbActor), aliased(DbActor), aliased(DbActor)
+
+    def stands(a) -> ColumnElement[bool]:
+        return and_(a.kind.in_(_STATE_KINDS), a.iso3.is_not(None))
+
+    iso = case((stands(a0), a0.iso3), (stands(a1), a1.iso3), (stands(a2), a2.iso3), else_=None)
+    scope = select(DbEvent.id).where(*conds)
+    by_role = (select(DbEventRole.event_id.label("event_id"), iso.label("iso"))
+               .join(a0, a0.id == DbEventRole.actor_id)
+               .outerjoin(a1, a1.id == a0.affiliation_id).outerjoin(a2, a2.id == a1.affiliation_id)
+               .where(DbEventRole.event_id.in_(scope), DbEventRole.review_state.in_(kept),
+                      a0.review_state != _REJECTED))
+    parts = [by_role]
+    if members:
+        parts.append(select(DbEvent.id.label("event_id"), DbEvent.country.label("iso"))
+                     .where(*conds, DbEvent.country.in_(members)))
+    both = union(*parts).subquery()
+    return [(i, n) for i, n in session.execute(
+        select(both.c.iso, func.count()).where(both.c.iso.is_not(None)).group_by(both.c.iso)).all()]
+
+
+def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: set[ActorKind] | None = None,
+                 max_nodes: int = 60, min_weight: int = 1, ids_per_edge: int = 50) -> dict[str, Any]:
+    """Who met whom in the events matching ``conds``, as grouped SQL reads (nothing per event in Python).
+
+    Returns ``{"events": n, "actors": n of distinct actors, "nodes": [(ActorRef, events)] (the
+    ``max_nodes`` busiest, ties by name), "edges": [(a, b, weight, event_ids)]}``: pairs of kept actors
+    with roles in ``weight`` ≥ ``min_weight`` common events, ``event_ids`` the first ``ids_per_edge``
+    of them. ``kinds`` keeps actors of those kinds only. Rejected roles and actors are left out.
+    """
+    scope = select(DbEvent.id).where(*conds)
+    live = [DbEventRole.review_state != _REJECTED, DbActor.review_state != _REJECTED,
+            DbEventRole.event_id.in_(scope)]
+    if kinds:
+        live.append(DbActor.kind.in_(sorted(kinds, key=lambda k: k.value)))
+    n_events = session.scalar(select(func.count()).select_from(DbEvent).where(*conds)) or 0
+    n = func.count(distinct(DbEventRole.event_id)).label("n")
+    busiest = session.execute(
+        select(DbEventRole.actor_id, n).join(DbActor, DbActor.id == DbEventRole.actor_id).where(*live)
+        .group_by(DbEventRole.actor_id, DbActor.name).order_by(n.desc(), DbActor.name).limit(max_nodes)).all()
+    n_actors = session.scalar(select(func.count(distinct(DbEventRole.actor_id)))
+                              .join(DbActor, DbActor.id == DbEventRole.actor_id).where(*live)) or 0
+    keep = [a for a, _ in busiest]
+    refs = {a.id: _ref(a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(keep)))} if keep else {}
+    edges: list[tuple[int, int, int, list[int]]] = []
+    if len(keep) > 1:
+        r1, r2 = aliased(DbEventRole), aliased(DbEventRole)
+        pairs = (select(r1.actor_id.label("a"), r2.actor_id.label("b"), r1.event_id.label("e"))
+                 .join(r2, and_(r2.event_id == r1.event_id, r2.actor_id > r1.actor_id))
+                 .where(r1.actor_id.in_(keep), r2.actor_id.in_(keep), r1.event_id.in_(scope),
+                        r1.review_state != _REJECTED, r2.review_state != _REJECTED)
+                 .distinct().subquery())
+        weights = {(a, b): w for a, b, w in session.execute(
+            select(pairs.c.a, pairs.c.b, func.count()).group_by(pairs.c.a, pairs.c.b)
+            .having(func.count() >= min_weight)).all()}
+        ranked = select(pairs.c.a, pairs.c.b, pairs.c.e, func.row_number().over(
+            partition_by=(pairs.c.a, pairs.c.b), order_by=pairs.c.e).label("k")).subquery()
+        ids: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for a, b, e in session.execute(select(ranked.c.a, ranked.c.b, ranked.c.e)
+                                       .where(ranked.c.k <= ids_per_edge).order_by(ranked.c.a, ranked.c.b, ranked.c.e)):
+            if (a, b) in weights:
+                ids[(a, b)].append(e)
+        edges = [(a, b, w, ids[(a, b)]) for (a, b), w in sorted(weights.items())]
+    return {"events": n_events, "actors": n_actors, "nodes": [(refs[a], c) for a, c in busiest if a in refs],
+            "edges": edges}
 
 
 def _state_names(session: Session, isos: set[str]) -> dict[str, str]:

@@ -225,7 +225,8 @@ class Briefing(_View):
 
     ``scope`` is a label ("Tajikistan (TJK)", "Central Asia: KAZ, KGZ, …",
     "All events"); ``members`` the ISO3 codes in scope; ``events`` in date
-    order; ``by_type`` events per type; ``by_state`` events per member state
+    order (all of them, or the latest few when the caller capped them:
+    ``events_total`` is the number in scope); ``by_type`` events per type; ``by_state`` events per member state
     engaged (members of the scope included even at 0); ``documents`` every
     source cited.
     """
@@ -236,6 +237,7 @@ class Briefing(_View):
     members: list[str] = Field(default_factory=list)
     generated_at: dt.datetime
     events: list[EventRow] = Field(default_factory=list)
+    events_total: int = 0
     by_type: dict[str, int] = Field(default_factory=dict)
     by_state: list[StateCount] = Field(default_factory=list)
     documents: list[SourceRow] = Field(default_factory=list)

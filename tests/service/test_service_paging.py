@@ -184,3 +184,28 @@ def test_the_counter_sees_a_listing_that_grows(engine):
         with _statements(engine) as more:
             per_event(s)
     assert len(more) > len(few)
+
+
+def test_the_network_counted_in_sql_equals_the_one_counted_over_the_events(engine):
+    from ctrack.service.network import who_met_whom
+
+    _fill(engine, 24)
+    with session_scope(engine) as s:
+        for country, kinds in ((None, None), ("TJK", None), ("KAZ", {ActorKind.PERSON, ActorKind.UN_ENTITY})):
+            sql = reports.network(s, EventFilters(country=country), max_nodes=8, kinds=kinds)
+            python = who_met_whom(repo.list_events(s, country=country), max_nodes=8, kinds=kinds)
+            for edge in python.edges:  # the SQL read lists an edge's events by id, the other in date order
+                edge.event_ids.sort()
+            assert sql.model_dump() == python.model_dump()
+            assert sql.edges and sql.events == len(repo.list_events(s, country=country))
+
+
+def test_a_capped_briefing_counts_every_event_in_scope(engine):
+    _fill(engine, 24)
+    with session_scope(engine) as s:
+        whole = repo.briefing(s, country="TJK")
+        capped = reports.briefing(s, country="TJK", max_events=5)
+        assert capped.events_total == whole.events_total == len(whole.events) > 5
+        latest = sorted((e for e in whole.events if e.start), key=lambda e: (e.start, e.id))[-5:]
+        assert [e.id for e in capped.events] == [e.id for e in latest]
+        assert capped.by_type == whole.by_type and capped.by_state == whole.by_state
