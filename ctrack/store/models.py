@@ -26,7 +26,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, func, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -105,7 +105,9 @@ class DbActor(Base):
     """
 
     __tablename__ = "actors"
-    __table_args__ = (Index("ix_actors_kind_name", "kind", "name", "id"),)
+    __table_args__ = (Index("ix_actors_kind_name", "kind", "name", "id"),
+                      Index("ix_actors_upper_acronym", func.upper(text("acronym"))),
+                      Index("ix_actors_lower_name", func.lower(text("name"))))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 24), index=True)

@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from typing import Literal
+from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -303,29 +303,34 @@ class EventDetail(BaseModel):
 
 
 def _summaries(session: Session, where) -> list[DocumentSummary]:
-    n_events = (select(DbEventSource.document_id, func.count(distinct(DbEventSource.event_id)).label("n"))
-                .group_by(DbEventSource.document_id).subquery())
-    n_actors = (select(DbActorSource.document_id, func.count(distinct(DbActorSource.actor_id)).label("n"))
-                .group_by(DbActorSource.document_id).subquery())
-    rows = session.execute(
-        select(DbDocument.id, DbDocument.doc_key, DbDocument.title, DbDocument.published, DbDocument.format,
-               DbDocument.size, DbDocument.ingested_at, func.coalesce(n_events.c.n, 0),
-               func.coalesce(n_actors.c.n, 0))
-        .outerjoin(n_events, n_events.c.document_id == DbDocument.id)
-        .outerjoin(n_actors, n_actors.c.document_id == DbDocument.id)
-        .where(where).order_by(DbDocument.id)).all()
+    ids = list(session.scalars(select(DbDocument.id).where(where).order_by(DbDocument.id)))
+    return _summaries_for(session, ids)
+
+
+def _summaries_for(session: Session, ids: list[int]) -> list[DocumentSummary]:
+    """DocumentSummaries for ``ids``, in that order; events and actors counted for those documents alone."""
+    if not ids:
+        return []
+    n_events: dict[int, int] = {}
+    n_actors: dict[int, int] = {}
+    rows: dict[int, Any] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        n_events.update(session.execute(
+            select(DbEventSource.document_id, func.count(distinct(DbEventSource.event_id)))
+            .where(DbEventSource.document_id.in_(chunk)).group_by(DbEventSource.document_id)).all())
+        n_actors.update(session.execute(
+            select(DbActorSource.document_id, func.count(distinct(DbActorSource.actor_id)))
+            .where(DbActorSource.document_id.in_(chunk)).group_by(DbActorSource.document_id)).all())
+        rows.update((r[0], r) for r in session.execute(
+            select(DbDocument.id, DbDocument.doc_key, DbDocument.title, DbDocument.published, DbDocument.format,
+                   DbDocument.size, DbDocument.ingested_at).where(DbDocument.id.in_(chunk))))
     return [DocumentSummary(id=r[0], doc_key=r[1], title=r[2], published=r[3], format=r[4], size=r[5],
-                            ingested_at=_aware(r[6]), event_count=r[7], actor_count=r[8]) for r in rows]
+                            ingested_at=_aware(r[6]), event_count=n_events.get(r[0], 0),
+                            actor_count=n_actors.get(r[0], 0)) for r in (rows[i] for i in ids if i in rows)]
 
 
-def list_documents(session: Session, q: str | None = None, since: dt.date | None = None,
-                   until: dt.date | None = None) -> list[DocumentSummary]:
-    """Stored documents in the order they were ingested.
-
-    ``q`` keeps those whose title or file name contains it (any case);
-    ``since``/``until`` keep those published on or after / on or before a day
-    (documents without a stated date are then left out).
-    """
+def _document_conditions(q: str | None, since: dt.date | None, until: dt.date | None) -> list:
     conds = [true()]
     if q:
         pattern = f"%{q.strip()}%"
@@ -334,13 +339,53 @@ def list_documents(session: Session, q: str | None = None, since: dt.date | None
         conds.append(DbDocument.published >= since)
     if until:
         conds.append(DbDocument.published <= until)
-    return _summaries(session, and_(*conds))
+    return conds
+
+
+def list_documents(session: Session, q: str | None = None, since: dt.date | None = None,
+                   until: dt.date | None = None) -> list[DocumentSummary]:
+    """Every stored document in the order they were ingested (unbounded: scripts and small knowledge
+    bases; the faces page with :func:`page_documents`).
+
+    ``q`` keeps those whose title or file name contains it (any case);
+    ``since``/``until`` keep those published on or after / on or before a day
+    (documents without a stated date are then left out).
+    """
+    return _summaries(session, and_(*_document_conditions(q, since, until)))
+
+
+#: Sort keys of :func:`page_documents` (default: id, the order of ingest).
+DOCUMENT_SORTS = ("id", "published", "title", "ingested_at", "events", "actors")
+
+
+def page_documents(session: Session, *, q: str | None = None, since: dt.date | None = None,
+                   until: dt.date | None = None, sort: str | None = None, descending: bool = False, limit: int = 50,
+                   offset: int = 0, after: str | None = None) -> tuple[list[DocumentSummary], int, str | None]:
+    """One page of the documents :func:`list_documents` would give, filtered, sorted, counted and sliced
+    in SQL (keyset with ``after``). Returns (rows, total, next cursor or None). Raises ValueError for an
+    unknown sort or a bad cursor."""
+    from ctrack.store.repo import _keyset_ids
+
+    sort = sort or "id"
+    if sort not in DOCUMENT_SORTS:
+        raise ValueError(f"cannot sort documents by {sort!r}; one of: {', '.join(DOCUMENT_SORTS)}")
+    col = {
+        "id": DbDocument.id, "published": DbDocument.published, "ingested_at": DbDocument.ingested_at,
+        "title": func.lower(func.coalesce(DbDocument.title, DbDocument.doc_key)),
+        "events": select(func.count(distinct(DbEventSource.event_id))).where(
+            DbEventSource.document_id == DbDocument.id).correlate(DbDocument).scalar_subquery(),
+        "actors": select(func.count(distinct(DbActorSource.actor_id))).where(
+            DbActorSource.document_id == DbDocument.id).correlate(DbDocument).scalar_subquery(),
+    }[sort]
+    ids, total, cursor = _keyset_ids(session, DbDocument, _document_conditions(q, since, until), col, descending,
+                                     limit, offset, after, nullable=sort == "published")
+    return _summaries_for(session, ids), total, cursor
 
 
 def latest_documents(session: Session, n: int) -> list[DocumentSummary]:
     """The ``n`` documents ingested last, newest first (a ``LIMIT``ed read by id)."""
     ids = list(session.scalars(select(DbDocument.id).order_by(DbDocument.id.desc()).limit(n)))
-    return _summaries(session, DbDocument.id.in_(ids))[::-1] if ids else []
+    return _summaries_for(session, ids)
 
 
 def _spans(session: Session, where) -> list[EvidenceSpan]:

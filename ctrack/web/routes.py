@@ -26,6 +26,7 @@ from ctrack.api.deps import (
 )
 from ctrack.schema import ActorKind, EventStatus, EventType
 from ctrack.service import actors as actor_service
+from ctrack.service import documents as document_service
 from ctrack.service import engagements
 from ctrack.service import events as event_service
 from ctrack.service import reports
@@ -288,16 +289,16 @@ def state_page(request: Request, iso3: str, me: Principal = Depends(page_user), 
 @router.get("/documents")
 def documents_page(request: Request, q: str | None = None, offset: int = Query(0, ge=0),
                    me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    rows = web_repo.list_documents(db, q=q or None)[::-1]
+    page = document_service.list_documents(db, q=q or None, sort="-id", page=PageParams(limit=PAGE_SIZE, offset=offset))
     return render(request, "documents.html", {
-        "rows": rows[offset:offset + PAGE_SIZE], "q": q or "",
-        "pages": _pages(len(rows), offset, PAGE_SIZE, request)}, nav="documents")
+        "rows": page.items, "q": q or "",
+        "pages": _pages(page.total, offset, PAGE_SIZE, request)}, nav="documents")
 
 
 @router.get("/documents/{document_id}")
 def document_page(request: Request, document_id: int, me: Principal = Depends(page_user),
                   db: Session = Depends(get_db)):
-    doc = web_repo.get_document(db, document_id)
+    doc = document_service.get_document(db, document_id)
     marks = [Mark(start=m.start, end=m.end, label=label_of(m), mention_id=m.id) for m in doc.mentions
              if 0 <= m.start < m.end <= len(doc.text)]
     return render(request, "document.html", {"d": doc, "marks": marks, "n_marks": len(marks)}, nav="documents")

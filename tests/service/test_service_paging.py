@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from ctrack.errors import BadQuery, NotFound
 from ctrack.schema import Actor, ActorKind, DocumentInfo, Event, EventStatus, EventType, Record, Role, RoleType
-from ctrack.service import actors, events, reports, review
+from ctrack.service import actors, documents, events, reports, review
 from ctrack.service.events import EventFilters
 from ctrack.resolve import dates
 from ctrack.service.paging import PageParams
@@ -144,6 +144,10 @@ def _requests(s) -> dict:
         "actor_page": lambda: actors.actor_page(s, cted, PageParams(limit=10)),
         "overview": lambda: reports.overview(s),
         "queue": lambda: review.queue(s, page=PageParams(limit=10)),
+        "queue_deep": lambda: review.queue(s, page=PageParams(limit=10, offset=15)),
+        "documents": lambda: documents.list_documents(s, sort="-events", page=PageParams(limit=10, offset=5)),
+        "network": lambda: reports.network(s, EventFilters(country="TJK")),
+        "briefing": lambda: reports.briefing(s, country="KAZ", max_events=10),
         "event_detail": lambda: events.event_detail(s, events.list_events(s, page=PageParams(limit=1)).items[0].id),
     }
 

@@ -7,39 +7,34 @@ from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Upl
 from sqlalchemy.orm import Session
 
 from ctrack.api.deps import Principal, analyst, get_db, viewer
-from ctrack.api.paging import Page, PageParams, page_params, paginate, sort_items
+from ctrack.api.paging import Page, PageParams, page_params
 from ctrack.api.upload import UploadResult, ingest_upload
+from ctrack.service import documents as service
 from ctrack.track import audit
-from ctrack.store import web_repo
 from ctrack.store.db import session_scope
 from ctrack.store.web_repo import DocumentDetail, DocumentSummary
 
 router = APIRouter(tags=["documents"])
-
-_SORTS = {
-    "id": lambda d: d.id, "published": lambda d: d.published, "title": lambda d: (d.title or d.doc_key).lower(),
-    "ingested_at": lambda d: d.ingested_at, "events": lambda d: d.event_count, "actors": lambda d: d.actor_count,
-}
-
 
 @router.get("/documents", response_model=Page[DocumentSummary], summary="List documents")
 def list_documents(
     q: str | None = Query(None, description="part of the title or file name"),
     since: dt.date | None = Query(None, description="published on or after (YYYY-MM-DD)"),
     until: dt.date | None = Query(None, description="published on or before (YYYY-MM-DD)"),
-    sort: str | None = Query(None, description=f"one of {', '.join(_SORTS)}; '-' first for descending"),
+    sort: str | None = Query(None, description=f"one of {', '.join(service.SORTS)}; '-' first for descending"),
     page: PageParams = Depends(page_params),
     db: Session = Depends(get_db), _: Principal = Depends(viewer),
 ):
-    """Stored documents, in the order they were ingested unless ``sort`` says otherwise."""
-    return paginate(sort_items(web_repo.list_documents(db, q=q, since=since, until=until), sort, _SORTS), page)
+    """Stored documents, in the order they were ingested unless ``sort`` says otherwise; filtered, counted
+    and paged in the database (``after``: keyset paging with ``next_cursor``)."""
+    return service.list_documents(db, q=q, since=since, until=until, sort=sort, page=page)
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail, summary="Get a document")
 def get_document(document_id: int, db: Session = Depends(get_db), _: Principal = Depends(viewer)):
     """A document with its text, every mention (character offsets into ``text`` and what each supports)
     and the events it reports."""
-    return web_repo.get_document(db, document_id)
+    return service.get_document(db, document_id)
 
 
 @router.post("/documents", response_model=list[UploadResult], summary="Upload documents (ingest)")
