@@ -34,7 +34,7 @@ def iter_events(session: Session, *, country: str | None = None, region: str | N
     :class:`ctrack.errors.NotFound` for an unknown country or region and
     ValueError for a bad type or date (before anything is yielded).
     """
-    conds = repo._event_conditions(country=country, type=type, since=since, until=until, region=region,
+    conds = repo.event_conditions(country=country, type=type, since=since, until=until, region=region,
                                    reviewed_only=reviewed_only)
     ids = list(session.scalars(select(DbEvent.id).where(and_(*conds))
                                .order_by(DbEvent.start_day.is_(None), DbEvent.start_day, DbEvent.id)))
