@@ -71,6 +71,7 @@ from ctrack.store import search as search_index  # noqa: E402
 from ctrack.store.db import open_store  # noqa: E402
 from ctrack.store.models import (  # noqa: E402
     DbActor, DbActorSource, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, DbTitle, event_days,
+    surname_key,
 )
 from ctrack.store.web_models import DbSearchEntry, SearchKind  # noqa: E402
 
@@ -165,7 +166,7 @@ class Builder:
                              "review_state": "proposed", "created_at": T0, "updated_at": T0})
                 for form in surface_forms(actor):
                     aliases.append({"actor_id": a["id"], "alias": form, "normalized": normalize(form)[:400],
-                                    "document_id": None})
+                                    "surname_key": surname_key(form), "document_id": None})
             for r in rows:
                 if r["kind"] is ActorKind.PERSON:
                     r["title"] = "Minister" if by_id[r["affiliation_id"]]["kind"] is ActorKind.MEMBER_STATE else "Director"

@@ -146,7 +146,13 @@ class DbActorSource(Base):
 
 
 class DbAlias(Base):
-    """A surface form of an actor (name, acronym, variant); ``normalized`` is the comparison key."""
+    """A surface form of an actor (name, acronym, variant); ``normalized`` is the comparison key.
+
+    ``surname_key`` is the normalized last name-word of ``alias``
+    (:func:`surname_key`, kept in step on every ORM write), indexed so that
+    ingest finds the persons whose name ends in a surname with an equality
+    lookup instead of a ``LIKE '%surname'`` scan of every alias.
+    """
 
     __tablename__ = "actor_aliases"
     __table_args__ = (UniqueConstraint("actor_id", "alias"),)
@@ -155,9 +161,27 @@ class DbAlias(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
     alias: Mapped[str] = mapped_column(String(400))
     normalized: Mapped[str] = mapped_column(String(400), index=True)
+    surname_key: Mapped[str | None] = mapped_column(String(400), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
     actor: Mapped[DbActor] = relationship(back_populates="aliases")
+
+
+def surname_key(alias: str | None) -> str | None:
+    """The comparison key of the last name-word of ``alias``: ``normalize(surname(alias))`` of
+    :mod:`ctrack.resolve` ("Magdy Abdel Ghaffar" → "ghaffar"), None when it has none."""
+    from ctrack.resolve.actors import normalize
+    from ctrack.resolve.names import surname
+
+    key = normalize(surname(alias or "")) if alias else ""
+    return key[:400] or None
+
+
+@event.listens_for(DbAlias, "before_insert")
+@event.listens_for(DbAlias, "before_update")
+def _alias_surname_key(_mapper, _connection, target: DbAlias) -> None:
+    """Keep ``surname_key`` in step with ``alias`` on every ORM write of an alias."""
+    target.surname_key = surname_key(target.alias)
 
 
 class DbTitle(Base):
@@ -348,5 +372,5 @@ class DbMergeDecision(Base):
 
 __all__ = [
     "ReviewState", "DbDocument", "DbActor", "DbActorSource", "DbAlias", "DbTitle", "DbEvent", "DbEventSource",
-    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow", "event_days",
+    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow", "event_days", "surname_key",
 ]

@@ -257,7 +257,9 @@ class _Saver:
         for chunk in _chunks(sorted(forms)):
             conds.append(DbAlias.normalized.in_(chunk))
         if lasts:
-            conds.append(and_(or_(*(DbAlias.normalized.like(f"%{last}") for last in sorted(lasts))),
+            # an indexed equality on the alias's surname key narrows the read; the LIKE keeps the rule
+            conds.append(and_(DbAlias.surname_key.in_(sorted(lasts)),
+                              or_(*(DbAlias.normalized.like(f"%{last}") for last in sorted(lasts))),
                               DbActor.kind == ActorKind.PERSON))
         ids: set[int] = set()
         for chunk in _chunks(sorted(set(keys))):
@@ -453,8 +455,10 @@ class _Saver:
         q = select(DbEvent).where(DbEvent.type == facts.type)
         span = dates.interval(facts.start, facts.end)
         if span is not None:
-            years = [f"{y:04d}" for y in range(span[0].year - 1, span[1].year + 1)]
-            q = q.where(func.substr(DbEvent.start, 1, 4).in_(years))
+            # a start in the years around its dates, read on the indexed day column: start_day is the first
+            # day of the start, so its year is the start's year
+            q = q.where(DbEvent.start_day >= dt.date(span[0].year - 1, 1, 1),
+                        DbEvent.start_day <= dt.date(span[1].year, 12, 31))
         elif facts.name:
             q = q.where(DbEvent.start.is_(None), DbEvent.name.is_not(None))
         else:
@@ -858,7 +862,8 @@ def find_actor(session: Session, query: str) -> ActorRow:
     last = normalize(surname(q))
     if last:
         persons = session.scalars(select(DbActor).join(DbAlias).where(
-            live, DbActor.kind == ActorKind.PERSON, DbAlias.normalized.like(f"%{last}"))
+            live, DbActor.kind == ActorKind.PERSON, DbAlias.surname_key == last,
+            DbAlias.normalized.like(f"%{last}"))
             .options(selectinload(DbActor.aliases)).distinct()).all()
         pm = match_person(q, [(p.id, (p.name, *(a.alias for a in p.aliases))) for p in persons])
         if pm:
