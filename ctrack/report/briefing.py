@@ -1,131 +1,40 @@
-"""Rendering a :class:`ctrack.store.views.Briefing` as a self-contained HTML page."""
+"""Briefing packs: one template (``templates/briefing.html.j2``), rendered as a self-contained HTML page
+or, through WeasyPrint, as a PDF with a cover, contents, page numbers and a running header.
+
+The content comes from :func:`ctrack.service.briefing.pack_content`; the
+figures from :mod:`ctrack.figures` (the same code as the web app's charts).
+WeasyPrint was chosen over headless Chromium because it installs from PyPI
+with Debian's Pango (no browser process per pack), and it implements the CSS
+paged-media features a pack needs (``@page`` margin boxes for the running
+header and "Page X of Y", ``target-counter`` for the contents, repeated
+table headers).
+"""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 
 from ctrack import __version__
-from ctrack.resolve import dates
-from ctrack.schema import EventType, RoleType
-from ctrack.store.views import Briefing, EventRow
+from ctrack.errors import CtrackError
+from ctrack.figures import TYPE_COLOURS, network_svg, timeline_svg
+from ctrack.service.briefing import SECTIONS, Pack
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-#: One colour per event type (timeline dots, type badges, bars).
-TYPE_COLOURS = {
-    EventType.CONFERENCE: "#1f4e79",
-    EventType.MEETING: "#2e7d32",
-    EventType.ASSESSMENT_VISIT: "#a61b1b",
-    EventType.VISIT: "#c25e00",
-    EventType.BRIEFING: "#6a1b9a",
-    EventType.WORKSHOP: "#00796b",
-    EventType.LAUNCH: "#7a6a00",
-}
-
-#: Timeline drawing (SVG user units): width, right margin, lane label width, lane height, top of the first
-#: lane, and the distance under which dots of one lane merge into a numbered cluster.
-TIMELINE_WIDTH, TIMELINE_MARGIN, LANE_LABEL_WIDTH, ROW_HEIGHT, TOP, CLUSTER_PX = 1000, 20, 120, 26, 34, 14
+#: Output formats of a pack.
+FORMATS = ("html", "pdf")
+#: Section titles, for the contents.
+SECTION_TITLES = {"summary": "Summary", "recommendations": "Open recommendations", "engagements": "Engagements",
+                  "network": "Who met whom", "visits": "Assessment visits", "sources": "Sources"}
 
 
-@dataclass
-class TimelinePoint:
-    """A dot on the timeline: position, radius, the events it stands for (one, or a cluster), tooltip."""
+class PackError(CtrackError):
+    """A pack that cannot be made: an unknown section or format, or PDF rendering unavailable."""
 
-    x: float
-    y: float
-    r: float
-    count: int
-    event_id: int
-    colour: str
-    tip: str
-
-
-@dataclass
-class Lane:
-    """One row of the timeline: an event type, its label position and colour."""
-
-    label: str
-    y: float
-    colour: str
-
-
-@dataclass
-class Timeline:
-    """The SVG timeline of a briefing: one lane per event type, dots, ticks, height, period."""
-
-    lanes: list[Lane]
-    points: list[TimelinePoint]
-    ticks: list[tuple[float, str]]
-    height: int
-    first: str
-    last: str
-    x0: float = LANE_LABEL_WIDTH
-    x1: float = TIMELINE_WIDTH - TIMELINE_MARGIN
-
-
-def _mid(ev: EventRow) -> dt.date | None:
-    span = dates.interval(ev.start, ev.end)
-    if span is None:
-        return None
-    return span[0] + (span[1] - span[0]) / 2
-
-
-def build_timeline(events: list[EventRow]) -> Timeline | None:
-    """Positions for the dated events on a horizontal time axis, one lane per event type.
-
-    Events sit at the middle of the days their dates cover. Dots of one lane
-    closer than :data:`CLUSTER_PX` merge into one numbered dot (eleven side
-    meetings in one month are one mark, not a column of dots). Ticks mark
-    years, or months for a range shorter than two years. None when no event
-    is dated.
-    """
-    dated = [(m, ev) for ev in events if (m := _mid(ev)) is not None]
-    if not dated:
-        return None
-    lo = min(dates.interval(ev.start, ev.end)[0] for _, ev in dated).replace(day=1)
-    hi = max(dates.interval(ev.start, ev.end)[1] for _, ev in dated)
-    span_days = max((hi - lo).days, 30)
-    x0, x1 = LANE_LABEL_WIDTH + 8, TIMELINE_WIDTH - TIMELINE_MARGIN
-
-    def x_of(day: dt.date) -> float:
-        return x0 + (x1 - x0) * (day - lo).days / span_days
-
-    types = [t for t in EventType if any(ev.type is t for _, ev in dated)]
-    lanes = [Lane(label=t.value.replace("_", " "), y=TOP + i * ROW_HEIGHT, colour=TYPE_COLOURS[t])
-             for i, t in enumerate(types)]
-    points: list[TimelinePoint] = []
-    for lane, t in zip(lanes, types):
-        clusters: list[list[tuple[float, EventRow]]] = []
-        for mid, ev in sorted(((m, e) for m, e in dated if e.type is t), key=lambda p: p[0]):
-            x = x_of(mid)
-            if clusters and x - clusters[-1][0][0] < CLUSTER_PX:
-                clusters[-1].append((x, ev))
-            else:
-                clusters.append([(x, ev)])
-        for c in clusters:
-            x = sum(p[0] for p in c) / len(c)
-            first = c[0][1]
-            tip = f"{first.dates} · {first.label}" if len(c) == 1 else \
-                f"{len(c)} {lane.label}s, {c[0][1].start} to {c[-1][1].start}"
-            points.append(TimelinePoint(x=round(x, 1), y=lane.y, r=5.0 if len(c) == 1 else 8.0, count=len(c),
-                                        event_id=first.id, colour=lane.colour, tip=tip))
-    ticks = []
-    if (hi - lo).days > 730:
-        for year in range(lo.year + (lo.month > 1), hi.year + 1):
-            ticks.append((round(x_of(dt.date(year, 1, 1)), 1), str(year)))
-    else:
-        y, m = lo.year, lo.month
-        while dt.date(y, m, 1) <= hi:
-            ticks.append((round(x_of(dt.date(y, m, 1)), 1), dt.date(y, m, 1).strftime("%b %Y")))
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        if len(ticks) > 12:
-            ticks = ticks[::(len(ticks) + 11) // 12]
-    return Timeline(lanes=lanes, points=points, ticks=ticks, height=int(TOP + len(lanes) * ROW_HEIGHT),
-                    first=lo.isoformat()[:7], last=hi.isoformat()[:7], x0=x0, x1=x1)
+    code = "E051"
 
 
 def _env() -> Environment:
@@ -135,59 +44,107 @@ def _env() -> Environment:
     return env
 
 
-def render_briefing(data: Briefing, title: str | None = None, recs: dict | None = None,
-                    reviewed_only: bool = False) -> str:
-    """The HTML page (a string) for the briefing ``data``; ``title`` overrides the page heading.
+def check_sections(sections: Iterable[str] | None) -> list[str]:
+    """The chosen sections in pack order (all of :data:`ctrack.service.briefing.SECTIONS` when None).
+    Raises :class:`PackError` for an unknown one."""
+    if sections is None:
+        return list(SECTIONS)
+    chosen = [s.strip().lower() for s in sections if s.strip()]
+    bad = [s for s in chosen if s not in SECTIONS]
+    if bad:
+        raise PackError(f"unknown section {bad[0]!r} (sections: {', '.join(SECTIONS)})")
+    return [s for s in SECTIONS if s in chosen]
 
-    ``recs`` is the recommendations and technical-assistance section
-    (:func:`ctrack.track.recommendations.recommendations_section`), shown when
-    it holds any recommendation; ``reviewed_only`` says in the page that only
-    reviewed facts are included.
+
+def render_briefing(pack: Pack, title: str | None = None, sections: Iterable[str] | None = None,
+                    reviewed_only: bool = False, base_url: str | None = None) -> str:
+    """The pack as an HTML page (a string): self-contained (styles and figures inline, no script).
+
+    ``sections`` picks and orders the sections (:data:`SECTIONS`); ``base_url``
+    is the web app's address for the links to source documents (none when
+    None). The same page prints as the PDF (:func:`pdf_bytes`).
     """
-    dated = [ev for ev in data.events if dates.parse(ev.start)]
-    undated = [ev for ev in data.events if not dates.parse(ev.start)]
-    engaged = [s for s in data.by_state if s.events]
-    max_type = max(data.by_type.values(), default=0)
-    max_state = max((s.events for s in data.by_state), default=0)
+    chosen = check_sections(sections)
+    b = pack.briefing
+    engaged = [st for st in b.by_state if st.events]
+    names = {n.id: n for n in pack.network.nodes}
+    pairs = [(names[e.source], names[e.target], e)
+             for e in sorted(pack.network.edges, key=lambda e: (-e.meetings, -e.weight))[:8]]
     return _env().get_template("briefing.html.j2").render(
-        b=data, title=title or "Counter-terrorism engagement briefing", dated=dated, undated=undated,
-        timeline=build_timeline(data.events), colours={t.value: c for t, c in TYPE_COLOURS.items()},
-        roles=list(RoleType), engaged=engaged, labels={ev.id: ev.label for ev in data.events}, max_type=max_type, max_state=max_state,
-        version=__version__, generated=data.generated_at.strftime("%d %B %Y, %H:%M UTC"),
-        recs=recs if recs and recs["totals"]["total"] else None, reviewed_only=reviewed_only,
-    )
+        p=pack, b=b, s=pack.summary, recs=pack.recs if pack.recs.get("totals", {}).get("total") else None,
+        status=pack.status, title=title or "Counter-terrorism engagement briefing", sections=chosen,
+        toc=[(k, SECTION_TITLES[k]) for k in chosen if k in SECTION_TITLES],
+        timeline=timeline_svg(b.events, width=760, lane_height=30, links=False, today=pack.on),
+        network=network_svg(pack.network, width=760, height=520, links=False), pairs=pairs,
+        colours={t.value: c for t, c in TYPE_COLOURS.items()}, engaged=engaged,
+        max_type=max(b.by_type.values(), default=0), max_state=max((st.events for st in engaged), default=0),
+        version=__version__, generated=b.generated_at.strftime("%d %B %Y, %H:%M UTC"), reviewed_only=reviewed_only,
+        base=base_url.rstrip("/") if base_url else None)
+
+
+def pdf_bytes(html: str) -> bytes:
+    """The PDF of a pack's HTML page (WeasyPrint, print styles, A4). Raises :class:`PackError` when
+    WeasyPrint or its Pango libraries are missing (``apt-get install libpango-1.0-0 libpangoft2-1.0-0``)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise PackError(f"PDF output needs WeasyPrint and Debian's Pango: {exc}") from None
+    return HTML(string=html, base_url=str(_TEMPLATES)).write_pdf()
+
+
+def output_format(out: str | Path, fmt: str | None = None) -> str:
+    """"pdf" or "html": ``fmt`` when given, else from the extension of ``out`` (.pdf → pdf, else html).
+    Raises :class:`PackError` for another format."""
+    f = (fmt or ("pdf" if Path(out).suffix.lower() == ".pdf" else "html")).lower()
+    if f not in FORMATS:
+        raise PackError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})")
+    return f
 
 
 def write_briefing(engine: Engine, out: str | Path, country: str | None = None, region: str | None = None,
-                   title: str | None = None, reviewed_only: bool = False, user: str | None = None) -> Briefing:
-    """Query the briefing for ``country`` (ISO3 or name) or ``region`` and write the HTML page to ``out``.
+                   title: str | None = None, reviewed_only: bool = False, user: str | None = None, *,
+                   states: list[str] | None = None, since: str | None = None, until: str | None = None,
+                   fmt: str | None = None, sections: Iterable[str] | None = None, base_url: str | None = None,
+                   on: dt.date | None = None) -> Pack:
+    """Write the briefing pack on ``country`` (ISO3 or name), ``region`` or ``states`` over [``since``,
+    ``until``] to ``out`` as HTML or PDF (``fmt``, else from the extension), and log it in the audit log.
 
-    The page includes the recommendations and technical-assistance needs of
-    the scope (reviewed recommendations, status as of today); with
-    ``reviewed_only`` the engagements are limited to reviewed events and roles.
-    The export is written to the audit log (by ``user``, default
-    :func:`ctrack.track.audit.default_user`) with the events and
-    recommendations it shows.
-
-    Creates ``out``'s folder. Returns the :class:`Briefing` data. Raises
-    :class:`ctrack.errors.NotFound` for an unknown country or region and
-    OSError when the file cannot be written.
+    The pack holds the engagements (the events ``ctrack events`` lists for the
+    scope), the reviewed recommendations with their technical-assistance needs
+    as of ``on`` (default today), the figures and the sources
+    (:func:`ctrack.service.briefing.pack_content`). The audit entry (by
+    ``user``, default :func:`ctrack.track.audit.default_user`) names the
+    events and recommendations shown. Sources link to their page in the web
+    app at ``base_url`` (default :func:`ctrack.service.exports.base_url`). Creates ``out``'s folder; nothing is
+    written when the scope is unknown. Returns the :class:`Pack`. Raises
+    :class:`ctrack.errors.NotFound` for an unknown country, state or region,
+    :class:`PackError` for a bad section or format, ValueError for a bad date
+    and OSError when the file cannot be written.
     """
-    from ctrack.service import reports
+    from ctrack.service.briefing import pack_content
     from ctrack.store.db import session_scope
-
     from ctrack.track import audit
-    from ctrack.track.recommendations import recommendations_section
 
+    f = output_format(out, fmt)
+    chosen = check_sections(sections)
     with session_scope(engine) as s:
-        data = reports.briefing(s, country=country, region=region, reviewed_only=reviewed_only, max_events=None)
-        recs = recommendations_section(s, country=country, region=region)
-    html = render_briefing(data, title, recs=recs, reviewed_only=reviewed_only)
+        pack = pack_content(s, country=country, region=region, states=states, since=since, until=until,
+                            reviewed_only=reviewed_only, on=on)
+    from ctrack.service.exports import base_url as default_base
+
+    html = render_briefing(pack, title, sections=chosen, reviewed_only=reviewed_only,
+                           base_url=base_url or default_base())
+    data = pdf_bytes(html) if f == "pdf" else html.encode("utf-8")
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    path.write_bytes(data)
     with session_scope(engine) as s:
         audit.record_report(s, user or audit.default_user(), path=str(path.resolve()),
-                            event_ids=[ev.id for ev in data.events],
-                            recommendation_ids=[r["id"] for r in recs["open"]], scope=data.scope)
-    return data
+                            event_ids=[ev.id for ev in pack.briefing.events],
+                            recommendation_ids=[r["id"] for r in pack.recs.get("open", [])],
+                            scope=f"{pack.briefing.scope}, {pack.window} ({f})")
+    return pack
+
+
+__all__ = ["render_briefing", "write_briefing", "pdf_bytes", "output_format", "check_sections", "PackError",
+           "FORMATS", "SECTIONS"]

@@ -60,6 +60,7 @@ from ctrack.errors import CtrackError
 from ctrack.resolve import dates
 from ctrack.schema import ActorKind, EventStatus, EventType, RoleType
 from ctrack.service.engagements import shown_status
+from ctrack.service.network import MEETING_TYPES
 from ctrack.store import stream
 from ctrack.store.track_models import Action
 from ctrack.store.views import ActorRef, EventRow, SourceRow
@@ -75,8 +76,6 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "ftm": "application/x-ndjson"}
 #: Tables of the CSV (one per file) and the XLSX (one sheet each).
 TABLES = ("events", "roles", "actors", "sources")
-#: Event types where two actors both holding a role met each other (the others are co-attendance).
-MEETING_TYPES = {EventType.MEETING, EventType.VISIT, EventType.ASSESSMENT_VISIT}
 #: FollowTheMoney schema of each actor kind (the kind itself is kept in ``notes`` and ``keywords``).
 FTM_SCHEMA = {
     ActorKind.PERSON: "Person", ActorKind.MEMBER_STATE: "PublicBody", ActorKind.GOVERNMENT_BODY: "PublicBody",

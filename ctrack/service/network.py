@@ -14,8 +14,12 @@ from itertools import combinations
 import networkx as nx
 from pydantic import BaseModel, Field
 
-from ctrack.schema import ActorKind
+from ctrack.schema import ActorKind, EventType
 from ctrack.store.views import EventRow
+
+
+#: Event types where two actors who both hold a role met each other; any other shared event is co-attendance.
+MEETING_TYPES = frozenset({EventType.MEETING, EventType.VISIT, EventType.ASSESSMENT_VISIT})
 
 
 class Node(BaseModel):
@@ -31,12 +35,14 @@ class Node(BaseModel):
 
 
 class Edge(BaseModel):
-    """Actors ``source`` and ``target`` met at ``weight`` events (``event_ids``: the first 50 of them when
-    read by :func:`from_counts`)."""
+    """Actors ``source`` and ``target`` share ``weight`` events (``event_ids``: the first 50 of them when
+    read by :func:`from_counts`); at ``meetings`` of them (a meeting or a visit, :data:`MEETING_TYPES`) both
+    held a role: they met. The rest is co-attendance."""
 
     source: int
     target: int
     weight: int
+    meetings: int = 0
     event_ids: list[int] = Field(default_factory=list)
 
 
@@ -60,6 +66,7 @@ def who_met_whom(events: list[EventRow], *, max_nodes: int = 60, min_weight: int
     actors: dict[int, tuple[str, str, ActorKind]] = {}
     per_actor: Counter[int] = Counter()
     pairs: dict[tuple[int, int], list[int]] = defaultdict(list)
+    met: Counter[tuple[int, int]] = Counter()
     for ev in events:
         ids = sorted({r.actor.id for r in ev.roles if kinds is None or r.actor.kind in kinds})
         for r in ev.roles:
@@ -67,9 +74,11 @@ def who_met_whom(events: list[EventRow], *, max_nodes: int = 60, min_weight: int
         per_actor.update(ids)
         for a, b in combinations(ids, 2):
             pairs[(a, b)].append(ev.id)
+            if ev.type in MEETING_TYPES:
+                met[(a, b)] += 1
     ranked = sorted(per_actor, key=lambda i: (-per_actor[i], actors[i][1]))
     keep = set(ranked[:max_nodes])
-    edges = [Edge(source=a, target=b, weight=len(evs), event_ids=evs) for (a, b), evs in sorted(pairs.items())
+    edges = [Edge(source=a, target=b, weight=len(evs), meetings=met[(a, b)], event_ids=evs) for (a, b), evs in sorted(pairs.items())
              if a in keep and b in keep and len(evs) >= min_weight]
     linked = {e.source for e in edges} | {e.target for e in edges}
     graph = nx.Graph()
@@ -87,7 +96,9 @@ def from_counts(data: dict) -> Network:
     (:func:`layout`): the kept actors that have a link, the links between them. ``truncated`` tells that
     more actors than the kept ones took part."""
     per_actor = {ref.id: (ref, n) for ref, n in data["nodes"]}
-    edges = [Edge(source=a, target=b, weight=w, event_ids=ids) for a, b, w, ids in data["edges"]]
+    met = data.get("meetings", {})
+    edges = [Edge(source=a, target=b, weight=w, meetings=met.get((a, b), 0), event_ids=ids)
+             for a, b, w, ids in data["edges"]]
     linked = {e.source for e in edges} | {e.target for e in edges}
     graph = nx.Graph()
     graph.add_nodes_from(sorted(linked))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ctrack.schema import ActorKind, EventStatus
 from ctrack.service import review as review_service
 from ctrack.service.events import EventFilters, list_events
-from ctrack.service.network import Network, from_counts
+from ctrack.service.network import MEETING_TYPES, Network, from_counts
 from ctrack.service.paging import PageParams
 from ctrack.store import repo, web_repo
 from ctrack.store.views import ActorRow, Briefing, Counts, EventRow
@@ -47,12 +47,16 @@ BRIEFING_EVENTS = 250
 
 
 def briefing(db: Session, country: str | None = None, region: str | None = None,
-             reviewed_only: bool = False, max_events: int | None = BRIEFING_EVENTS) -> Briefing:
-    """The content of a briefing on a country (ISO3 or name), a region, or everything
-    (:func:`ctrack.store.repo.briefing`): the latest ``max_events`` events (None: all, as ``ctrack report``
-    writes them), and counts by type and member state over every event in scope, as SQL aggregates.
-    Raises :class:`NotFound` for an unknown country or region."""
-    return repo.briefing(db, country=country, region=region, reviewed_only=reviewed_only, max_events=max_events)
+             reviewed_only: bool = False, max_events: int | None = BRIEFING_EVENTS, states: list[str] | None = None,
+             since: str | None = None, until: str | None = None) -> Briefing:
+    """The content of a briefing on a country (ISO3 or name), a region, a list of ``states``, or everything,
+    over an optional window [``since``, ``until``] (:func:`ctrack.store.repo.briefing`): the latest
+    ``max_events`` events (None: all, as ``ctrack report`` writes them), and counts by type and member state
+    over every event in scope, as SQL aggregates. The briefing pack adds recommendations and figures
+    (:func:`ctrack.service.briefing.pack_content`). Raises :class:`NotFound` for an unknown country, state
+    or region and ValueError for a bad date."""
+    return repo.briefing(db, country=country, region=region, reviewed_only=reviewed_only, max_events=max_events,
+                         states=states, since=since, until=until)
 
 
 def overview(db: Session) -> Overview:
@@ -88,7 +92,7 @@ def network(db: Session, filters: EventFilters | None = None, *, max_nodes: int 
     Counted in SQL (:func:`ctrack.store.repo.cooccurrence`); an edge lists its first 50 events.
     Raises :class:`NotFound` for an unknown country or region, :class:`BadQuery` for a bad date."""
     return from_counts(repo.cooccurrence(db, _conditions(filters), kinds=kinds, max_nodes=max_nodes,
-                                         min_weight=min_weight))
+                                         min_weight=min_weight, meeting_types=MEETING_TYPES))
 
 
 def _conditions(filters: EventFilters | None) -> list:

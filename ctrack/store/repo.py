@@ -1143,8 +1143,9 @@ def page_events(session: Session, *, country: str | None = None, type: EventType
 
 
 def briefing(session: Session, country: str | None = None, region: str | None = None,
-             reviewed_only: bool = False, max_events: int | None = None) -> Briefing:
-    """The data of a briefing on a country (ISO3 or name), a region, or everything.
+             reviewed_only: bool = False, max_events: int | None = None, states: list[str] | None = None,
+             since: str | None = None, until: str | None = None) -> Briefing:
+    """The data of a briefing on a country (ISO3 or name), a region, a list of states, or everything.
 
     Events in scope as :func:`list_events` selects them (with ``max_events``,
     only the latest that many, still in date order; ``events_total`` counts
@@ -1155,11 +1156,22 @@ def briefing(session: Session, country: str | None = None, region: str | None = 
     does not make the United States a party to every Committee briefing; the
     scope's members listed even at 0), every source document of the events
     listed, and the knowledge base's :func:`counts`. ``reviewed_only`` limits
-    it to reviewed events and roles. Raises :class:`NotFound` for an unknown
-    country or region.
+    it to reviewed events and roles. ``states`` (ISO3 codes or names) makes
+    the scope a list of member states, the events engaging any of them;
+    ``since``/``until`` keep the events overlapping that window (ISO dates at
+    any precision). Raises :class:`NotFound` for an unknown country, state or
+    region and ValueError for a bad date.
     """
-    label, members = resolve_scope(country, region)
-    conds = event_conditions(country=country, region=region, reviewed_only=reviewed_only)
+    if states:
+        members = list(dict.fromkeys(resolve_scope(country=c)[1][0] for c in states))
+        names = _state_names(session, set(members))
+        label = ", ".join(f"{names.get(i, i)} ({i})" for i in members)
+        conds = event_conditions(since=since, until=until, reviewed_only=reviewed_only) + [_involving(members)]
+        country = region = None
+    else:
+        label, members = resolve_scope(country, region)
+        conds = event_conditions(country=country, region=region, since=since, until=until,
+                                 reviewed_only=reviewed_only)
     total = session.scalar(select(func.count()).select_from(DbEvent).where(*conds)) or 0
     if max_events is None:
         events = _load_events(session, and_(*conds), reviewed_only)
@@ -1217,13 +1229,15 @@ def _engaged_states(session: Session, conds: list[ColumnElement[bool]], members:
 
 
 def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: set[ActorKind] | None = None,
-                 max_nodes: int = 60, min_weight: int = 1, ids_per_edge: int = 50) -> dict[str, Any]:
+                 max_nodes: int = 60, min_weight: int = 1, ids_per_edge: int = 50,
+                 meeting_types: Iterable[EventType] = ()) -> dict[str, Any]:
     """Who met whom in the events matching ``conds``, as grouped SQL reads (nothing per event in Python).
 
     Returns ``{"events": n, "actors": n of distinct actors, "nodes": [(ActorRef, events)] (the
     ``max_nodes`` busiest, ties by name), "edges": [(a, b, weight, event_ids)]}``: pairs of kept actors
     with roles in ``weight`` ≥ ``min_weight`` common events, ``event_ids`` the first ``ids_per_edge``
     of them. ``kinds`` keeps actors of those kinds only. Rejected roles and actors are left out.
+    ``"meetings"`` maps a pair to the number of its common events of one of ``meeting_types``.
     """
     scope = select(DbEvent.id).where(*conds)
     live = [DbEventRole.review_state != _REJECTED, DbActor.review_state != _REJECTED,
@@ -1240,6 +1254,7 @@ def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: s
     keep = [a for a, _ in busiest]
     refs = {a.id: _ref(a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(keep)))} if keep else {}
     edges: list[tuple[int, int, int, list[int]]] = []
+    meetings: dict[tuple[int, int], int] = {}
     if len(keep) > 1:
         r1, r2 = aliased(DbEventRole), aliased(DbEventRole)
         pairs = (select(r1.actor_id.label("a"), r2.actor_id.label("b"), r1.event_id.label("e"))
@@ -1258,8 +1273,13 @@ def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: s
             if (a, b) in weights:
                 ids[(a, b)].append(e)
         edges = [(a, b, w, ids[(a, b)]) for (a, b), w in sorted(weights.items())]
+        types = list(meeting_types)
+        if types:
+            met = (select(pairs.c.a, pairs.c.b, func.count()).join(DbEvent, DbEvent.id == pairs.c.e)
+                   .where(DbEvent.type.in_(types)).group_by(pairs.c.a, pairs.c.b))
+            meetings = {(a, b): n for a, b, n in session.execute(met).all() if (a, b) in weights}
     return {"events": n_events, "actors": n_actors, "nodes": [(refs[a], c) for a, c in busiest if a in refs],
-            "edges": edges}
+            "edges": edges, "meetings": meetings}
 
 
 def _state_names(session: Session, isos: set[str]) -> dict[str, str]:

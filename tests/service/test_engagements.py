@@ -49,8 +49,8 @@ def test_every_face_counts_the_same_engagements(served, tmp_path):
     assert len(json.loads(listed.output)) == n
     text = runner.invoke(app, ["show", "TJK", "--db", url]).output
     assert f"{n} engagements" in text
-    data = write_briefing(engine, tmp_path / "tjk.html", country="TJK")
-    assert len(data.events) == n
+    pack = write_briefing(engine, tmp_path / "tjk.html", country="TJK")
+    assert len(pack.briefing.events) == pack.summary.engagements == n
     api_states = {r["iso3"]: r["engagements"] for r in api.get("/api/v1/states").json()}
     assert api_states["TJK"] == n and all(api_states[i] == c for i, c in counts.items() if i in api_states)
     briefing = api.get("/api/v1/reports/briefing", params={"country": "TJK"}).json()
