@@ -59,6 +59,18 @@ def read_one(path: str) -> Outcome:
         return error_outcome(path, exc)
 
 
+def read_many(path: str) -> list[Outcome]:
+    """Every document of one file (:func:`ctrack.ingest.read_all`: an e-mail's body and attachments), each an
+    outcome; a failure of the file, or of one attachment, becomes a failed outcome."""
+    from ctrack.ingest import read_all
+
+    try:
+        return [Outcome(where, document=found) if isinstance(found, Document) else error_outcome(where, found)
+                for where, found in read_all(path)]
+    except Exception as exc:  # noqa: BLE001 - any failure of one file is reported and skipped
+        return [error_outcome(path, exc)]
+
+
 def extract_one(outcome: Outcome) -> Outcome:
     """Extract one read document (:func:`ctrack.extract.extract`); a failure becomes a failed outcome."""
     try:
@@ -104,14 +116,15 @@ def extract_documents(documents: list[Document]) -> Iterator[Record]:
 
 
 def extract_batch(paths: list[str]) -> list[Outcome]:
-    """Read ``paths`` and extract them together (one ``nlp.pipe``); in input order.
+    """Read ``paths`` and extract them together (one ``nlp.pipe``); in input order (an e-mail's
+    attachments right after its body, each an outcome of its own).
 
     A batch whose extraction fails is redone one document at a time, so that
     only the document that breaks it fails. Documents in a language that
     extraction does not read get :func:`unextracted_record`. Top level, so
     that a worker process can run it.
     """
-    batch = [read_one(p) for p in paths]
+    batch = [o for p in paths for o in read_many(p)]
     good = [o for o in batch if o.document is not None]
     try:
         records = list(extract_documents([o.document for o in good]))

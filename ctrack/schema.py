@@ -75,6 +75,7 @@ class DocFormat(str, Enum):
     HTML = "html"
     PDF = "pdf"
     DOCX = "docx"
+    EML = "eml"
 
 
 class _Model(BaseModel):
@@ -116,6 +117,8 @@ class Document(_Model):
     language: str = "en"
     ocr_confidence: float | None = Field(
         default=None, description="tesseract's mean word confidence (0-100) when the text came from OCR; None otherwise")
+    provenance: dict[str, str] | None = Field(
+        default=None, description="for an e-mail attachment: the message it came with (message, from, date, subject)")
     text: str
 
 

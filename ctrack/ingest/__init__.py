@@ -2,8 +2,9 @@
 
 Public API::
 
-    SUPPORTED_SUFFIXES                      # (".txt", ".html", ".htm", ".pdf", ".docx")
+    SUPPORTED_SUFFIXES                      # (".txt", ".html", ".htm", ".pdf", ".docx", ".eml")
     read(path) -> Document                  # one file; raises ctrack.errors.IngestError and subclasses
+    read_all(path) -> [(path, Document | IngestError)]   # an e-mail's body and each attachment
     iter_files(paths) -> Iterator[Path]     # files and folders (recursive, sorted) to feed read()
 
 One reader per format (:mod:`.text`, :mod:`.html`, :mod:`.pdf`, :mod:`.docx`)
@@ -14,16 +15,18 @@ sees; all character offsets refer to it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ctrack.errors import EmptyDocument, IngestError, UnsupportedFormat
+from ctrack.errors import EmptyDocument, IngestError, InputLimitExceeded, UnsupportedFormat
 from ctrack.ingest import limits
 from ctrack.ingest.base import Extracted
 from ctrack.ingest.casing import restore_case
 from ctrack.ingest.docx import read_docx
+from ctrack.ingest.eml import read_message
 from ctrack.ingest.html import read_html
 from ctrack.ingest.language import detect as detect_language
 from ctrack.ingest.metadata import find_published, find_title
@@ -31,10 +34,10 @@ from ctrack.ingest.pdf import read_pdf
 from ctrack.ingest.text import read_txt
 from ctrack.schema import DocFormat, Document
 
-__all__ = ["SUPPORTED_SUFFIXES", "read", "iter_files"]
+__all__ = ["SUPPORTED_SUFFIXES", "read", "read_all", "iter_files"]
 
 #: File suffixes ingest reads (compared case-insensitively).
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx", ".eml")
 
 _READERS: dict[str, tuple[DocFormat, Callable[[Path, bytes], Extracted]]] = {
     ".txt": (DocFormat.TXT, read_txt),
@@ -42,7 +45,10 @@ _READERS: dict[str, tuple[DocFormat, Callable[[Path, bytes], Extracted]]] = {
     ".htm": (DocFormat.HTML, read_html),
     ".pdf": (DocFormat.PDF, read_pdf),
     ".docx": (DocFormat.DOCX, read_docx),
+    ".eml": (DocFormat.EML, lambda path, data: read_message(path, data, _ATTACHMENT_SUFFIXES).body),
 }
+#: Attachment types of an e-mail that become documents (an e-mail inside an e-mail is not opened).
+_ATTACHMENT_SUFFIXES = tuple(s for s in SUPPORTED_SUFFIXES if s != ".eml")
 
 
 def read(path: str | Path) -> Document:
@@ -79,18 +85,27 @@ def read(path: str | Path) -> Document:
         )
     # regular files only and the size cap before a byte is read; the type from the first 8 KiB
     data = limits.read_file_bytes(p, suffix=suffix)
+    return _document(p, name, suffix, data)
+
+
+def _document(p: Path, name: str, suffix: str, data: bytes, doc_id: str | None = None,
+              provenance: dict[str, str] | None = None) -> Document:
+    """The :class:`Document` of the bytes ``data`` of a file (or attachment) ``name`` of type ``suffix``."""
     if not data.strip():
         raise EmptyDocument("empty file" if not data else "the file holds only white space", path=name)
+    limits.sniff(data, suffix, name)
     fmt, reader = _READERS[suffix]
-    extracted = reader(p, data)
+    extracted = reader(Path(name) if provenance else p, data)
     if not extracted.text.strip():
         raise EmptyDocument("no text found in the file", path=name)
     extracted.text = restore_case(extracted.text)  # ALL-CAPS wire text, one character for one
     title = extracted.title or find_title(extracted.text)
     published = extracted.published or find_published(extracted.text, title)
+    if published is None and provenance and provenance.get("date"):  # an attachment: the message's date
+        published = dt.date.fromisoformat(provenance["date"])
     language, _ = detect_language(extracted.text, hint=extracted.language)
     return Document(
-        id=p.stem,
+        id=doc_id or p.stem,
         path=name,
         format=fmt,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -99,8 +114,46 @@ def read(path: str | Path) -> Document:
         published=published,
         language=language,
         ocr_confidence=extracted.ocr_confidence,
+        provenance=provenance,
         text=extracted.text,
     )
+
+
+def read_all(path: str | Path) -> list[tuple[str, Document | IngestError]]:
+    """Every document of one file, as ``(path, Document or the error that stopped it)`` pairs.
+
+    For most files that is :func:`read`'s one document. An ``.eml`` e-mail
+    gives its body (title: the Subject; date: the Date header) and then each
+    attachment in a format ingest reads as a document of its own: ``path``
+    ``"MESSAGE.eml#FILE.pdf"``, ``id`` ``"MESSAGE--FILE"``, its own SHA-256,
+    ``published`` its own stated date or else the message's, and
+    ``provenance`` the message (``message``, ``from``, ``date``,
+    ``subject``). An attachment that cannot be read is reported as its own
+    error; the others are still read. Raises like :func:`read` when the file
+    itself cannot be read.
+    """
+    p = Path(path)
+    if p.suffix.lower() != ".eml":
+        return [(str(path), read(path))]
+    body = read(path)
+    out: list[tuple[str, Document | IngestError]] = [(str(path), body)]
+    message = read_message(p, limits.read_file_bytes(p, suffix=".eml"), _ATTACHMENT_SUFFIXES)
+    seen: set[str] = set()
+    for filename, data in message.attachments:
+        stem = Path(filename).stem
+        doc_id = f"{p.stem}--{stem}"
+        while doc_id in seen:
+            doc_id += "_"
+        seen.add(doc_id)
+        where = f"{path}#{filename}"
+        try:
+            if len(data) > limits.MAX_FILE_BYTES:
+                raise InputLimitExceeded(f"attachment too large ({len(data)} bytes)", path=where)
+            out.append((where, _document(p, where, Path(filename).suffix.lower(), data, doc_id=doc_id,
+                                         provenance=message.provenance)))
+        except IngestError as exc:
+            out.append((where, exc))
+    return out
 
 
 def _hidden(name: str) -> bool:

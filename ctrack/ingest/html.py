@@ -161,6 +161,12 @@ def _promote_story(tree) -> None:
             return
 
 
+def _mostly_links(el) -> bool:
+    """True when at least 90 % of ``el``'s text is the text of its links (a teaser, not a paragraph of the story)."""
+    text = _own_text(el)
+    return bool(text) and sum(len(_clean(a.text_content())) for a in el.iter("a")) >= 0.9 * len(text)
+
+
 def _drop_related(tree) -> None:
     """Remove "Read also" / "See also" / "Related news" blocks, tag lists and link-only lists (in place).
 
@@ -168,7 +174,8 @@ def _drop_related(tree) -> None:
     with its own date and place, were read as part of the story and became
     spurious events (issue 9). A heading that names such a block takes its
     container with it when it opens that container, else the blocks after
-    it up to the next heading or paragraph of the story; a paragraph that
+    it up to the next heading or paragraph of the story (a paragraph that is
+    not mostly links); a paragraph that
     opens with "Read also:" goes alone; a list of three or more items that
     are each only a link goes too.
     """
@@ -192,18 +199,15 @@ def _drop_related(tree) -> None:
             doomed.append(parent)
             continue
         doomed.append(el)
-        for sib in el.itersiblings():
+        for sib in el.itersiblings():  # the teaser blocks after the heading, up to the story's next text
             if not isinstance(sib.tag, str):
                 continue
-            if sib.tag in _HEADINGS or (sib.tag == "p" and len(_own_text(sib).split()) > 25):
+            if sib.tag in _HEADINGS or (sib.tag == "p" and not _mostly_links(sib)):
                 break
             doomed.append(sib)
     for ul in tree.iter("ul", "ol"):
         items = [li for li in ul if isinstance(li.tag, str) and li.tag == "li"]
-        if len(items) >= 3 and all(
-                _own_text(li) and len(_own_text(li).split()) <= 25
-                and sum(len(_clean(a.text_content())) for a in li.iter("a")) >= 0.9 * len(_own_text(li))
-                for li in items):
+        if len(items) >= 3 and all(len(_own_text(li).split()) <= 25 and _mostly_links(li) for li in items):
             doomed.append(ul)
     for el in doomed:
         parent = el.getparent()

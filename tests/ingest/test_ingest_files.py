@@ -50,7 +50,7 @@ def test_missing_path_raises_naming_it(tree):
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == (".txt", ".html", ".htm", ".pdf", ".docx")
+    assert SUPPORTED_SUFFIXES == (".txt", ".html", ".htm", ".pdf", ".docx", ".eml")
 
 
 def test_empty_folder(tmp_path):

@@ -94,3 +94,16 @@ def test_one_article_with_short_related_article_teasers_is_not_a_listing(tmp_pat
     path.write_text(f"<html><body><main><article><h1>CTED visits Kenya</h1><p>{'CTED visited Kenya. ' * 20}</p>"
                     f"</article><section class='related'>{teasers}</section></main></body></html>")
     assert read(path).title == "CTED visits Kenya"
+
+
+def test_read_also_heading_takes_its_teasers_not_the_story_after_them(tmp_path):
+    path = tmp_path / "inline.html"
+    path.write_text("<html><body><article><h1>CTED concludes assessment visit to Kenya</h1>"
+                    "<p>From 2 to 5 March 2020, the Counter-Terrorism Committee Executive Directorate (CTED) conducted "
+                    "an assessment visit to Kenya on behalf of the Counter-Terrorism Committee.</p>"
+                    "<h3>Read also</h3><ul><li><a href='/a'>OSCE conference in Vienna, 3 February 2020</a></li>"
+                    "<li><a href='/b'>UNODC workshop in Abuja</a></li></ul>"
+                    "<p>The delegation met officials in Nairobi.</p></article></body></html>")
+    text = read(path).text
+    assert "Vienna" not in text and "Read also" not in text
+    assert text.endswith("The delegation met officials in Nairobi.")
