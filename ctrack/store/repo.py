@@ -653,40 +653,58 @@ def _source(doc: DbDocument) -> SourceRow:
 _DOC_COLUMNS = (DbDocument.id, DbDocument.doc_key, DbDocument.title, DbDocument.published, DbDocument.path)
 
 
+_EVENT_COLUMNS = (DbEvent.id, DbEvent.type, DbEvent.name, DbEvent.start, DbEvent.end, DbEvent.city, DbEvent.country,
+                  DbEvent.status, DbEvent.delegations, DbEvent.part_of_id, DbEvent.review_state)
+_ROLE_ORDER = {r: i for i, r in enumerate(RoleType)}
+
+
 def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bool = False) -> list[EventRow]:
     """EventRows (roles, sources, conflicts) for the events matching ``where``, in date order.
 
-    With ``reviewed_only``, only events and roles a reviewer confirmed or corrected.
+    With ``reviewed_only``, only events and roles a reviewer confirmed or corrected. Four column reads
+    (events; roles with their actors; sources with their documents; conflicts), 500 events at a time,
+    without building ORM objects (a page of 250 events was 0.9 s of object loading).
     """
     kept = (ReviewState.CONFIRMED, ReviewState.CORRECTED) if reviewed_only else tuple(
         s for s in ReviewState if s is not _REJECTED)
-    events = session.scalars(
-        select(DbEvent).where(where, DbEvent.review_state.in_(kept)).options(
-            selectinload(DbEvent.roles).selectinload(DbEventRole.actor),
-            selectinload(DbEvent.sources).selectinload(DbEventSource.document).load_only(*_DOC_COLUMNS),
-        )).all()
+    events = session.execute(select(*_EVENT_COLUMNS).where(where, DbEvent.review_state.in_(kept))).all()
     if not events:
         return []
+    roles: dict[int, list[tuple]] = defaultdict(list)
+    sources: dict[int, list[SourceRow]] = defaultdict(list)
     conflicts: dict[int, list[ConflictRow]] = defaultdict(list)
     ids = [e.id for e in events]
     for chunk in _chunks(ids):
-        rows = session.execute(
-            select(DbConflict, DbDocument).join(DbDocument, DbConflict.document_id == DbDocument.id)
-            .options(load_only(*_DOC_COLUMNS))
-            .where(DbConflict.event_id.in_(chunk)).order_by(DbConflict.id)).all()
-        for c, d in rows:
-            conflicts[c.event_id].append(ConflictRow(id=c.id, field=c.field, value=c.value, existing=c.existing,
-                                                     source=_source(d), review_state=c.review_state))
+        for row in session.execute(
+                select(DbEventRole.event_id, DbEventRole.role, DbEventRole.review_state, DbActor.id, DbActor.kind,
+                       DbActor.name, DbActor.acronym, DbActor.iso3)
+                .join(DbActor, DbActor.id == DbEventRole.actor_id)
+                .where(DbEventRole.event_id.in_(chunk), DbEventRole.review_state.in_(kept),
+                       DbActor.review_state != _REJECTED)):
+            roles[row[0]].append(row)
+        for event_id, *doc in session.execute(
+                select(DbEventSource.event_id, *_DOC_COLUMNS).join(DbDocument, DbDocument.id == DbEventSource.document_id)
+                .where(DbEventSource.event_id.in_(chunk))):
+            sources[event_id].append(SourceRow(document_id=doc[0], doc_key=doc[1], title=doc[2], published=doc[3],
+                                               path=doc[4]))
+        for c_id, event_id, field, value, existing, state, *doc in session.execute(
+                select(DbConflict.id, DbConflict.event_id, DbConflict.field, DbConflict.value, DbConflict.existing,
+                       DbConflict.review_state, *_DOC_COLUMNS)
+                .join(DbDocument, DbConflict.document_id == DbDocument.id)
+                .where(DbConflict.event_id.in_(chunk)).order_by(DbConflict.id)):
+            conflicts[event_id].append(ConflictRow(
+                id=c_id, field=field, value=value, existing=existing, review_state=state,
+                source=SourceRow(document_id=doc[0], doc_key=doc[1], title=doc[2], published=doc[3], path=doc[4])))
     out = []
     for e in events:
-        roles = sorted((r for r in e.roles if r.review_state in kept and r.actor.review_state is not _REJECTED),
-                       key=lambda r: (list(RoleType).index(r.role), r.actor.name))
-        sources = sorted((s.document for s in e.sources), key=lambda d: (d.published or dt.date.max, d.doc_key))
+        ordered = sorted(roles.get(e.id, ()), key=lambda r: (_ROLE_ORDER[r[1]], r[5]))
         out.append(EventRow(
             id=e.id, type=e.type, name=e.name, start=e.start, end=e.end, city=e.city, country=e.country,
             status=e.status, delegations=e.delegations, part_of_id=e.part_of_id, review_state=e.review_state,
-            roles=[RoleRow(actor=_ref(r.actor), role=r.role, review_state=r.review_state) for r in roles],
-            sources=[_source(d) for d in sources], conflicts=conflicts.get(e.id, [])))
+            roles=[RoleRow(actor=ActorRef(id=r[3], kind=r[4], name=r[5], acronym=r[6], iso3=r[7]), role=r[1],
+                           review_state=r[2]) for r in ordered],
+            sources=sorted(sources.get(e.id, ()), key=lambda d: (d.published or dt.date.max, d.doc_key)),
+            conflicts=conflicts.get(e.id, [])))
     out.sort(key=lambda ev: (dates.sort_key(ev.start), ev.id))
     return out
 
