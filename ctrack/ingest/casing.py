@@ -62,6 +62,9 @@ def is_wire_caps(text: str) -> bool:
     """True when ``text`` holds an ALL-CAPS paragraph of :data:`LEAD_WORDS` or more words ending in "." (a lead)."""
     for para in text.split("\n\n"):
         p = para.strip()
+        head = p[:60]
+        if head != head.upper():  # cheap test first: most paragraphs have a lower-case letter early on
+            continue
         if _caps_line(p) and len(p.split()) >= LEAD_WORDS and p.rstrip("\"'”)").endswith((".", "!", "?")):
             return True
     return False
