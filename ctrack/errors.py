@@ -72,3 +72,9 @@ class ImportRowError(CtrackError):
     """A row of an imported CSV/XLSX that cannot be loaded."""
 
     code = "E020"
+
+
+class TrainingError(CtrackError):
+    """The annotated corpora or the scorer cannot be read for training or cross-validation."""
+
+    code = "E030"

@@ -150,6 +150,7 @@ class Role(_Model):
     actor: str
     role: RoleType
     evidence: Span | None = None
+    confidence: float | None = Field(default=None, description="the role model's probability (0-1); None when no model decided it")
 
 
 class Event(_Model):
@@ -167,6 +168,7 @@ class Event(_Model):
     delegations: int | None = None
     part_of: str | None = None
     evidence: list[Span] = Field(default_factory=list)
+    confidence: float | None = Field(default=None, description="the event model's probability (0-1) that this is a real event")
 
     def add_role(self, actor: str, role: RoleType, evidence: Span | None = None) -> None:
         """Add (actor, role) once; a repeated pair is ignored."""
@@ -225,11 +227,13 @@ class Record(_Model):
                 "roles": [
                     {"actor": r.actor, "role": r.role.value}
                     | ({"evidence": r.evidence.model_dump()} if explain and r.evidence else {})
+                    | ({"confidence": round(r.confidence, 3)} if explain and r.confidence is not None else {})
                     for r in e.roles
                 ],
             }
             if explain:
                 d["evidence"] = [s.model_dump() for s in e.evidence]
+                d["confidence"] = round(e.confidence, 3) if e.confidence is not None else None
             events.append(d)
         return {
             "schema": self.schema_id,

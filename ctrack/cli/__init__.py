@@ -11,7 +11,7 @@ from ctrack.cli.app import app
 
 #: Command modules, each registering its commands on ``app``. A module that is
 #: not there yet (a stage still being built) is skipped.
-COMMAND_MODULES = ("extract", "ingest", "query", "report", "review", "recs", "serve", "export")
+COMMAND_MODULES = ("extract", "ingest", "query", "report", "review", "recs", "serve", "export", "train")
 
 for _name in COMMAND_MODULES:
     try:

@@ -24,14 +24,16 @@ def _print_explained(record) -> None:
         t.add_row(a["id"], a["kind"], a["name"], a.get("title") or "", ev)
     console.print(t)
     for e in data["events"]:
-        head = f"[bold]{e['id']}[/] {e['type']} {e['start'] or '?'}–{e['end'] or '?'} {e['city'] or ''} {e['country'] or ''} ({e['status']})"
+        conf = f" p={e['confidence']:.2f}" if e.get("confidence") is not None else ""
+        head = f"[bold]{e['id']}[/] {e['type']} {e['start'] or '?'}–{e['end'] or '?'} {e['city'] or ''} {e['country'] or ''} ({e['status']}){conf}"
         console.print(head + (f" part of {e['part_of']}" if e["part_of"] else ""))
         for s in e["evidence"]:
             console.print(f"    {s['rule']}: {s['text']!r} @{s['start']}")
         for r in e["roles"]:
             ev = r.get("evidence")
             why = f"  ← {ev['rule']}: {ev['text']!r} @{ev['start']}" if ev else "  ← inherited"
-            console.print(f"    {r['role']:<11} {names.get(r['actor'], r['actor'])}{why}")
+            p = f" p={r['confidence']:.2f}" if r.get("confidence") is not None else ""
+            console.print(f"    {r['role']:<11} {names.get(r['actor'], r['actor'])}{p}{why}")
 
 
 @app.command("extract")
@@ -39,7 +41,8 @@ def extract_command(
     files: list[Path] = typer.Argument(..., help="documents (.txt, .html, .pdf, .docx)"),
     format: str = typer.Option("json", "--format", help="output format: json"),
     out: Path | None = typer.Option(None, "--out", help="write DIR/<file stem>.json instead of printing"),
-    explain: bool = typer.Option(False, "--explain", help="show each fact with its text span and the rule that produced it"),
+    explain: bool = typer.Option(False, "--explain", help="show each fact with its text span, the rule or model that "
+                                 "produced it and the model's probability"),
 ) -> None:
     """Print (or write) one ctrack.extraction/1 record per document. Needs no database.
 

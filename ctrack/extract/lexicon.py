@@ -8,7 +8,9 @@ SCHEMA.md's definitions of event types and roles.
 """
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from ctrack.schema import EventType, RoleType
 
@@ -94,87 +96,30 @@ GOVERNMENT_BODY_WORDS = {
 #: Security *and* Co-operation *in* Europe").
 NAME_CONNECTORS = {"of", "for", "and", "on", "in", "the", "to", "de", "du", "des", "la", "le", "&", "against", "under"}
 
+#: Event triggers and role cues are data: ``ctrack/data/cues.json`` (each with the examples it must and must not
+#: match; ``tests/extract/test_cues.py`` runs them). An analyst adds a trigger word or a cue phrase there.
+CUES_PATH = Path(__file__).resolve().parent.parent / "data" / "cues.json"
+_CUES = json.loads(CUES_PATH.read_text(encoding="utf-8"))
+
 #: Event trigger nouns and verbs per type (SCHEMA.md "Event types"). Matched
 #: case-insensitively on word boundaries; longer phrases are tried first.
-EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {
-    EventType.ASSESSMENT_VISIT: (
-        "follow-up assessment visit", "assessment visit", "follow-up visit", "follow-up assessment",
-        "country assessment", "country visit", "needs assessment mission", "needs assessment", "mutual evaluation",
-        "on-site assessment", "assessment mission", "hybrid visit", "virtual component", "physical component",
-    ),
-    EventType.BRIEFING: (
-        "open informal briefing", "open briefing", "joint briefing", "informal briefing", "briefing", "briefed",
-    ),
-    EventType.WORKSHOP: (
-        "awareness-raising workshop", "workshop", "training course", "training session", "specialized training",
-        "specialised training", "training", "seminar", "webinar", "expert meeting", "expert group meeting",
-        "round table", "roundtable", "table-top exercise", "tabletop exercise", "simulation exercise", "exercise",
-        "capacity-building session", "study visit", "course", "module", "masterclass", "bootcamp",
-    ),
-    EventType.CONFERENCE: (
-        "high-level conference", "international conference", "regional conference", "conference", "high-level meeting",
-        "high-level event", "high-level dialogue", "dialogue", "forum", "symposium", "summit", "special meeting",
-        "informal meeting", "plenary meeting", "ministerial meeting", "counter-terrorism week", "review of the",
-        "general debate", "side event", "congress", "consultations", "high-level segment",
-    ),
-    EventType.MEETING: (
-        "bilateral meetings", "bilateral meeting", "held talks", "met with", "meeting with", "meeting between",
-        "held a meeting", "courtesy call", "meets with", "meets", "meet with", "held consultations with",
-        "hold consultations with", "consultations with", "received", "receives", "held meetings with", "hold meetings with",
-        "called on", "paid a courtesy call on", "will meet", "meet", "counterterrorism dialogue", "counter-terrorism dialogue",
-        "bilateral dialogue", "strategic dialogue", "security dialogue", "political consultations", "was received by", "were received by", "received by", "talked with",
-        "talks with", "discussions with", "met", "meeting", "talks",
-    ),
-    EventType.VISIT: (
-        "high-level visit", "official visit", "working visit", "joint visit", "field visit", "field mission",
-        "on-site visit", "three-day visit", "two-day visit", "visit to", "visited", "visit", "toured", "travelled to",
-        "traveled to", "mission to",
-    ),
-    EventType.LAUNCH: (
-        "was launched", "were launched", "launched", "launch of", "launch", "inaugurated", "inauguration", "opened the office",
-        "has opened", "opening of", "adopted", "adopting", "adoption of", "was created", "was established", "set up in", "unveiled",
-        "endorsed", "presented its new", "presented its", "presents its", "presented the new",
-    ),
-}
+EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {EventType(t): tuple(ws) for t, ws in _CUES["event_triggers"].items()}
 
 #: Role cues (SCHEMA.md "Roles"): phrases that give the actors after them
 #: ("…by X") or before them ("X organized …") a role in the nearby event.
-ROLE_AFTER: tuple[tuple[str, RoleType], ...] = (
-    (r"with (?:the )?financial support (?:of|from)", RoleType.FUNDER),
-    (r"(?:funded|financed|sponsored|co-funded|co-financed) by", RoleType.FUNDER),
-    (r"(?:thanks to|through|with) (?:an? |the )?(?:[\w\-]+ ){0,2}(?:contribution|funding|grant|donation)s? (?:of|from|by)", RoleType.FUNDER),
-    (r"with (?:the )?(?:generous )?funding (?:of|from)", RoleType.FUNDER),
-    (r"with (?:the )?(?:kind |generous )?support of", RoleType.SUPPORTER),
-    (r"with support from", RoleType.SUPPORTER),
-    (r"supported by", RoleType.SUPPORTER),
-    (r"co-organi[sz]ed by", RoleType.ORGANIZER),
-    (r"organi[sz]ed (?:jointly )?by", RoleType.ORGANIZER),
-    (r"(?:hosted|convened|conducted|carried out|led|headed|held|implemented|run|delivered|facilitated) by", RoleType.ORGANIZER),
-    (r"(?:launched|inaugurated|opened|unveiled|adopted|presented)\s+(?:jointly\s+)?by", RoleType.ORGANIZER),
-    (r"under the (?:joint )?auspices of", RoleType.ORGANIZER),
-    (r"in (?:close )?(?:collaboration|cooperation|co-operation|partnership) with", RoleType.ORGANIZER),
-    (r"jointly with", RoleType.ORGANIZER),
-    (r"(?:held|organi[sz]ed|convened|co-hosted) (?:jointly )?with", RoleType.ORGANIZER),
-    (r"together with", RoleType.ORGANIZER),
-    (r"(?:co-chaired|chaired|co-moderated|moderated|presided over|presided) by", RoleType.CHAIR),
-    (r"(?:attended|joined) by", RoleType.PARTICIPANT),
-    (r"with the participation of", RoleType.PARTICIPANT),
-    (r"(?:participants|officers|officials|experts|delegates|representatives|trainees)\s+(?:came|were|are|come)\s+from", RoleType.PARTICIPANT),
-    (r"brought together", RoleType.PARTICIPANT),
-    (r"(?:presentations?|statements?|remarks|keynote(?: address| speech)?|speeches|briefings?) (?:were |was )?(?:given|delivered|made) by", RoleType.SPEAKER),
-    (r"given by", RoleType.SPEAKER),
-)
-ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = (
-    (r"co-organi[sz]ed", RoleType.ORGANIZER),
-    (r"organi[sz]ed", RoleType.ORGANIZER),
-    (r"(?:hosted|convened|conducted|carried out|held|led|headed|launched|inaugurated|adopted|opened|ran)", RoleType.ORGANIZER),
-    (r"(?:funded|financed|sponsored)", RoleType.FUNDER),
-    (r"(?:participated|took part|attended|joined|were represented|was represented)", RoleType.PARTICIPANT),
-    (r"(?:also took part|also participated|also attended)", RoleType.PARTICIPANT),
-    (r"(?:delivered|gave|made|presented|read(?: out)?) (?:a |an |the )?(?:video |opening |closing |keynote )?(?:message|statement|speech|presentation|keynote|remarks|address|briefing|opening remarks|closing remarks)", RoleType.SPEAKER),
-    (r"(?:said|stressed|noted|highlighted|pointed out|observed|underlined|emphasi[sz]ed|underscored|warned|added|explained|praised|called(?!\s+on\b)|welcomed|thanked|told|recalled|spoke|addressed|briefed|described|informed)", RoleType.SPEAKER),
-    (r"(?:co-chaired|chaired|moderated|presided|opened the meeting|opened the session|opened an? [a-z ]*meeting)", RoleType.CHAIR),
-)
+ROLE_AFTER: tuple[tuple[str, RoleType], ...] = tuple((c["pattern"], RoleType(c["role"])) for c in _CUES["role_after"])
+ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = tuple((c["pattern"], RoleType(c["role"])) for c in _CUES["role_before"])
+
+
+def cue_examples() -> dict:
+    """The examples of ``cues.json``: {"event_triggers": {type: {"match": [...], "no_match": [...]}},
+    "role_after"/"role_before": [(pattern, role, match, no_match)]}; for the test that runs them all."""
+    return {
+        "event_triggers": _CUES.get("event_trigger_examples", {}),
+        "role_after": [(c["pattern"], c["role"], c.get("match", []), c.get("no_match", [])) for c in _CUES["role_after"]],
+        "role_before": [(c["pattern"], c["role"], c.get("match", []), c.get("no_match", [])) for c in _CUES["role_before"]],
+    }
+
 
 #: Words for a state's people in the state's name, as actors ("Tajik
 #: authorities", "Iraqi officials"): a demonym followed by one of these.

@@ -1,0 +1,609 @@
+"""Decisions learned from annotated data, over the candidates the rules and the parser propose.
+
+The rule modules (:mod:`~ctrack.extract.actors`, :mod:`~ctrack.extract.events`,
+:mod:`~ctrack.extract.roles`) find *candidates*: actor mentions, event
+triggers, date mentions, and a first guess at each event's date and roles.
+This module makes the *decisions* with three models trained on the annotated
+corpora by :mod:`ctrack.train` (logistic regression from scikit-learn over
+sparse features):
+
+- **date** — for an event the rules left undated, which date mention of the
+  document is its start (or none). Candidates are every dated mention;
+  features are the sentence distance (signed), the words before the date
+  ("on", "from", "since"), whether the date's sentence names an event of the
+  same type, its precision and whether it falls before or after publication.
+- **event** — whether an event candidate is a real event of its type (the
+  probability is the event's confidence; improbable ones are dropped).
+- **role** — for every (event, actor) pair of the record, which role the
+  actor holds (organizer, funder, supporter, participant, speaker, chair,
+  subject) or none. Features are what carries over to new house styles: the
+  dependency path between the actor's mention and the event's trigger, the
+  verb and preposition that govern the mention ("by", "with the support of",
+  "from"), the words around it, the sentence distance, the actor's kind, the
+  event type, and the role the cue rules proposed (a feature, not a verdict).
+
+Each decided fact carries the model's probability as its ``confidence``.
+The models are stored as JSON (feature names, coefficients, classes) in
+``ctrack/data/models/decisions.json`` and rebuilt by ``ctrack train``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ctrack.extract.context import ActorEntry, DocContext, Mention
+from ctrack.extract.events import EventDraft, EventIndex, _is_dateline
+from ctrack.schema import ActorKind, EventStatus, EventType, RoleType, Span
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "decisions.json"
+
+#: Role labels of the role model; "none" = the actor holds no role in the event.
+NONE = "none"
+ROLE_LABELS = [NONE] + [r.value for r in RoleType]
+#: When an actor holds several roles in gold, the order in which one is taken as the training label's first choice.
+_ROLE_ORDER = ["organizer", "funder", "speaker", "chair", "subject", "supporter", "participant"]
+
+#: The type model relabels an event when its best type beats the rules' type by this much (probability).
+TYPE_MARGIN = 0.1
+#: Decision thresholds (probabilities). Chosen by grouped cross-validation (``ctrack eval``), not on one document.
+DATE_MIN = 0.30
+EVENT_MIN = 0.20
+#: A role the cue rules proposed is dropped when the role model gives "no role" more than this.
+ROLE_KEEP_NONE_MAX = 0.9
+#: An actor the rules gave no role takes the model's most probable role when its probability is at least this.
+ROLE_ADD_MIN = 0.5
+
+
+# ---------------------------------------------------------------------------
+# Candidates
+# ---------------------------------------------------------------------------
+@dataclass
+class RoleCandidate:
+    """One (event, actor) pair with its features; ``event`` indexes :attr:`Candidates.events`."""
+
+    event: int
+    key: str
+    features: dict[str, float]
+    rule_roles: list[str]
+    evidence: Mention | None
+
+
+@dataclass
+class DateCandidate:
+    """One (undated event, date mention) pair with its features."""
+
+    event: int
+    date: object  # DateMention
+    features: dict[str, float]
+
+
+@dataclass
+class Candidates:
+    """Everything the decision models look at for one document, kept so that training and
+    cross-validation can decide again with other models without re-running spaCy."""
+
+    ctx: DocContext
+    idx: EventIndex
+    events: list[EventDraft]
+    dates: list[DateCandidate] = field(default_factory=list)
+    roles: list[RoleCandidate] = field(default_factory=list)
+    event_features: list[dict[str, float]] = field(default_factory=list)
+    type_features: list[dict[str, float]] = field(default_factory=list)
+    snapshot: list[tuple] = field(default_factory=list)  # (start, end, status, parent, roles) per event, as the rules left them
+
+
+def _bucket(n: int, edges=(0, 1, 2, 3, 5, 8)) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _event_sentences(idx: EventIndex) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for s, lst in idx.by_sentence.items():
+        for ev, _ in lst:
+            out.setdefault(id(ev), []).append(s)
+    return out
+
+
+def _event_triggers(idx: EventIndex) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for lst in idx.by_sentence.values():
+        for ev, trig in lst:
+            if trig is not None:
+                out.setdefault(id(ev), []).append(trig)
+    return out
+
+
+def _words(ctx: DocContext, start: int, end: int) -> list[str]:
+    return re.findall(r"[A-Za-z][A-Za-z\-']*", ctx.text[start:end].lower())
+
+
+def _token_span(doc, start: int, end: int):
+    if doc is None:
+        return None
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+_TRANSPARENT = {"compound", "conj", "appos", "amod", "nmod", "poss", "cc", "det", "punct", "npadvmod", "flat"}
+
+
+def _governors(root, depth: int = 2) -> list[tuple[str, str]]:
+    """The first ``depth`` content heads above ``root``: (preposition or dependency, lemma) pairs.
+
+    "organized by UNODC" gives [("by", "organize")]; "with funding from Japan" gives
+    [("from", "funding"), ("with", "organize")]; conjuncts pass through to their first conjunct.
+    """
+    out: list[tuple[str, str]] = []
+    tok, prep = root, tok_dep(root)
+    steps = 0
+    while tok.head is not tok and steps < 12 and len(out) < depth:
+        steps += 1
+        head = tok.head
+        if tok.dep_ in _TRANSPARENT and tok.dep_ != "poss" and head.pos_ in ("PROPN", "NOUN") and tok.dep_ == "conj":
+            tok = head
+            prep = tok_dep(tok)
+            continue
+        if head.pos_ == "ADP" or head.dep_ in ("prep", "agent"):
+            prep = head.lemma_.lower()
+            tok = head
+            continue
+        if head.pos_ in ("VERB", "NOUN", "AUX", "ADJ", "PROPN"):
+            out.append((prep, head.lemma_.lower()))
+            prep = tok_dep(head)
+        tok = head
+    return out
+
+
+def tok_dep(tok) -> str:
+    """The dependency label of ``tok`` with the passive/active subject distinction kept."""
+    return tok.dep_ or "dep"
+
+
+def _dep_path(a, b) -> tuple[str, str] | None:
+    """The dependency path from token ``a`` up to the lowest common ancestor and down to ``b``:
+    (labels only, labels with the ancestor's lemma), or None when they share no ancestor or it is long."""
+    up = [a] + list(a.ancestors)
+    down = [b] + list(b.ancestors)
+    ids = {t.i: n for n, t in enumerate(down)}
+    for n, t in enumerate(up):
+        if t.i in ids:
+            m = ids[t.i]
+            if n + m > 6:
+                return ("long", "long")
+            path = ">".join(x.dep_ for x in up[:n]) + "^" + "<".join(x.dep_ for x in reversed(down[:m]))
+            return path, f"{path}|{t.lemma_.lower()}"
+    return None
+
+
+def _cue_words(ctx: DocContext, m: Mention) -> dict[str, float]:
+    sent = ctx.sentence_at(m.start)
+    before = _words(ctx, sent.start, m.start)[-4:]
+    after = _words(ctx, m.end, sent.end)[:3]
+    f: dict[str, float] = {}
+    for n in (1, 2, 3):
+        if len(before) >= n:
+            f["prev%d=%s" % (n, " ".join(before[-n:]))] = 1.0
+    for n in (1, 2):
+        if len(after) >= n:
+            f["next%d=%s" % (n, " ".join(after[:n]))] = 1.0
+    if not before:
+        f["sent_initial"] = 1.0
+    return f
+
+
+def _cue_features(ctx: DocContext, m: Mention, cache: dict) -> dict[str, float]:
+    """The role words of SCHEMA.md around a mention, whether or not the rules could attach them to an event:
+    an *after* cue whose scope holds the mention ("funding comes from X", "a joint initiative of X"), a *before*
+    cue right after it ("X also contributes", "X organized"), and whether the sentence names an event itself."""
+    from ctrack.extract.roles import _BEFORE, _after_roles, _cue_matches
+
+    sent = ctx.sentence_at(m.start)
+    if sent.index not in cache:
+        cache[sent.index] = (_after_roles(ctx, sent), _cue_matches(sent, _BEFORE))
+    after, before = cache[sent.index]
+    f: dict[str, float] = {}
+    if m.start in after:
+        f["cue_after=" + after[m.start][0].value] = 1.0
+    nxt = [c for c in before if c[0] >= m.end and c[0] - m.end <= 60
+           and not any(x.start >= m.end and x.end <= c[0] for x in ctx.mentions_in(m.end, c[0]))]
+    if nxt:
+        f["cue_before=" + nxt[0][2].value] = 1.0
+    return f
+
+
+def _mention_syntax(ctx: DocContext, m: Mention, triggers: list) -> dict[str, float]:
+    f: dict[str, float] = {}
+    span = _token_span(ctx.doc, m.start, m.end)
+    if span is None or len(span) == 0:
+        return f
+    root = span.root
+    f["dep=" + root.dep_] = 1.0
+    for n, (prep, lemma) in enumerate(_governors(root)):
+        f[f"gov{n}={lemma}"] = 1.0
+        f[f"govp{n}={prep}|{lemma}"] = 1.0
+        f[f"prep{n}={prep}"] = 1.0
+    sent = ctx.sentence_at(m.start)
+    for t in triggers:
+        if not (sent.start <= t.start < sent.end):
+            continue
+        tspan = _token_span(ctx.doc, t.start, t.end)
+        if tspan is None or len(tspan) == 0:
+            continue
+        p = _dep_path(root, tspan.root)
+        if p is not None:
+            f["path=" + p[0]] = 1.0
+            f["pathw=" + p[1]] = 1.0
+        f["trig_side=" + ("before" if m.start < t.start else "after")] = 1.0
+        gap = abs((t.start - m.end) if m.start < t.start else (m.start - t.end))
+        f["trig_gap=" + _bucket(gap // 20, (0, 1, 2, 4, 8))] = 1.0
+    return f
+
+
+def _role_features(ctx: DocContext, idx: EventIndex, ev: EventDraft, a: ActorEntry, ev_sents: list[int], triggers: list,
+                   main: EventDraft | None, n_events: int, rule_roles: list[str], other_rule_roles: set[str],
+                   affiliate_roles: set[str], member_roles: set[str], main_state: str | None, headline: int,
+                   cue_cache: dict) -> tuple[dict, Mention | None]:
+    et, kind = ev.type.value, a.kind.value
+    f: dict[str, float] = {"bias": 1.0, "kind=" + kind: 1.0, "etype=" + et: 1.0, f"etype_kind={et}|{kind}": 1.0}
+    for r in rule_roles or [NONE]:
+        f["rule=" + r] = 1.0
+        f[f"rule_etype={r}|{et}"] = 1.0
+        f[f"rule_kind={r}|{kind}"] = 1.0
+    for r in other_rule_roles:
+        f["rule_other_event=" + r] = 1.0
+    for r in affiliate_roles:
+        f["affiliate_rule=" + r] = 1.0  # an organization whose person holds this role here
+    for r in member_roles:
+        f["affiliation_rule=" + r] = 1.0  # a person whose organization holds this role here
+    f["n_events=" + _bucket(n_events, (1, 2, 3, 5))] = 1.0
+    if ev is main:
+        f["main_event"] = 1.0
+    f["status=" + ev.status.value] = 1.0
+    if a.kind is ActorKind.MEMBER_STATE:
+        if ev.country and ev.country == a.iso3:
+            f["state_is_venue"] = 1.0
+        if a.iso3 == main_state:
+            f["state_is_main"] = 1.0
+        if not a.is_actor:
+            f["state_place_only"] = 1.0
+    if a.kind is ActorKind.PERSON:
+        f["person_titled" if a.title else "person_untitled"] = 1.0
+        if a.title:
+            f["title_head=" + a.title.lower().split()[-1]] = 1.0
+    sent_of = [ctx.sentence_at(m.start).index for m in a.mentions]
+    ev_set = set(ev_sents)
+    if not sent_of:
+        f["no_mention"] = 1.0
+        return f, None
+    dists = [min(abs(s - e) for e in ev_sents) for s in sent_of] if ev_sents else [99]
+    best_d = min(dists)
+    f["dist=" + _bucket(best_d, (0, 1, 2, 4, 8))] = 1.0
+    f[f"dist_etype={_bucket(best_d, (0, 1, 3))}|{et}"] = 1.0
+    f["n_mentions_in_event=" + _bucket(sum(1 for s in sent_of if s in ev_set), (0, 1, 2, 4))] = 1.0
+    if any(s < headline for s in sent_of):
+        f["in_headline"] = 1.0
+    if ev_sents and min(sent_of) > max(ev_sents):
+        f["first_mention_after_event"] = 1.0
+    # features of the mentions in the event's own sentences (or the nearest one)
+    near = [m for m, d in zip(a.mentions, dists) if d == best_d][:4]
+    best = near[0]
+    for m in near:
+        for k, v in _cue_words(ctx, m).items():
+            f[k] = v
+        for k, v in _cue_features(ctx, m, cue_cache).items():
+            f[k] = v
+            f[f"{k}|d{min(best_d, 2)}"] = v
+        if best_d == 0:
+            for k, v in _mention_syntax(ctx, m, triggers).items():
+                f[k] = v
+                if k.startswith(("govp0=", "path=")):
+                    f[f"{k}|{kind}"] = v
+    return f, best
+
+
+def _date_features(ctx: DocContext, ev: EventDraft, ev_sents: list[int], d, triggers_by_sent: dict[int, list],
+                   used_dates: set[str]) -> dict[str, float]:
+    sent = ctx.sentence_at(d.start)
+    dist = min((sent.index - s for s in ev_sents), key=abs) if ev_sents else 99
+    f: dict[str, float] = {"bias": 1.0, "prec=" + d.precision: 1.0, "etype=" + ev.type.value: 1.0}
+    f["sdist=" + (str(dist) if abs(dist) <= 3 else ("far_after" if dist > 0 else "far_before"))] = 1.0
+    f["adist=" + _bucket(abs(dist), (0, 1, 2, 3, 5, 10))] = 1.0
+    before = _words(ctx, max(sent.start, d.start - 30), d.start)[-2:]
+    if before:
+        f["dprev1=" + before[-1]] = 1.0
+        f["dprev2=" + " ".join(before)] = 1.0
+    trigs = triggers_by_sent.get(sent.index, [])
+    f["trigs_in_sent=" + _bucket(len(trigs), (0, 1, 2))] = 1.0
+    if any(t.type is ev.type for t in trigs):
+        f["same_type_trigger_in_sent"] = 1.0
+    if d.relative:
+        f["relative"] = 1.0
+    if _is_dateline(ctx, sent, d):
+        f["dateline"] = 1.0
+    if d.start_iso in used_dates:
+        f["date_of_other_event"] = 1.0
+    if ctx.published is not None and d.start_iso:
+        pub = ctx.published.isoformat()[:len(d.start_iso)]
+        rel = "before" if d.start_iso < pub else ("same" if d.start_iso == pub else "after")
+        f["vs_pub=" + rel] = 1.0
+        f[f"vs_pub_status={rel}|{ev.status.value}"] = 1.0
+    if d.end_iso and d.end_iso != d.start_iso:
+        f["range"] = 1.0
+    return f
+
+
+def _event_feats(ctx: DocContext, idx: EventIndex, ev: EventDraft, ev_sents: list[int], triggers: list, headline: int,
+                 n_same_type: int) -> dict[str, float]:
+    f: dict[str, float] = {"bias": 1.0, "etype=" + ev.type.value: 1.0}
+    words = {t.text.lower().split()[-1].rstrip("s") for t in triggers}
+    for w in words:
+        f["trig=" + w] = 1.0
+    f["dated" if ev.start else "undated"] = 1.0
+    f["prec=" + str(len(ev.start or ""))] = 1.0
+    if ev.city:
+        f["has_city"] = 1.0
+    if ev.country:
+        f["has_country"] = 1.0
+    if ev.named:
+        f["named"] = 1.0
+    f["status=" + ev.status.value] = 1.0
+    f["n_rule_roles=" + _bucket(len(ev.roles), (0, 1, 2, 4))] = 1.0
+    f["n_sents=" + _bucket(len(ev_sents), (0, 1, 2, 4))] = 1.0
+    if ev_sents and all(s < headline for s in ev_sents):
+        f["headline_only"] = 1.0
+    if ev.caption:
+        f["caption"] = 1.0
+    if ev.series:
+        f["series"] = 1.0
+    if ev.parent is not None:
+        f["has_parent"] = 1.0
+    f["same_type=" + _bucket(n_same_type, (1, 2, 3, 5))] = 1.0
+    first = min(ev_sents) if ev_sents else ev.sentence
+    f["first_sent=" + _bucket(first, (0, 1, 2, 4, 8, 16))] = 1.0
+    return f
+
+
+_TYPE_WORDS = re.compile(r"[a-z][a-z\-]+")
+
+
+def _type_feats(ctx: DocContext, ev: EventDraft, triggers: list) -> dict[str, float]:
+    """Features for the event's type: its trigger words and the words just before them, the words of its
+    name, who holds roles in it (how many states, persons, organizations) and whether a number of delegations is told."""
+    f: dict[str, float] = {"bias": 1.0, "rule_type=" + ev.type.value: 1.0}
+    for t in triggers[:6]:
+        words = t.text.lower().split()
+        f["trig=" + words[-1].rstrip("s")] = 1.0
+        f["trig_full=" + " ".join(words)] = 1.0
+        sent = t.sentence
+        before = _TYPE_WORDS.findall(ctx.text[max(sent.start, t.start - 40):t.start].lower())[-2:]
+        for w in before:
+            f["trig_prev=" + w] = 1.0
+        after = _TYPE_WORDS.findall(ctx.text[t.end:min(sent.end, t.end + 30)].lower())[:2]
+        for w in after:
+            f["trig_next=" + w] = 1.0
+    for w in _TYPE_WORDS.findall((ev.name or "").lower())[:12]:
+        f["name=" + w] = 1.0
+    kinds = [ctx.actors[k].kind for k, _r, _m in ev.roles if k in ctx.actors]
+    states = sum(1 for k in kinds if k is ActorKind.MEMBER_STATE)
+    f["role_states=" + _bucket(states, (0, 1, 2, 4))] = 1.0
+    f["role_persons=" + _bucket(sum(1 for k in kinds if k is ActorKind.PERSON), (0, 1, 2, 4))] = 1.0
+    f["role_orgs=" + _bucket(sum(1 for k in kinds if k.is_org), (0, 1, 2, 4))] = 1.0
+    if ev.delegations:
+        f["delegations"] = 1.0
+    if ev.object:
+        f["launch_object"] = 1.0
+    return f
+
+
+def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state: str | None,
+                     record_keys: set[str]) -> Candidates:
+    """The decision candidates of one document, after the rules have run.
+
+    ``record_keys`` are the keys of the actors that will be in the record (role candidates are
+    limited to them). Returns a :class:`Candidates`; nothing in ``ctx`` or ``idx`` is changed.
+    """
+    events = list(idx.events)
+    cands = Candidates(ctx=ctx, idx=idx, events=events)
+    cands.snapshot = [(e.type, e.start, e.end, e.status, e.parent, list(e.roles)) for e in events]
+    ev_sents = _event_sentences(idx)
+    ev_trigs = _event_triggers(idx)
+    trig_by_sent: dict[int, list] = {}
+    for s, lst in idx.by_sentence.items():
+        trig_by_sent[s] = [t for _, t in lst if t is not None]
+    main = idx.main()
+    used_dates = {e.start for e in events if e.start}
+    cue_cache: dict = {}
+    for i, ev in enumerate(events):
+        sents = sorted(set(ev_sents.get(id(ev), [ev.sentence])))
+        trigs = ev_trigs.get(id(ev), [])
+        cands.event_features.append(_event_feats(ctx, idx, ev, sents, trigs, headline,
+                                                 sum(1 for e in events if e.type is ev.type)))
+        cands.type_features.append(_type_feats(ctx, ev, trigs))
+        if not ev.start:
+            for d in idx.dates:
+                if d.start_iso:
+                    cands.dates.append(DateCandidate(i, d, _date_features(ctx, ev, sents, d, trig_by_sent, used_dates)))
+        rule_by_key: dict[str, list[str]] = {}
+        for k, r, _m in ev.roles:
+            rule_by_key.setdefault(k, []).append(r.value)
+        for key in sorted(record_keys):
+            a = ctx.actors[key]
+            other = {r.value for e in events if e is not ev for k, r, _ in e.roles if k == key}
+            affiliate = {r for k, rs in rule_by_key.items() for r in rs
+                         if ctx.actors[k].kind is ActorKind.PERSON and ctx.actors[k].affiliation == key}
+            member = set(rule_by_key.get(a.affiliation, [])) if a.affiliation else set()
+            feats, best = _role_features(ctx, idx, ev, a, sents, trigs, main, len(events), rule_by_key.get(key, []),
+                                         other, affiliate, member, main_state, headline, cue_cache)
+            cands.roles.append(RoleCandidate(i, key, feats, rule_by_key.get(key, []), best))
+    return cands
+
+
+# ---------------------------------------------------------------------------
+# Models
+# ---------------------------------------------------------------------------
+class LinearModel:
+    """A multinomial (or binary) logistic regression stored as plain JSON.
+
+    ``vocabulary`` maps feature names to columns, ``coef`` is classes × features, ``intercept``
+    one value per class, ``classes`` the labels. :meth:`proba` returns {label: probability}.
+    Built from a fitted scikit-learn ``DictVectorizer`` + ``LogisticRegression`` by :meth:`from_sklearn`.
+    """
+
+    def __init__(self, vocabulary: dict[str, int], coef: list[list[float]], intercept: list[float], classes: list[str]):
+        self.vocabulary, self.coef, self.intercept, self.classes = vocabulary, coef, intercept, classes
+
+    @classmethod
+    def from_sklearn(cls, vectorizer, model) -> "LinearModel":
+        """Keep only non-zero weights (the artifact stays small). Binary models get two rows."""
+        classes = [str(c) for c in model.classes_]
+        coef = model.coef_.tolist()
+        intercept = model.intercept_.tolist()
+        if len(classes) == 2 and len(coef) == 1:
+            coef = [[-w for w in coef[0]], coef[0]]
+            intercept = [-intercept[0], intercept[0]]
+        keep = sorted({j for row in coef for j, w in enumerate(row) if abs(w) > 1e-6})
+        names = vectorizer.get_feature_names_out()
+        vocab = {str(names[j]): n for n, j in enumerate(keep)}
+        return cls(vocab, [[round(row[j], 5) for j in keep] for row in coef], [round(b, 5) for b in intercept], classes)
+
+    def to_json(self) -> dict:
+        """The model as a JSON-ready dict."""
+        return {"vocabulary": self.vocabulary, "coef": self.coef, "intercept": self.intercept, "classes": self.classes}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LinearModel":
+        """Inverse of :meth:`to_json`."""
+        return cls(data["vocabulary"], data["coef"], data["intercept"], data["classes"])
+
+    def proba(self, features: dict[str, float]) -> dict[str, float]:
+        """Class probabilities (softmax over the linear scores) for one feature dict."""
+        cols = [(self.vocabulary[k], v) for k, v in features.items() if k in self.vocabulary]
+        scores = [b + sum(row[j] * v for j, v in cols) for row, b in zip(self.coef, self.intercept)]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps)}
+
+
+_KINDS = ("date", "type", "event", "role")
+
+
+@dataclass
+class Models:
+    """The decision models (any may be None: that decision is then left to the rules)."""
+
+    date: LinearModel | None = None
+    type: LinearModel | None = None
+    event: LinearModel | None = None
+    role: LinearModel | None = None
+    meta: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The models as one JSON-ready dict (``ctrack/data/models/decisions.json``)."""
+        return {"format": "ctrack.decisions/1", "meta": self.meta,
+                **{k: getattr(self, k).to_json() for k in _KINDS if getattr(self, k) is not None}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Models":
+        """Inverse of :meth:`to_json`. Raises ValueError on another format."""
+        if data.get("format") != "ctrack.decisions/1":
+            raise ValueError("not a ctrack.decisions/1 model file")
+        return cls(**{k: LinearModel.from_json(data[k]) for k in _KINDS if k in data}, meta=data.get("meta", {}))
+
+    def save(self, path: Path) -> None:
+        """Write the models as compact JSON to ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "Models":
+        """Read models written by :meth:`save`."""
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def shipped_models() -> Models:
+    """The models that ship in the package (``ctrack/data/models/decisions.json``); empty if absent."""
+    if not MODEL_PATH.exists():
+        return Models()
+    return Models.load(MODEL_PATH)
+
+
+# ---------------------------------------------------------------------------
+# Deciding
+# ---------------------------------------------------------------------------
+def apply_models(cands: Candidates, models: Models) -> None:
+    """Apply ``models`` to the candidates of one document, changing its events in place.
+
+    Starts from the rules' state (so the same candidates can be decided again with other models):
+    undated events get the most probable date (above :data:`DATE_MIN`); events below
+    :data:`EVENT_MIN` are dropped; a role the cue rules proposed is kept unless the role model puts
+    "no role" above :data:`ROLE_KEEP_NONE_MAX`, and a pair the rules left empty takes the model's best
+    role when it reaches :data:`ROLE_ADD_MIN`. Every event and role gets ``confidence``.
+    """
+    events = cands.events
+    for ev, (etype, start, end, status, parent, roles) in zip(events, cands.snapshot):
+        ev.type, ev.start, ev.end, ev.status, ev.parent, ev.roles = etype, start, end, status, parent, list(roles)
+        ev.confidence = None
+        ev.role_confidence = {}
+    if models.type is not None:
+        for ev, feats in zip(events, cands.type_features):
+            probs = models.type.proba(feats)
+            best = max(probs, key=probs.get)
+            if best != ev.type.value and probs[best] - probs.get(ev.type.value, 0.0) >= TYPE_MARGIN:
+                ev.evidence.append(Span(start=ev.first, end=ev.first, text="",
+                                        rule=f"type:model {ev.type.value}->{best} p={probs[best]:.2f}"))
+                ev.type = EventType(best)
+    if models.date is not None:
+        best: dict[int, tuple[float, object]] = {}
+        for c in cands.dates:
+            p = models.date.proba(c.features).get("1", 0.0)
+            if p >= DATE_MIN and p > best.get(c.event, (0.0, None))[0]:
+                best[c.event] = (p, c.date)
+        for i, (p, d) in best.items():
+            ev = events[i]
+            ev.start, ev.end = d.start_iso, d.end_iso or d.start_iso
+            if cands.ctx.published is not None and ev.start > cands.ctx.published.isoformat()[:len(ev.start)]:
+                ev.status = EventStatus.PLANNED
+            ev.evidence.append(Span(start=d.start, end=d.end, text=d.text, rule=f"date:model p={p:.2f}"))
+    kept = list(events)
+    if models.event is not None:
+        for ev, feats in zip(events, cands.event_features):
+            feats = dict(feats)
+            feats.pop("dated", None), feats.pop("undated", None)
+            feats["dated" if ev.start else "undated"] = 1.0
+            feats["final_type=" + ev.type.value] = 1.0
+            ev.confidence = models.event.proba(feats).get("1", 0.0)
+        kept = [ev for ev in events if ev.confidence >= EVENT_MIN]
+    if models.role is not None:
+        new_roles: dict[int, list] = {i: [] for i in range(len(events))}
+        for c in cands.roles:
+            probs = models.role.proba(c.features)
+            none = probs.get(NONE, 0.0)
+            if c.rule_roles:
+                # a role the cue rules proposed stands unless the model is sure the actor holds none
+                chosen = [] if none > ROLE_KEEP_NONE_MAX else [(probs.get(r, 0.0), r) for r in c.rule_roles]
+            else:
+                ranked = sorted(((p, r) for r, p in probs.items() if r != NONE), reverse=True)
+                chosen = [ranked[0]] if ranked and ranked[0][0] >= ROLE_ADD_MIN else []
+            for p, r in chosen:
+                role = RoleType(r)
+                mention = c.evidence
+                if mention is not None:
+                    mention = Mention(mention.start, mention.end, mention.text, mention.key,
+                                      f"role:model p={p:.2f}" + (f" (rules: {','.join(c.rule_roles)})" if c.rule_roles else ""))
+                new_roles[c.event].append((c.key, role, mention))
+                events[c.event].role_confidence[(c.key, role)] = p
+        for i, ev in enumerate(events):
+            ev.roles = new_roles[i]
+    dropped = [ev for ev in events if ev not in kept]
+    for ev in kept:
+        while ev.parent is not None and ev.parent in dropped:
+            ev.parent = ev.parent.parent
+    cands.idx.events[:] = kept

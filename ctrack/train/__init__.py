@@ -1,0 +1,309 @@
+"""Training and grouped cross-validation of the extraction decision models.
+
+The annotated data are ``ctrack.extraction/1`` gold records beside their
+documents (``docs/<id>.<ext>`` and ``gold/<id>.json``): ``../shared/corpus/dev``,
+``../shared/corpus/train`` and the two held-out sets in ``tests/extract/``.
+:func:`load_corpora` reads them with a *group* per document: the source
+family set it belongs to (one group per annotated set, since each set was
+written from its own families; see ``../shared/corpus/train/README.md``), so
+that a family's documents are never split between training and test.
+
+:func:`train_models` fits the three models of :mod:`ctrack.extract.decide`
+(date, event, role; scikit-learn ``LogisticRegression`` over
+``DictVectorizer`` features) from the rules' candidates and labels taken from
+the gold records through the scorer's own alignment (``eval/score.py``).
+:func:`cross_validate` trains on all groups but one and scores the held group
+with the scorer, for every group in turn. Both are deterministic: fixed
+document order, fixed solver, no random state.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ctrack.errors import TrainingError
+from ctrack.extract.decide import NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models
+
+#: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
+C_DATE, C_TYPE, C_EVENT, C_ROLE = 0.5, 0.5, 0.5, 0.3
+SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
+
+
+@dataclass
+class Annotated:
+    """One annotated document: its source file, its gold record (a dict) and its group."""
+
+    path: Path
+    gold: dict
+    group: str
+
+
+@dataclass
+class Prepared:
+    """An annotated document with the rules' candidates (spaCy has run once)."""
+
+    item: Annotated
+    cands: object  # ctrack.extract.DocCandidates
+    labels: dict = field(default_factory=dict)
+
+
+def default_corpora(root: Path | None = None) -> list[tuple[Path, str]]:
+    """The project's annotated sets as (folder, group prefix), relative to the repository root ``root``
+    (default: the current directory): ../shared/corpus/dev, ../shared/corpus/train, tests/extract/heldout{,2}."""
+    root = Path.cwd() if root is None else root
+    shared = root.parent / "shared" / "corpus"
+    return [(shared / "dev", "dev"), (shared / "train", "train"),
+            (root / "tests" / "extract" / "heldout", "heldout"), (root / "tests" / "extract" / "heldout2", "heldout2")]
+
+
+def _group(prefix: str, stem: str) -> str:
+    """The training corpus holds four sets (tra-, trb-, trc-, trd-), each its own group of families."""
+    if prefix == "train" and len(stem) > 3 and stem[:2] == "tr":
+        return f"train-{stem[2]}"
+    return prefix
+
+
+@lru_cache(maxsize=1)
+def scorer(path: str | None = None):
+    """The project's scorer module (``../shared/eval/score.py``), loaded from ``path`` or found beside the corpora.
+
+    Raises :class:`TrainingError` when it is not there.
+    """
+    candidates = [Path(path)] if path else [Path.cwd().parent / "shared" / "eval" / "score.py",
+                                            Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "score.py"]
+    for p in candidates:
+        if p.exists():
+            spec = importlib.util.spec_from_file_location("ctrack_scorer", p)
+            mod = importlib.util.module_from_spec(spec)
+            sys.modules["ctrack_scorer"] = mod
+            spec.loader.exec_module(mod)
+            return mod
+    raise TrainingError(f"the scorer eval/score.py was not found (looked at {', '.join(map(str, candidates))})")
+
+
+def load_corpora(sets: list[tuple[Path, str]]) -> list[Annotated]:
+    """Every document with a gold record in the given (folder, group prefix) sets, in name order.
+
+    Raises :class:`TrainingError` naming the folder when one has no ``docs/`` and ``gold/``.
+    """
+    S = scorer()
+    out = []
+    for folder, prefix in sets:
+        docs, gold = folder / "docs", folder / "gold"
+        if not docs.is_dir() or not gold.is_dir():
+            raise TrainingError(f"{folder}: not an annotated set (needs docs/ and gold/)")
+        for g in sorted(gold.glob("*.json")):
+            src = [p for p in sorted(docs.glob(g.stem + ".*")) if p.suffix.lower() in SUFFIXES]
+            if not src:
+                raise TrainingError(f"{g}: no document {g.stem}.* in {docs}")
+            out.append(Annotated(src[0], S.load_record(g, gold=True), _group(prefix, g.stem)))
+    return out
+
+
+def prepare(items: list[Annotated], progress=None) -> list[Prepared]:
+    """Read each document and run the candidate half of extraction on it (spaCy once per document).
+
+    ``progress`` is called with each finished item (for a progress bar). Raises the reader's
+    CtrackError for a document that cannot be read.
+    """
+    from ctrack.extract import get_extractor
+    from ctrack.ingest import read
+
+    ex = get_extractor()
+    docs = [read(it.path) for it in items]
+    out = []
+    for it, cands in zip(items, ex.candidates_many(docs)):
+        out.append(Prepared(it, cands))
+        if progress:
+            progress(it)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Labels from the gold records
+# ---------------------------------------------------------------------------
+def _record(prep: Prepared, models: Models):
+    from ctrack.extract import get_extractor
+
+    return get_extractor().decide(prep.cands, models).to_json()
+
+
+def date_labels(prep: Prepared) -> list[int]:
+    """1 for a (undated event, date) candidate whose date is the start of a gold event of the same type
+    that no event the rules dated already matches (scorer's alignment); else 0."""
+    S = scorer()
+    gold = prep.item.gold
+    pred = _record(prep, Models())
+    g_actors, p_actors = gold["actors"], pred["actors"]
+    a_pairs = S.align_actors(g_actors, p_actors)
+    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in a_pairs.items()}
+    g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
+    p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
+    matched = {gi for gi, pi in S.align_events(gold["events"], pred["events"], g_sets, p_sets).items()
+               if pred["events"][pi].get("start")}
+    open_gold = [g for gi, g in enumerate(gold["events"]) if gi not in matched and g.get("start")]
+    events = prep.cands.decisions.events
+    labels = []
+    for c in prep.cands.decisions.dates:
+        ev = events[c.event]
+        ok = any(g["type"] == ev.type.value and S.start_agrees(g["start"], c.date.start_iso)
+                 and len(c.date.start_iso) <= len(g["start"]) + 3 for g in open_gold)
+        labels.append(int(ok))
+    return labels
+
+
+def type_labels(prep: Prepared, models: Models) -> list[str | None]:
+    """Per event candidate, after deciding dates with ``models.date``: the gold type of the gold event it stands
+    for. Matched events (scorer's alignment) keep their own type; an unmatched dated event takes the type of the
+    unmatched gold events whose start and country agree with it, when they all have one type; else None (no example)."""
+    S = scorer()
+    gold = prep.item.gold
+    pred = _record(prep, Models(date=models.date))
+    g_sets = [set() for _ in gold["events"]]
+    p_sets = [set() for _ in pred["events"]]
+    e_pairs = S.align_events(gold["events"], pred["events"], g_sets, p_sets)
+    p2g = {pi: gi for gi, pi in e_pairs.items()}
+    out: list[str | None] = []
+    for i, p in enumerate(pred["events"]):
+        if i in p2g:
+            out.append(p["type"])
+            continue
+        types = {g["type"] for gi, g in enumerate(gold["events"]) if gi not in e_pairs and p.get("start") and g.get("start")
+                 and S.start_agrees(g["start"], p["start"]) and S.events_compatible(dict(g, type=p["type"]), p)}
+        out.append(types.pop() if len(types) == 1 else None)
+    return out
+
+
+def event_and_role_labels(prep: Prepared, models: Models) -> tuple[list[int], list[tuple[int, str]]]:
+    """Labels after deciding dates with ``models.date``: per event candidate 1/0 (matched to a gold
+    event by the scorer), and per role candidate of a matched event its gold roles (``"none"`` when it
+    holds none); role candidates of unmatched events are skipped. Returns (event labels, [(candidate index, label)])."""
+    S = scorer()
+    gold = prep.item.gold
+    cands = prep.cands.decisions
+    pred = _record(prep, Models(date=models.date, type=models.type))
+    ids = dict(prep.cands.ids)
+    g_actors, p_actors = gold["actors"], pred["actors"]
+    a_pairs = S.align_actors(g_actors, p_actors)
+    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in a_pairs.items()}
+    g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
+    p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
+    e_pairs = S.align_events(gold["events"], pred["events"], g_sets, p_sets)
+    pred_to_gold = {pi: gi for gi, pi in e_pairs.items()}
+    # no event is dropped when no event model is given, so record events follow candidate order
+    ev_labels = [int(i in pred_to_gold) for i in range(len(cands.events))]
+    roles = []
+    for n, c in enumerate(cands.roles):
+        gi = pred_to_gold.get(c.event)
+        if gi is None:
+            continue
+        gid = p2g.get(ids.get(c.key))
+        held = sorted({r for a, r in S.role_pairs(gold["events"][gi]) if gid is not None and a == gid},
+                      key=_ROLE_ORDER.index)
+        if held and len(held) > 1 and "participant" in held:
+            held.remove("participant")  # the scorer drops participant beside another role
+        for r in held or [NONE]:
+            roles.append((n, r))
+    return ev_labels, roles
+
+
+# ---------------------------------------------------------------------------
+# Fitting
+# ---------------------------------------------------------------------------
+def _fit(features: list[dict], labels: list, C: float) -> LinearModel | None:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        return None
+    vec = DictVectorizer(sparse=True, sort=True)
+    X = vec.fit_transform(features)
+    model = LogisticRegression(C=C, max_iter=3000, solver="lbfgs")
+    model.fit(X, [str(y) for y in labels])
+    return LinearModel.from_sklearn(vec, model)
+
+
+def train_models(prepared: list[Prepared]) -> Models:
+    """Fit the date, event and role models on ``prepared`` documents (see the module docstring)."""
+    feats, labels = [], []
+    for p in prepared:
+        feats += [c.features for c in p.cands.decisions.dates]
+        labels += date_labels(p)
+    date_model = _fit(feats, labels, C_DATE)
+    type_feats, type_y = [], []
+    for p in prepared:
+        for f, y in zip(p.cands.decisions.type_features, type_labels(p, Models(date=date_model))):
+            if y is not None:
+                type_feats.append(f)
+                type_y.append(y)
+    type_model = _fit(type_feats, type_y, C_TYPE)
+    ev_feats, ev_labels, role_feats, role_labels = [], [], [], []
+    for p in prepared:
+        evl, rl = event_and_role_labels(p, Models(date=date_model, type=type_model))
+        cands = p.cands.decisions
+        for ev, f, y in zip(cands.events, cands.event_features, evl):
+            f = {k: v for k, v in f.items() if k not in ("dated", "undated")}
+            f["dated" if ev.start else "undated"] = 1.0
+            f["final_type=" + ev.type.value] = 1.0
+            ev_feats.append(f)
+            ev_labels.append(y)
+        for n, y in rl:
+            role_feats.append(cands.roles[n].features)
+            role_labels.append(y)
+    models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT), role=_fit(role_feats, role_labels, C_ROLE))
+    models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
+                   "role_examples": len(role_labels), "role_labels": ROLE_LABELS,
+                   "groups": sorted({p.item.group for p in prepared})}
+    return models
+
+
+# ---------------------------------------------------------------------------
+# Scoring and cross-validation
+# ---------------------------------------------------------------------------
+def score(prepared: list[Prepared], models: Models) -> dict:
+    """Scorer counts pooled over ``prepared`` documents decided with ``models``: {category: {tp, fp, fn}}."""
+    S = scorer()
+    total = S.new_counts()
+    for p in prepared:
+        counts, _ = S.score_document(p.item.gold, _record(p, models))
+        S.add_counts(total, counts)
+    return total
+
+
+def figures(counts: dict) -> dict:
+    """P/R/F1 per category (and ``all``) from scorer counts, as the scorer computes them."""
+    return scorer().figures(counts)
+
+
+def cross_validate(prepared: list[Prepared], only: list[str] | None = None) -> dict:
+    """Grouped cross-validation: for each group (or each of ``only``), train on the others and score it.
+
+    Returns {"folds": {group: {"documents": n, "counts": …, "figures": …}}, "pooled": {"counts", "figures"}}.
+    """
+    S = scorer()
+    groups = sorted({p.item.group for p in prepared})
+    pooled = S.new_counts()
+    folds = {}
+    for g in groups:
+        if only and g not in only:
+            continue
+        train = [p for p in prepared if p.item.group != g]
+        test = [p for p in prepared if p.item.group == g]
+        counts = score(test, train_models(train))
+        S.add_counts(pooled, counts)
+        folds[g] = {"documents": len(test), "counts": counts, "figures": figures(counts)}
+    return {"folds": folds, "pooled": {"counts": pooled, "figures": figures(pooled)}}
+
+
+def write_models(models: Models, path: Path) -> None:
+    """Save ``models`` as JSON to ``path`` (see :meth:`Models.save`)."""
+    models.save(path)
+
+
+def figures_json(result: dict) -> str:
+    """A cross-validation result as indented JSON."""
+    return json.dumps(result, indent=1, sort_keys=True)

@@ -1,0 +1,34 @@
+"""Every example of ctrack/data/cues.json: each trigger and role cue matches what it must and nothing it must not."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ctrack.extract.events import _TRIGGER_RES
+from ctrack.extract.lexicon import cue_examples
+from ctrack.schema import EventType, RoleType
+
+EXAMPLES = cue_examples()
+
+
+@pytest.mark.parametrize("side", ["role_after", "role_before"])
+def test_role_cues(side):
+    bad = []
+    for pattern, role, match, no_match in EXAMPLES[side]:
+        RoleType(role)
+        rx = re.compile(rf"(?<![\w\-]){pattern}(?![\w\-])", re.I)
+        assert match, f"{side} cue {pattern!r} has no example"
+        bad += [f"{pattern!r} should match {m!r}" for m in match if not rx.search(m)]
+        bad += [f"{pattern!r} should not match {n!r}" for n in no_match if rx.search(n)]
+    assert not bad, "\n".join(bad)
+
+
+def test_event_triggers():
+    bad = []
+    assert set(EXAMPLES["event_triggers"]) == {t.value for t in EventType}
+    for etype, ex in EXAMPLES["event_triggers"].items():
+        rx = _TRIGGER_RES[EventType(etype)]
+        bad += [f"{etype} should match {m!r}" for m in ex["match"] if not rx.search(m)]
+        bad += [f"{etype} should not match {n!r}" for n in ex["no_match"] if rx.search(n)]
+    assert not bad, "\n".join(bad)

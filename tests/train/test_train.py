@@ -1,0 +1,87 @@
+"""Training and grouped cross-validation of the extraction decision models (ctrack.train, ctrack train/eval).
+
+Everything here runs on the real annotated corpora (../shared/corpus and tests/extract/heldout*), with
+spaCy, scikit-learn and the project's scorer; nothing is mocked.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ctrack.extract import get_extractor
+from ctrack.extract.decide import LinearModel, Models
+from ctrack.ingest import read
+from ctrack.train import cross_validate, default_corpora, load_corpora, prepare, train_models
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Floors on one fixed fold (held-out set 2, 8 documents of house styles none of the training groups has),
+#: trained on dev + held-out set 1 + training set A. Measured 2026-12-07 at all 0.63, events 0.55, roles 0.29,
+#: actors 0.83: these floors sit a little below, to catch regressions, not to claim quality.
+FOLD_FLOORS = {"all": 0.58, "actors": 0.78, "events": 0.45, "roles": 0.2}
+
+
+@pytest.fixture(scope="module")
+def corpora():
+    return {it.path.stem: it for it in load_corpora(default_corpora(ROOT))}
+
+
+def test_groups_keep_families_together(corpora):
+    groups = {}
+    for stem, it in corpora.items():
+        groups.setdefault(it.group, set()).add(stem[:3])
+    assert set(groups) == {"dev", "heldout", "heldout2", "train-a", "train-b", "train-c", "train-d"}
+    assert groups["train-a"] == {"tra"} and groups["train-d"] == {"trd"}
+    assert len(corpora) >= 99
+
+
+def test_linear_model_equals_sklearn():
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    X = [{"a": 1.0}, {"b": 1.0}, {"a": 1.0, "c": 1.0}, {"b": 1.0, "c": 1.0}, {"c": 1.0}, {"a": 1.0, "b": 1.0}]
+    y = ["x", "y", "x", "z", "z", "y"]
+    vec = DictVectorizer()
+    m = LogisticRegression(C=10.0, max_iter=1000).fit(vec.fit_transform(X), y)
+    ours = LinearModel.from_json(json.loads(json.dumps(LinearModel.from_sklearn(vec, m).to_json())))
+    for row, want in zip(X, m.predict_proba(vec.transform(X))):
+        got = ours.proba(row)
+        assert [round(got[c], 4) for c in m.classes_] == [round(float(p), 4) for p in want]
+
+
+def test_retrain_on_a_subset_runs_end_to_end_and_is_deterministic(corpora, tmp_path):
+    subset = [corpora[s] for s in ("dev-001", "dev-004", "dev-010", "tra-005", "trb-002", "trc-003", "trd-001")]
+    prepared = prepare(subset)
+    first, second = train_models(prepared), train_models(prepared)
+    assert first.role is not None and first.date is not None
+    first.save(tmp_path / "a.json")
+    second.save(tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    loaded = Models.load(tmp_path / "a.json")
+    record = get_extractor().extract(read(ROOT.parent / "shared" / "corpus" / "dev" / "docs" / "dev-002.txt"), models=loaded)
+    assert record.events, "the retrained pipeline found no event in dev-002"
+    assert all(e.confidence is not None for e in record.events)
+    assert all(r.confidence is not None for e in record.events for r in e.roles)
+
+
+def test_cross_validation_floors_on_a_fixed_fold(corpora):
+    items = [it for it in corpora.values() if it.group in ("dev", "heldout", "train-a", "heldout2")]
+    result = cross_validate(prepare(items), only=["heldout2"])
+    fold = result["folds"]["heldout2"]
+    assert fold["documents"] == 8
+    got = {cat: fold["figures"][cat]["f1"] for cat in FOLD_FLOORS}
+    print("heldout2 fold:", got)
+    for cat, floor in FOLD_FLOORS.items():
+        assert got[cat] >= floor, f"{cat} F1 {got[cat]:.3f} fell below the floor {floor}"
+
+
+def test_shipped_models_are_small_and_complete():
+    from ctrack.extract.decide import MODEL_PATH, shipped_models
+
+    assert MODEL_PATH.exists(), "run `ctrack train` to build ctrack/data/models/decisions.json"
+    assert MODEL_PATH.stat().st_size < 25 * 1024 * 1024
+    m = shipped_models()
+    assert all(getattr(m, k) is not None for k in ("date", "type", "event", "role"))
+    assert m.meta["documents"] >= 99
