@@ -237,6 +237,8 @@ class DbEvent(Base):
     part_of_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     review_state: Mapped[ReviewState] = mapped_column(
         _enum(ReviewState, 16), default=ReviewState.PROPOSED, server_default=ReviewState.PROPOSED.value)
+    #: the extraction model's probability that this is a real event (highest over its reports), None if unscored
+    confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -296,6 +298,8 @@ class DbEventRole(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     review_state: Mapped[ReviewState] = mapped_column(
         _enum(ReviewState, 16), default=ReviewState.PROPOSED, server_default=ReviewState.PROPOSED.value)
+    #: the role model's probability for this (actor, role) (highest over the reports), None if unscored
+    confidence: Mapped[float | None] = mapped_column(Float)
 
     event: Mapped[DbEvent] = relationship(back_populates="roles")
     actor: Mapped[DbActor] = relationship()

@@ -54,6 +54,13 @@ _GROUP_ORDER = {"state": 0, "org": 1, "person": 2}
 # Writing
 # --------------------------------------------------------------------------
 
+def _higher(stored: float | None, reported: float | None) -> float | None:
+    """A fact reported again keeps the highest confidence any report gave it (None: never scored)."""
+    if reported is None:
+        return stored
+    return reported if stored is None else max(stored, reported)
+
+
 def save_document(session: Session, document: Document, record: Record) -> SaveResult:
     """Store ``document`` and its extraction ``record``, merged into the knowledge base.
 
@@ -411,11 +418,12 @@ class _Saver:
             if match is not None:
                 row = self.s.get(DbEvent, self._survivor(Entity.EVENT, match.event_id))
                 self._merge_event(row, ev)
+                row.confidence = _higher(row.confidence, ev.confidence)
                 self._log("event", ev.id, row.id, False, match.rule, match.score, shared=list(match.shared))
                 self.result.events_merged += 1
             else:
                 row = DbEvent(type=ev.type, name=ev.name, start=ev.start, end=ev.end, city=ev.city,
-                              country=ev.country, status=ev.status, delegations=ev.delegations)
+                              country=ev.country, status=ev.status, delegations=ev.delegations, confidence=ev.confidence)
                 self.s.add(row)
                 self.s.flush()
                 self._log("event", ev.id, row.id, True, "new")
@@ -523,10 +531,13 @@ class _Saver:
                 continue
             role_row = have.get((actor_id, r.role))
             if role_row is None:
-                role_row = DbEventRole(event_id=row.id, actor_id=actor_id, role=r.role, document_id=self.doc.id)
+                role_row = DbEventRole(event_id=row.id, actor_id=actor_id, role=r.role, document_id=self.doc.id,
+                                       confidence=r.confidence)
                 self.s.add(role_row)
                 have[(actor_id, r.role)] = role_row
                 self.result.roles_added += 1
+            else:
+                role_row.confidence = _higher(role_row.confidence, r.confidence)
             if r.evidence is not None:
                 evidence.append((role_row, r.evidence))
         if evidence:

@@ -378,3 +378,15 @@ def test_odd_extractor_output_is_made_to_fit(engine):
         org = repo.list_actors(s, kind="other_org")[0]
         assert len(org.name) <= 400 and org.acronym is None
         assert repo.find_actor(s, "TJK").name == "Tajikistan"
+
+
+def test_confidence_is_stored_and_a_second_report_keeps_the_highest(engine):
+    ev = {"id": "e1", "type": "conference", "start": "2018-05-03", "country": "TJK", "confidence": 0.4,
+          "roles": [{"actor": "cted", "role": "organizer", "confidence": 0.3}]}
+    save(engine, "conf-a", [CTED], [ev])
+    save(engine, "conf-b", [CTED], [dict(ev, confidence=0.9, roles=[{"actor": "cted", "role": "organizer", "confidence": 0.2}])])
+    with session_scope(engine) as s:
+        (event,) = s.scalars(select(DbEvent)).all()
+        (role,) = s.scalars(select(DbEventRole)).all()
+        assert event.confidence == pytest.approx(0.9)
+        assert role.confidence == pytest.approx(0.3)
