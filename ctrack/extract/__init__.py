@@ -177,11 +177,11 @@ def _name_government_bodies(ctx: DocContext, main_state: str | None) -> None:
             entry.iso3 = main_state
             if not entry.name.startswith("Ministry") and not re.search(r"\bof\s+(?:the\s+)?[A-Z]", entry.name):
                 # "National Security Committee" in a text about Kazakhstan: "National Security Committee of Kazakhstan"
-                entry.name = f"{entry.name} of {gaz.state(main_state).name}"
+                entry.name = f"{entry.name} of {actor_rules.state_phrase(main_state)}"
                 continue
         if entry.iso3 is None or not entry.name.startswith("Ministry"):
             continue
-        state_name = gaz.state(entry.iso3).name
+        state_name = actor_rules.state_phrase(entry.iso3)
         entry.name = re.sub(r"\s+in\s+[A-Z][a-z]+(?=\s+of\s|$)", "", entry.name)  # "… in Astana": the venue, not the name
         m = re.match(r"^(Ministry\s+of\s+.+?)(?:\s+of\s+(?:the\s+)?(.+))?$", entry.name)
         if m and (m.group(2) is None or gaz.lookup_state(m.group(2)) is not None):

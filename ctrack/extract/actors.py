@@ -232,12 +232,24 @@ def _add_new_org(ctx: DocContext, name: str, acronym: str | None, start: int, en
     return entry
 
 
+_ARTICLE_NOUNS = re.compile(r"\b(?:Republic|Federation|Kingdom|States|Islands|Emirates|Union|Principality|Sultanate)\b")
+_ARTICLE_NAMES = {"Netherlands", "Philippines", "Gambia", "Bahamas", "Comoros", "Maldives", "Holy See", "Seychelles"}
+
+
+def state_phrase(iso3: str) -> str:
+    """The state's short name as it stands after "of" in a body's name: with "the" where English puts one
+    (names built on a common noun or plural: "the Russian Federation", "the United Kingdom", "the Republic of
+    Moldova", "the Netherlands"), bare otherwise ("Kazakhstan"). Raises KeyError for an unknown ISO3."""
+    name = get_gazetteer().state(iso3).name
+    return f"the {name}" if _ARTICLE_NOUNS.search(name) or name in _ARTICLE_NAMES else name
+
+
 def _canonical_ministry(name: str, iso3: str) -> str:
     """"Moroccan Ministry of Foreign Affairs" → "Ministry of Foreign Affairs of Morocco" (the gold's form)."""
     gaz = get_gazetteer()
     m = re.match(r"^(?:the\s+)?([A-Z][\w'’\-]+)\s+(Ministry\s+of\s+.+)$", name)
     if m and gaz.lookup_state(m.group(1)) is not None:
-        return f"{m.group(2)} of {gaz.state(iso3).name}"
+        return f"{m.group(2)} of {state_phrase(iso3)}"
     return name
 
 

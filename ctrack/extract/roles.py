@@ -55,6 +55,10 @@ _FUND_WORDS = re.compile(r"\b(?:Fund|Trust Fund|Facility|donor|Foundation)\b")
 _TITLE_OF = re.compile(r"(?:" + "|".join(sorted((re.escape(h) for h in TITLE_HEADS), key=len, reverse=True)) + r")\s+(?:of|for)\s+(?:the\s+)?$")
 
 
+#: Roles an *after* cue gives in a sentence that names no event (to the events of the sentences before).
+_WITHOUT_EVENT = (RoleType.SPEAKER, RoleType.PARTICIPANT, RoleType.FUNDER)
+
+
 def _role_for(ctx: DocContext, key: str, role: RoleType) -> RoleType:
     """"With the support of" a fund is funding (SCHEMA.md: "a fund or donor programme 'supporting' an event")."""
     if role is RoleType.SUPPORTER and _FUND_WORDS.search(ctx.actors[key].name):
@@ -184,7 +188,8 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                     m = inside[-1]
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
                     claimed.update(x.start for x in inside)
-        # 2. after cues ("co-organized by A, B and C"); a sentence that names no event only gives speakers and participants
+        # 2. after cues ("co-organized by A, B and C"); a sentence that names no event gives speakers, participants and
+        #    funders ("Funding comes from D": said of the event just told; the role model decides whether it holds)
         for m in ctx.mentions_in(sent.start, sent.end):
             if m.start not in after or m.start in claimed or not _usable(ctx, m):
                 continue
@@ -198,7 +203,7 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
                 claimed.add(m.start)
                 continue
-            if not refs and role not in (RoleType.SPEAKER, RoleType.PARTICIPANT):
+            if not refs and role not in _WITHOUT_EVENT:
                 continue
             evs = _events_before(refs, cue_start) or _events_in_clause(ctx, refs, cue_start) or targets
             for ev in evs:
