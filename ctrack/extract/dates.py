@@ -355,16 +355,37 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                     continue
                 res = _resolve(name, m, text, published)
                 if res is not None:
-                    cands.append((s, e, name, res))
+                    cands.append((s, e, name, res, m))
     cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], c[0]))
     taken: list[tuple[int, int]] = []
     out = []
-    for s, e, name, res in cands:
+    for s, e, name, res, m in cands:
         if any(ts < e and s < te for ts, te in taken):
             continue
         taken.append((s, e))
-        out.append(DateMention(s, e, text[s:e], res[0], res[1], res[2], res[3]))
-    out.sort(key=lambda d: d.start)
+        out.append((DateMention(s, e, text[s:e], res[0], res[1], res[2], res[3]), name, m))
+    out.sort(key=lambda x: x[0].start)
+    if published is None:
+        return _years_from_headings(text, out)
+    return [d for d, _, _ in out]
+
+
+def _years_from_headings(text: str, found: list[tuple[DateMention, str, re.Match]]) -> list[DateMention]:
+    """Without a publication date, a date written without its year takes the year of the month or year heading
+    above it, when the text has such headings: a line that is only a date ("July 2022", "2015"), as chronologies
+    and meeting minutes are laid out. Other year-less dates stay unresolved (SCHEMA.md)."""
+    out, heading = [], None
+    for d, name, m in found:
+        line_start = text.rfind("\n", 0, d.start) + 1
+        line_end = text.find("\n", d.end)
+        line = text[line_start:len(text) if line_end < 0 else line_end]
+        if d.start_iso and not d.relative and d.precision in ("month", "year") and line.strip() == d.text.strip():
+            heading = int(d.start_iso[:4])
+        elif d.start_iso is None and not d.relative and heading is not None:
+            res = _resolve(name, m, text, dt.date(heading, 12, 31))
+            if res is not None and res[0] is not None:
+                d = DateMention(d.start, d.end, d.text, res[0], res[1], res[2], res[3])
+        out.append(d)
     return out
 
 

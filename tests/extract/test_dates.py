@@ -204,3 +204,15 @@ def test_a_weekday_after_will_is_the_coming_one():
     pub = dt.date(2019, 10, 8)  # a Tuesday
     got = [d.start_iso for d in find_dates("The visit began on Sunday and will end on Thursday.", pub)]
     assert got == ["2019-10-06", "2019-10-10"]
+
+
+def test_year_less_dates_take_the_year_of_their_month_heading_when_nothing_is_published():
+    from ctrack.extract.dates import find_dates
+
+    text = ("Chronology of the Council\n\nJuly 2022\nOn 7 July, the Council held a briefing.\n\n"
+            "August 2021\nOn 17 August, the Council adopted a statement on the briefing it held on 8 July.\n")
+    got = {d.text: d.start_iso for d in find_dates(text, None)}
+    assert got == {"July 2022": "2022-07", "7 July": "2022-07-07", "August 2021": "2021-08",
+                   "17 August": "2021-08-17", "8 July": "2021-07-08"}
+    # no heading: a year-less date without a publication date stays unresolved (SCHEMA.md)
+    assert [d.start_iso for d in find_dates("On 7 July, the Council held a briefing.", None)] == [None]
