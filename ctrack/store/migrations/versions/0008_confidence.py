@@ -1,7 +1,7 @@
 """Extraction confidence on events and roles: ``events.confidence``, ``event_roles.confidence``.
 
-Revision ID: 0007_confidence
-Revises: 0006_actor_lookup
+Revision ID: 0008_confidence
+Revises: 0007_alias_surname_key
 Create Date: 2026-12-07
 
 The decision models of :mod:`ctrack.extract.decide` give every event and role
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0007_confidence'
-down_revision: Union[str, None] = '0006_actor_lookup'
+revision: str = '0008_confidence'
+down_revision: Union[str, None] = '0007_alias_surname_key'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
