@@ -1,6 +1,8 @@
 """``ctrack extract`` on real documents: JSON records for the scorer, and ``--explain``."""
 from __future__ import annotations
 
+import re
+
 import json
 
 from typer.testing import CliRunner
@@ -32,9 +34,10 @@ def test_explain_shows_span_and_rule_for_each_fact():
     result = CliRunner().invoke(app, ["extract", str(DEV_DOCS / "seed-000.txt"), "--explain"])
     assert result.exit_code == 0, result.output
     text = result.stdout
-    # a role with the text span and rule that produced it
+    # a role with the text span, the rule that proposed it and the role model's probability
     funder = next(line for line in text.splitlines() if line.strip().startswith("funder"))
-    assert "Qatar" in funder and "gazetteer: 'State of Qatar' @" in funder
+    assert "Qatar" in funder and "(rules: funder): 'State of Qatar' @" in funder
+    assert re.search(r"Qatar p=0\.\d\d", funder)
     assert "trigger:conference" in text
     assert "date: '3-4 May 2018'" in text
 
@@ -55,14 +58,14 @@ def test_extract_writes_every_good_record_when_one_document_fails_extraction(tmp
     extractor for one document; the others' records must still be written and the run must say so."""
     from ctrack.extract import Extractor
 
-    real = Extractor._run
+    real = Extractor.candidates
 
     def breaking(self, document, doc):
         if document.id == "poison":
             raise ValueError("[E088] Text of length 1000001 exceeds maximum of 1000000")
         return real(self, document, doc)
 
-    monkeypatch.setattr(Extractor, "_run", breaking)
+    monkeypatch.setattr(Extractor, "candidates", breaking)
     poison = tmp_path / "poison.txt"
     poison.write_text((DEV_DOCS / "dev-004.txt").read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "pred"
