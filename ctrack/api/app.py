@@ -10,6 +10,12 @@ of the web pages: :func:`ctrack.web.app.create_app` builds the whole site by
 adding the pages to this app (and an ``app.state.error_page`` renderer for
 errors outside ``/api/``).
 
+Defences (:mod:`ctrack.api.security`): failed sign-ins and bearer tokens
+are throttled (429 with ``Retry-After``), every answer carries CSP,
+``X-Frame-Options: DENY``, ``nosniff`` and ``Referrer-Policy``, and a
+request body over ``Settings.max_request_bytes`` is refused with 413. The
+OpenAPI document needs an account like the rest of the API.
+
 Errors: a :class:`ctrack.errors.NotFound` is a 404 and any other
 :class:`ctrack.errors.CtrackError` a 422, answered as JSON
 ``{"detail": message, "code": "E011"}`` under ``/api/`` (and everywhere when
@@ -19,12 +25,14 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ctrack import __version__
 from ctrack.api.routes import accounts, actors, documents, events, exports, recs, reports, review, search
+from ctrack.api.deps import viewer
+from ctrack.api.security import BodyLimit, SecurityHeaders, Throttle
 from ctrack.api.settings import Settings
 from ctrack.errors import CtrackError, NotFound
 from ctrack.store import search as search_index
@@ -72,9 +80,17 @@ def create_app(settings: Settings | str) -> FastAPI:
         engine.dispose()
 
     app = FastAPI(title="ctrack", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None)
+                  openapi_url=None, docs_url=None, redoc_url=None)
     app.state.engine = engine
     app.state.settings = settings
+    app.state.throttle = Throttle(settings.throttle)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders)
+
+    @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
+    def openapi_json(_=Depends(viewer)):
+        """The OpenAPI document, for signed-in accounts and token holders only (it maps the whole API)."""
+        return JSONResponse(app.openapi())
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
 
@@ -92,7 +108,7 @@ def create_app(settings: Settings | str) -> FastAPI:
         page = getattr(request.app.state, "error_page", None)
         if _wants_json(request) or page is None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return page(request, exc.status_code, str(exc.detail))
+        return page(request, exc.status_code, str(exc.detail), headers=exc.headers)
 
     return app
 

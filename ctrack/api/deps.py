@@ -4,7 +4,9 @@ Authentication, in this order:
 
 1. ``Authorization: Bearer <token>``: a personal API token
    (:func:`ctrack.store.web_repo.user_for_token`). A bad or revoked token is
-   refused (401) even if a session cookie comes with it.
+   refused (401) even if a session cookie comes with it. Bad tokens are
+   counted per client address (:class:`ctrack.api.security.Throttle`); over
+   the limit every bearer request from there gets 429 with ``Retry-After``.
 2. The session cookie :data:`SESSION_COOKIE` of a signed-in browser
    (:func:`ctrack.store.web_repo.get_web_session`).
 
@@ -28,6 +30,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from ctrack.api.security import Throttled, client_address
 from ctrack.api.settings import Settings
 from ctrack.store import web_repo
 from ctrack.store.web_models import UserRole
@@ -83,7 +86,8 @@ class BadToken(Exception):
 def resolve_principal(request: Request, db: Session) -> Principal | None:
     """The :class:`Principal` of ``request``, or None when anonymous (cached on ``request.state``).
 
-    Raises :class:`BadToken` for an ``Authorization: Bearer`` header whose token is not valid.
+    Raises :class:`BadToken` for an ``Authorization: Bearer`` header whose token is not valid, and
+    :class:`ctrack.api.security.Throttled` when the client's address has sent too many bad tokens.
     """
     if hasattr(request.state, "principal"):
         return request.state.principal
@@ -93,9 +97,12 @@ def resolve_principal(request: Request, db: Session) -> Principal | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
             raise BadToken("only 'Authorization: Bearer <token>' is accepted")
+        throttle = request.app.state.throttle
+        throttle.check("token", address=client_address(request))
         user = web_repo.user_for_token(db, token.strip())
         if user is None:
             db.rollback()
+            throttle.failed("token", address=client_address(request))
             raise BadToken("unknown or revoked API token")
         principal = Principal(user.id, user.name, user.role, "token")
         db.commit()
@@ -109,11 +116,14 @@ def resolve_principal(request: Request, db: Session) -> Principal | None:
 
 
 def optional_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:
-    """The principal, or None when anonymous or the token is bad (for pages that show a sign-in link)."""
+    """The principal, or None when anonymous or the token is bad (for pages that show a sign-in link);
+    429 when the address is throttled for bad tokens."""
     try:
         return resolve_principal(request, db)
     except BadToken:
         return None
+    except Throttled as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
 
 
 def csrf_ok(principal: Principal, token: str | None) -> bool:
@@ -144,7 +154,7 @@ def require(role: UserRole = UserRole.VIEWER) -> Callable[..., Principal]:
     """A dependency: the principal, who must hold ``role`` or higher.
 
     401 (with ``WWW-Authenticate: Bearer``) when anonymous or the token is
-    bad; 403 when the role is too low, or for a write made with the session
+    bad; 429 (with ``Retry-After``) when the address sent too many bad tokens; 403 when the role is too low, or for a write made with the session
     cookie that does not carry the session's CSRF token (header or form
     field, see :func:`request_csrf_token`).
     """
@@ -154,6 +164,8 @@ def require(role: UserRole = UserRole.VIEWER) -> Callable[..., Principal]:
             principal = resolve_principal(request, db)
         except BadToken as exc:
             raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+        except Throttled as exc:
+            raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
         if principal is None:
             raise HTTPException(401, "sign in or send 'Authorization: Bearer <token>'",
                                 headers={"WWW-Authenticate": "Bearer"})

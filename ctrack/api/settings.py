@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ctrack.api.security import ThrottleLimits
 from ctrack.store.web_repo import SESSION_LIFETIME
 
 
@@ -17,9 +18,14 @@ class Settings:
     over HTTPS (the URL scheme, or ``X-Forwarded-Proto: https`` from a TLS
     proxy). ``session_lifetime``: how long a browser stays signed in.
     ``max_upload_bytes``: the largest file accepted by the upload (per file).
+    ``max_request_bytes``: the largest request body of any kind (413 above it).
+    ``throttle``: failed sign-ins and bearer tokens allowed per account and
+    address (:class:`ctrack.api.security.ThrottleLimits`).
     """
 
     db_url: str
     secure_cookies: bool | None = None
     session_lifetime: dt.timedelta = SESSION_LIFETIME
     max_upload_bytes: int = 25 * 1024 * 1024
+    max_request_bytes: int = 100 * 1024 * 1024
+    throttle: ThrottleLimits = ThrottleLimits()

@@ -4,7 +4,10 @@
   :func:`ctrack.web.app.create_app` with uvicorn (pages at ``/``, the API at
   ``/api/v1``). Behind a TLS proxy, pass ``--proxy-headers`` (the default)
   so that ``X-Forwarded-Proto: https`` marks the session cookie ``Secure``;
-  ``--secure-cookies`` forces it.
+  ``--secure-cookies`` forces it. ``X-Forwarded-For``/``-Proto`` are
+  believed only from the addresses of ``--forwarded-allow-ips`` (default
+  ``127.0.0.1``, a proxy on the same machine): from anyone else a client
+  could pick the address the sign-in throttle counts.
 - ``ctrack user add NAME --role viewer|analyst|admin`` creates an account;
   the password is read from standard input when it is not a terminal
   (``echo "$PW" | ctrack user add …``), else prompted twice.
@@ -44,6 +47,9 @@ def serve_cmd(
         help="mark the session cookie Secure always / never (default: when the request came over HTTPS)"),
     proxy_headers: bool = typer.Option(True, "--proxy-headers/--no-proxy-headers",
                                        help="trust X-Forwarded-Proto/For from the proxy in front"),
+    forwarded_allow_ips: str = typer.Option(
+        "127.0.0.1", "--forwarded-allow-ips",
+        help="comma-separated addresses (or networks) of the proxies whose X-Forwarded-* headers are believed"),
 ) -> None:
     """Run the web app (pages at /) and the HTTP API (/api/v1) on the knowledge base."""
     import uvicorn
@@ -62,7 +68,7 @@ def serve_cmd(
                       "[bold]ctrack user add NAME --role admin[/] (same --db)", highlight=False)
     console.print(f"ctrack on [bold]http://{host}:{port}/[/] — API at /api/v1 — database {url}", highlight=False)
     uvicorn.run(application, host=host, port=port, proxy_headers=proxy_headers,
-                forwarded_allow_ips="*" if proxy_headers else None, log_level="info")
+                forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None, log_level="info")
 
 
 def _read_password(confirm: bool = True) -> str:

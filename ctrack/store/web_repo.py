@@ -54,6 +54,11 @@ TOKEN_PREFIX = "ctk_"
 SESSION_LIFETIME = dt.timedelta(hours=12)
 #: Shortest password accepted.
 MIN_PASSWORD_LENGTH = 8
+#: Longest password accepted (argon2 takes any length; this keeps a request's hashing bounded).
+MAX_PASSWORD_LENGTH = 1024
+#: Lowest zxcvbn score accepted (0-4): 2 means over 10^6 guesses, "somewhat guessable: protection from
+#: unthrottled online attacks" (zxcvbn's scale), i.e. not on its lists of common passwords, words and names.
+MIN_PASSWORD_SCORE = 2
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,100}$")
 
@@ -75,12 +80,47 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def check_password(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
+    """Refuse a weak password with a :class:`StoreError` that says why and how to do better.
+
+    At least :data:`MIN_PASSWORD_LENGTH` and at most :data:`MAX_PASSWORD_LENGTH`
+    characters, and a zxcvbn score of at least :data:`MIN_PASSWORD_SCORE`.
+    zxcvbn (Dropbox's estimator, the ``zxcvbn`` package) ships its lists of
+    common passwords (``12345678``, ``password1``), English words, names and
+    keyboard patterns, and sees repeats (eight spaces) and sequences;
+    ``user_inputs`` (the login name) count as known words. Only the first 100
+    characters are scored (zxcvbn's own advice: its cost grows with length).
+    """
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StoreError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise StoreError(f"password too long: at most {MAX_PASSWORD_LENGTH} characters")
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        feedback = result.get("feedback") or {}
+        hints = " ".join(x for x in [feedback.get("warning") or "", *(feedback.get("suggestions") or [])] if x)
+        raise StoreError("password too easy to guess" + (f": {hints}" if hints else "")
+                         + " (use a few unrelated words, or a longer phrase)")
+
+
+def revoke_tokens_of(session: Session, user_id: int) -> int:
+    """Revoke every live API token of account ``user_id``; returns how many."""
+    rows = list(session.scalars(select(DbApiToken).where(DbApiToken.user_id == user_id,
+                                                         DbApiToken.revoked_at.is_(None))))
+    for row in rows:
+        row.revoked_at = utcnow()
+    return len(rows)
+
+
 def create_user(session: Session, name: str, role: UserRole | str, password: str) -> DbUser:
     """Create the account ``name`` with ``role`` and ``password``; returns the new row (flushed).
 
     ``name``: 1-100 characters of letters, digits and ``_ . @ -``.
-    Raises :class:`ctrack.errors.StoreError` for a bad name, a password shorter
-    than :data:`MIN_PASSWORD_LENGTH`, an unknown role, or a name already taken.
+    Raises :class:`ctrack.errors.StoreError` for a bad name, a weak password
+    (:func:`check_password`), an unknown role, or a name already taken.
     """
     if not _NAME_RE.match(name or ""):
         raise StoreError(f"bad user name {name!r}: use 1-100 letters, digits, '_', '.', '@' or '-'")
@@ -88,8 +128,7 @@ def create_user(session: Session, name: str, role: UserRole | str, password: str
         role = UserRole(role)
     except ValueError:
         raise StoreError(f"unknown role {role!r}: one of {', '.join(r.value for r in UserRole)}") from None
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise StoreError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    check_password(password, user_inputs=(name,))
     if session.scalar(select(DbUser.id).where(DbUser.name == name)) is not None:
         raise StoreError(f"user {name!r} already exists")
     user = DbUser(name=name, role=role, password_hash=hash_password(password), active=True)
@@ -122,21 +161,24 @@ def set_role(session: Session, name: str, role: UserRole | str) -> DbUser:
 
 
 def set_password(session: Session, name: str, password: str) -> DbUser:
-    """Replace the password of ``name``; ends its browser sessions. Raises NotFound / StoreError (too short)."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise StoreError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    """Replace the password of ``name``; ends its browser sessions and revokes its API tokens (whoever knew the
+    old password may have made one). Raises NotFound / StoreError (:func:`check_password`)."""
+    check_password(password, user_inputs=(name,))
     user = get_user(session, name)
     user.password_hash = hash_password(password)
     session.execute(delete(DbWebSession).where(DbWebSession.user_id == user.id))
+    revoke_tokens_of(session, user.id)
     return user
 
 
 def set_active(session: Session, name: str, active: bool) -> DbUser:
-    """Enable or disable ``name``; a disabled account cannot sign in and its tokens and sessions stop working."""
+    """Enable or disable ``name``; a disabled account cannot sign in, its sessions end and its API tokens are
+    revoked (enabling it again does not bring them back)."""
     user = get_user(session, name)
     user.active = active
     if not active:
         session.execute(delete(DbWebSession).where(DbWebSession.user_id == user.id))
+        revoke_tokens_of(session, user.id)
     return user
 
 
@@ -464,7 +506,8 @@ def event_detail(session: Session, event_id: int) -> EventDetail:
 
 
 __all__ = [
-    "TOKEN_PREFIX", "SESSION_LIFETIME", "MIN_PASSWORD_LENGTH", "hash_password", "create_user", "get_user",
+    "TOKEN_PREFIX", "SESSION_LIFETIME", "MIN_PASSWORD_LENGTH", "MAX_PASSWORD_LENGTH", "MIN_PASSWORD_SCORE",
+    "check_password", "revoke_tokens_of", "hash_password", "create_user", "get_user",
     "list_users", "set_role", "set_password", "set_active", "authenticate", "create_token", "user_for_token",
     "list_tokens", "revoke_token", "create_web_session", "get_web_session", "end_web_session",
     "purge_expired_sessions", "DocumentSummary", "EvidenceSpan", "DocumentDetail", "EventDetail",

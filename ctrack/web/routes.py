@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 
+from ctrack.api.security import Throttled, client_address
 from ctrack.api.deps import (
     SESSION_COOKIE, Principal, get_db, optional_principal, require,
 )
@@ -69,11 +70,16 @@ def page_user(request: Request, principal: Principal | None = Depends(optional_p
     return principal
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
-    """An HTML error page (used by the app's error handlers outside ``/api/``)."""
-    titles = {401: "Sign-in required", 403: "Not allowed", 404: "Not found", 422: "Cannot do that"}
-    return render(request, "error.html", {"status": status, "title": titles.get(status, "Error"),
-                                          "message": message}, status_code=status)
+def error_page(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An HTML error page (used by the app's error handlers outside ``/api/``), with ``headers`` if given."""
+    titles = {401: "Sign-in required", 403: "Not allowed", 404: "Not found", 413: "Too large",
+              422: "Cannot do that", 429: "Too many attempts"}
+    response = render(request, "error.html", {"status": status, "title": titles.get(status, "Error"),
+                                              "message": message}, status_code=status)
+    for key, value in (headers or {}).items():
+        if key.lower() != "www-authenticate":
+            response.headers[key] = value
+    return response
 
 
 def _secure(request: Request) -> bool:
@@ -128,8 +134,14 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), csrf
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not cookie or not csrf_token or not secrets.compare_digest(cookie, csrf_token):
         raise HTTPException(403, "missing or wrong CSRF token: reload the sign-in page and try again")
+    throttle, address = request.app.state.throttle, client_address(request)
+    try:
+        throttle.check("login", account=name, address=address)
+    except Throttled as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
     user = web_repo.authenticate(db, name.strip(), password)
     if user is None:
+        throttle.failed("login", account=name, address=address)
         db.commit()
         return RedirectResponse(f"/login?next={quote(_safe_next(next))}&error=1", status_code=303)
     settings = request.app.state.settings

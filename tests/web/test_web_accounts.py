@@ -22,15 +22,15 @@ def test_user_password_is_stored_as_argon2_and_checked(session):
 
 
 def test_bad_users_are_refused(session):
-    web_repo.create_user(session, "amina", UserRole.VIEWER, "longenough")
+    web_repo.create_user(session, "amina", UserRole.VIEWER, "long enough passphrase")
     with pytest.raises(StoreError, match="already exists"):
-        web_repo.create_user(session, "amina", "viewer", "longenough")
+        web_repo.create_user(session, "amina", "viewer", "long enough passphrase")
     with pytest.raises(StoreError, match="too short"):
         web_repo.create_user(session, "bob", "viewer", "short")
     with pytest.raises(StoreError, match="unknown role"):
-        web_repo.create_user(session, "bob", "superuser", "longenough")
+        web_repo.create_user(session, "bob", "superuser", "long enough passphrase")
     with pytest.raises(StoreError, match="bad user name"):
-        web_repo.create_user(session, "bob smith", "viewer", "longenough")
+        web_repo.create_user(session, "bob smith", "viewer", "long enough passphrase")
     with pytest.raises(NotFound):
         web_repo.get_user(session, "bob")
 
@@ -41,7 +41,7 @@ def test_roles_rank():
 
 
 def test_token_is_shown_once_and_stored_hashed(session):
-    web_repo.create_user(session, "amina", "analyst", "longenough")
+    web_repo.create_user(session, "amina", "analyst", "long enough passphrase")
     token, row = web_repo.create_token(session, "amina", label="scripts")
     session.commit()
     assert token.startswith(web_repo.TOKEN_PREFIX) and len(token) > 40
@@ -57,18 +57,18 @@ def test_token_is_shown_once_and_stored_hashed(session):
 
 
 def test_disabled_user_loses_tokens_and_sessions(session):
-    user = web_repo.create_user(session, "amina", "analyst", "longenough")
+    user = web_repo.create_user(session, "amina", "analyst", "long enough passphrase")
     token, _ = web_repo.create_token(session, "amina")
     cookie, _ = web_repo.create_web_session(session, user)
     web_repo.set_active(session, "amina", False)
     session.commit()
     assert web_repo.user_for_token(session, token) is None
     assert web_repo.get_web_session(session, cookie) is None
-    assert web_repo.authenticate(session, "amina", "longenough") is None
+    assert web_repo.authenticate(session, "amina", "long enough passphrase") is None
 
 
 def test_web_session_lifecycle(session):
-    user = web_repo.create_user(session, "amina", "viewer", "longenough")
+    user = web_repo.create_user(session, "amina", "viewer", "long enough passphrase")
     cookie, row = web_repo.create_web_session(session, user)
     session.commit()
     assert row.id != cookie and len(row.csrf_token) >= 32
@@ -85,7 +85,7 @@ def test_web_session_lifecycle(session):
 
 
 def test_password_change_ends_sessions(session):
-    user = web_repo.create_user(session, "amina", "admin", "longenough")
+    user = web_repo.create_user(session, "amina", "admin", "long enough passphrase")
     cookie, _ = web_repo.create_web_session(session, user)
     web_repo.set_password(session, "amina", "another long one")
     session.commit()
