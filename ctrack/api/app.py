@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ctrack import __version__
 from ctrack.api.routes import accounts, actors, documents, events, exports, recs, reports, review, search
 from ctrack.api.deps import viewer
-from ctrack.api.security import BodyLimit, SecurityHeaders, Throttle
+from ctrack.api.security import MAX_INT, BodyLimit, SecurityHeaders, Throttle, check_integers
 from ctrack.api.settings import Settings
 from ctrack.errors import CtrackError, NotFound
 from ctrack.store import search as search_index
@@ -80,7 +80,7 @@ def create_app(settings: Settings | str) -> FastAPI:
         engine.dispose()
 
     app = FastAPI(title="ctrack", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  openapi_url=None, docs_url=None, redoc_url=None)
+                  openapi_url=None, docs_url=None, redoc_url=None, dependencies=[Depends(check_integers)])
     app.state.engine = engine
     app.state.settings = settings
     app.state.throttle = Throttle(settings.throttle)
@@ -102,6 +102,13 @@ def create_app(settings: Settings | str) -> FastAPI:
         if _wants_json(request) or page is None:
             return JSONResponse({"detail": message, "code": exc.code}, status_code=status)
         return page(request, status, message)
+
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, exc: OverflowError):
+        """A number in a JSON body too large for the database (path and query are checked before)."""
+        errors = [{"type": "less_than_equal", "loc": ["body"], "msg": f"Input should be less than or equal to "
+                   f"{MAX_INT}", "input": None, "ctx": {"le": MAX_INT}}]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

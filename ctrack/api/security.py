@@ -14,13 +14,19 @@
   ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy`` on every answer.
 - :class:`BodyLimit`: a request whose body is over the cap is answered 413,
   whether it says its length (``Content-Length``) or streams it (chunked).
+- :func:`check_integers`: whole numbers in the path or query beyond 64 bits
+  (ids, offsets) are refused with FastAPI's own 422 before any handler runs.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
@@ -191,5 +197,34 @@ class BodyLimit:
         await self.app(scope, counting_receive, tracking_send)
 
 
-__all__ = ["CSP", "HEADERS", "Throttle", "ThrottleLimits", "Throttled", "SecurityHeaders", "BodyLimit",
-           "client_address"]
+
+
+#: Largest integer the databases store (a signed 64-bit INTEGER / BIGINT); ids and offsets above it are refused.
+MAX_INT = 2 ** 63 - 1
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+def integer_errors(request) -> list[dict]:
+    """Validation errors (FastAPI's ``loc``/``msg``/``type`` shape) for path and query values that are whole
+    numbers outside the 64-bit range the databases store: an id or offset of 2^63 or more would reach the
+    driver and fail there (OverflowError, a 500) instead of being refused at the edge."""
+    errors = []
+    for where, values in (("path", request.path_params.items()), ("query", request.query_params.multi_items())):
+        for name, value in values:
+            if isinstance(value, str) and _INTEGER.match(value.strip()) and abs(int(value)) > MAX_INT:
+                errors.append({"type": "less_than_equal", "loc": [where, name],
+                               "msg": f"Input should be less than or equal to {MAX_INT}", "input": value,
+                               "ctx": {"le": MAX_INT}})
+    return errors
+
+
+async def check_integers(request: Request) -> None:
+    """App-wide dependency: refuse out-of-range whole numbers in the path or query with FastAPI's 422
+    (:func:`integer_errors`), before any handler runs."""
+    errors = integer_errors(request)
+    if errors:
+        raise RequestValidationError(errors)
+
+
+__all__ = ["CSP", "HEADERS", "MAX_INT", "Throttle", "ThrottleLimits", "Throttled", "SecurityHeaders", "BodyLimit",
+           "client_address", "check_integers", "integer_errors"]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ctrack.api.deps import Principal, analyst, get_db, viewer
 from ctrack.api.paging import Page, PageParams, page_params, paginate, sort_items
-from ctrack.errors import CtrackError
+from ctrack.errors import BadQuery, CtrackError
 from ctrack.store import search as search_index
 from ctrack.store.track_models import RecStatus
 from ctrack.store.web_models import SearchKind
@@ -106,7 +106,10 @@ def export(state: str | None = Query(None), region: str | None = Query(None), th
            who: Principal = Depends(viewer)):
     """The reviewed recommendations matching the filters as CSV with the import columns; the export is
     written to the audit log with the records it holds."""
-    rows = recs.query(db, state=state, region=region, theme=theme, status=status)
+    try:
+        rows = recs.query(db, state=state, region=region, theme=theme, status=status)
+    except ValueError as exc:  # an unknown theme: 422 naming the accepted ones, as the list answers
+        raise BadQuery(str(exc)) from None
     with tempfile.TemporaryDirectory(prefix="ctrack-export-") as folder:
         path = Path(folder) / "recommendations.csv"
         rec_io.export_file(db, path, rows, user=who.name)
