@@ -58,6 +58,7 @@ from sqlalchemy.orm import Session
 
 from ctrack.errors import CtrackError
 from ctrack.resolve import dates
+from ctrack.safety import FORMULA_STARTS, neutralise_cell
 from ctrack.schema import ActorKind, EventStatus, EventType, RoleType
 from ctrack.service.engagements import shown_status
 from ctrack.service.network import MEETING_TYPES
@@ -83,8 +84,9 @@ FTM_SCHEMA = {
 }
 #: Where the web app runs, for the links in exports (``--base-url``, else ``$CTRACK_BASE_URL``).
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-#: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection; the one list is
+#: :data:`ctrack.safety.FORMULA_STARTS`).
+FORMULA_START = FORMULA_STARTS
 
 _ROLE_ORDER = list(RoleType)
 
@@ -128,12 +130,9 @@ class ExportResult:
 def safe_cell(value: Any) -> Any:
     """A cell for CSV or XLSX: text beginning with ``= + - @``, tab or carriage return gets a leading
     apostrophe, so a spreadsheet shows it as text instead of running it as a formula (OWASP "CSV
-    injection"); None becomes ""; other values pass unchanged."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    injection", the shared rule :func:`ctrack.safety.neutralise_cell`); None becomes ""; other values pass
+    unchanged."""
+    return "" if value is None else neutralise_cell(value)
 
 
 def base_url(value: str | None = None) -> str:
