@@ -63,6 +63,57 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+#: The body of every error answer that is not FastAPI's own validation error: ``detail`` says what is wrong,
+#: ``code`` (when the error is one of :mod:`ctrack.errors`) is its stable code.
+ERROR_SCHEMA = {
+    "title": "Error", "type": "object", "required": ["detail"],
+    "properties": {"detail": {"title": "Detail", "type": "string"},
+                   "code": {"title": "Code", "type": "string", "description": "stable error code, e.g. E012"}},
+}
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+#: Answers any operation can give besides its own, with what they mean.
+COMMON_ANSWERS = {
+    "401": "Not signed in, or a bad or revoked token (`WWW-Authenticate: Bearer`)",
+    "403": "The account's role is too low, or a write with the session cookie lacks the CSRF token",
+    "404": "No such record (or path)",
+    "413": "Request body over the server's cap",
+    "429": "Too many failed tokens from this address (`Retry-After` says how long to wait)",
+}
+
+
+def _openapi(app: FastAPI) -> dict:
+    """The app's OpenAPI document, true to what the API answers.
+
+    FastAPI documents 200 and its own 422. Added here to every operation:
+    the answers any request can get (:data:`COMMON_ANSWERS`, body
+    :data:`ERROR_SCHEMA`), and a 422 that is either FastAPI's validation
+    error (a list under ``detail``) or ctrack's (``detail`` a sentence and
+    ``code``), e.g. an unknown state name or sort key.
+    """
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    doc.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for ops in doc.get("paths", {}).values():
+        for op in ops.values():
+            responses = op.setdefault("responses", {})
+            for code, text in COMMON_ANSWERS.items():
+                responses.setdefault(code, {"description": text,
+                                            "content": {"application/json": {"schema": _ERROR_REF}}})
+            if "429" in responses:
+                responses["429"].setdefault("headers", {"Retry-After": {
+                    "description": "seconds to wait", "schema": {"type": "integer"}}})
+            invalid = responses.setdefault("422", {"description": "Validation Error"})
+            schema = invalid.setdefault("content", {}).setdefault("application/json", {}).get("schema")
+            alternatives = [schema, _ERROR_REF] if schema and schema != _ERROR_REF else [_ERROR_REF]
+            invalid["content"]["application/json"]["schema"] = (
+                {"anyOf": alternatives} if len(alternatives) > 1 else alternatives[0])
+    app.openapi_schema = doc
+    return doc
+
+
 def create_app(settings: Settings | str) -> FastAPI:
     """The application for ``settings`` (or a database URL, with default settings).
 
@@ -81,6 +132,7 @@ def create_app(settings: Settings | str) -> FastAPI:
 
     app = FastAPI(title="ctrack", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None, dependencies=[Depends(check_integers)])
+    app.openapi = lambda: _openapi(app)
     app.state.engine = engine
     app.state.settings = settings
     app.state.throttle = Throttle(settings.throttle)

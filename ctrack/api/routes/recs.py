@@ -100,7 +100,8 @@ def overdue(on: dt.date | None = Query(None), db: Session = Depends(get_db),
     return recs.overdue(db, on or dt.date.today())
 
 
-@router.get("/recs/export", summary="Export recommendations as CSV")
+@router.get("/recs/export", summary="Export recommendations as CSV",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 def export(state: str | None = Query(None), region: str | None = Query(None), theme: str | None = Query(None),
            status: RecStatus | None = Query(None), db: Session = Depends(get_db),
            who: Principal = Depends(viewer)):
