@@ -88,3 +88,11 @@ def test_safe_filename():
     long = safe_filename("é" * 300 + ".docx")
     assert long.endswith(".docx") and len(long.encode("utf-8")) <= 255
     assert safe_filename("a\x00b\nc.txt") == "a_b_c.txt"
+
+
+def test_ids_of_2_63_or_more_in_a_json_body_are_a_422(api, client):
+    for path, body in (("/api/v1/review/merge", {"subject": "actor", "kept_id": 2 ** 63, "other_id": 1}),
+                       ("/api/v1/recs", {"state": "TJK", "text": "x", "source_event_id": 2 ** 63})):
+        r = client.post(path, json=body, headers=api.as_("analyst"))
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"][0]["ctx"]["le"] == MAX_INT
