@@ -67,7 +67,29 @@ def _rec_table(rows: list[dict], title: str) -> Table:
 # --------------------------------------------------------------------------- import / export
 
 
-@recs_app.command("import")
+def _import_help() -> str:
+    """The help of ``recs import``, with the accepted values read from the vocabulary and the models."""
+    from ctrack.store.track_models import Priority, RecStatus, TermScheme
+    from ctrack.track.vocabulary import vocabulary
+
+    v = vocabulary()
+    themes = ", ".join(t.code for t in v.all(TermScheme.THEME))
+    resolutions = ", ".join(t.code for t in v.all(TermScheme.RESOLUTION))
+    pillars = ", ".join(t.code for t in v.all(TermScheme.PILLAR))
+    return (
+        "Import recommendations; bad rows are reported with their line numbers (exit 1 if any).\n\n"
+        "CSV (delimiter \",\", \";\" or tab, found from the header line; UTF-8) or XLSX (first sheet). "
+        "Columns: state, text (required), themes, resolutions, pillars, priority, ta_needed, ta_description, "
+        "lead_institutions, partners, due_date, status, source; list cells separated by \";\".\n\n"
+        f"Themes: {themes} (or their labels).\n\n"
+        f"Resolutions (Security Council): {resolutions}; as \"2178\", \"2178 (2014)\" or \"S/RES/2178 (2014)\". "
+        "Another resolution number is accepted with a warning.\n\n"
+        f"Pillars (A/RES/60/288): {pillars}.\n\n"
+        f"Statuses: {', '.join(x.value for x in RecStatus)}. Priorities: {', '.join(x.value for x in Priority)}. "
+        "ta_needed: yes/no.")
+
+
+@recs_app.command("import", help=_import_help())
 def import_cmd(
     file: Path = typer.Argument(..., help="CSV or XLSX file"),
     dry_run: bool = typer.Option(False, "--dry-run", help="check every row and report, load nothing"),
@@ -89,6 +111,8 @@ def import_cmd(
     else:
         for e in report.errors:
             err.print(f"[red]rejected[/] {escape(str(e))}", highlight=False)
+        for line, message in report.warnings:
+            err.print(f"[yellow]warning[/] line {line}: {escape(message)}", highlight=False)
         if report.ignored_columns:
             err.print(f"ignored columns: {escape(', '.join(report.ignored_columns))}", highlight=False)
         verb = "would load" if dry_run else "loaded"

@@ -36,9 +36,10 @@ from sqlalchemy.orm import Session
 from ctrack.errors import CtrackError, ImportRowError
 from ctrack.safety import neutralise_row, restore_cell
 from ctrack.store import track_repo as repo
-from ctrack.store.track_models import Action, DbRecommendation
+from ctrack.store.track_models import Action, DbRecommendation, TermScheme
 from ctrack.track import audit, fields, recommendations
 from ctrack.track.recommendations import COLUMNS, PARSERS
+from ctrack.track.vocabulary import vocabulary
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
@@ -74,11 +75,34 @@ def file_format(path: Path) -> str:
     return fmt
 
 
+#: Delimiters a CSV may use: spreadsheets save with ";" where "," is the decimal mark, and tab-separated text.
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The delimiter of a CSV file from its header line: the one of :data:`DELIMITERS` that occurs most
+    often outside double quotes (a comma on a tie or when none occurs). Headers are short column names,
+    so they hold no stray delimiter, which makes this steadier than guessing from data rows."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in first_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    start = 1
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            start = 1
+            delimiter = sniff_delimiter(fh.readline())
+            fh.seek(0)
+            if fh.read(1) != "\ufeff":  # utf-8-sig drops the BOM on the first read only
+                fh.seek(0)
+            reader = csv.reader(fh, delimiter=delimiter, strict=True)
             for row in reader:
                 yield start, row
                 start = reader.line_num + 1
@@ -86,7 +110,12 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         raise TransferError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the CSV as UTF-8",
                             path=str(path)) from None
     except csv.Error as exc:
-        raise TransferError(f"unreadable CSV: {exc}", path=str(path)) from None
+        if "unexpected end of data" in str(exc):
+            raise TransferError(f"line {start}: unclosed quote: the quoted cell that begins on line {start} is never "
+                                "closed (a \" is missing; the rest of the file was read into that cell)",
+                                path=str(path)) from None
+        raise TransferError(f"line {start}: unreadable CSV: {exc} (a quote inside a quoted cell is written \"\")",
+                            path=str(path)) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
@@ -135,7 +164,9 @@ class ImportReport:
     (empty on a dry run); ``would_load``: good rows; ``skipped``: ``(line,
     id)`` of rows already stored; ``errors``: one :class:`ImportRowError` per
     bad row (``.line``, ``.reason``); ``ignored_columns``: headers that map
-    to no field; ``transfer_id``: the import log row (None on a dry run).
+    to no field; ``transfer_id``: the import log row (None on a dry run);
+    ``warnings``: ``(line, message)`` about values kept as given (a resolution
+    number ctrack's vocabulary does not list yet).
     """
 
     path: str
@@ -147,6 +178,7 @@ class ImportReport:
     errors: list[ImportRowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     transfer_id: int | None = None
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -158,7 +190,8 @@ class ImportReport:
         return {"path": self.path, "dry_run": self.dry_run, "rows": self.rows, "would_load": self.would_load,
                 "loaded": self.loaded, "skipped": [list(s) for s in self.skipped],
                 "errors": [{"line": e.line, "reason": e.reason} for e in self.errors],
-                "ignored_columns": self.ignored_columns, "transfer": self.transfer_id}
+                "ignored_columns": self.ignored_columns, "transfer": self.transfer_id,
+                "warnings": [{"line": line, "message": m} for line, m in self.warnings]}
 
 
 def _row_error(path: Path, line: int, reason: str) -> ImportRowError:
@@ -217,6 +250,10 @@ def import_file(session: Session, path: str | Path, *, user: str, dry_run: bool 
         except ValueError as exc:
             report.errors.append(_row_error(path, line, str(exc)))
             continue
+        for code in data.resolutions:
+            if vocabulary().get(TermScheme.RESOLUTION, code) is None:
+                known = ", ".join(t.code for t in vocabulary().all(TermScheme.RESOLUTION))
+                report.warnings.append((line, f"resolution {code} is not in ctrack's list ({known}); kept as given"))
         key = (data.state, " ".join(data.text.split()).casefold())
         if key in seen:
             report.errors.append(_row_error(path, line, f"same state and text as line {seen[key]}"))

@@ -75,7 +75,9 @@ class Vocabulary:
         """The stored code for what a user typed; raises ``ValueError`` naming the accepted values.
 
         Accepts the code, the label, an alias, and for resolutions the forms
-        "2178", "2178 (2014)", "S/RES/2178 (2014)", "resolution 2178".
+        "2178", "2178 (2014)", "S/RES/2178 (2014)", "resolution 2178"; a
+        resolution number the vocabulary does not list is accepted as it is
+        (callers may warn: :func:`ctrack.track.io.import_file` does).
         """
         raw = text.strip()
         if scheme is TermScheme.RESOLUTION:
@@ -85,6 +87,8 @@ class Vocabulary:
                 if m.group(2) and term.year and int(m.group(2)) != term.year:
                     raise ValueError(f"resolution {term.code} was adopted in {term.year}, not {m.group(2)}")
                 return term.code
+            if m:  # a resolution number not listed yet: resolutions are numbered and new ones are adopted
+                return m.group(1)
         wanted = _key(raw)
         for term in self.terms[scheme]:
             if wanted in {_key(term.code), _key(term.label), *(_key(a) for a in term.aliases)}:

@@ -32,19 +32,20 @@ def test_briefing_shows_recommendations_and_reviewed_only_keeps_reviewed_events(
     out = tmp_path / "tjk.html"
     run("report", "--country", "TJK", "--out", str(out), db=db_url)
     html = out.read_text(encoding="utf-8")
-    assert "Recommendations and technical assistance" in html
+    assert "Open recommendations" in html
     assert "Strengthen regional cooperation against foreign terrorist fighters" in html
-    assert "needed: Border data exchange" in html and "overdue" in html
+    assert "<dt>TA need</dt><dd>Border data exchange</dd>" in html and "overdue" in html
     assert f'<a href="#ev-{conference_id}">Dushanbe high-level conference</a>' in html
     assert f'id="ev-{other_id}"' in html
     # only the reviewed conference is left; the page says so
     run("report", "--country", "TJK", "--out", str(out), "--reviewed-only", db=db_url)
     html = out.read_text(encoding="utf-8")
     assert f'id="ev-{conference_id}"' in html and f'id="ev-{other_id}"' not in html
-    assert "only events and roles an analyst reviewed" in html
-    # a scope without recommendations has no such section
+    assert "Only facts a reviewer confirmed or corrected are included." in html
+    # a scope without recommendations says so
     run("report", "--country", "QAT", "--out", str(out), db=db_url)
-    assert "Recommendations and technical assistance" not in out.read_text(encoding="utf-8")
+    html = out.read_text(encoding="utf-8")
+    assert "No open reviewed recommendations in this scope." in html and "Strengthen regional" not in html
 
 
 def test_a_written_briefing_and_an_ingest_are_logged_as_export_and_import(engine, db_url, tmp_path):

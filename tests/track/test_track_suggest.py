@@ -30,8 +30,9 @@ def test_the_vocabulary_holds_the_pillars_resolutions_and_ctc_themes():
     assert v.code(TermScheme.THEME, "Human rights and rule of law") == "human_rights"
     with pytest.raises(ValueError, match="adopted in 2014"):
         v.code(TermScheme.RESOLUTION, "2178 (2015)")
+    assert v.code(TermScheme.RESOLUTION, "S/RES/2734 (2024)") == "2734"  # new resolutions are numbered too
     with pytest.raises(ValueError, match="accepted: 1373"):
-        v.code(TermScheme.RESOLUTION, "9999")
+        v.code(TermScheme.RESOLUTION, "the new one")
 
 
 # ---------------------------------------------------------------- themes
