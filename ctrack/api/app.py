@@ -27,6 +27,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ctrack import __version__
@@ -160,6 +161,16 @@ def create_app(settings: Settings | str) -> FastAPI:
         """A number in a JSON body too large for the database (path and query are checked before)."""
         errors = [{"type": "less_than_equal", "loc": ["body"], "msg": f"Input should be less than or equal to "
                    f"{MAX_INT}", "input": None, "ctx": {"le": MAX_INT}}]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError):
+        """A value the database cannot take: on PostgreSQL, ids are 32-bit ``integer`` columns, so an id
+        from 2^31 up is out of range there ("integer out of range"). A 422, not a server error."""
+        orig = getattr(exc, "orig", None)
+        reason = (str(orig).splitlines()[0] if orig else "value out of range for the database")
+        errors = [{"type": "value_error", "loc": ["body"] if request.method not in ("GET", "HEAD") else ["query"],
+                   "msg": f"Value error, {reason}", "input": None}]
         return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

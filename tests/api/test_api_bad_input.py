@@ -90,9 +90,16 @@ def test_safe_filename():
     assert safe_filename("a\x00b\nc.txt") == "a_b_c.txt"
 
 
-def test_ids_of_2_63_or_more_in_a_json_body_are_a_422(api, client):
-    for path, body in (("/api/v1/review/merge", {"subject": "actor", "kept_id": 2 ** 63, "other_id": 1}),
-                       ("/api/v1/recs", {"state": "TJK", "text": "x", "source_event_id": 2 ** 63})):
+@pytest.mark.parametrize("big", [2 ** 31, 2 ** 63])
+def test_ids_too_large_for_the_database_in_a_json_body_or_path_are_a_422(api, client, big):
+    """PostgreSQL's id columns are 32-bit ``integer``: from 2^31 up an id is out of range there, from 2^63 up
+    on SQLite too. Either way a 422, never a server error."""
+    for path, body in (("/api/v1/review/merge", {"subject": "actor", "kept_id": big, "other_id": 1}),
+                       ("/api/v1/recs", {"state": "TJK", "text": "x", "source_event_id": big})):
         r = client.post(path, json=body, headers=api.as_("analyst"))
-        assert r.status_code == 422, r.text
-        assert r.json()["detail"][0]["ctx"]["le"] == MAX_INT
+        assert r.status_code in (404, 422), r.text  # 404: in range on this back end, and no such record
+        if big >= 2 ** 63 or client.app.state.engine.dialect.name == "postgresql":
+            assert r.status_code == 422 and isinstance(r.json()["detail"], list), r.text
+    for path in ("/api/v1/actors/{}", "/api/v1/events/{}", "/api/v1/recs/{}", "/api/v1/documents/{}"):
+        r = client.get(path.format(big), headers=api.as_("viewer"))
+        assert r.status_code in (404, 422), (path, r.status_code, r.text)
