@@ -29,6 +29,7 @@ from ctrack.store import track_repo
 from ctrack.store.db import session_scope
 from ctrack.store.track_models import Entity
 from ctrack.service import review as review_service
+from ctrack.service.paging import MAX_LIMIT, PageParams
 from ctrack.track import audit, review
 
 review_app = typer.Typer(help="Review extracted facts: confirm, correct, reject, merge, split, undo.",
@@ -51,12 +52,18 @@ def _ref(text: str) -> tuple[Entity, int]:
         fail(exc)
 
 
-def _show_item(item: review.QueueItem, number: int, total: int) -> None:
-    console.rule(f"{number}/{total}  {item.ref}  ({item.state})")
+def _confidence(value: float | None) -> str:
+    return f"confidence {value:.2f}" if value is not None else "not scored"
+
+
+def _show_item(item: review.QueueItem | review_service.QueueItemOut, number: int, total: int) -> None:
+    state = getattr(item.state, "value", item.state)
+    console.rule(f"{number}/{total}  {item.ref}  ({state}, {_confidence(item.confidence)})")
     console.print(escape(item.label), highlight=False)
     if not item.sources:
         console.print("[dim]no source sentence stored[/]")
-    for doc, sentence in item.sources:
+    for source in item.sources:
+        doc, sentence = (source.document, source.sentence) if hasattr(source, "document") else source
         console.print(f"  [bold]{escape(doc)}[/]: [italic]{escape(sentence)}[/]", highlight=False)
 
 
@@ -110,26 +117,54 @@ def review_main(
     console.print(f"{done} decision(s) recorded by {escape(who)}", highlight=False)
 
 
+_MEMBER_STATE = typer.Option(None, "--member-state", "-s", help="only facts about this member state (ISO3 or name)")
+_KIND = typer.Option(None, "--kind", "-k", help="only this kind of fact (actor, event, event_role, person_title, "
+                     "conflict, recommendation); repeat for several")
+_MIN = typer.Option(None, "--min-confidence", min=0.0, max=1.0, help="only facts scored at least this (0-1)")
+_MAX = typer.Option(None, "--max-confidence", min=0.0, max=1.0, help="only facts scored at most this (0-1)")
+
+
+def _query(document: str | None, actor: str | None, member_state: str | None, kind: list[str] | None,
+           min_confidence: float | None, max_confidence: float | None) -> review_service.QueueQuery:
+    kinds = []
+    for k in kind or []:
+        try:
+            kinds.append(Entity(k))
+        except ValueError:
+            fail(ValueError(f"no kind of fact {k!r}; one of: {', '.join(e.value for e in track_repo.REVIEWABLE)}"))
+    return review_service.QueueQuery(document=document, actor=actor, member_state=member_state, kind=kinds,
+                                     min_confidence=min_confidence, max_confidence=max_confidence)
+
+
 @review_app.command("queue")
 def queue_cmd(
     document: Optional[str] = typer.Option(None, "--document", "-d", help="only facts from this document"),
     actor: Optional[str] = typer.Option(None, "--actor", "-a", help="only facts about this actor"),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="show at most this many facts"),
+    member_state: Optional[str] = _MEMBER_STATE,
+    kind: Optional[list[str]] = _KIND,
+    min_confidence: Optional[float] = _MIN,
+    max_confidence: Optional[float] = _MAX,
+    limit: int = typer.Option(50, "--limit", "-n", min=1, max=MAX_LIMIT, help="show at most this many facts"),
+    offset: int = typer.Option(0, "--offset", min=0, help="skip this many facts first"),
     db: Optional[str] = _DB,
-    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON (a list of facts, each with its confidence)"),
 ) -> None:
-    """List the proposed facts waiting for review, with their source sentences (no prompts)."""
+    """List the facts waiting for review, least certain first (no prompts): each with its extraction
+    confidence and source sentences."""
+    query = _query(document, actor, member_state, kind, min_confidence, max_confidence)
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
-            items = review.queue(s, document=document, actor=actor, limit=limit)
+            page = review_service.queue(s, page=PageParams(limit=limit, offset=offset), query=query)
     except CtrackError as exc:
         fail(exc)
     if as_json:
-        print_json([i.to_json() for i in items])
+        print_json([i.model_dump(mode="json") for i in page.items])
         return
-    for number, item in enumerate(items, start=1):
-        _show_item(item, number, len(items))
+    for number, item in enumerate(page.items, start=offset + 1):
+        _show_item(item, number, page.total)
+    if page.total > offset + len(page.items):
+        console.print(f"[dim]{page.total - offset - len(page.items)} more: --offset {offset + len(page.items)}[/]")
 
 
 def _decide(refs: list[str], action: str, user: str | None, comment: str | None, db: str | None, verb: str) -> None:

@@ -21,6 +21,8 @@ from ctrack.track import audit, review
 
 #: The review actions on one fact.
 ACTIONS = ("confirm", "reject", "correct")
+#: The kinds of fact the review queue holds (its ``kind`` filter).
+KINDS = review.REVIEWABLE
 
 
 class SourceSentence(BaseModel):
@@ -38,6 +40,8 @@ class QueueItemOut(BaseModel):
     ref: str
     label: str
     state: ReviewState
+    confidence: float | None = Field(None, description="the extraction model's probability (0-1); events and "
+                                     "roles only, None when no model scored the fact")
     sources: list[SourceSentence] = Field(default_factory=list)
 
 
@@ -65,20 +69,50 @@ def reindex_after(db: Session, entity: Entity, row: Any) -> None:
         search_index.reindex(db, SearchKind.ACTOR, [row.person_id])
 
 
+class QueueQuery(BaseModel):
+    """The filters of the review queue (every one given narrows it): ``document`` (id or file name),
+    ``actor`` (name, acronym, ISO3), ``member_state`` (ISO 3166-1 alpha-3 or a state name), ``kind``
+    (kinds of record), ``min_confidence``/``max_confidence`` (0-1, inclusive; only scored facts),
+    ``state`` (review state, default proposed)."""
+
+    document: str | None = None
+    actor: str | None = None
+    member_state: str | None = None
+    kind: list[Entity] = Field(default_factory=list)
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    state: ReviewState = ReviewState.PROPOSED
+
+    def to_filter(self) -> review.QueueFilter:
+        """The :class:`ctrack.track.review.QueueFilter` these filters make."""
+        return review.QueueFilter(document=self.document or None, actor=self.actor or None,
+                                  state=self.member_state or None, kinds=list(self.kind) or None,
+                                  min_confidence=self.min_confidence, max_confidence=self.max_confidence,
+                                  states=(self.state,))
+
+
+def _item(i: review.QueueItem) -> QueueItemOut:
+    return QueueItemOut(entity=i.entity, id=i.id, ref=i.ref, label=i.label, state=ReviewState(i.state),
+                        confidence=i.confidence,
+                        sources=[SourceSentence(document=d, sentence=s) for d, s in i.sources])
+
+
 def queue(db: Session, document: str | None = None, actor: str | None = None,
-          state: ReviewState = ReviewState.PROPOSED, page: PageParams | None = None) -> Page[QueueItemOut]:
+          state: ReviewState = ReviewState.PROPOSED, page: PageParams | None = None,
+          query: QueueQuery | None = None) -> Page[QueueItemOut]:
     """One page of the facts (actors, events, roles, titles, conflicts, proposed recommendations) in
-    ``state``, with the sentences of their sources, for one document or actor or all; ``total`` by
-    ``COUNT``. Raises :class:`NotFound` for an unknown document or actor."""
+    ``state``, least certain first (extraction confidence ascending, unscored facts last), with the
+    sentences of their sources; ``query`` (when given) replaces ``document``/``actor``/``state`` and adds
+    the member-state, kind and confidence-band filters. Ordered and paged in SQL; ``total`` by ``COUNT``.
+    Raises :class:`NotFound` for an unknown document or actor, :class:`BadQuery` for a cursor and
+    :class:`ctrack.track.review.ReviewError` for a bad filter value."""
     page = check_page(page)
     if page.after:
         raise BadQuery("the review queue pages by offset, not by cursor")
-    items = review.queue(db, document=document, actor=actor, states=(state,), limit=page.limit, offset=page.offset)
-    total = review.queue_size(db, document=document, actor=actor, states=(state,))
-    return Page[QueueItemOut](items=[
-        QueueItemOut(entity=i.entity, id=i.id, ref=i.ref, label=i.label, state=ReviewState(i.state),
-                     sources=[SourceSentence(document=d, sentence=s) for d, s in i.sources]) for i in items],
-        total=total, limit=page.limit, offset=page.offset)
+    where = (query or QueueQuery(document=document, actor=actor, state=state)).to_filter()
+    items = review.queue(db, where=where, limit=page.limit, offset=page.offset)
+    total = review.queue_size(db, where=where)
+    return Page[QueueItemOut](items=[_item(i) for i in items], total=total, limit=page.limit, offset=page.offset)
 
 
 def queue_size(db: Session, state: ReviewState = ReviewState.PROPOSED) -> int:
@@ -130,5 +164,5 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None):
     return result
 
 
-__all__ = ["ACTIONS", "SourceSentence", "QueueItemOut", "ReviewedOut", "reindex_after", "queue", "queue_size",
+__all__ = ["ACTIONS", "KINDS", "SourceSentence", "QueueItemOut", "ReviewedOut", "reindex_after", "QueueQuery", "queue", "queue_size",
            "decide", "merge", "split", "undo"]

@@ -367,71 +367,140 @@ def find_document(session: Session, ref: str | int) -> DbDocument:
     return row
 
 
-def _queue_parts(document_id: int | None, actor_id: int | None) -> list[tuple[Entity, type, tuple]]:
-    """The (entity, model, conditions) reads that make up the review queue, in reading order."""
+def _actors_of_state(iso3: str):
+    """``SELECT id FROM actors WHERE iso3 = :iso3`` (a member state and the persons and bodies of it)."""
+    return select(DbActor.id).where(DbActor.iso3 == iso3)
+
+
+def _events_of_state(iso3: str):
+    """Events held in ``iso3`` or in which an actor of ``iso3`` has a role."""
+    return select(DbEvent.id).where(or_(
+        DbEvent.country == iso3,
+        DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(_actors_of_state(iso3))))))
+
+
+def _queue_parts(document_id: int | None = None, actor_id: int | None = None, iso3: str | None = None,
+                 kinds: Sequence[Entity] | None = None, min_confidence: float | None = None,
+                 max_confidence: float | None = None) -> list[tuple[Entity, type, tuple, Any]]:
+    """The (entity, model, conditions, confidence column) reads that make up the review queue.
+
+    Every filter given narrows every kind of record (they combine with AND);
+    a kind the filter cannot apply to drops out (a recommendation has no
+    actor; only events and roles carry an extraction confidence, so a
+    confidence band leaves the other kinds out). The confidence column is
+    ``NULL`` for kinds that have none.
+    """
+    from sqlalchemy import Float, cast, false, null
+
     from ctrack.store.models import DbActorSource
 
+    parts: dict[Entity, list] = {entity: [] for entity in REVIEWABLE if kinds is None or entity in kinds}
     if document_id is not None:
-        return [
-            (Entity.ACTOR, DbActor, (or_(
+        by_doc = {
+            Entity.ACTOR: or_(
                 DbActor.id.in_(select(DbMention.actor_id).where(DbMention.document_id == document_id)),
-                DbActor.id.in_(select(DbActorSource.actor_id).where(DbActorSource.document_id == document_id))),)),
-            (Entity.EVENT, DbEvent, (DbEvent.id.in_(
-                select(DbEventSource.event_id).where(DbEventSource.document_id == document_id)),)),
-            (Entity.EVENT_ROLE, DbEventRole, (or_(
+                DbActor.id.in_(select(DbActorSource.actor_id).where(DbActorSource.document_id == document_id))),
+            Entity.EVENT: DbEvent.id.in_(
+                select(DbEventSource.event_id).where(DbEventSource.document_id == document_id)),
+            Entity.EVENT_ROLE: or_(
                 DbEventRole.document_id == document_id,
-                DbEventRole.id.in_(select(DbMention.event_role_id).where(DbMention.document_id == document_id))),)),
-            (Entity.PERSON_TITLE, DbTitle, (DbTitle.document_id == document_id,)),
-            (Entity.CONFLICT, DbConflict, (DbConflict.document_id == document_id,)),
-            (Entity.RECOMMENDATION, DbRecommendation, (DbRecommendation.source_document_id == document_id,)),
-        ]
+                DbEventRole.id.in_(select(DbMention.event_role_id).where(DbMention.document_id == document_id))),
+            Entity.PERSON_TITLE: DbTitle.document_id == document_id,
+            Entity.CONFLICT: DbConflict.document_id == document_id,
+            Entity.RECOMMENDATION: DbRecommendation.source_document_id == document_id,
+        }
+        for entity, conds in parts.items():
+            conds.append(by_doc[entity])
     if actor_id is not None:
-        return [
-            (Entity.ACTOR, DbActor, (DbActor.id == actor_id,)),
-            (Entity.EVENT, DbEvent, (DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id == actor_id)),)),
-            (Entity.EVENT_ROLE, DbEventRole, (DbEventRole.actor_id == actor_id,)),
-            (Entity.PERSON_TITLE, DbTitle, (DbTitle.person_id == actor_id,)),
-            (Entity.CONFLICT, DbConflict, (DbConflict.actor_id == actor_id,)),
-        ]
-    return [(entity, MODELS[entity], (true(),)) for entity in REVIEWABLE]
-
-
-def queue_rows(session: Session, *, document_id: int | None = None, actor_id: int | None = None,
-               states: Sequence[ReviewState] = (ReviewState.PROPOSED,), limit: int | None = None,
-               offset: int = 0) -> list[tuple[Entity, Any]]:
-    """The rows waiting for review, as ``(entity, row)`` pairs in reading order.
-
-    With ``document_id``: the actors it mentions, its events, the roles and
-    titles it gave, its conflicts and the recommendations proposed from it.
-    With ``actor_id``: the actor, its roles and the events they are in, its
-    titles and conflicts. With neither: every row in ``states``. ``limit``
-    (None: all) and ``offset`` slice the queue in SQL: each kind of record is
-    counted and only the kinds the page reaches are read, ``LIMIT``ed.
-    """
-    out: list[tuple[Entity, Any]] = []
-    skip = offset
-    for entity, model, where in _queue_parts(document_id, actor_id):
-        if limit is not None and len(out) >= limit:
-            break
-        conds = (model.review_state.in_(list(states)), *where)
-        if skip:
-            n = session.scalar(select(func.count()).select_from(model).where(*conds)) or 0
-            if n <= skip:
-                skip -= n
+        by_actor = {
+            Entity.ACTOR: DbActor.id == actor_id,
+            Entity.EVENT: DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id == actor_id)),
+            Entity.EVENT_ROLE: DbEventRole.actor_id == actor_id,
+            Entity.PERSON_TITLE: DbTitle.person_id == actor_id,
+            Entity.CONFLICT: DbConflict.actor_id == actor_id,
+        }
+        for entity, conds in parts.items():
+            conds.append(by_actor.get(entity, false()))
+    if iso3 is not None:
+        by_state = {
+            Entity.ACTOR: DbActor.iso3 == iso3,
+            Entity.EVENT: DbEvent.id.in_(_events_of_state(iso3)),
+            Entity.EVENT_ROLE: or_(DbEventRole.actor_id.in_(_actors_of_state(iso3)),
+                                   DbEventRole.event_id.in_(select(DbEvent.id).where(DbEvent.country == iso3))),
+            Entity.PERSON_TITLE: or_(DbTitle.person_id.in_(_actors_of_state(iso3)),
+                                     DbTitle.affiliation_id.in_(_actors_of_state(iso3))),
+            Entity.CONFLICT: or_(DbConflict.actor_id.in_(_actors_of_state(iso3)),
+                                 DbConflict.event_id.in_(select(DbEvent.id).where(DbEvent.country == iso3))),
+            Entity.RECOMMENDATION: DbRecommendation.state == iso3,
+        }
+        for entity, conds in parts.items():
+            conds.append(by_state[entity])
+    out = []
+    for entity, conds in parts.items():
+        model = MODELS[entity]
+        conf = getattr(model, "confidence", None)
+        if min_confidence is not None or max_confidence is not None:
+            if conf is None:
                 continue
-        stmt = select(model).where(*conds).order_by(model.id).offset(skip)
-        skip = 0
-        if limit is not None:
-            stmt = stmt.limit(limit - len(out))
-        out.extend((entity, r) for r in session.scalars(stmt))
+            if min_confidence is not None:
+                conds.append(conf >= min_confidence)
+            if max_confidence is not None:
+                conds.append(conf <= max_confidence)
+        out.append((entity, model, tuple(conds) or (true(),), conf if conf is not None else cast(null(), Float)))
     return out
 
 
+def queue_rows(session: Session, *, document_id: int | None = None, actor_id: int | None = None,
+               iso3: str | None = None, kinds: Sequence[Entity] | None = None,
+               min_confidence: float | None = None, max_confidence: float | None = None,
+               states: Sequence[ReviewState] = (ReviewState.PROPOSED,), limit: int | None = None,
+               offset: int = 0) -> list[tuple[Entity, Any]]:
+    """The rows waiting for review, as ``(entity, row)`` pairs, least certain first.
+
+    Order: extraction confidence (``confidence``, 0-1) ascending, facts
+    without one (kinds that carry none, or never scored) last, then kind of
+    record and id, so the order is stable. Filters (combined with AND):
+    ``document_id`` (the actors it mentions, its events, the roles and titles
+    it gave, its conflicts and the recommendations proposed from it),
+    ``actor_id`` (the actor, its roles and their events, its titles and
+    conflicts), ``iso3`` (a member state: actors of it, events in it or with
+    it in a role, roles and titles of its actors, recommendations to it),
+    ``kinds`` and the confidence band ``min_confidence``–``max_confidence``
+    (inclusive; only scored facts). ``limit`` (None: all) and ``offset`` page
+    the queue in SQL: one ``UNION ALL`` of (kind, id, confidence) ordered and
+    ``LIMIT``ed, then only the rows of that page are read.
+    """
+    from sqlalchemy import case, literal, union_all
+
+    parts = _queue_parts(document_id, actor_id, iso3, kinds, min_confidence, max_confidence)
+    if not parts:
+        return []
+    selects = [select(literal(n).label("k"), model.id.label("id"), conf.label("c"))
+               .where(model.review_state.in_(list(states)), *where)
+               for n, (_entity, model, where, conf) in enumerate(parts)]
+    u = union_all(*selects).subquery()
+    stmt = (select(u.c.k, u.c.id).order_by(case((u.c.c.is_(None), 1), else_=0), u.c.c, u.c.k, u.c.id)
+            .offset(offset))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    keys = [(int(k), int(i)) for k, i in session.execute(stmt)]
+    rows: dict[tuple[int, int], Any] = {}
+    for n, (_entity, model, _where, _conf) in enumerate(parts):
+        ids = [i for k, i in keys if k == n]
+        if ids:
+            rows.update(((n, r.id), r) for r in session.scalars(select(model).where(model.id.in_(ids))))
+    return [(parts[k][0], rows[(k, i)]) for k, i in keys if (k, i) in rows]
+
+
 def count_queue(session: Session, *, document_id: int | None = None, actor_id: int | None = None,
+                iso3: str | None = None, kinds: Sequence[Entity] | None = None,
+                min_confidence: float | None = None, max_confidence: float | None = None,
                 states: Sequence[ReviewState] = (ReviewState.PROPOSED,)) -> int:
-    """How many rows :func:`queue_rows` would give (one ``COUNT`` per kind of record)."""
+    """How many rows :func:`queue_rows` would give, same filters (one ``COUNT`` per kind of record)."""
     return sum(session.scalar(select(func.count()).select_from(model).where(
-        model.review_state.in_(list(states)), *where)) or 0 for _, model, where in _queue_parts(document_id, actor_id))
+        model.review_state.in_(list(states)), *where)) or 0
+        for _, model, where, _conf in _queue_parts(document_id, actor_id, iso3, kinds, min_confidence,
+                                                   max_confidence))
 
 
 def evidence(session: Session, entity: Entity, row: Any, document_id: int | None = None) -> list[DbMention]:

@@ -42,6 +42,10 @@ from ctrack.store.track_models import Action, DbReviewDecision, DecisionKind, En
 from ctrack.track import audit, fields
 
 
+#: The kinds of record that carry a review state (the review queue's kinds).
+REVIEWABLE = repo.REVIEWABLE
+
+
 class ReviewError(CtrackError):
     """A review step that cannot be done (wrong record type, field, or state)."""
 
@@ -377,6 +381,8 @@ class QueueItem:
     """One fact waiting for review: ``ref`` ("event:3"), a one-line ``label``, its state and source sentences.
 
     ``sources`` are ``(document key, sentence)`` pairs, one per supporting mention (deduplicated).
+    ``confidence`` is the extraction model's probability (0-1) for events and roles; None for other kinds
+    and for facts no model scored.
     """
 
     entity: Entity
@@ -384,6 +390,7 @@ class QueueItem:
     label: str
     state: str
     sources: list[tuple[str, str]] = field(default_factory=list)
+    confidence: float | None = None
 
     @property
     def ref(self) -> str:
@@ -391,23 +398,72 @@ class QueueItem:
         return audit.ref(self.entity, self.id)
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-safe dict."""
-        return {"ref": self.ref, "label": self.label, "state": self.state,
+        """A JSON-safe dict: ``ref``, ``entity``, ``id``, ``label``, ``state``, ``confidence``, ``sources``."""
+        return {"ref": self.ref, "entity": self.entity.value, "id": self.id, "label": self.label,
+                "state": self.state, "confidence": self.confidence,
                 "sources": [{"document": d, "sentence": s} for d, s in self.sources]}
 
 
-def queue_size(session: Session, *, document: str | int | None = None, actor: str | None = None,
-               states: Sequence[ReviewState] = (ReviewState.PROPOSED,)) -> int:
-    """How many facts :func:`queue` would list (``COUNT`` per kind of record). Raises :class:`NotFound`
-    for an unknown document or actor."""
-    doc_id = repo.find_document(session, document).id if document is not None else None
-    if actor is not None:
-        from ctrack.store.repo import find_actor
+@dataclass
+class QueueFilter:
+    """Which facts of the review queue to take; every filter given narrows the queue (AND).
 
-        actor_id = find_actor(session, actor).id
-    else:
-        actor_id = None
-    return repo.count_queue(session, document_id=doc_id, actor_id=actor_id, states=states)
+    ``document``: id or file name; ``actor``: name, acronym or ISO3 (the actor's own facts);
+    ``state``: a member state's ISO 3166-1 alpha-3 code (its actors, events in it or with it in a role,
+    its actors' roles and titles, recommendations to it); ``kinds``: kinds of record; ``min_confidence``
+    / ``max_confidence``: the band (0-1, inclusive) of the extraction confidence (only scored facts,
+    i.e. events and roles); ``states``: review states (default: proposed).
+    """
+
+    document: str | int | None = None
+    actor: str | None = None
+    state: str | None = None
+    kinds: Sequence[Entity] | None = None
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    states: Sequence[ReviewState] = (ReviewState.PROPOSED,)
+
+    def resolve(self, session: Session) -> dict[str, Any]:
+        """The keyword arguments of :func:`ctrack.store.track_repo.queue_rows` for this filter.
+
+        Raises :class:`ctrack.errors.NotFound` for an unknown document or actor and :class:`ReviewError`
+        for a code that is not an ISO3 member state, a kind that is not reviewed, or a band outside 0-1
+        or upside down."""
+        out: dict[str, Any] = {"states": tuple(self.states)}
+        if self.document is not None:
+            out["document_id"] = repo.find_document(session, self.document).id
+        if self.actor is not None:
+            from ctrack.store.repo import find_actor
+
+            out["actor_id"] = find_actor(session, self.actor).id
+        if self.state is not None:
+            try:
+                out["iso3"] = fields.optional_state(self.state)
+            except ValueError as exc:
+                raise ReviewError(f"member state {self.state!r}: {exc}") from None
+        if self.kinds:
+            bad = [k.value for k in self.kinds if k not in repo.REVIEWABLE]
+            if bad:
+                raise ReviewError(f"{', '.join(bad)} records are not reviewed "
+                                  f"(reviewable: {', '.join(e.value for e in repo.REVIEWABLE)})")
+            out["kinds"] = tuple(self.kinds)
+        for name in ("min_confidence", "max_confidence"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ReviewError(f"{name.replace('_', ' ')} {value} is outside 0-1")
+            out[name] = value
+        if self.min_confidence is not None and self.max_confidence is not None \
+                and self.min_confidence > self.max_confidence:
+            raise ReviewError(f"min confidence {self.min_confidence} is above max confidence {self.max_confidence}")
+        return out
+
+
+def queue_size(session: Session, *, document: str | int | None = None, actor: str | None = None,
+               states: Sequence[ReviewState] = (ReviewState.PROPOSED,), where: QueueFilter | None = None) -> int:
+    """How many facts :func:`queue` would list (``COUNT`` per kind of record). ``where`` (when given)
+    replaces ``document``/``actor``/``states``. Raises what :meth:`QueueFilter.resolve` raises."""
+    where = where or QueueFilter(document=document, actor=actor, states=states)
+    return repo.count_queue(session, **where.resolve(session))
 
 
 def label(session: Session, entity: Entity, row: Any) -> str:
@@ -437,21 +493,20 @@ def label(session: Session, entity: Entity, row: Any) -> str:
 
 def queue(session: Session, *, document: str | int | None = None, actor: str | None = None,
           states: Sequence[ReviewState] = (ReviewState.PROPOSED,), limit: int | None = None,
-          offset: int = 0) -> list[QueueItem]:
-    """The facts waiting for review for a document (id or file name) or an actor (name, acronym, ISO3), or all.
+          offset: int = 0, where: QueueFilter | None = None) -> list[QueueItem]:
+    """The facts waiting for review, least certain first, for a document (id or file name) or an actor
+    (name, acronym, ISO3), or all; ``where`` (a :class:`QueueFilter`, when given) replaces
+    ``document``/``actor``/``states`` and adds the member-state, kind and confidence filters.
 
     Each item carries the sentences of its evidence, so the reviewer sees
-    what the machine read. ``limit`` (None: all) and ``offset`` take one page
-    of the queue, sliced in SQL (:func:`ctrack.store.track_repo.queue_rows`).
-    Raises :class:`ctrack.errors.NotFound` for an unknown document or actor.
+    what the machine read, and its extraction confidence. The order and the
+    page (``limit``, None: all; ``offset``) come from SQL
+    (:func:`ctrack.store.track_repo.queue_rows`). Raises what
+    :meth:`QueueFilter.resolve` raises.
     """
-    doc_id = actor_id = None
-    if document is not None:
-        doc_id = repo.find_document(session, document).id
-    if actor is not None:
-        from ctrack.store.repo import find_actor
-
-        actor_id = find_actor(session, actor).id
+    where = where or QueueFilter(document=document, actor=actor, states=states)
+    args = where.resolve(session)
+    doc_id = args.get("document_id")
     texts: dict[int, tuple[str, str]] = {}
 
     def doc(document_id: int) -> tuple[str, str]:
@@ -461,8 +516,7 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
         return texts[document_id]
 
     items = []
-    for entity, row in repo.queue_rows(session, document_id=doc_id, actor_id=actor_id, states=states,
-                                       limit=limit, offset=offset):
+    for entity, row in repo.queue_rows(session, **args, limit=limit, offset=offset):
         sources: list[tuple[str, str]] = []
         if entity is Entity.RECOMMENDATION and row.source_document_id and row.source_start is not None:
             key, text = doc(row.source_document_id)
@@ -473,5 +527,6 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
             if pair not in sources:
                 sources.append(pair)
         items.append(QueueItem(entity=entity, id=row.id, label=label(session, entity, row),
-                               state=row.review_state.value, sources=sources))
+                               state=row.review_state.value, sources=sources,
+                               confidence=getattr(row, "confidence", None)))
     return items

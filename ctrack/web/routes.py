@@ -324,14 +324,34 @@ def upload_page(request: Request, me: Principal = Depends(page_user)):
 # --------------------------------------------------------------------------- review
 
 
+def _float_or_none(value: str | None, name: str) -> float | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise HTTPException(422, f"{name} {value!r} is not a number between 0 and 1") from None
+
+
 @router.get("/review")
 def review_page(request: Request, document: str | None = None, actor: str | None = None,
+                member_state: str | None = None, kind: list[str] = Query([]),
+                min_confidence: str | None = None, max_confidence: str | None = None,
                 state: ReviewState = ReviewState.PROPOSED, offset: int = Query(0, ge=0),
                 me: Principal = Depends(page_user), db: Session = Depends(get_db)):
     size = 50
-    page = review_service.queue(db, document or None, actor or None, state, PageParams(limit=size, offset=offset))
+    kinds = [Entity(k) for k in kind if k in review_service.KINDS]
+    if len(kinds) != len([k for k in kind if k]):
+        raise HTTPException(422, f"no kind of fact among {kind!r}")
+    query = review_service.QueueQuery(
+        document=document or None, actor=actor or None, member_state=member_state or None, kind=kinds,
+        min_confidence=_float_or_none(min_confidence, "min confidence"),
+        max_confidence=_float_or_none(max_confidence, "max confidence"), state=state)
+    page = review_service.queue(db, page=PageParams(limit=size, offset=offset), query=query)
     return render(request, "review.html", {
         "items": page.items, "document": document or "", "actor": actor or "", "state": state,
+        "member_state": member_state or "", "kinds": kinds, "min_confidence": min_confidence or "",
+        "max_confidence": max_confidence or "", "reviewable": [e.value for e in review_service.KINDS],
         "states": list(ReviewState), "can_review": me.allows(UserRole.ANALYST),
         "pages": _pages(page.total, offset, size, request)}, nav="review")
 

@@ -80,12 +80,22 @@ class HistoryOut(BaseModel):
 @router.get("/review/queue", response_model=Page[QueueItemOut], summary="The review queue")
 def queue(document: str | None = Query(None, description="document id or file name"),
           actor: str | None = Query(None, description="actor name, acronym or ISO3"),
+          member_state: str | None = Query(None, description="member state (ISO 3166-1 alpha-3 or name): its actors, "
+                                           "events in it or with it in a role, its actors' roles and titles, "
+                                           "recommendations to it"),
+          kind: list[Entity] = Query([], description="kinds of fact to list (repeat for several; default all)"),
+          min_confidence: float | None = Query(None, ge=0, le=1, description="lowest extraction confidence (0-1; "
+                                               "only scored facts: events and roles)"),
+          max_confidence: float | None = Query(None, ge=0, le=1, description="highest extraction confidence (0-1)"),
           state: ReviewState = Query(ReviewState.PROPOSED, description="review state to list"),
           page: PageParams = Depends(page_params),
           db: Session = Depends(get_db), _: Principal = Depends(viewer)):
-    """Facts (actors, events, roles, titles, conflicts, proposed recommendations) in ``state``, with the
-    sentences of their sources, for one document or actor or all."""
-    return service.queue(db, document, actor, state, page)
+    """Facts (actors, events, roles, titles, conflicts, proposed recommendations) in ``state``, least certain
+    first (extraction confidence ascending, unscored facts last), each with its confidence and the sentences
+    of its sources; every filter given narrows the list."""
+    return service.queue(db, page=page, query=service.QueueQuery(
+        document=document, actor=actor, member_state=member_state, kind=kind, min_confidence=min_confidence,
+        max_confidence=max_confidence, state=state))
 
 
 @router.post("/review/{entity}/{row_id}/confirm", response_model=ReviewedOut, summary="Confirm a fact")

@@ -1,0 +1,44 @@
+"""GET /api/v1/review/queue and the /review page: least certain first, filters, the confidence of each fact."""
+from __future__ import annotations
+
+import re
+
+V = "/api/v1"
+
+
+def test_api_queue_orders_by_confidence_and_filters(api):
+    queue = api.get(f"{V}/review/queue", params={"limit": 500}).json()
+    conf = [i["confidence"] for i in queue["items"]]
+    scored = [c for c in conf if c is not None]
+    assert scored and scored == sorted(scored) and conf[:len(scored)] == scored  # unscored last
+    assert queue["total"] == len(queue["items"])
+    # paging returns the same order
+    second = api.get(f"{V}/review/queue", params={"limit": 3, "offset": 3}).json()
+    assert [i["ref"] for i in second["items"]] == [i["ref"] for i in queue["items"][3:6]]
+    roles = api.get(f"{V}/review/queue", params={"kind": "event_role", "limit": 500}).json()
+    assert roles["total"] > 0 and {i["entity"] for i in roles["items"]} == {"event_role"}
+    band = api.get(f"{V}/review/queue", params={"min_confidence": scored[1], "max_confidence": scored[-2]}).json()
+    assert band["items"] and all(scored[1] <= i["confidence"] <= scored[-2] for i in band["items"])
+    tjk = api.get(f"{V}/review/queue", params={"member_state": "TJK", "limit": 500}).json()
+    assert 0 < tjk["total"] < queue["total"]
+    assert any(i["entity"] == "actor" and "Tajikistan" in i["label"] for i in tjk["items"])
+    bad = api.get(f"{V}/review/queue", params={"min_confidence": 0.9, "max_confidence": 0.1})
+    assert bad.status_code == 422 and "above max confidence" in bad.text
+    assert api.get(f"{V}/review/queue", params={"min_confidence": 2}).status_code == 422
+    assert api.get(f"{V}/review/queue", params={"member_state": "Atlantis"}).status_code == 422
+
+
+def test_review_page_shows_confidence_and_filters(api):
+    page = api.client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    api.client.post("/login", data={"name": "viewer", "password": "correct horse battery", "csrf_token": token,
+                                    "next": "/review"}, follow_redirects=False)
+    html = api.client.get("/review").text
+    assert "least certain first" in html and 'name="min_confidence"' in html and 'name="member_state"' in html
+    first = re.search(r'class="confidence"[^>]*>([^<]+)<', html).group(1)
+    lowest = api.get(f"{V}/review/queue", params={"limit": 1}).json()["items"][0]["confidence"]
+    assert first == f"confidence {lowest:.2f}"
+    roles = api.client.get("/review", params={"kind": "event_role", "max_confidence": "0.99"}).text
+    assert 'data-ref="event_role:' in roles and 'data-ref="actor:' not in roles
+    assert api.client.get("/review", params={"kind": "", "member_state": ""}).status_code == 200
+    assert api.client.get("/review", params={"kind": "nonsense"}).status_code == 422

@@ -1,0 +1,128 @@
+"""The review queue: least certain first (extraction confidence, unscored facts last), filtered by document,
+member state, kind and confidence band, paged in SQL; the same through the service, the CLI and the API."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from track_helpers import run, run_json
+
+from ctrack.store import repo, track_repo
+from ctrack.store.db import session_scope
+from ctrack.store.models import ReviewState
+from ctrack.store.testing import make_document
+from ctrack.store.track_models import Entity
+from ctrack.schema import Record
+from ctrack.service import review as service
+from ctrack.service.paging import PageParams
+from ctrack.track import review
+
+
+def _save(engine, doc_id: str, body: str, actors: list[dict], events: list[dict]) -> None:
+    for a in actors:
+        start = body.find(a["name"])
+        if start >= 0:
+            a["mentions"] = [{"start": start, "end": start + len(a["name"]), "text": a["name"], "rule": "test"}]
+    record = Record.model_validate({"schema": "ctrack.extraction/1",
+                                    "document": {"id": doc_id, "title": doc_id, "published": "2019-05-02"},
+                                    "actors": actors, "events": events})
+    with session_scope(engine) as s:
+        repo.save_document(s, make_document(doc_id, body, published=dt.date(2019, 5, 2)), record)
+
+
+def _kb(engine) -> None:
+    """doc-a: a workshop in Kazakhstan (0.9) organized by the GCTF (role 0.4) and Kazakhstan (0.8);
+    doc-b: a training in Tajikistan (0.2) by Hedayah (role 0.7) and the UNOCT (role not scored)."""
+    gctf = {"id": "gctf", "kind": "other_org", "name": "Global Counterterrorism Forum", "acronym": "GCTF"}
+    kaz = {"id": "KAZ", "kind": "member_state", "name": "Kazakhstan", "iso3": "KAZ"}
+    hed = {"id": "hed", "kind": "other_org", "name": "Hedayah"}
+    unoct = {"id": "unoct", "kind": "un_entity", "name": "United Nations Office of Counter-Terrorism",
+             "acronym": "UNOCT"}
+    _save(engine, "doc-a", "The Global Counterterrorism Forum and Kazakhstan held a workshop in Astana.",
+          [gctf, kaz], [{"id": "ws", "type": "workshop", "name": "Workshop on prisons", "start": "2019-04-29",
+                         "city": "Astana", "country": "KAZ", "status": "held", "confidence": 0.9,
+                         "roles": [{"actor": "gctf", "role": "organizer", "confidence": 0.4},
+                                   {"actor": "KAZ", "role": "organizer", "confidence": 0.8}]}])
+    _save(engine, "doc-b", "Hedayah and the United Nations Office of Counter-Terrorism trained officials in Dushanbe.",
+          [hed, unoct], [{"id": "tr", "type": "workshop", "name": "Training on rehabilitation", "start": "2019-03-11",
+                          "city": "Dushanbe", "country": "TJK", "status": "held", "confidence": 0.2,
+                          "roles": [{"actor": "hed", "role": "organizer", "confidence": 0.7},
+                                    {"actor": "unoct", "role": "organizer"}]}])
+
+
+def _confidences(items) -> list:
+    return [i.confidence for i in items]
+
+
+def test_queue_is_least_certain_first_and_pages_in_sql(engine):
+    _kb(engine)
+    with session_scope(engine) as s:
+        items = review.queue(s)
+        total = review.queue_size(s)
+    conf = _confidences(items)
+    assert conf[:4] == [0.2, 0.4, 0.7, 0.8] and conf[4] == 0.9
+    assert all(c is None for c in conf[5:]) and len(items) == total > 5
+    assert {i.entity for i in items[5:]} >= {Entity.ACTOR, Entity.EVENT_ROLE}  # actors and the unscored role last
+    # pages of 2 put together are the whole queue, in the same order
+    with session_scope(engine) as s:
+        pages = [service.queue(s, page=PageParams(limit=2, offset=o)) for o in range(0, total, 2)]
+    assert [(i.entity, i.id) for p in pages for i in p.items] == [(i.entity, i.id) for i in items]
+    assert {p.total for p in pages} == {total}
+    assert pages[0].items[0].confidence == 0.2 and pages[0].items[0].entity is Entity.EVENT
+
+
+def test_queue_filters_combine(engine):
+    _kb(engine)
+    q = service.QueueQuery
+    with session_scope(engine) as s:
+        def refs(query):
+            page = service.queue(s, page=PageParams(limit=500), query=query)
+            assert page.total == len(page.items)
+            return [(i.entity.value, i.confidence) for i in page.items]
+
+        # a member state: the event held in it, the roles of that event (no actor of Tajikistan is stored)
+        assert refs(q(member_state="TJK")) == [("event", 0.2), ("event_role", 0.7), ("event_role", None)]
+        # by name too; Kazakhstan itself, its event and the roles in it
+        kaz = refs(q(member_state="Kazakhstan"))
+        assert kaz[:3] == [("event_role", 0.4), ("event_role", 0.8), ("event", 0.9)] and ("actor", None) in kaz
+        assert refs(q(kind=[Entity.EVENT_ROLE])) == [("event_role", 0.4), ("event_role", 0.7),
+                                                     ("event_role", 0.8), ("event_role", None)]
+        # a band keeps only scored facts, inclusive at both ends
+        assert refs(q(min_confidence=0.4, max_confidence=0.8)) == [("event_role", 0.4), ("event_role", 0.7),
+                                                                   ("event_role", 0.8)]
+        assert refs(q(max_confidence=0.3)) == [("event", 0.2)]
+        assert refs(q(document="doc-a", kind=[Entity.EVENT, Entity.ACTOR], min_confidence=0.5)) == [("event", 0.9)]
+        assert refs(q(document="doc-b", member_state="KAZ")) == []
+        # reviewed facts leave the proposed queue
+        first = service.queue(s, query=q(max_confidence=0.3)).items[0]
+        service.decide(s, "ana", first.entity, first.id, "confirm")
+        assert refs(q(max_confidence=0.3)) == []
+        assert refs(q(max_confidence=0.3, state=ReviewState.CONFIRMED)) == [("event", 0.2)]
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"min_confidence": 0.8, "max_confidence": 0.2}, "above max confidence"),
+    ({"min_confidence": 1.5}, "outside 0-1"),
+    ({"member_state": "Atlantis"}, "unknown member state"),
+    ({"kind": [Entity.DOCUMENT]}, "not reviewed"),
+])
+def test_queue_refuses_bad_filters_with_a_clear_error(engine, query, message):
+    _kb(engine)
+    with session_scope(engine) as s, pytest.raises(review.ReviewError, match=message):
+        service.queue(s, query=service.QueueQuery(**query))
+
+
+def test_cli_queue_shows_confidence_and_filters(engine, db_url):
+    _kb(engine)
+    listed = run_json("review", "queue", "--member-state", "TJK", db=db_url)
+    assert [(i["ref"].split(":")[0], i["confidence"]) for i in listed] == [
+        ("event", 0.2), ("event_role", 0.7), ("event_role", None)]
+    assert listed[0]["label"].startswith("workshop 2019-03-11") and listed[0]["entity"] == "event"
+    text = run("review", "queue", "--kind", "event_role", "--min-confidence", "0.5", db=db_url).output
+    assert "confidence 0.70" in text and "confidence 0.80" in text and "confidence 0.40" not in text
+    assert "not scored" in run("review", "queue", "--kind", "actor", "--limit", "1", db=db_url).output
+    assert "more: --offset 1" in run("review", "queue", "--limit", "1", db=db_url).output
+    bad = run("review", "queue", "--kind", "document", db=db_url, ok=False)
+    assert bad.exit_code != 0 and "document" in bad.output
+    bad = run("review", "queue", "--min-confidence", "0.9", "--max-confidence", "0.1", db=db_url, ok=False)
+    assert bad.exit_code != 0 and "above max confidence" in bad.output
