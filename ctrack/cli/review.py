@@ -15,6 +15,8 @@ with them, as the API and the web pages do.
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 from typing import Optional
 
 import typer
@@ -74,10 +76,23 @@ def review_main(
     actor: Optional[str] = typer.Option(None, "--actor", "-a", help="only facts about this actor (name, acronym, ISO3)"),
     db: Optional[str] = _DB,
     user: Optional[str] = _USER,
+    interactive: bool = typer.Option(False, "--interactive", "-i",
+                                     help="prompt even when stdin is not a terminal (answers read from stdin)"),
 ) -> None:
-    """Walk the queue of proposed facts: [c]onfirm, [r]eject, [e]dit a field, [s]kip, [q]uit."""
+    """Walk the queue of proposed facts: [c]onfirm, [r]eject, [e]dit a field, [s]kip, [q]uit.
+
+    Without a terminal (a script, a pipe, cron) it prints the commands to use instead and exits with 2."""
     if ctx.invoked_subcommand is not None:
         return
+    if not interactive and not sys.stdin.isatty():
+        where = "".join(f" {flag} {shlex.quote(v)}" for flag, v in (("--document", document), ("--actor", actor)) if v)
+        typer.echo("ctrack review asks questions, but stdin is not a terminal. Instead run:\n"
+                   f"  ctrack review queue{where} --json          the facts waiting, least certain first\n"
+                   "  ctrack review confirm|reject TYPE:ID…      decide facts (e.g. event:3 event_role:40)\n"
+                   "  ctrack review correct TYPE:ID FIELD VALUE  correct one field\n"
+                   "  ctrack review undo …                       take a decision back\n"
+                   "or 'ctrack review --interactive' to answer the prompts from stdin.", err=True)
+        raise typer.Exit(2)
     if document and actor:
         fail(ValueError("give --document or --actor, not both"))
     who = _user(user)

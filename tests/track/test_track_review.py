@@ -293,7 +293,7 @@ def test_review_queue_shows_source_sentences_and_the_interactive_walk(engine, db
     listed = run_json("review", "queue", "--document", "doc-b", db=db_url)
     assert listed[0]["ref"] == items[0].ref and listed[0]["sources"]
     # confirm the first fact, reject the second, quit
-    out = run("review", "--document", "doc-b", db=db_url, user="dina", input="c\nlooks right\nr\n\nq\n")
+    out = run("review", "--document", "doc-b", "--interactive", db=db_url, user="dina", input="c\nlooks right\nr\n\nq\n")
     assert "2 decision(s) recorded by dina" in out.output
     with session_scope(engine) as s:
         states = [track_repo.get(s, i.entity, i.id).review_state for i in items[:3]]

@@ -126,3 +126,20 @@ def test_cli_queue_shows_confidence_and_filters(engine, db_url):
     assert bad.exit_code != 0 and "document" in bad.output
     bad = run("review", "queue", "--min-confidence", "0.9", "--max-confidence", "0.1", db=db_url, ok=False)
     assert bad.exit_code != 0 and "above max confidence" in bad.output
+
+
+def test_review_without_a_terminal_says_what_to_run_instead(engine, db_url):
+    import os
+    import subprocess
+    import sys
+
+    _kb(engine)
+    env = {**os.environ, "CTRACK_USER": "ana", "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", "from ctrack.cli import main; main()", "review", "--document", "doc-b", "--db", db_url],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Aborted" not in done.stderr + done.stdout
+    assert "ctrack review queue --document doc-b --json" in done.stderr
+    assert "ctrack review confirm|reject TYPE:ID" in done.stderr and "ctrack review undo" in done.stderr
+    with session_scope(engine) as s:  # nothing was decided
+        assert track_repo.audit_entries(s) == []
