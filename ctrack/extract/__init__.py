@@ -29,6 +29,7 @@ from ctrack.extract import persons as person_rules
 from ctrack.extract.context import DocContext, Mention, split_sentences
 from ctrack.extract.decide import Candidates, Models, apply_models, build_candidates, shipped_models
 from ctrack.extract.events import EventDraft, find_events
+from ctrack.extract.fields import apply_fact_sheet
 from ctrack.extract.roles import assign_roles
 from ctrack.gazetteer import get_gazetteer
 from ctrack.schema import Actor, ActorKind, Document, DocumentInfo, Event, Record, Role
@@ -127,6 +128,7 @@ class Extractor:
         person_rules.find_title_anaphors(ctx)
         idx = find_events(ctx, title_sentences=heads)
         assign_roles(ctx, idx, title_sentences=heads)
+        apply_fact_sheet(ctx, idx)
         _name_government_bodies(ctx, main_state)
         keys = _record_keys(ctx, idx.events)
         return DocCandidates(document, build_candidates(ctx, idx, heads, main_state, keys), keys)

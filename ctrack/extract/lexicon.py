@@ -111,6 +111,10 @@ ROLE_AFTER: tuple[tuple[str, RoleType], ...] = tuple((c["pattern"], RoleType(c["
 ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = tuple((c["pattern"], RoleType(c["role"])) for c in _CUES["role_before"])
 
 
+#: Labels of fact-sheet lines per field ("Venue: Dakar"; see :mod:`ctrack.extract.fields`).
+FIELD_LABELS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _CUES.get("field_labels", {}).items() if not k.startswith("_")}
+
+
 def cue_examples() -> dict:
     """The examples of ``cues.json``: {"event_triggers": {type: {"match": [...], "no_match": [...]}},
     "role_after"/"role_before": [(pattern, role, match, no_match)]}; for the test that runs them all."""
