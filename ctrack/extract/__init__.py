@@ -73,7 +73,7 @@ class Extractor:
 
         ``models`` are the decision models (default: the ones shipped in the package).
         """
-        return self.decide(self.candidates(document, self.nlp(document.text)), models)
+        return self.decide(self.candidates(document, self.parse(document.text)), models)
 
     def extract_many(self, documents: Iterable[Document], batch_size: int = 16,
                      models: Models | None = None) -> Iterator[Record]:
@@ -84,8 +84,21 @@ class Extractor:
     def candidates_many(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator["DocCandidates"]:
         """The rules' candidates of many documents (``nlp.pipe`` batching), in input order; for training."""
         docs = list(documents) if not isinstance(documents, list) else documents
-        for document, doc in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=batch_size)):
+        short = (d.text for d in docs if len(d.text) <= CHUNK_CHARS)
+        parsed = iter(self.nlp.pipe(short, batch_size=batch_size))
+        for document in docs:
+            doc = next(parsed) if len(document.text) <= CHUNK_CHARS else self.parse(document.text)
             yield self.candidates(document, doc)
+
+    def parse(self, text: str):
+        """The spaCy ``Doc`` of ``text``. A text longer than :data:`CHUNK_CHARS` is parsed in chunks cut at
+        paragraph breaks (:func:`paragraph_chunks`) and joined again with ``Doc.from_docs``, so that its
+        character offsets are those of ``text``; no length limit applies (spaCy's ``max_length`` is per chunk)."""
+        if len(text) <= CHUNK_CHARS:
+            return self.nlp(text)
+        from spacy.tokens import Doc
+
+        return Doc.from_docs(list(self.nlp.pipe(paragraph_chunks(text))), ensure_whitespace=False)
 
     def decide(self, cands: "DocCandidates", models: Models | None = None) -> Record:
         """Decide the candidates of one document with ``models`` (default: shipped) and build its record."""
@@ -97,10 +110,11 @@ class Extractor:
         from spacy.util import filter_spans
 
         spans = []
+        text = doc.text  # built once: Doc.text joins every token each time it is read
         for matcher in (self.name_matcher, self.acronym_matcher):
             for match_id, s, e in matcher(doc):
                 span = doc[s:e]
-                if span.start_char > 0 and doc.text[span.start_char - 1] in "-–" or doc.text[span.end_char:span.end_char + 1] == "-":
+                if span.start_char > 0 and text[span.start_char - 1] in "-–" or text[span.end_char:span.end_char + 1] == "-":
                     continue  # "Secretary-General" inside "Under-Secretary-General" names no organization
                 span.label_ = self.nlp.vocab.strings[match_id]
                 spans.append(span)
@@ -132,6 +146,27 @@ class Extractor:
         _name_government_bodies(ctx, main_state)
         keys = _record_keys(ctx, idx.events)
         return DocCandidates(document, build_candidates(ctx, idx, heads, main_state, keys), keys)
+
+
+#: Texts longer than this (characters) are parsed in paragraph-aligned chunks of at most this size.
+CHUNK_CHARS = 100_000
+
+
+def paragraph_chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``size`` characters whose concatenation is ``text``.
+
+    Each cut is made after the last paragraph break ("\\n\\n") before the limit, else after the last line break,
+    else after the last space; only a run of ``size`` characters without any whitespace is cut hard.
+    """
+    out, pos = [], 0
+    while len(text) - pos > size:
+        window = text[pos:pos + size]
+        cut = max(window.rfind("\n\n"), -1)
+        cut = cut + 2 if cut > 0 else (window.rfind("\n") + 1 or window.rfind(" ") + 1 or size)
+        out.append(text[pos:pos + cut])
+        pos += cut
+    out.append(text[pos:])
+    return out
 
 
 @dataclass

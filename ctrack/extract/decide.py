@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,10 @@ ROLE_LABELS = [NONE] + [r.value for r in RoleType]
 #: When an actor holds several roles in gold, the order in which one is taken as the training label's first choice.
 _ROLE_ORDER = ["organizer", "funder", "speaker", "chair", "subject", "supporter", "participant"]
 
+#: Candidates lie within this many sentences of one of the event's mentions (roles) or of the event (dates);
+#: farther ones almost never hold (and skipping them keeps a long text's cost linear in its length).
+ROLE_WINDOW = 6
+DATE_WINDOW = 8
 #: The type model relabels an event when its best type beats the rules' type by this much (probability).
 TYPE_MARGIN = 0.1
 #: Decision thresholds (probabilities). Chosen by grouped cross-validation (``ctrack eval``), not on one document.
@@ -248,7 +253,7 @@ def _mention_syntax(ctx: DocContext, m: Mention, triggers: list) -> dict[str, fl
 def _role_features(ctx: DocContext, idx: EventIndex, ev: EventDraft, a: ActorEntry, ev_sents: list[int], triggers: list,
                    main: EventDraft | None, n_events: int, rule_roles: list[str], other_rule_roles: set[str],
                    affiliate_roles: set[str], member_roles: set[str], main_state: str | None, headline: int,
-                   cue_cache: dict) -> tuple[dict, Mention | None]:
+                   cue_cache: dict, sent_of: list[int]) -> tuple[dict, Mention | None]:
     et, kind = ev.type.value, a.kind.value
     f: dict[str, float] = {"bias": 1.0, "kind=" + kind: 1.0, "etype=" + et: 1.0, f"etype_kind={et}|{kind}": 1.0}
     for r in rule_roles or [NONE]:
@@ -276,7 +281,6 @@ def _role_features(ctx: DocContext, idx: EventIndex, ev: EventDraft, a: ActorEnt
         f["person_titled" if a.title else "person_untitled"] = 1.0
         if a.title:
             f["title_head=" + a.title.lower().split()[-1]] = 1.0
-    sent_of = [ctx.sentence_at(m.start).index for m in a.mentions]
     ev_set = set(ev_sents)
     if not sent_of:
         f["no_mention"] = 1.0
@@ -401,6 +405,12 @@ def _type_feats(ctx: DocContext, ev: EventDraft, triggers: list) -> dict[str, fl
     return f
 
 
+def _within(sent: int, sents: list[int], window: int) -> bool:
+    """Is sentence ``sent`` at most ``window`` sentences from one of ``sents`` (sorted)?"""
+    j = bisect_left(sents, sent)
+    return any(0 <= n < len(sents) and abs(sents[n] - sent) <= window for n in (j - 1, j))
+
+
 def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state: str | None,
                      record_keys: set[str]) -> Candidates:
     """The decision candidates of one document, after the rules have run.
@@ -419,6 +429,13 @@ def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state
     main = idx.main()
     used_dates = {e.start for e in events if e.start}
     cue_cache: dict = {}
+    # per actor, the sentence of each mention (aligned with its mentions) and their sorted set; roles the rules gave
+    sent_lists = {k: [ctx.sentence_at(m.start).index for m in ctx.actors[k].mentions] for k in record_keys}
+    actor_sents = {k: sorted(set(v)) for k, v in sent_lists.items()}
+    rule_roles_of: dict[str, list[tuple[EventDraft, str]]] = {}
+    for e in events:
+        for k, r, _m in e.roles:
+            rule_roles_of.setdefault(k, []).append((e, r.value))
     for i, ev in enumerate(events):
         sents = sorted(set(ev_sents.get(id(ev), [ev.sentence])))
         trigs = ev_trigs.get(id(ev), [])
@@ -427,19 +444,24 @@ def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state
         cands.type_features.append(_type_feats(ctx, ev, trigs))
         if not ev.start:
             for d in idx.dates:
-                if d.start_iso:
+                if d.start_iso and _within(ctx.sentence_at(d.start).index, sents, DATE_WINDOW):
                     cands.dates.append(DateCandidate(i, d, _date_features(ctx, ev, sents, d, trig_by_sent, used_dates)))
         rule_by_key: dict[str, list[str]] = {}
         for k, r, _m in ev.roles:
             rule_by_key.setdefault(k, []).append(r.value)
+        lo, hi = (sents[0] - ROLE_WINDOW, sents[-1] + ROLE_WINDOW) if sents else (0, headline)
         for key in sorted(record_keys):
             a = ctx.actors[key]
-            other = {r.value for e in events if e is not ev for k, r, _ in e.roles if k == key}
+            near = actor_sents[key]
+            j = bisect_left(near, lo)
+            if key not in rule_by_key and not (j < len(near) and near[j] <= hi) and not (near and near[0] < headline):
+                continue  # far from every mention of the event: not a candidate (keeps long texts linear)
+            other = {r for e, r in rule_roles_of.get(key, []) if e is not ev}
             affiliate = {r for k, rs in rule_by_key.items() for r in rs
                          if ctx.actors[k].kind is ActorKind.PERSON and ctx.actors[k].affiliation == key}
             member = set(rule_by_key.get(a.affiliation, [])) if a.affiliation else set()
             feats, best = _role_features(ctx, idx, ev, a, sents, trigs, main, len(events), rule_by_key.get(key, []),
-                                         other, affiliate, member, main_state, headline, cue_cache)
+                                         other, affiliate, member, main_state, headline, cue_cache, sent_lists[key])
             cands.roles.append(RoleCandidate(i, key, feats, rule_by_key.get(key, []), best))
     return cands
 
