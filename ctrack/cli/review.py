@@ -182,31 +182,67 @@ def queue_cmd(
         console.print(f"[dim]{page.total - offset - len(page.items)} more: --offset {offset + len(page.items)}[/]")
 
 
-def _decide(refs: list[str], action: str, user: str | None, comment: str | None, db: str | None, verb: str) -> None:
+def _decide(refs: list[str] | None, action: str, user: str | None, comment: str | None, db: str | None, verb: str,
+            all_matching: bool, yes: bool, query: review_service.QueueQuery) -> None:
     who = _user(user)
+    if all_matching == bool(refs):
+        fail(ValueError(f"give the facts to {action} (TYPE:ID…) or --all-matching with filters, not both"
+                        if refs else f"give the facts to {action} (TYPE:ID…), or --all-matching with filters"))
     engine = open_kb(db)
+    if all_matching:
+        try:
+            with session_scope(engine) as s:
+                out = review_service.bulk_decide(s, who, action, query, apply=yes, comment=comment)
+        except CtrackError as exc:
+            fail(exc)
+        if not yes:
+            shown = ", ".join(out.refs[:20]) + (f", … ({out.count - 20} more)" if out.count > 20 else "")
+            console.print(f"{out.count} fact(s) match: {shown or 'none'}", highlight=False)
+            if out.count:
+                console.print(f"nothing changed; add --yes to {action} these {out.count} fact(s)", highlight=False)
+            return
+        console.print(f"{verb} {out.count} fact(s) ({out.count} audit entries, by {escape(who)})", highlight=False)
+        return
     targets = [_ref(r) for r in refs]
+    entries = []
     try:
         with session_scope(engine) as s:
             for entity, row_id in targets:
-                review_service.decide(s, who, entity, row_id, action, comment=comment)
+                entries.append(review_service.decide(s, who, entity, row_id, action, comment=comment).entry)
     except CtrackError as exc:
         fail(exc)
-    console.print(f"{verb} {', '.join(refs)}", highlight=False)
+    console.print(f"{verb} {', '.join(refs)} (audit entries {', '.join(map(str, entries))}; "
+                  f"'ctrack review undo {refs[-1]}' takes the last back)", highlight=False)
+
+
+_ALL = typer.Option(False, "--all-matching", help="every fact the filters select (a dry run without --yes)")
+_YES = typer.Option(False, "--yes", "-y", help="with --all-matching: do it (without: only count)")
 
 
 @review_app.command("confirm")
-def confirm_cmd(refs: list[str] = typer.Argument(..., help="TYPE:ID of each fact"), comment: Optional[str] = _COMMENT,
+def confirm_cmd(refs: Optional[list[str]] = typer.Argument(None, help="TYPE:ID of each fact"),
+                comment: Optional[str] = _COMMENT, all_matching: bool = _ALL, yes: bool = _YES,
+                document: Optional[str] = typer.Option(None, "--document", "-d", help="with --all-matching: facts from this document"),
+                member_state: Optional[str] = _MEMBER_STATE, kind: Optional[list[str]] = _KIND,
+                min_confidence: Optional[float] = _MIN, max_confidence: Optional[float] = _MAX,
                 db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
-    """Confirm facts (a conflict: apply the document's value; a proposed recommendation: accept it)."""
-    _decide(refs, "confirm", user, comment, db, "confirmed")
+    """Confirm facts (a conflict: apply the document's value; a proposed recommendation: accept it), or
+    every fact the filters select with --all-matching (the count first; --yes to do it)."""
+    _decide(refs, "confirm", user, comment, db, "confirmed", all_matching, yes,
+            _query(document, None, member_state, kind, min_confidence, max_confidence))
 
 
 @review_app.command("reject")
-def reject_cmd(refs: list[str] = typer.Argument(..., help="TYPE:ID of each fact"), comment: Optional[str] = _COMMENT,
+def reject_cmd(refs: Optional[list[str]] = typer.Argument(None, help="TYPE:ID of each fact"),
+               comment: Optional[str] = _COMMENT, all_matching: bool = _ALL, yes: bool = _YES,
+               document: Optional[str] = typer.Option(None, "--document", "-d", help="with --all-matching: facts from this document"),
+               member_state: Optional[str] = _MEMBER_STATE, kind: Optional[list[str]] = _KIND,
+               min_confidence: Optional[float] = _MIN, max_confidence: Optional[float] = _MAX,
                db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
-    """Reject facts: reads and reports leave them out, and a re-ingest does not bring them back."""
-    _decide(refs, "reject", user, comment, db, "rejected")
+    """Reject facts: reads and reports leave them out, and a re-ingest does not bring them back; or every
+    fact the filters select with --all-matching (the count first; --yes to do it)."""
+    _decide(refs, "reject", user, comment, db, "rejected", all_matching, yes,
+            _query(document, None, member_state, kind, min_confidence, max_confidence))
 
 
 @review_app.command("correct")
@@ -219,10 +255,11 @@ def correct_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the fact"),
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
-            review_service.decide(s, _user(user), entity, row_id, "correct", field, value, comment)
+            out = review_service.decide(s, _user(user), entity, row_id, "correct", field, value, comment)
     except CtrackError as exc:
         fail(exc)
-    console.print(f"corrected {ref} {field}", highlight=False)
+    console.print(f"corrected {ref} {field} (audit entry {out.entry}; 'ctrack review undo {ref}' takes it back)",
+                  highlight=False)
 
 
 @review_app.command("merge")
@@ -266,10 +303,27 @@ def split_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the actor or event
 
 
 @review_app.command("undo")
-def undo_cmd(decision: int = typer.Argument(..., help="id of the merge or split decision"),
+def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: its latest confirm, reject or correct) "
+                                                  "or the id of a merge or split decision"),
+             entry: Optional[int] = typer.Option(None, "--entry", help="the audit entry of the confirm, reject or "
+                                                 "correct to undo ('ctrack history TYPE:ID' lists them)"),
              comment: Optional[str] = _COMMENT, db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
-    """Undo a merge or split: references and fields go back, unless changed since (reported)."""
+    """Undo a decision: a fact's latest confirm, reject or correct (or the one of --entry), or a merge or
+    split (references and fields go back, unless changed since, which is reported)."""
     engine = open_kb(db)
+    if entry is not None or (what and not what.isdigit()):
+        fact = _ref(what) if what else (None, None)
+        try:
+            with session_scope(engine) as s:
+                out = review_service.undo_decision(s, _user(user), fact[0], fact[1], entry=entry, comment=comment)
+        except CtrackError as exc:
+            fail(exc)
+        console.print(f"undid the last decision on {out.ref}: now {out.state.value} (audit entry {out.entry})",
+                      highlight=False)
+        return
+    if not what:
+        fail(ValueError("say what to undo: TYPE:ID, a decision id, or --entry N"))
+    decision = int(what)
     try:
         with session_scope(engine) as s:
             r = review_service.undo(s, _user(user), decision, comment=comment)

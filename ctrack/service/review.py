@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ctrack.errors import BadQuery
 from ctrack.service.paging import Page, PageParams, check_page
 from ctrack.store import search as search_index
+from ctrack.store import track_repo
 from ctrack.store.models import ReviewState
 from ctrack.store.track_models import Entity
 from ctrack.store.web_models import SearchKind
@@ -52,6 +53,19 @@ class ReviewedOut(BaseModel):
     id: int
     ref: str
     state: ReviewState
+    entry: int | None = Field(None, description="the audit entry of this decision (undo it with "
+                              "POST /review/entries/{entry}/undo)")
+
+
+class BulkOut(BaseModel):
+    """What a bulk decision matched (``count``, the ``refs``) and whether it was ``applied``; one audit entry
+    per fact (``entries``) when applied."""
+
+    action: str
+    count: int
+    applied: bool
+    refs: list[str]
+    entries: list[int] = Field(default_factory=list)
 
 
 #: Which search entry a review of each kind of record changes.
@@ -134,7 +148,57 @@ def decide(db: Session, user: str, entity: Entity, row_id: int, action: str, fie
     else:
         raise BadQuery(f"no review action {action!r}; one of: {', '.join(ACTIONS)}")
     reindex_after(db, entity, row)
-    return ReviewedOut(entity=entity, id=row.id, ref=audit.ref(entity, row.id), state=row.review_state)
+    entries = track_repo.audit_entries(db, entity, row.id)
+    entry = next((e.id for e in reversed(entries) if e.action.value == action), None)
+    return ReviewedOut(entity=entity, id=row.id, ref=audit.ref(entity, row.id), state=row.review_state, entry=entry)
+
+
+class BulkIn(QueueQuery):
+    """A bulk decision: ``action`` (confirm or reject) on every fact the filters select; ``apply`` false
+    (the default) only counts them (a dry run)."""
+
+    action: str
+    apply: bool = False
+    comment: str | None = None
+
+
+#: Largest set one bulk decision may change (ask again with narrower filters for more).
+BULK_MAX = 5000
+
+
+def bulk_decide(db: Session, user: str, action: str, query: QueueQuery, *, apply: bool = False,
+                comment: str | None = None) -> BulkOut:
+    """Confirm or reject (``action``) every fact ``query`` selects, as ``user``; with ``apply`` False only
+    count and list them (a dry run: nothing changes). Each fact gets its own audit entry and is reindexed.
+    All or nothing: a fact that cannot take the decision (a recommendation without a member state) stops
+    it and nothing is written. Raises :class:`BadQuery` for another action or more than :data:`BULK_MAX`
+    facts, and what :func:`decide` raises."""
+    if action not in ("confirm", "reject"):
+        raise BadQuery(f"bulk decisions confirm or reject, not {action!r}")
+    refs = review.queue_refs(db, query.to_filter())
+    if len(refs) > BULK_MAX:
+        raise BadQuery(f"{len(refs)} facts match; narrow the filters to at most {BULK_MAX}")
+    out = BulkOut(action=action, count=len(refs), applied=apply, refs=[audit.ref(e, i) for e, i in refs])
+    if apply:
+        out.entries = [decide(db, user, entity, row_id, action, comment=comment).entry for entity, row_id in refs]
+    return out
+
+
+def undo_decision(db: Session, user: str, entity: Entity | None = None, row_id: int | None = None,
+                  entry: int | None = None, comment: str | None = None) -> ReviewedOut:
+    """Take back a confirm, reject or correct: audit entry ``entry``, or else the latest one on
+    ``entity``/``row_id`` (:func:`ctrack.track.review.undo_entry`), and reindex the fact. Returns the fact's
+    state afterwards, ``entry`` being the undo's own audit entry."""
+    if entry is None:
+        if entity is None or row_id is None:
+            raise BadQuery("say which fact or which audit entry to undo")
+        entry = review.last_decision(db, entity, row_id)
+    ent, row = review.undo_entry(db, entry, user=user, comment=comment)
+    if entity is not None and (ent, row.id) != (entity, row_id):
+        raise BadQuery(f"audit entry {entry} is about {audit.ref(ent, row.id)}, not {audit.ref(entity, row_id)}")
+    reindex_after(db, ent, row)
+    last = track_repo.audit_entries(db, ent, row.id)[-1]
+    return ReviewedOut(entity=ent, id=row.id, ref=audit.ref(ent, row.id), state=row.review_state, entry=last.id)
 
 
 def merge(db: Session, user: str, subject: Entity, kept_id: int, other_id: int, reason: str | None = None,
@@ -165,4 +229,4 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None):
 
 
 __all__ = ["ACTIONS", "KINDS", "SourceSentence", "QueueItemOut", "ReviewedOut", "reindex_after", "QueueQuery", "queue", "queue_size",
-           "decide", "merge", "split", "undo"]
+           "decide", "BulkIn", "BulkOut", "BULK_MAX", "bulk_decide", "undo_decision", "merge", "split", "undo"]

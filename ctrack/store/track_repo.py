@@ -134,6 +134,14 @@ def audit_entries(session: Session, entity: Entity | None = None, entity_id: int
     return list(session.scalars(stmt))
 
 
+def audit_entry(session: Session, entry_id: int) -> DbAuditEntry:
+    """One audit entry by id. Raises :class:`NotFound`."""
+    entry = session.get(DbAuditEntry, entry_id)
+    if entry is None:
+        raise NotFound(f"no audit entry {entry_id}")
+    return entry
+
+
 def entries_of_decisions(session: Session, decision_ids: Iterable[int]) -> list[DbAuditEntry]:
     """Audit entries that belong to the given review decisions (merge, split, undo), oldest first."""
     ids = list(decision_ids)

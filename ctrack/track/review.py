@@ -363,6 +363,78 @@ def undo(session: Session, decision_id: int, *, user: str, comment: str | None =
     return result
 
 
+# --------------------------------------------------------------------------- undo of confirm / reject / correct
+
+#: The decisions on one fact that :func:`undo_entry` takes back.
+UNDOABLE = (Action.CONFIRM, Action.REJECT, Action.CORRECT)
+
+
+def _undone_entries(session: Session, entity: Entity, row_id: int) -> set[int]:
+    return {e.before.get("entry") for e in repo.audit_entries(session, entity, row_id, action=Action.UNDO)
+            if e.before and e.before.get("entry") is not None}
+
+
+def last_decision(session: Session, entity: Entity, row_id: int) -> int:
+    """The audit entry id of the latest confirm, reject or correct of a fact not yet undone.
+
+    Raises :class:`ReviewError` when the fact has none (and :class:`ctrack.errors.NotFound` for no such fact)."""
+    _reviewable(session, entity, row_id)
+    undone = _undone_entries(session, entity, row_id)
+    for e in reversed(repo.audit_entries(session, entity, row_id)):
+        if e.action in UNDOABLE and e.id not in undone:
+            return e.id
+    raise ReviewError(f"{audit.ref(entity, row_id)} has no confirm, reject or correct left to undo")
+
+
+def undo_entry(session: Session, entry_id: int, *, user: str, comment: str | None = None) -> tuple[Entity, Any]:
+    """Take back the confirm, reject or correct that audit entry ``entry_id`` records; returns (entity, row).
+
+    The fact gets its review state back, and a correction its old value
+    (kept in ``field_corrections`` too). The undo is an audit entry of its
+    own (``undo``, ``before.entry`` = the entry undone), so the log stays
+    append-only. A fact changed since the decision is left alone. Confirming
+    a conflict also wrote a correction of its actor or event: that is a
+    separate entry, undone on the actor or event. Raises
+    :class:`ReviewError` for a merge or split entry (undo the decision), a
+    recommendation's correction, an entry undone already, or a fact changed
+    since; :class:`ctrack.errors.NotFound` for no such entry.
+    """
+    entry = repo.audit_entry(session, entry_id)
+    if entry.action not in UNDOABLE:
+        hint = (f"; undo merge/split decision {entry.decision_id} instead" if entry.decision_id else "")
+        raise ReviewError(f"audit entry {entry_id} is a {entry.action.value}, not a confirm, reject or correct{hint}")
+    entity, row_id = entry.entity_type, entry.entity_id
+    row = _reviewable(session, entity, row_id)
+    if entry_id in _undone_entries(session, entity, row_id):
+        raise ReviewError(f"audit entry {entry_id} ({entry.action.value} of {audit.ref(entity, row_id)}) "
+                          "was undone already")
+    before, after = entry.before or {}, entry.after or {}
+    changed = [k for k, v in after.items() if hasattr(row, k) and repo.jsonable(getattr(row, k)) != v]
+    if changed:
+        raise ReviewError(f"{audit.ref(entity, row_id)} changed since entry {entry_id} ({', '.join(changed)}); "
+                          "correct it instead")
+    restored: dict[str, Any] = {}
+    if entry.action is Action.CORRECT:
+        if entity is Entity.RECOMMENDATION:
+            raise ReviewError(f"a recommendation's correction (entry {entry_id}) is undone by correcting it back")
+        for name, old in before.items():
+            if name == "review_state":
+                continue
+            column_type = type(row).__table__.c[name].type
+            enum_cls = getattr(column_type, "enum_class", None)
+            setattr(row, name, enum_cls(old) if enum_cls and old is not None else old)
+            repo.add_correction(session, entity=entity, entity_id=row_id, field=name, old=after.get(name), new=old,
+                                user=user, comment=comment or f"undo of audit entry {entry_id}")
+            restored[name] = old
+    if "review_state" in before:
+        row.review_state = ReviewState(before["review_state"])
+        restored["review_state"] = before["review_state"]
+    session.flush()
+    audit.record(session, user, Action.UNDO, entity, row_id,
+                 before={"entry": entry_id, "action": entry.action.value, **after}, after=restored, comment=comment)
+    return entity, row
+
+
 # --------------------------------------------------------------------------- the review queue
 
 
@@ -489,6 +561,11 @@ def label(session: Session, entity: Entity, row: Any) -> str:
     if entity is Entity.RECOMMENDATION:
         return f"recommendation to {row.state or '(state unknown)'}{' (TA needed)' if row.ta_needed else ''}: {row.text}"
     return f"{entity.value} {row.id}"
+
+
+def queue_refs(session: Session, where: QueueFilter) -> list[tuple[Entity, int]]:
+    """``(entity, id)`` of every fact ``where`` selects, in queue order (for bulk decisions)."""
+    return [(entity, row.id) for entity, row in repo.queue_rows(session, **where.resolve(session))]
 
 
 def queue(session: Session, *, document: str | int | None = None, actor: str | None = None,

@@ -42,3 +42,30 @@ def test_review_page_shows_confidence_and_filters(api):
     assert 'data-ref="event_role:' in roles and 'data-ref="actor:' not in roles
     assert api.client.get("/review", params={"kind": "", "member_state": ""}).status_code == 200
     assert api.client.get("/review", params={"kind": "nonsense"}).status_code == 422
+
+
+def test_api_bulk_decision_counts_first_and_every_decision_undoes(api):
+    body = {"action": "reject", "kind": ["event_role"], "max_confidence": 0.6}
+    dry = api.post(f"{V}/review/bulk", json=body).json()
+    assert dry["count"] > 0 and dry["applied"] is False and dry["entries"] == []
+    still = api.get(f"{V}/review/queue", params={"kind": "event_role", "max_confidence": 0.6, "limit": 500}).json()
+    assert still["total"] == dry["count"]
+    assert api.post(f"{V}/review/bulk", json=body, role="viewer").status_code == 403
+    done = api.post(f"{V}/review/bulk", json={**body, "apply": True}).json()
+    assert done["applied"] and done["count"] == dry["count"] == len(done["entries"]) and done["refs"] == dry["refs"]
+    entity, row_id = done["refs"][0].split(":")
+    history = api.get(f"{V}/history/{entity}/{row_id}").json()
+    assert [h["action"] for h in history] == ["reject"] and history[0]["user"] == "analyst"
+    assert api.get(f"{V}/review/queue", params={"kind": "event_role", "max_confidence": 0.6}).json()["total"] == 0
+    # undo the fact's last decision; then the entry of a correction
+    back = api.post(f"{V}/review/{entity}/{row_id}/undo", json={"comment": "too hasty"}).json()
+    assert back["state"] == "proposed" and back["ref"] == done["refs"][0]
+    assert [h["action"] for h in api.get(f"{V}/history/{entity}/{row_id}").json()] == ["reject", "undo"]
+    assert api.post(f"{V}/review/{entity}/{row_id}/undo").status_code == 422  # nothing left to undo
+    fixed = api.post(f"{V}/review/{entity}/{row_id}/correct", json={"field": "role", "value": "funder"}).json()
+    assert fixed["state"] == "corrected" and fixed["entry"]
+    undone = api.post(f"{V}/review/entries/{fixed['entry']}/undo").json()
+    assert undone["state"] == "proposed" and undone["entry"] > fixed["entry"]
+    assert api.post(f"{V}/review/entries/{fixed['entry']}/undo").status_code == 422  # undone already
+    assert api.post(f"{V}/review/entries/999999/undo").status_code == 404
+    assert api.post(f"{V}/review/bulk", json={"action": "correct"}).status_code == 422

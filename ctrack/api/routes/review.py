@@ -125,6 +125,37 @@ def correct(entity: Entity, row_id: int, body: Correction,
     return out
 
 
+@router.post("/review/bulk", response_model=service.BulkOut, summary="Confirm or reject a filtered set")
+def bulk(body: service.BulkIn, db: Session = Depends(get_db), who: Principal = Depends(analyst)):
+    """Confirm or reject every fact the filters select (the queue's filters). Without ``"apply": true``
+    nothing changes: the answer gives the count and the references first. Applied, each fact gets its own
+    audit entry (``entries``); all or nothing."""
+    out = service.bulk_decide(db, who.name, body.action, body, apply=body.apply, comment=body.comment)
+    if body.apply:
+        db.commit()
+    return out
+
+
+@router.post("/review/entries/{entry_id}/undo", response_model=ReviewedOut, summary="Undo one review decision")
+def undo_entry(entry_id: int, body: Comment | None = None, db: Session = Depends(get_db),
+               who: Principal = Depends(analyst)):
+    """Take back the confirm, reject or correct that audit entry ``entry_id`` records (``entry`` of the
+    decision's answer, or of ``GET /history/…``)."""
+    out = service.undo_decision(db, who.name, entry=entry_id, comment=body.comment if body else None)
+    db.commit()
+    return out
+
+
+@router.post("/review/{entity}/{row_id}/undo", response_model=ReviewedOut, summary="Undo a fact's last decision")
+def undo_fact(entity: Entity, row_id: int, body: Comment | None = None, db: Session = Depends(get_db),
+              who: Principal = Depends(analyst)):
+    """Take back the latest confirm, reject or correct of a fact not yet undone (state and value go back);
+    written to the audit log as an ``undo``."""
+    out = service.undo_decision(db, who.name, entity, row_id, comment=body.comment if body else None)
+    db.commit()
+    return out
+
+
 def _decision(d) -> DecisionOut:
     return DecisionOut(decision=d.id, kind=d.kind.value, subject=d.subject, kept_id=d.kept_id, other_id=d.other_id)
 
