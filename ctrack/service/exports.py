@@ -28,7 +28,7 @@ Formats (:data:`FORMATS`):
     (shared meetings and visits where both hold a role: they met),
     ``co_attendance`` (other shared events: conferences, briefings,
     workshops, launches), ``relation`` ("met" when ``meetings`` > 0, else
-    "co_attended") and ``events`` (ids).
+    "co_attended") and ``events`` (the first 50 ids).
 ``ftm``
     FollowTheMoney entities as JSON lines (the ``followthemoney`` library);
     the mapping is :data:`FTM_SCHEMA` and the README's "Exports" section.
@@ -82,6 +82,8 @@ FTM_SCHEMA = {
     ActorKind.PERSON: "Person", ActorKind.MEMBER_STATE: "PublicBody", ActorKind.GOVERNMENT_BODY: "PublicBody",
     ActorKind.UN_ENTITY: "Organization", ActorKind.REGIONAL_ORG: "Organization", ActorKind.OTHER_ORG: "Organization",
 }
+#: Event ids an edge of the network export lists (its ``weight`` counts them all).
+EDGE_EVENTS = 50
 #: Where the web app runs, for the links in exports (``--base-url``, else ``$CTRACK_BASE_URL``).
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 #: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection; the one list is
@@ -345,15 +347,15 @@ def actor_graph(events: Iterable[EventRow], links: _Links | None = None) -> Any:
     ``events``, ``url``). Edges: pairs of actors holding roles in the same
     event, with ``weight`` (shared events), ``meetings`` (shared events of a
     :data:`MEETING_TYPES` type: they met), ``co_attendance`` (the other
-    shared events), ``relation`` ("met" or "co_attended"; GEXF reserves ``type``) and ``events`` (ids,
-    space-separated). Attributes are strings and integers only, so that
+    shared events), ``relation`` ("met" or "co_attended"; GEXF reserves ``type``) and ``events`` (the
+    first :data:`EDGE_EVENTS` ids, space-separated). Attributes are strings and integers only, so that
     GraphML and GEXF keep them.
     """
     import networkx as nx
 
     links = links or _Links(base_url())
     g = nx.Graph()
-    edge_events: dict[tuple[int, int], list[int]] = defaultdict(list)
+    adj = g.adj
     for ev in events:
         actors: dict[int, ActorRef] = {r.actor.id: r.actor for r in ev.roles}
         for a in actors.values():
@@ -365,18 +367,20 @@ def actor_graph(events: Iterable[EventRow], links: _Links | None = None) -> Any:
         met = ev.type in MEETING_TYPES
         for i, x in enumerate(ids):
             for y in ids[i + 1:]:
-                if not g.has_edge(x, y):
-                    g.add_edge(x, y, weight=0, meetings=0, co_attendance=0, relation="co_attended")
-                e = g.edges[x, y]
+                e = adj[x].get(y)
+                if e is None:
+                    g.add_edge(x, y, weight=0, meetings=0, co_attendance=0, relation="co_attended", events=[])
+                    e = adj[x][y]
                 e["weight"] += 1
                 if met:
                     e["meetings"] += 1
                     e["relation"] = "met"
                 else:
                     e["co_attendance"] += 1
-                edge_events[(x, y)].append(ev.id)
-    for (x, y), ids in edge_events.items():
-        g.edges[x, y]["events"] = " ".join(str(i) for i in ids)
+                if len(e["events"]) < EDGE_EVENTS:
+                    e["events"].append(ev.id)
+    for _, _, e in g.edges(data=True):
+        e["events"] = " ".join(str(i) for i in e["events"])
     return g
 
 
