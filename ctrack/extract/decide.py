@@ -135,9 +135,6 @@ def _token_span(doc, start: int, end: int):
     return doc.char_span(start, end, alignment_mode="expand")
 
 
-_TRANSPARENT = {"compound", "conj", "appos", "amod", "nmod", "poss", "cc", "det", "punct", "npadvmod", "flat"}
-
-
 def _governors(root, depth: int = 2) -> list[tuple[str, str]]:
     """The first ``depth`` content heads above ``root``: (preposition or dependency, lemma) pairs.
 
@@ -145,14 +142,14 @@ def _governors(root, depth: int = 2) -> list[tuple[str, str]]:
     [("from", "funding"), ("with", "organize")]; conjuncts pass through to their first conjunct.
     """
     out: list[tuple[str, str]] = []
-    tok, prep = root, tok_dep(root)
+    tok, prep = root, root.dep_ or "dep"
     steps = 0
     while tok.head is not tok and steps < 12 and len(out) < depth:
         steps += 1
         head = tok.head
-        if tok.dep_ in _TRANSPARENT and tok.dep_ != "poss" and head.pos_ in ("PROPN", "NOUN") and tok.dep_ == "conj":
+        if tok.dep_ == "conj" and head.pos_ in ("PROPN", "NOUN"):
             tok = head
-            prep = tok_dep(tok)
+            prep = tok.dep_ or "dep"
             continue
         if head.pos_ == "ADP" or head.dep_ in ("prep", "agent"):
             prep = head.lemma_.lower()
@@ -160,14 +157,9 @@ def _governors(root, depth: int = 2) -> list[tuple[str, str]]:
             continue
         if head.pos_ in ("VERB", "NOUN", "AUX", "ADJ", "PROPN"):
             out.append((prep, head.lemma_.lower()))
-            prep = tok_dep(head)
+            prep = head.dep_ or "dep"
         tok = head
     return out
-
-
-def tok_dep(tok) -> str:
-    """The dependency label of ``tok`` with the passive/active subject distinction kept."""
-    return tok.dep_ or "dep"
 
 
 def _dep_path(a, b) -> tuple[str, str] | None:
