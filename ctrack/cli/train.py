@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 
 from ctrack.cli.app import app, console, err
-from ctrack.errors import CtrackError
+from ctrack.errors import CtrackError, TrainingError
 
 
 def _sets(corpus: list[str] | None) -> list[tuple[Path, str]]:
@@ -31,18 +31,22 @@ def _sets(corpus: list[str] | None) -> list[tuple[Path, str]]:
     return out
 
 
-def _prepare(corpus: list[str] | None, limit_groups: list[str] | None = None):
+def _prepare(corpus: list[str] | None):
+    """The annotated documents read and parsed (with a progress bar); a bad corpus ends the command with exit 1."""
     from rich.progress import Progress
 
     from ctrack.train import load_corpora, prepare
 
-    items = load_corpora(_sets(corpus))
-    if not items:
-        raise CtrackError("no annotated documents found")
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("reading and parsing the annotated documents", total=len(items))
-        prepared = prepare(items, progress=lambda _it: bar.advance(task))
-    return prepared
+    try:
+        items = load_corpora(_sets(corpus))
+        if not items:
+            raise TrainingError("no annotated documents found")
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("reading and parsing the annotated documents", total=len(items))
+            return prepare(items, progress=lambda _it: bar.advance(task))
+    except CtrackError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1)
 
 
 def _table(title: str, rows: dict[str, dict]) -> None:
@@ -72,11 +76,7 @@ def train_command(
     from ctrack.extract.decide import MODEL_PATH
     from ctrack.train import train_models
 
-    try:
-        prepared = _prepare(corpus)
-    except CtrackError as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(1)
+    prepared = _prepare(corpus)
     models = train_models(prepared)
     target = out or MODEL_PATH
     models.save(target)
@@ -96,11 +96,7 @@ def eval_command(
     """Grouped cross-validation: train on all groups but one, score the held group with the scorer; per fold and pooled."""
     from ctrack.train import cross_validate
 
-    try:
-        prepared = _prepare(corpus)
-    except CtrackError as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(1)
+    prepared = _prepare(corpus)
     groups = sorted({p.item.group for p in prepared})
     unknown = [f for f in fold or [] if f not in groups]
     if unknown:

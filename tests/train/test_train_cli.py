@@ -1,0 +1,46 @@
+"""``ctrack train`` and ``ctrack eval`` through the real CLI, on two small groups of dev documents."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from ctrack.cli import app
+from ctrack.extract.decide import Models
+
+DEV = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
+
+
+def _group(root: Path, name: str, ids: list[str]) -> str:
+    for sub in ("docs", "gold"):
+        (root / name / sub).mkdir(parents=True)
+    for i in ids:
+        src = next(p for p in (DEV / "docs").glob(f"{i}.*"))
+        shutil.copy(src, root / name / "docs" / src.name)
+        shutil.copy(DEV / "gold" / f"{i}.json", root / name / "gold" / f"{i}.json")
+    return f"{root / name}:{name}"
+
+
+def test_eval_and_train_on_two_groups(tmp_path):
+    a = _group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
+    b = _group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
+    runner = CliRunner()
+    res = runner.invoke(app, ["eval", "--corpus", a, "--corpus", b, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert set(data["folds"]) == {"alpha", "beta"}
+    assert all(f["documents"] == 3 for f in data["folds"].values())
+    assert 0.0 < data["pooled"]["figures"]["all"]["f1"] <= 1.0
+    out = tmp_path / "models.json"
+    res = runner.invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "trained on 6 documents" in res.stdout
+    assert Models.load(out).role is not None
+
+
+def test_a_folder_that_is_no_annotated_set_is_named(tmp_path):
+    res = CliRunner().invoke(app, ["eval", "--corpus", str(tmp_path / "nothing")])
+    assert res.exit_code == 1
+    assert "E030" in res.stderr and "nothing" in res.stderr and "not an annotated set" in res.stderr
