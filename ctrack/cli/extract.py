@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from ctrack.cli.app import app, console, err
 from ctrack.errors import CtrackError
@@ -15,6 +16,8 @@ def _print_explained(record) -> None:
     from rich.table import Table
 
     data = record.to_json(explain=True)
+    console.print("[dim]@N: character offset in the document's text; an event's p: the event model's probability that it "
+                  "is a real event; a role's p: the role model's probability for that role[/]", highlight=False)
     names = {a["id"]: a["name"] for a in data["actors"]}
     t = Table(title=f"{data['document']['id']}: actors", show_lines=False)
     for col in ("id", "kind", "name", "title", "evidence (rule: text @ offset)"):
@@ -25,7 +28,10 @@ def _print_explained(record) -> None:
     console.print(t)
     for e in data["events"]:
         conf = f" p={e['confidence']:.2f}" if e.get("confidence") is not None else ""
-        head = f"[bold]{e['id']}[/] {e['type']} {e['start'] or '?'}–{e['end'] or '?'} {e['city'] or ''} {e['country'] or ''} ({e['status']}){conf}"
+        when = e["start"] or "?" if (e["end"] or e["start"]) == e["start"] else f"{e['start'] or '?'}–{e['end']}"
+        head = f"[bold]{e['id']}[/] {e['type']} {when} {e['city'] or ''} {e['country'] or ''} ({e['status']}){conf}"
+        if e.get("name"):
+            head += f" — {escape(e['name'])}"
         console.print(head + (f" part of {e['part_of']}" if e["part_of"] else ""))
         for s in e["evidence"]:
             console.print(f"    {s['rule']}: {s['text']!r} @{s['start']}")

@@ -60,7 +60,8 @@ def _confidence(value: float | None) -> str:
 
 def _show_item(item: review.QueueItem | review_service.QueueItemOut, number: int, total: int) -> None:
     state = getattr(item.state, "value", item.state)
-    console.rule(f"{number}/{total}  {item.ref}  ({state}, {_confidence(item.confidence)})")
+    # a plain line, not a Rich rule: a rule's title is lost when the output is not a terminal
+    console.print(f"[bold]{number}/{total}  {item.ref}[/]  ({state}, {_confidence(item.confidence)})", highlight=False)
     console.print(escape(item.label), highlight=False)
     if not item.sources:
         console.print("[dim]no source sentence stored[/]")
@@ -176,6 +177,8 @@ def queue_cmd(
     if as_json:
         print_json([i.model_dump(mode="json") for i in page.items])
         return
+    if not page.items:
+        console.print("no proposed fact matches these filters" if page.total == 0 else f"no facts past --offset {offset}")
     for number, item in enumerate(page.items, start=offset + 1):
         _show_item(item, number, page.total)
     if page.total > offset + len(page.items):
