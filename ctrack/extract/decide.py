@@ -56,7 +56,7 @@ DATE_WINDOW = 8
 TYPE_MARGIN = 0.1
 #: Decision thresholds (probabilities). Chosen by grouped cross-validation (``ctrack eval``), not on one document.
 DATE_MIN = 0.30
-EVENT_MIN = 0.20
+EVENT_MIN = 0.05
 #: A role the cue rules proposed is dropped when the role model gives "no role" more than this.
 ROLE_KEEP_NONE_MAX = 0.9
 #: An actor the rules gave no role takes the model's most probable role when its probability is at least this.
