@@ -93,9 +93,14 @@ def pdf_bytes(html: str) -> bytes:
 
 
 def output_format(out: str | Path, fmt: str | None = None) -> str:
-    """"pdf" or "html": ``fmt`` when given, else from the extension of ``out`` (.pdf → pdf, else html).
-    Raises :class:`PackError` for another format."""
-    f = (fmt or ("pdf" if Path(out).suffix.lower() == ".pdf" else "html")).lower()
+    """"pdf" or "html": ``fmt`` when given, else from the extension of ``out`` (.pdf → pdf; .html, .htm or none →
+    html). Raises :class:`PackError` for another format, or for an extension that is neither (HTML written into
+    "x.docx" would mislead whoever opens it)."""
+    suffix = Path(out).suffix.lower()
+    if fmt is None and suffix not in ("", ".pdf", ".html", ".htm"):
+        raise PackError(f"{out}: a briefing is written as .pdf or .html, not {suffix}; "
+                        "change the file name or give --format pdf|html")
+    f = (fmt or ("pdf" if suffix == ".pdf" else "html")).lower()
     if f not in FORMATS:
         raise PackError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})")
     return f

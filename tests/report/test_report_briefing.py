@@ -163,6 +163,14 @@ def test_unknown_scope_raises(kb, tmp_path):
     assert not (tmp_path / "x.html").exists()
 
 
+def test_an_extension_that_is_neither_pdf_nor_html_is_refused(kb, tmp_path):
+    """Found by a new-user trial: '--out x.docx' wrote HTML into a file named .docx."""
+    with pytest.raises(PackError, match=r"x\.docx: a briefing is written as \.pdf or \.html, not \.docx"):
+        write_briefing(kb, tmp_path / "x.docx", country="TJK")
+    assert not (tmp_path / "x.docx").exists()
+    assert write_briefing(kb, tmp_path / "x.docx", country="TJK", fmt="html") is not None
+
+
 def _pack(events, scope="A & B") -> Pack:
     b = Briefing(scope=scope, generated_at=dt.datetime(2024, 1, 1), events=events,
                  by_type={"meeting": len(events)})
