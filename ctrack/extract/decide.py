@@ -403,6 +403,15 @@ def _within(sent: int, sents: list[int], window: int) -> bool:
     return any(0 <= n < len(sents) and abs(sents[n] - sent) <= window for n in (j - 1, j))
 
 
+def event_decision_features(features: dict[str, float], ev: EventDraft) -> dict[str, float]:
+    """The event model's features: the candidate's ``features`` with its date state and type as the date and type
+    models left them (one definition for training and deciding, so the two cannot drift apart)."""
+    f = {k: v for k, v in features.items() if k not in ("dated", "undated")}
+    f["dated" if ev.start else "undated"] = 1.0
+    f["final_type=" + ev.type.value] = 1.0
+    return f
+
+
 def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state: str | None,
                      record_keys: set[str]) -> Candidates:
     """The decision candidates of one document, after the rules have run.
@@ -589,11 +598,7 @@ def apply_models(cands: Candidates, models: Models) -> None:
     kept = list(events)
     if models.event is not None:
         for ev, feats in zip(events, cands.event_features):
-            feats = dict(feats)
-            feats.pop("dated", None), feats.pop("undated", None)
-            feats["dated" if ev.start else "undated"] = 1.0
-            feats["final_type=" + ev.type.value] = 1.0
-            ev.confidence = models.event.proba(feats).get("1", 0.0)
+            ev.confidence = models.event.proba(event_decision_features(feats, ev)).get("1", 0.0)
         kept = [ev for ev in events if ev.confidence >= EVENT_MIN]
     if models.role is not None:
         new_roles: dict[int, list] = {i: [] for i in range(len(events))}

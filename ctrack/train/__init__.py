@@ -19,14 +19,13 @@ document order, fixed solver, no random state.
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ctrack.errors import TrainingError
-from ctrack.extract.decide import NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models
+from ctrack.extract.decide import NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models, event_decision_features
 
 #: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
 C_DATE, C_TYPE, C_EVENT, C_ROLE = 0.5, 0.5, 0.5, 0.3
@@ -48,7 +47,6 @@ class Prepared:
 
     item: Annotated
     cands: object  # ctrack.extract.DocCandidates
-    labels: dict = field(default_factory=dict)
 
 
 def default_corpora(root: Path | None = None) -> list[tuple[Path, str]]:
@@ -246,10 +244,7 @@ def train_models(prepared: list[Prepared]) -> Models:
         evl, rl = event_and_role_labels(p, Models(date=date_model, type=type_model))
         cands = p.cands.decisions
         for ev, f, y in zip(cands.events, cands.event_features, evl):
-            f = {k: v for k, v in f.items() if k not in ("dated", "undated")}
-            f["dated" if ev.start else "undated"] = 1.0
-            f["final_type=" + ev.type.value] = 1.0
-            ev_feats.append(f)
+            ev_feats.append(event_decision_features(f, ev))
             ev_labels.append(y)
         for n, y in rl:
             role_feats.append(cands.roles[n].features)
@@ -297,13 +292,3 @@ def cross_validate(prepared: list[Prepared], only: list[str] | None = None) -> d
         S.add_counts(pooled, counts)
         folds[g] = {"documents": len(test), "counts": counts, "figures": figures(counts)}
     return {"folds": folds, "pooled": {"counts": pooled, "figures": figures(pooled)}}
-
-
-def write_models(models: Models, path: Path) -> None:
-    """Save ``models`` as JSON to ``path`` (see :meth:`Models.save`)."""
-    models.save(path)
-
-
-def figures_json(result: dict) -> str:
-    """A cross-validation result as indented JSON."""
-    return json.dumps(result, indent=1, sort_keys=True)
