@@ -78,3 +78,10 @@ class TrainingError(CtrackError):
     """The annotated corpora or the scorer cannot be read for training or cross-validation."""
 
     code = "E030"
+
+
+class ClusterError(CtrackError):
+    """The Dask cluster of ``ctrack ingest --scheduler/--dask-local`` cannot be used: the scheduler cannot be
+    reached, has no worker, or a worker cannot build the extractor (ctrack or its model missing there)."""
+
+    code = "E040"

@@ -1,4 +1,5 @@
-"""Reading and extraction of many files, in this process or in worker processes (used by ``ctrack ingest``).
+"""Reading and extraction of many files, in this process, in worker processes or on a Dask cluster
+(:mod:`ctrack.cluster`), for ``ctrack ingest``.
 
 :func:`outcomes` turns file paths into :class:`Outcome` objects, in input
 order: each is a file's :class:`~ctrack.schema.Document` and its extraction
@@ -59,14 +60,17 @@ def read_one(path: str) -> Outcome:
         return error_outcome(path, exc)
 
 
-def read_many(path: str) -> list[Outcome]:
+def read_many(path: str, data: bytes | None = None) -> list[Outcome]:
     """Every document of one file (:func:`ctrack.ingest.read_all`: an e-mail's body and attachments), each an
-    outcome; a failure of the file, or of one attachment, becomes a failed outcome."""
-    from ctrack.ingest import read_all
+    outcome; a failure of the file, or of one attachment, becomes a failed outcome. With ``data``, the file's
+    bytes read elsewhere (:func:`ctrack.ingest.load`) are parsed (:func:`ctrack.ingest.read_all_bytes`) and
+    ``path`` only names them."""
+    from ctrack.ingest import read_all, read_all_bytes
 
     try:
+        found_all = read_all(path) if data is None else read_all_bytes(path, data)
         return [Outcome(where, document=found) if isinstance(found, Document) else error_outcome(where, found)
-                for where, found in read_all(path)]
+                for where, found in found_all]
     except Exception as exc:  # noqa: BLE001 - any failure of one file is reported and skipped
         return [error_outcome(path, exc)]
 
@@ -124,7 +128,12 @@ def extract_batch(paths: list[str]) -> list[Outcome]:
     extraction does not read get :func:`unextracted_record`. Top level, so
     that a worker process can run it.
     """
-    batch = [o for p in paths for o in read_many(p)]
+    return extract_read([o for p in paths for o in read_many(p)])
+
+
+def extract_read(batch: list[Outcome]) -> list[Outcome]:
+    """Extract the read documents of ``batch`` together (one ``nlp.pipe``); returns the outcomes, as many and
+    in the same order, failed ones left as they are (see :func:`extract_batch`)."""
     good = [o for o in batch if o.document is not None]
     try:
         records = list(extract_documents([o.document for o in good]))
@@ -208,9 +217,15 @@ def parallel(paths: list[str], workers: int) -> Iterator[Outcome]:
             yield from done
 
 
-def outcomes(paths: list[str], workers: int = 1) -> Iterator[Outcome]:
-    """Read and extract ``paths``: in ``workers`` processes when more than one (and more than one file),
-    else here. Yields one :class:`Outcome` per path, in input order."""
+def outcomes(paths: list[str], workers: int = 1, client=None, on_extracted=None) -> Iterator[Outcome]:
+    """Read and extract ``paths``: on the Dask cluster of ``client`` (a ``distributed.Client``, see
+    :func:`ctrack.cluster.outcomes`; ``on_extracted(n)`` is called as batches of n files finish there), else in
+    ``workers`` processes when more than one (and more than one file), else here. Yields one :class:`Outcome`
+    per path (more for an e-mail with attachments), in input order."""
+    if client is not None:
+        from ctrack import cluster
+
+        return cluster.outcomes(paths, client, on_extracted=on_extracted)
     if workers > 1 and len(paths) > 1:
         return parallel(paths, min(workers, len(paths)))
     return serial(paths)

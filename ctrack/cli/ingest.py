@@ -10,7 +10,12 @@ Reading and extraction (:mod:`ctrack.pipeline`) go in batches through
 :func:`ctrack.extract.extract_many` (one ``nlp.pipe`` per batch). With
 ``--workers N`` (N > 1) the batches run in N worker processes, each building
 the extractor once, and this process stores the results in input order as
-they come, with a bounded number of batches in flight.
+they come, with a bounded number of batches in flight. With ``--scheduler
+tcp://HOST:8786`` (a running Dask cluster, possibly of other machines) or
+``--dask-local N`` (N local Dask worker processes) the batches run as Dask
+tasks instead (:mod:`ctrack.cluster`: the files' bytes are sent, each worker
+builds the extractor once, Dask retries failed tasks) and this process
+stores the results the same way. The three options are exclusive.
 
 Every run is written to the audit log as an import under ``--user``
 (default ``$CTRACK_USER`` or the login name): the import is opened before
@@ -34,7 +39,7 @@ import hashlib
 import signal
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -45,8 +50,8 @@ from rich.table import Table
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ctrack.cli.app import DB_OPTION_HELP, app, console, err
-from ctrack.cli.kb import EXIT_INPUT, EXIT_STORE, open_kb, print_json
-from ctrack.errors import CtrackError, IngestError
+from ctrack.cli.kb import EXIT_INPUT, EXIT_STORE, fail, open_kb, print_json
+from ctrack.errors import ClusterError, CtrackError, IngestError
 from ctrack.ingest.language import extracted
 from ctrack.pipeline import Outcome, error_outcome, outcomes as read_and_extract
 from ctrack.store import repo
@@ -95,35 +100,55 @@ def ingest_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     user: Optional[str] = typer.Option(None, "--user",
                                        help="who imports (audit log; default: $CTRACK_USER or the login name)"),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="read and extract on the Dask cluster of this scheduler (tcp://HOST:8786); "
+        "this process stores"),
+    dask_local: Optional[int] = typer.Option(
+        None, "--dask-local", min=1, help="read and extract on a Dask cluster of N local worker processes"),
 ) -> None:
     """Read, extract and store documents; report bad files and go on. The run is logged as an import."""
+    if sum((workers > 1, scheduler is not None, dask_local is not None)) > 1:
+        fail(ValueError("--workers, --scheduler and --dask-local are exclusive: choose one"))
     engine = open_kb(db)
     who = _who(user)
-    transfer_id = _start_import(engine, paths, who)
-    summary = Summary()
-    interrupted = False
-    with _sigterm_as_interrupt():
-        try:
-            files, failed = collect_files(paths)
-            for o in failed:
-                _report_failure(o, summary)
-            files = _skip_stored(engine, files, summary, quiet=as_json)
-            outcomes = read_and_extract(files, workers)
-            show_bar = console.is_terminal and not as_json and len(files) > 1
-            progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                                MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True,
-                                disable=not show_bar)
-            with progress:
-                task = progress.add_task("ingesting", total=len(files))
-                for outcome in outcomes:
-                    _store(engine, outcome, summary, quiet=as_json, printer=progress.console,
-                           who=who, transfer_id=transfer_id)
-                    progress.advance(task)
-        except KeyboardInterrupt:
-            interrupted = True
-            raise
-        finally:
-            closed = _finish_import(engine, transfer_id, summary, interrupted)
+    with ExitStack() as stack:
+        client = None
+        if scheduler is not None or dask_local is not None:
+            from ctrack.cluster import connect
+
+            try:  # before the import is logged: a cluster that cannot be used stores nothing
+                client = stack.enter_context(connect(scheduler, dask_local))
+            except ClusterError as exc:
+                fail(exc, EXIT_STORE)
+        transfer_id = _start_import(engine, paths, who)
+        summary = Summary()
+        interrupted = False
+        with _sigterm_as_interrupt():
+            try:
+                files, failed = collect_files(paths)
+                for o in failed:
+                    _report_failure(o, summary)
+                files = _skip_stored(engine, files, summary, quiet=as_json)
+                show_bar = console.is_terminal and not as_json and len(files) > 1
+                progress = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                                    MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True,
+                                    disable=not show_bar)
+                with progress:
+                    on_extracted = None
+                    if client is not None:  # batches as the cluster finishes them (Dask's as_completed)
+                        extracting = progress.add_task("extracted on the cluster", total=len(files))
+                        on_extracted = lambda n: progress.advance(extracting, n)  # noqa: E731
+                    outcomes = read_and_extract(files, workers, client=client, on_extracted=on_extracted)
+                    task = progress.add_task("ingesting", total=len(files))
+                    for outcome in outcomes:
+                        _store(engine, outcome, summary, quiet=as_json, printer=progress.console,
+                               who=who, transfer_id=transfer_id)
+                        progress.advance(task)
+            except KeyboardInterrupt:
+                interrupted = True
+                raise
+            finally:
+                closed = _finish_import(engine, transfer_id, summary, interrupted)
     with session_scope(engine) as s:
         kb = repo.counts(s)
         kb_languages = repo.documents_by_language(s)

@@ -5,6 +5,8 @@ Public API::
     SUPPORTED_SUFFIXES                      # (".txt", ".html", ".htm", ".pdf", ".docx", ".eml")
     read(path) -> Document                  # one file; raises ctrack.errors.IngestError and subclasses
     read_all(path) -> [(path, Document | IngestError)]   # an e-mail's body and each attachment
+    load(path) -> bytes                     # a file's bytes, checked as read() checks them
+    read_all_bytes(path, data) -> [(path, Document | IngestError)]   # read_all of bytes read elsewhere
     iter_files(paths) -> Iterator[Path]     # files and folders (recursive, sorted) to feed read()
 
 One reader per format (:mod:`.text`, :mod:`.html`, :mod:`.pdf`, :mod:`.docx`)
@@ -34,7 +36,7 @@ from ctrack.ingest.pdf import read_pdf
 from ctrack.ingest.text import read_txt
 from ctrack.schema import DocFormat, Document
 
-__all__ = ["SUPPORTED_SUFFIXES", "read", "read_all", "iter_files"]
+__all__ = ["SUPPORTED_SUFFIXES", "read", "read_all", "load", "read_all_bytes", "iter_files"]
 
 #: File suffixes ingest reads (compared case-insensitively).
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".pdf", ".docx", ".eml")
@@ -72,20 +74,36 @@ def read(path: str | Path) -> Document:
     :mod:`ctrack.ingest.limits` (size, zip members or unpacked size, HTML nesting).
     """
     p = Path(path)
+    return _document(p, str(path), p.suffix.lower(), load(path))
+
+
+def load(path: str | Path) -> bytes:
+    """The bytes of the file ``path``, after the checks :func:`read` makes before it parses them.
+
+    Used where the bytes are parsed elsewhere (:func:`read_all_bytes` on a
+    Dask worker of another machine: :mod:`ctrack.cluster`). Raises, with the
+    file named, as :func:`read` does for a missing path, a directory, an
+    unsupported suffix, a non-regular file, a file over the size cap or one
+    whose first bytes do not fit its type.
+    """
+    p = Path(path)
     name = str(path)
     suffix = p.suffix.lower()
     if not p.exists():
         raise IngestError("no such file", path=name)
     if p.is_dir():
         raise IngestError("is a directory, not a file (use iter_files to walk it)", path=name)
+    _check_suffix(suffix, name)
+    # regular files only and the size cap before a byte is read; the type from the first 8 KiB
+    return limits.read_file_bytes(p, suffix=suffix)
+
+
+def _check_suffix(suffix: str, name: str) -> None:
     if suffix not in _READERS:
         raise UnsupportedFormat(
             f"unsupported file type '{suffix or '(no extension)'}'; ctrack reads {', '.join(SUPPORTED_SUFFIXES)}",
             path=name,
         )
-    # regular files only and the size cap before a byte is read; the type from the first 8 KiB
-    data = limits.read_file_bytes(p, suffix=suffix)
-    return _document(p, name, suffix, data)
 
 
 def _document(p: Path, name: str, suffix: str, data: bytes, doc_id: str | None = None,
@@ -132,12 +150,28 @@ def read_all(path: str | Path) -> list[tuple[str, Document | IngestError]]:
     error; the others are still read. Raises like :func:`read` when the file
     itself cannot be read.
     """
+    return read_all_bytes(path, load(path))
+
+
+def read_all_bytes(path: str | Path, data: bytes) -> list[tuple[str, Document | IngestError]]:
+    """:func:`read_all` of ``data``, the bytes of the file ``path`` read elsewhere (:func:`load`).
+
+    ``path`` names the documents (``id``, ``path``) and gives the type by its
+    suffix; it need not exist here. Raises like :func:`read` for an
+    unsupported suffix, bytes over the size cap, no text or bytes that do not
+    parse.
+    """
     p = Path(path)
-    if p.suffix.lower() != ".eml":
-        return [(str(path), read(path))]
-    body = read(path)
-    out: list[tuple[str, Document | IngestError]] = [(str(path), body)]
-    message = read_message(p, limits.read_file_bytes(p, suffix=".eml"), _ATTACHMENT_SUFFIXES)
+    name = str(path)
+    suffix = p.suffix.lower()
+    _check_suffix(suffix, name)
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise InputLimitExceeded(f"file too large ({len(data)} bytes)", path=name)
+    body = _document(p, name, suffix, data)
+    out: list[tuple[str, Document | IngestError]] = [(name, body)]
+    if suffix != ".eml":
+        return out
+    message = read_message(p, data, _ATTACHMENT_SUFFIXES)
     seen: set[str] = set()
     for filename, data in message.attachments:
         stem = Path(filename).stem
