@@ -85,3 +85,10 @@ class ClusterError(CtrackError):
     reached, has no worker, or a worker cannot build the extractor (ctrack or its model missing there)."""
 
     code = "E040"
+
+
+class NoReviewedFacts(TrainingError):
+    """``ctrack train --with-reviewed`` on a knowledge base where no event or role has been confirmed,
+    corrected or rejected (or only on documents already in the annotated corpora)."""
+
+    code = "E032"

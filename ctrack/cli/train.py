@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from ctrack.cli.app import app, console, err
+from ctrack.cli.app import DB_OPTION_HELP, app, console, err
 from ctrack.errors import CtrackError, TrainingError
 
 
@@ -71,12 +71,25 @@ def train_command(
                                      "default: ../shared/corpus/dev, ../shared/corpus/train, tests/extract/heldout, heldout2)"),
     out: Path | None = typer.Option(None, "--out", help="where to write the models (default: the package's "
                                     "ctrack/data/models/decisions.json)"),
+    with_reviewed: bool = typer.Option(False, "--with-reviewed", help="add the knowledge base's reviewed facts "
+                                       "(confirmed, corrected, rejected) as training examples; cross-validate before "
+                                       "and after and write the model only when `all` does not drop"),
+    db: str | None = typer.Option(None, "--db", help="with --with-reviewed: " + DB_OPTION_HELP),
+    force: bool = typer.Option(False, "--force", help="with --with-reviewed: write the new model even when `all` drops"),
 ) -> None:
-    """Train the extraction decision models (date, type, event, role) on the annotated corpora. Seeded and deterministic."""
+    """Train the extraction decision models (date, type, event, role) on the annotated corpora. Seeded and deterministic.
+
+    With --with-reviewed, the analysts' review decisions in the knowledge base teach the models too."""
     from ctrack.extract.decide import MODEL_PATH
     from ctrack.train import train_models
 
+    if (db or force) and not with_reviewed:
+        err.print("[red]--db and --force only apply with --with-reviewed[/]")
+        raise typer.Exit(2)
     prepared = _prepare(corpus)
+    if with_reviewed:
+        _train_with_reviewed(prepared, db, out or MODEL_PATH, force)
+        return
     models = train_models(prepared)
     target = out or MODEL_PATH
     models.save(target)
@@ -85,6 +98,89 @@ def train_command(
                   f"{models.meta['date_examples']} date, {models.meta['type_examples']} type, "
                   f"{models.meta['event_examples']} event and {models.meta['role_examples']} role examples; "
                   f"wrote {target} ({size / 1024:.0f} KiB)")
+
+
+_CATS = ("actors", "person_titles", "events", "roles", "all")
+
+
+def _fig(f: dict) -> str:
+    return f"{f['precision']:.3f}/{f['recall']:.3f}/[bold]{f['f1']:.3f}[/]"
+
+
+def _compare(before: dict, after: dict, n_reviewed: int) -> None:
+    """Print the cross-validated figures without and with the reviewed documents side by side."""
+    from rich.table import Table
+
+    t = Table(title=f"grouped cross-validation without and with {n_reviewed} reviewed document(s) "
+                    "(reviewed ones only ever on the training side)")
+    t.add_column("category")
+    t.add_column("annotated only P/R/F1", justify="right")
+    t.add_column("+ reviewed P/R/F1", justify="right")
+    t.add_column("F1 change", justify="right")
+    for cat in _CATS:
+        b, a = before["pooled"]["figures"][cat], after["pooled"]["figures"][cat]
+        d = a["f1"] - b["f1"]
+        t.add_row(f"pooled {cat}", _fig(b), _fig(a), f"{d:+.3f}")
+    for g in before["folds"]:
+        b, a = before["folds"][g]["figures"]["all"], after["folds"][g]["figures"]["all"]
+        t.add_row(f"fold {g} ({before['folds'][g]['documents']} docs) all", _fig(b), _fig(a), f"{a['f1'] - b['f1']:+.3f}")
+    console.print(t)
+
+
+def _train_with_reviewed(prepared, db: str | None, target: Path, force: bool) -> None:
+    """``ctrack train --with-reviewed``: label the KB's reviewed documents, cross-validate without and with them,
+    and write the model trained on both only when the pooled `all` F1 does not drop (or ``force``)."""
+    from rich.progress import Progress
+
+    from ctrack.cli.kb import fail, open_kb
+    from ctrack.errors import NoReviewedFacts
+    from ctrack.store.db import session_scope
+    from ctrack.train import cross_validate, train_models
+    from ctrack.train.reviewed import (
+        annotated_fingerprints, keep_new_model, label_counts, load_reviewed, prepare_reviewed,
+    )
+
+    engine = open_kb(db)
+    hashes, texts = annotated_fingerprints([p.item.path for p in prepared], [p.cands.document.text for p in prepared])
+    try:
+        with session_scope(engine) as s:
+            found = load_reviewed(s, hashes, texts)
+        if found.skipped:
+            console.print(f"skipped {len(found.skipped)} reviewed document(s) already in the annotated corpora: "
+                          f"{', '.join(found.skipped)}", highlight=False)
+        if not found.documents:
+            raise NoReviewedFacts(f"every document with reviewed facts ({len(found.skipped)}) is already in the "
+                                  "annotated corpora; nothing new to learn from")
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("reading and parsing the reviewed documents", total=len(found.documents))
+            examples = prepare_reviewed(found, progress=lambda _d: bar.advance(task))
+        if not examples:
+            raise NoReviewedFacts(f"the reviewed facts of {len(found.documents)} document(s) match no candidate of "
+                                  "today's extraction (the documents' facts were stored by another extractor?)")
+    except CtrackError as exc:
+        fail(exc)
+    n = label_counts(examples)
+    console.print(f"{n['documents']} reviewed document(s) ({found.decided['events']} decided events, "
+                  f"{found.decided['roles']} decided roles in the knowledge base) give {n['events']} event, "
+                  f"{n['types']} type, {n['dates']} date and {n['roles']} role examples", highlight=False)
+    groups = sorted({p.item.group for p in prepared})
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("cross-validating without, then with the reviewed documents", total=2 * len(groups))
+        before = cross_validate(prepared, progress=lambda _g: bar.advance(task))
+        after = cross_validate(prepared, reviewed=examples, progress=lambda _g: bar.advance(task))
+    _compare(before, after, len(examples))
+    b, a = before["pooled"]["figures"]["all"]["f1"], after["pooled"]["figures"]["all"]["f1"]
+    keep = keep_new_model(before["pooled"]["figures"], after["pooled"]["figures"])
+    if not keep and not force:
+        console.print(f"[bold]not written[/]: the cross-validated all F1 drops with the reviewed documents "
+                      f"({b:.3f} -> {a:.3f}); {target} is unchanged (--force writes it anyway)", highlight=False)
+        return
+    models = train_models(prepared, examples)
+    models.save(target)
+    why = (f"all F1 {b:.3f} -> {a:.3f}, not lower" if keep else
+           f"all F1 {b:.3f} -> {a:.3f} drops, written because of --force")
+    console.print(f"[bold]written[/] ({why}): trained on {len(prepared)} annotated and {len(examples)} reviewed "
+                  f"documents; wrote {target} ({target.stat().st_size / 1024:.0f} KiB)", highlight=False)
 
 
 @app.command("eval")

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ctrack.errors import TrainingError
-from ctrack.extract.decide import NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models, event_decision_features
+from ctrack.extract.decide import NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models, apply_models, event_decision_features
 
 #: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
 C_DATE, C_TYPE, C_EVENT, C_ROLE = 0.5, 0.5, 0.5, 0.3
@@ -225,16 +225,31 @@ def _fit(features: list[dict], labels: list, C: float) -> LinearModel | None:
     return LinearModel.from_sklearn(vec, model)
 
 
-def train_models(prepared: list[Prepared]) -> Models:
-    """Fit the date, event and role models on ``prepared`` documents (see the module docstring)."""
+def train_models(prepared: list[Prepared], reviewed: list | None = None) -> Models:
+    """Fit the date, event and role models on ``prepared`` documents (see the module docstring).
+
+    ``reviewed``: :class:`ctrack.train.reviewed.ReviewedExample` documents whose candidates carry partial
+    labels from the knowledge base's review decisions; they add examples (a None label adds none).
+    """
+    reviewed = reviewed or []
     feats, labels = [], []
     for p in prepared:
         feats += [c.features for c in p.cands.decisions.dates]
         labels += date_labels(p)
+    for r in reviewed:
+        for c, y in zip(r.cands.decisions.dates, r.labels.dates):
+            if y is not None:
+                feats.append(c.features)
+                labels.append(y)
     date_model = _fit(feats, labels, C_DATE)
     type_feats, type_y = [], []
     for p in prepared:
         for f, y in zip(p.cands.decisions.type_features, type_labels(p, Models(date=date_model))):
+            if y is not None:
+                type_feats.append(f)
+                type_y.append(y)
+    for r in reviewed:
+        for f, y in zip(r.cands.decisions.type_features, r.labels.types):
             if y is not None:
                 type_feats.append(f)
                 type_y.append(y)
@@ -249,10 +264,22 @@ def train_models(prepared: list[Prepared]) -> Models:
         for n, y in rl:
             role_feats.append(cands.roles[n].features)
             role_labels.append(y)
+    for r in reviewed:
+        cands = r.cands.decisions
+        apply_models(cands, Models(date=date_model, type=type_model))  # the event features see the decided date and type
+        for ev, f, y in zip(cands.events, cands.event_features, r.labels.events):
+            if y is not None:
+                ev_feats.append(event_decision_features(f, ev))
+                ev_labels.append(y)
+        for n, y in r.labels.roles:
+            role_feats.append(cands.roles[n].features)
+            role_labels.append(y)
     models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT), role=_fit(role_feats, role_labels, C_ROLE))
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
                    "role_examples": len(role_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
+    if reviewed:
+        models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)
     return models
 
 
@@ -274,9 +301,12 @@ def figures(counts: dict) -> dict:
     return scorer().figures(counts)
 
 
-def cross_validate(prepared: list[Prepared], only: list[str] | None = None) -> dict:
+def cross_validate(prepared: list[Prepared], only: list[str] | None = None, reviewed: list | None = None,
+                   progress=None) -> dict:
     """Grouped cross-validation: for each group (or each of ``only``), train on the others and score it.
 
+    ``reviewed`` documents (:class:`ctrack.train.reviewed.ReviewedExample`) join the training side of every
+    fold and are never scored. ``progress`` is called with each finished group's name.
     Returns {"folds": {group: {"documents": n, "counts": …, "figures": …}}, "pooled": {"counts", "figures"}}.
     """
     S = scorer()
@@ -288,7 +318,9 @@ def cross_validate(prepared: list[Prepared], only: list[str] | None = None) -> d
             continue
         train = [p for p in prepared if p.item.group != g]
         test = [p for p in prepared if p.item.group == g]
-        counts = score(test, train_models(train))
+        counts = score(test, train_models(train, reviewed))
         S.add_counts(pooled, counts)
         folds[g] = {"documents": len(test), "counts": counts, "figures": figures(counts)}
+        if progress:
+            progress(g)
     return {"folds": folds, "pooled": {"counts": pooled, "figures": figures(pooled)}}

@@ -1,0 +1,166 @@
+"""A simulated analyst for benches and tests: works through the review queue and decides each fact against a
+gold record, as a careful person with the annotation guidelines would.
+
+It is what ``bench/reviewed_training.py`` uses to make the knowledge base's
+reviewed facts of the issue-11 measurement ("retraining with 30 reviewed
+corrections"), and it goes through the same review operations as the CLI and
+the web app (:mod:`ctrack.track.review`: confirm, correct, reject; every step
+in the audit log).
+
+How a stored fact is judged, per document (the record it was stored from is
+aligned with the gold record by the scorer, ``eval/score.py``):
+
+- an **event** the scorer aligns with a gold event is *confirmed*; one that
+  stands for a gold event the scorer could not align because its type or its
+  start differs (same type and a shared role-holder, or same start and
+  country and another type) gets that field *corrected* (one decision per
+  field); any other event is *rejected*;
+- a **role** of an event that stands for a gold event is *confirmed* when the
+  gold event gives the actor that role, *corrected* to the gold role when it
+  gives the actor another one, *rejected* when it gives the actor none; roles
+  of events with no gold counterpart are *rejected*.
+
+The queue is taken in its own order (least certain first, events and roles
+only), and the analyst stops after ``limit`` decisions.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ctrack.extract.decide import _ROLE_ORDER
+
+
+@dataclass
+class Review:
+    """What the simulated analyst did: ``decisions`` in order as (action, ref, detail), and their ``counts``."""
+
+    decisions: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """{"confirm": n, "correct": n, "reject": n}."""
+        c = Counter(a for a, _r, _d in self.decisions)
+        return {k: c[k] for k in ("confirm", "correct", "reject")}
+
+
+def _align(gold: dict, pred: dict) -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
+    """(pred actor id -> gold actor id, pred event id -> (gold event index, "strict" | "type" | "start"))."""
+    from ctrack.train import scorer
+
+    S = scorer()
+    g_actors, p_actors = gold["actors"], pred["actors"]
+    a_pairs = S.align_actors(g_actors, p_actors)
+    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in a_pairs.items()}
+    g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
+    p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
+    strict = S.align_events(gold["events"], pred["events"], g_sets, p_sets)
+    events = {pred["events"][pi]["id"]: (gi, "strict") for gi, pi in strict.items()}
+    open_gold = [gi for gi in range(len(gold["events"])) if gi not in strict]
+    for pi, p in enumerate(pred["events"]):
+        if p["id"] in events:
+            continue
+        best = None
+        for gi in open_gold:
+            g = gold["events"][gi]
+            shared = len({a for a, _r in g_sets[gi]} & {a for a, _r in p_sets[pi] if a})
+            same_type = g["type"] == p["type"]
+            start_ok = S.start_agrees(g.get("start"), p.get("start"))
+            country_ok = not (g.get("country") and p.get("country") and g["country"].upper() != p["country"].upper())
+            if same_type and shared and not start_ok and g.get("start"):
+                kind = "start"
+            elif not same_type and start_ok and g.get("start") and p.get("start") and country_ok:
+                kind = "type"
+            else:
+                continue
+            key = (-shared, gi)
+            if best is None or key < best[0]:
+                best = (key, gi, kind)
+        if best is not None:
+            events[p["id"]] = (best[1], best[2])
+            open_gold.remove(best[1])
+    return p2g, events
+
+
+def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit: int, user: str = "simulated-analyst") -> Review:
+    """Decide up to ``limit`` facts of the review queue (events and roles, least certain first) against gold.
+
+    ``documents`` maps a stored document id to (gold record, the record it was stored from), both as
+    ``ctrack.extraction/1`` dicts. Facts of other documents are skipped. Returns the :class:`Review`.
+    """
+    from ctrack.store import training_repo
+    from ctrack.store.models import DbEvent, DbEventRole, ReviewState
+    from ctrack.store.track_models import Entity
+    from ctrack.track import review
+    from ctrack.train import scorer
+
+    S = scorer()
+    event_gold: dict[int, tuple[dict, int, str, dict[str, str]]] = {}  # stored event -> (gold, index, kind, actor map)
+    actor_gold: dict[tuple[int, int], str] = {}  # (stored event, stored actor) -> gold actor id
+    for doc_id in sorted(documents):
+        gold, pred = documents[doc_id]
+        p2g, ev = _align(gold, pred)
+        ev_ids, actor_ids = training_repo.local_ids(session, doc_id)
+        for local, (gi, kind) in ev.items():
+            stored = ev_ids.get(local)
+            if stored is not None and stored not in event_gold:
+                event_gold[stored] = (gold, gi, kind)
+                for a_local, g_actor in p2g.items():
+                    if a_local in actor_ids:
+                        actor_gold.setdefault((stored, actor_ids[a_local]), g_actor)
+    out = Review()
+    refs = review.queue_refs(session, review.QueueFilter(kinds=[Entity.EVENT, Entity.EVENT_ROLE]))
+    for entity, row_id in refs:
+        if len(out.decisions) >= limit:
+            break
+        model = DbEvent if entity is Entity.EVENT else DbEventRole
+        row = session.get(model, row_id)
+        if row is None or row.review_state is not ReviewState.PROPOSED:
+            continue
+        ref = f"{entity.value}:{row_id}"
+        if entity is Entity.EVENT:
+            hit = event_gold.get(row_id)
+            if hit is None:
+                review.reject(session, entity, row_id, user=user, comment="no such event in gold")
+                out.decisions.append(("reject", ref, "not an event"))
+                continue
+            gold, gi, kind = hit
+            g = gold["events"][gi]
+            if kind == "strict":
+                review.confirm(session, entity, row_id, user=user)
+                out.decisions.append(("confirm", ref, g["type"]))
+                continue
+            if row.type.value != g["type"]:
+                review.correct(session, entity, row_id, "type", g["type"], user=user)
+                out.decisions.append(("correct", ref, f"type {g['type']}"))
+            if len(out.decisions) < limit and g.get("start") and not S.start_agrees(g["start"], row.start):
+                review.correct(session, entity, row_id, "start", g["start"], user=user)
+                out.decisions.append(("correct", ref, f"start {g['start']}"))
+                if g.get("end") and len(out.decisions) < limit:
+                    review.correct(session, entity, row_id, "end", g["end"], user=user)
+                    out.decisions.append(("correct", ref, f"end {g['end']}"))
+            continue
+        hit = event_gold.get(row.event_id)
+        g_actor = actor_gold.get((row.event_id, row.actor_id))
+        if hit is None or g_actor is None:
+            review.reject(session, entity, row_id, user=user, comment="event or actor not in gold")
+            out.decisions.append(("reject", ref, "no gold event or actor"))
+            continue
+        gold, gi, _kind = hit
+        held = sorted({r for a, r in S.role_pairs(gold["events"][gi]) if a == g_actor}, key=_ROLE_ORDER.index)
+        if row.role.value in held:
+            review.confirm(session, entity, row_id, user=user)
+            out.decisions.append(("confirm", ref, row.role.value))
+            continue
+        taken = {r.role.value for r in session.get(DbEvent, row.event_id).roles if r.actor_id == row.actor_id}
+        new = [r for r in held if r not in taken]
+        if new:
+            review.correct(session, entity, row_id, "role", new[0], user=user)
+            out.decisions.append(("correct", ref, f"role {row.role.value} -> {new[0]}"))
+        else:
+            review.reject(session, entity, row_id, user=user, comment="gold gives the actor no such role")
+            out.decisions.append(("reject", ref, f"no {row.role.value}"))
+    return out
+
+
+__all__ = ["Review", "review_against_gold"]

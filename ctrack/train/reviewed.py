@@ -1,0 +1,271 @@
+"""Training labels from the knowledge base's reviewed facts (``ctrack train --with-reviewed``).
+
+An analyst's review decisions are annotations: a *confirmed* event is a real
+event of its type and date, a *corrected* one is real with the corrected
+values, a *rejected* one is no event; likewise for the roles an actor holds in
+an event. This module turns them into examples for the decision models of
+:mod:`ctrack.extract.decide`, next to the gold-labelled corpora of
+:mod:`ctrack.train`:
+
+1. :func:`load_reviewed` reads every document that reported a decided fact
+   (:func:`ctrack.store.training_repo.reviewed_documents`), skipping those that
+   are already in the annotated corpora (same SHA-256 of the file, or the same
+   text), so nothing is counted twice.
+2. :func:`prepare_reviewed` runs the candidate half of extraction again on the
+   stored text and :func:`derive_labels` labels the candidates from the
+   decisions. The labelling is *partial*: only a candidate that stands for a
+   decided fact gets a label, everything else (facts nobody reviewed, events
+   the extractor did not store) is no example at all. It is not the gold
+   labelling of :mod:`ctrack.train`, where every unmatched candidate is a
+   negative, because an analyst who confirmed three facts said nothing about
+   the rest.
+
+How a candidate is tied to a stored fact: an event candidate to the stored
+event whose evidence spans in that document overlap its own (triggers count
+most), one to one; an actor to the stored actor whose mentions overlap its
+mentions, else through the document's local actor id. This holds when the
+models changed since the document was ingested (the candidates do not depend
+on the models).
+
+The labels (all from the decided facts of that document):
+
+- **event**: 1 for a confirmed or corrected event, 0 for a rejected one.
+- **type**: the stored type of a confirmed or corrected event (after a
+  correction, the corrected type).
+- **date**: for a confirmed or corrected dated event that the rules left
+  undated, each date candidate is 1 when its start agrees with the stored start
+  (the scorer's ``start_agrees``, no coarser than it by more than a day's
+  precision; the rule of :func:`ctrack.train.date_labels`), else 0.
+- **role**: for an (event, actor) candidate of an event not rejected, the
+  confirmed or corrected roles the actor holds in it; ``none`` when the
+  pair's roles are all rejected (or a correction moved the role to another
+  actor) and no role of the pair awaits review. A participant beside another
+  role is dropped, as the scorer does. Roles count only in the document that
+  reported them (first reporter or evidence), since another report of the
+  same event may not state them.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ctrack.errors import NoReviewedFacts
+from ctrack.extract.decide import NONE, _ROLE_ORDER
+
+#: Review states that make a fact a positive example.
+POSITIVE = ("confirmed", "corrected")
+
+
+@dataclass
+class ReviewedLabels:
+    """Per-candidate labels of one document (None: no example). ``roles`` are (role candidate index, label)."""
+
+    events: list[int | None] = field(default_factory=list)
+    types: list[str | None] = field(default_factory=list)
+    dates: list[int | None] = field(default_factory=list)
+    roles: list[tuple[int, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """How many examples of each kind: {"events", "types", "dates", "roles"}."""
+        return {"events": sum(y is not None for y in self.events), "types": sum(y is not None for y in self.types),
+                "dates": sum(y is not None for y in self.dates), "roles": len(self.roles)}
+
+
+@dataclass
+class ReviewedExample:
+    """A reviewed document ready for training: its name, candidates (``DocCandidates``) and labels."""
+
+    name: str
+    cands: object
+    labels: ReviewedLabels
+
+
+@dataclass
+class ReviewedSet:
+    """What :func:`load_reviewed` found: the documents to use and those skipped as already annotated."""
+
+    documents: list = field(default_factory=list)  # ctrack.store.training_repo.StoredDocument
+    skipped: list[str] = field(default_factory=list)
+    decided: dict[str, int] = field(default_factory=dict)
+
+
+def annotated_fingerprints(paths: list[Path], texts: list[str] | None = None) -> tuple[set[str], set[str]]:
+    """(SHA-256 hex digests of the files' bytes, normalized texts) of annotated documents, to skip them in the KB."""
+    hashes = {hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
+    return hashes, {_norm(t) for t in texts or []}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def load_reviewed(session, annotated_hashes: set[str] = frozenset(), annotated_texts: set[str] = frozenset()) -> ReviewedSet:
+    """The knowledge base's documents with decided facts, minus those in the annotated corpora.
+
+    ``annotated_hashes``/``annotated_texts`` come from :func:`annotated_fingerprints`. Raises
+    :class:`ctrack.errors.NoReviewedFacts` when no event or role carries a person's decision.
+    """
+    from ctrack.store import training_repo
+
+    decided = training_repo.count_reviewed(session)
+    if not decided["events"] and not decided["roles"]:
+        raise NoReviewedFacts("the knowledge base holds no confirmed, corrected or rejected event or role; "
+                              "review some facts first (ctrack review, or the web app's review page)")
+    out = ReviewedSet(decided=decided)
+    for d in training_repo.reviewed_documents(session):
+        if d.sha256 in annotated_hashes or _norm(d.text) in annotated_texts:
+            out.skipped.append(d.doc_key)
+        else:
+            out.documents.append(d)
+    return out
+
+
+def as_document(stored):
+    """The :class:`ctrack.schema.Document` of a stored document (its text, title and date as ingested)."""
+    from ctrack.schema import DocFormat, Document
+
+    return Document(id=stored.doc_key, path=stored.path, format=DocFormat(stored.format), sha256=stored.sha256,
+                    size=stored.size, title=stored.title, published=stored.published, language=stored.language,
+                    text=stored.text)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _model_rule(rule: str) -> bool:
+    return ":model" in (rule or "")
+
+
+def match_events(cands, stored) -> dict[int, object]:
+    """{event candidate index: StoredEvent} by overlapping evidence spans (a trigger 10, any other span 1), one to one,
+    best pairs first (ties: candidate order, then stored id)."""
+    pairs = []
+    for i, ev in enumerate(cands.decisions.events):
+        mine = [(s.start, s.end, s.rule or "") for s in ev.evidence if s.end > s.start and not _model_rule(s.rule)]
+        for se in stored.events:
+            score = 0
+            for a0, a1, ar in mine:
+                for b0, b1, br in se.spans:
+                    if b1 > b0 and not _model_rule(br) and _overlap((a0, a1), (b0, b1)):
+                        score += 10 if ar.startswith("trigger") and br.startswith("trigger") else 1
+            if score:
+                pairs.append((-score, i, se.id, se))
+    out: dict[int, object] = {}
+    taken: set[int] = set()
+    for _s, i, sid, se in sorted(pairs, key=lambda x: x[:3]):
+        if i not in out and sid not in taken:
+            out[i] = se
+            taken.add(sid)
+    return out
+
+
+def match_actors(cands, stored) -> dict[str, int]:
+    """{actor key: stored actor id}: the stored actor whose mentions overlap most of the key's mentions in this
+    document, else the one stored under the key's local id (``cands.ids``, filled by deciding once)."""
+    ctx = cands.decisions.ctx
+    out: dict[str, int] = {}
+    for key in sorted(cands.keys):
+        mentions = [(m.start, m.end) for m in ctx.actors[key].mentions]
+        best, best_n = None, 0
+        for actor_id, spans in stored.actor_spans.items():
+            n = sum(1 for m in mentions for s in spans if _overlap(m, s))
+            if n > best_n:
+                best, best_n = actor_id, n
+        if best is None:
+            best = stored.actor_local_ids.get(cands.ids.get(key, ""))
+        if best is not None:
+            out[key] = best
+    return out
+
+
+def derive_labels(cands, stored) -> ReviewedLabels:
+    """The labels of one document's candidates (``DocCandidates``) from its decided facts (a ``StoredDocument``);
+    see the module docstring for the rules."""
+    from ctrack.extract import get_extractor
+    from ctrack.extract.decide import Models
+    from ctrack.train import scorer
+
+    S = scorer()
+    if not cands.ids:
+        get_extractor().decide(cands, Models())  # fills the key -> local id map; no model, nothing changes
+    d = cands.decisions
+    ev_match = match_events(cands, stored)
+    labels = ReviewedLabels(events=[None] * len(d.events), types=[None] * len(d.events), dates=[None] * len(d.dates))
+    for i, se in ev_match.items():
+        if se.state in POSITIVE:
+            labels.events[i], labels.types[i] = 1, se.type
+        elif se.state == "rejected":
+            labels.events[i] = 0
+    for n, c in enumerate(d.dates):
+        se = ev_match.get(c.event)
+        if se is None or se.state not in POSITIVE or not se.start or not c.date.start_iso:
+            continue
+        ok = S.start_agrees(se.start, c.date.start_iso) and len(c.date.start_iso) <= len(se.start) + 3
+        labels.dates[n] = int(ok)
+    actors = match_actors(cands, stored)
+    held: dict[tuple[int, int], set[str]] = {}
+    cleared: set[tuple[int, int]] = set()
+    pending: set[tuple[int, int]] = set()
+    for r in stored.roles:
+        if r.state is None:
+            pending.add((r.event_id, r.actor_id))
+        elif r.state in POSITIVE:
+            held.setdefault((r.event_id, r.actor_id), set()).add(r.role)
+            cleared.update((r.event_id, a) for a in r.former_actors)
+        elif r.state == "rejected":
+            cleared.add((r.event_id, r.actor_id))
+    for n, c in enumerate(d.roles):
+        se = ev_match.get(c.event)
+        actor = actors.get(c.key)
+        if se is None or se.state == "rejected" or actor is None:
+            continue
+        roles = sorted(held.get((se.id, actor), set()), key=_ROLE_ORDER.index)
+        if len(roles) > 1 and "participant" in roles:
+            roles.remove("participant")  # the scorer drops participant beside another role
+        if roles:
+            labels.roles += [(n, r) for r in roles]
+        elif (se.id, actor) in cleared and (se.id, actor) not in pending:
+            labels.roles.append((n, NONE))
+    return labels
+
+
+def prepare_reviewed(reviewed: ReviewedSet, progress=None) -> list[ReviewedExample]:
+    """Run the candidate half of extraction on each reviewed document's stored text and label the candidates.
+
+    ``progress`` is called once per document. Documents that yield no label at all are left out.
+    """
+    from ctrack.extract import get_extractor
+
+    ex = get_extractor()
+    docs = [as_document(s) for s in reviewed.documents]
+    out = []
+    for stored, cands in zip(reviewed.documents, ex.candidates_many(docs)):
+        labels = derive_labels(cands, stored)
+        if any(labels.counts().values()):
+            out.append(ReviewedExample(stored.doc_key, cands, labels))
+        if progress:
+            progress(stored)
+    return out
+
+
+def label_counts(examples: list[ReviewedExample]) -> dict[str, int]:
+    """Examples of each kind over ``examples``, plus "documents"."""
+    total: Counter = Counter()
+    for e in examples:
+        total.update(e.labels.counts())
+    return {"documents": len(examples), **{k: total[k] for k in ("events", "types", "dates", "roles")}}
+
+
+def keep_new_model(before: dict, after: dict, category: str = "all") -> bool:
+    """True when the cross-validated F1 of ``category`` (scorer figures, as :func:`ctrack.train.figures` gives)
+    with the reviewed documents is not below the figure without them (equal counts as not worse; compared at
+    the scorer's 4-decimal precision so that float noise decides nothing)."""
+    return round(after[category]["f1"], 4) >= round(before[category]["f1"], 4)
+
+
+__all__ = ["ReviewedLabels", "ReviewedExample", "ReviewedSet", "annotated_fingerprints", "load_reviewed",
+           "as_document", "match_events", "match_actors", "derive_labels", "prepare_reviewed", "label_counts",
+           "keep_new_model"]

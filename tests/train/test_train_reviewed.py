@@ -1,0 +1,200 @@
+"""Training labels from reviewed facts (ctrack.train.reviewed) and ``ctrack train --with-reviewed`` (issue 11, part 5).
+
+A real knowledge base (SQLite in tmp_path) holds a dev document extracted by the shipped pipeline; the tests make
+review decisions through :mod:`ctrack.track.review` and check the labels derived from them.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from ctrack.cli import app
+from ctrack.errors import NoReviewedFacts
+from ctrack.extract import get_extractor
+from ctrack.extract.decide import Models
+from ctrack.ingest import read
+from ctrack.store.db import open_store, session_scope
+from ctrack.store.models import DbActor, DbEvent, DbEventRole
+from ctrack.store.repo import save_document
+from ctrack.store.track_models import Entity
+from ctrack.track import review
+from ctrack.train.reviewed import annotated_fingerprints, keep_new_model, load_reviewed, prepare_reviewed
+
+DEV = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
+U = "tester"
+
+
+def _kb(folder: Path, ids: list[str]) -> tuple[object, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / 'kb.sqlite3'}"
+    engine = open_store(url)
+    ex = get_extractor()
+    for i in ids:
+        doc = read(next((DEV / "docs").glob(f"{i}.*")))
+        with session_scope(engine) as s:
+            save_document(s, doc, ex.extract(doc))
+    return engine, url
+
+
+def _event(s, type_: str) -> DbEvent:
+    return s.scalars(select(DbEvent).where(DbEvent.type == type_)).one()
+
+
+def _role(s, event: DbEvent, name_part: str, role: str) -> DbEventRole:
+    return s.scalars(select(DbEventRole).join(DbActor, DbActor.id == DbEventRole.actor_id).where(
+        DbEventRole.event_id == event.id, DbEventRole.role == role, DbActor.name.contains(name_part))).one()
+
+
+def _labels(engine):
+    with session_scope(engine) as s:
+        found = load_reviewed(s)
+    examples = prepare_reviewed(found)
+    assert [e.name for e in examples] == ["dev-001"]
+    ex = examples[0]
+    d = ex.cands.decisions
+    roles = {(d.roles[n].event, d.roles[n].key, y) for n, y in ex.labels.roles}
+    return ex, d, roles
+
+
+@pytest.fixture
+def dev001(tmp_path):
+    engine, _url = _kb(tmp_path, ["dev-001"])
+    yield engine
+    engine.dispose()
+
+
+def test_confirmed_corrected_and_rejected_facts_become_labels(dev001):
+    with session_scope(dev001) as s:
+        workshop, launch = _event(s, "workshop"), _event(s, "launch")
+        assert workshop.start is None  # undated in the text; the rules leave it so
+        review.confirm(s, Entity.EVENT, workshop.id, user=U)
+        review.correct(s, Entity.EVENT, workshop.id, "start", "2007-12-11", user=U)
+        review.correct(s, Entity.EVENT, launch.id, "type", "conference", user=U)
+        review.confirm(s, Entity.EVENT_ROLE, _role(s, workshop, "Implementation Task Force", "organizer").id, user=U)
+        review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Implementation Task Force", "speaker").id, user=U)
+        review.correct(s, Entity.EVENT_ROLE, _role(s, workshop, "Laborde", "speaker").id, "role", "chair", user=U)
+        review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Wibowo", "speaker").id, user=U)
+        # Indonesia: speaker rejected, but its organizer role awaits review, so "no role" is no label
+        review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Indonesia", "speaker").id, user=U)
+    ex, d, roles = _labels(dev001)
+    types = [e.type.value for e in d.events]
+    w, la = types.index("workshop"), types.index("launch")
+    assert ex.labels.events[w] == 1 and ex.labels.types[w] == "workshop"
+    assert ex.labels.events[la] == 1 and ex.labels.types[la] == "conference"  # the corrected type
+    dates = {c.date.start_iso: y for c, y in zip(d.dates, ex.labels.dates)}
+    assert dates == {"2007-12-11": 1, "2006": 0}  # the corrected start is the workshop's date, the other is not
+    assert roles == {(w, "org:ctitf", "organizer"), (w, "person:jeanpaullaborde", "chair"),
+                     (w, "person:triyonowibowo", "none")}
+    assert ex.labels.counts() == {"events": 2, "types": 2, "dates": 2, "roles": 3}
+
+
+def test_a_rejected_event_is_a_negative_and_takes_no_role_labels(dev001):
+    with session_scope(dev001) as s:
+        launch = _event(s, "launch")
+        review.confirm(s, Entity.EVENT_ROLE, launch.roles[0].id, user=U)
+        review.reject(s, Entity.EVENT, launch.id, user=U)
+    ex, d, roles = _labels(dev001)
+    la = [e.type.value for e in d.events].index("launch")
+    assert ex.labels.events[la] == 0 and ex.labels.types[la] is None
+    assert roles == set()
+    assert ex.labels.events[1 - la] is None  # the workshop was not reviewed: no label
+
+
+def test_a_role_corrected_to_another_actor_teaches_both(dev001):
+    with session_scope(dev001) as s:
+        workshop = _event(s, "workshop")
+        ga = s.scalars(select(DbActor).where(DbActor.name == "General Assembly")).one()
+        review.correct(s, Entity.EVENT_ROLE, _role(s, workshop, "Wibowo", "speaker").id, "actor_id", str(ga.id), user=U)
+    ex, d, roles = _labels(dev001)
+    w = [e.type.value for e in d.events].index("workshop")
+    assert roles == {(w, "org:general-assembly", "speaker"), (w, "person:triyonowibowo", "none")}
+
+
+def test_no_reviewed_facts_and_annotated_documents_are_errors_or_skipped(dev001):
+    with session_scope(dev001) as s:
+        with pytest.raises(NoReviewedFacts) as exc:
+            load_reviewed(s)
+    assert exc.value.code == "E032" and "review some facts first" in str(exc.value)
+    with session_scope(dev001) as s:
+        review.reject(s, Entity.EVENT, _event(s, "launch").id, user=U)
+    path = DEV / "docs" / "dev-001.txt"
+    hashes, texts = annotated_fingerprints([path], [read(path).text])
+    with session_scope(dev001) as s:
+        by_hash = load_reviewed(s, hashes, set())
+        by_text = load_reviewed(s, set(), texts)
+    assert by_hash.documents == [] and by_hash.skipped == ["dev-001"]
+    assert by_text.documents == [] and by_text.skipped == ["dev-001"]
+
+
+def test_a_merge_is_no_review_decision(dev001):
+    with session_scope(dev001) as s:
+        workshop, launch = _event(s, "workshop"), _event(s, "launch")
+        review.merge(s, Entity.EVENT, workshop.id, launch.id, user=U)  # marks the launch rejected
+        with pytest.raises(NoReviewedFacts):
+            load_reviewed(s)
+
+
+def test_keep_only_when_all_does_not_drop():
+    fig = lambda f1: {"all": {"precision": f1, "recall": f1, "f1": f1}}  # noqa: E731
+    assert keep_new_model(fig(0.60), fig(0.61))
+    assert keep_new_model(fig(0.60), fig(0.60))
+    assert not keep_new_model(fig(0.60), fig(0.5999))
+
+
+# --------------------------------------------------------------------------- the CLI, on a small corpus
+
+def _group(root: Path, name: str, ids: list[str]) -> str:
+    for sub in ("docs", "gold"):
+        (root / name / sub).mkdir(parents=True)
+    for i in ids:
+        src = next(p for p in (DEV / "docs").glob(f"{i}.*"))
+        shutil.copy(src, root / name / "docs" / src.name)
+        shutil.copy(DEV / "gold" / f"{i}.json", root / name / "gold" / f"{i}.json")
+    return f"{root / name}:{name}"
+
+
+def _decide_all(engine, event_action, role_action) -> None:
+    with session_scope(engine) as s:
+        for ev in s.scalars(select(DbEvent)).all():
+            event_action(s, Entity.EVENT, ev.id, user=U)
+        for r in s.scalars(select(DbEventRole)).all():
+            role_action(s, Entity.EVENT_ROLE, r.id, user=U)
+    engine.dispose()
+
+
+def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_path):
+    a = _group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
+    b = _group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
+    runner = CliRunner()
+    out = tmp_path / "models.json"
+
+    def train(url: str, *extra: str):
+        return runner.invoke(app, ["train", "--with-reviewed", "--db", url, "--corpus", a, "--corpus", b,
+                                   "--out", str(out), *extra])
+
+    engine, url = _kb(tmp_path / "kb1", ["dev-014", "dev-016", "dev-009"])  # dev-009 is in the corpus: skipped
+    res = train(url)
+    assert res.exit_code == 1 and "E032" in res.stderr and "review some facts first" in res.stderr, res.output
+    # an analyst who strikes out every event: 7 negative event examples, roles of rejected events teach nothing;
+    # measured: the figure stays (0.719 both), so the model is written
+    _decide_all(engine, review.reject, review.reject)
+    res = train(url)
+    assert res.exit_code == 0, res.output
+    assert "skipped 1 reviewed document(s) already in the annotated corpora: dev-009" in res.stdout
+    assert "pooled all" in res.stdout and "written (all F1" in res.stdout and "not lower" in res.stdout, res.stdout
+    assert Models.load(out).meta["reviewed_documents"] == ["dev-014", "dev-016"]
+    kept = out.read_bytes()
+    # an analyst who confirms the events but says no actor holds any role in them: the roles figure falls
+    engine, url = _kb(tmp_path / "kb2", ["dev-014", "dev-016"])
+    _decide_all(engine, review.confirm, review.reject)
+    res = train(url)
+    assert res.exit_code == 0, res.output
+    assert "not written" in res.stdout and "drops" in res.stdout, res.stdout
+    assert out.read_bytes() == kept
+    res = train(url, "--force")
+    assert res.exit_code == 0 and "written (all F1" in res.stdout and "--force" in res.stdout, res.output
+    assert out.read_bytes() != kept
