@@ -3,7 +3,7 @@
 documents outside the annotated corpora keep the cross-validated ``all`` figure, and raise it on the reviewed
 documents' own house style?
 
-    PYTHONPATH=. .venv/bin/python bench/reviewed_training.py [--group train-d] [--decisions 30]
+    PYTHONPATH=. .venv/bin/python bench/reviewed_training.py [--group train-d] [--decisions 30] [--count decisions|changes]
 
 Protocol (nothing of the held-out group is ever in the annotated corpora used):
 
@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--group", default="train-d", help="the annotated group taken out and split (default train-d)")
     ap.add_argument("--decisions", type=int, default=30, help="review decisions the simulated analyst makes (default 30)")
+    ap.add_argument("--count", choices=("decisions", "changes"), default="decisions",
+                    help="what --decisions counts: every decision (default), or only corrections and rejections")
     ap.add_argument("--db", help="knowledge base URL for half A (default: SQLite in a temporary folder)")
     args = ap.parse_args(argv)
 
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                 res = save_document(s, p.cands.document, record)
             stored[res.document_id] = (p.item.gold, record.to_json())
         with session_scope(engine) as s:
-            review = review_against_gold(s, stored, args.decisions)
+            review = review_against_gold(s, stored, args.decisions, count_confirms=args.count == "decisions")
         print(f"simulated analyst: {len(review.decisions)} decisions on half A: {review.counts}")
         for action, ref, detail in review.decisions:
             print(f"   {action:8s} {ref:16s} {detail}")

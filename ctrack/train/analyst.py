@@ -82,8 +82,11 @@ def _align(gold: dict, pred: dict) -> tuple[dict[str, str], dict[str, tuple[int,
     return p2g, events
 
 
-def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit: int, user: str = "simulated-analyst") -> Review:
-    """Decide up to ``limit`` facts of the review queue (events and roles, least certain first) against gold.
+def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit: int, user: str = "simulated-analyst",
+                        count_confirms: bool = True) -> Review:
+    """Decide facts of the review queue (events and roles, least certain first) against gold until ``limit``
+    decisions are made (``count_confirms`` False: until ``limit`` corrections and rejections are made,
+    confirmations not counted).
 
     ``documents`` maps a stored document id to (gold record, the record it was stored from), both as
     ``ctrack.extraction/1`` dicts. Facts of other documents are skipped. Returns the :class:`Review`.
@@ -95,7 +98,7 @@ def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit:
     from ctrack.train import scorer
 
     S = scorer()
-    event_gold: dict[int, tuple[dict, int, str, dict[str, str]]] = {}  # stored event -> (gold, index, kind, actor map)
+    event_gold: dict[int, tuple[dict, int, str]] = {}  # stored event -> (gold record, gold event index, kind)
     actor_gold: dict[tuple[int, int], str] = {}  # (stored event, stored actor) -> gold actor id
     for doc_id in sorted(documents):
         gold, pred = documents[doc_id]
@@ -109,9 +112,13 @@ def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit:
                     if a_local in actor_ids:
                         actor_gold.setdefault((stored, actor_ids[a_local]), g_actor)
     out = Review()
+
+    def made() -> int:
+        return sum(1 for a, _r, _d in out.decisions if count_confirms or a != "confirm")
+
     refs = review.queue_refs(session, review.QueueFilter(kinds=[Entity.EVENT, Entity.EVENT_ROLE]))
     for entity, row_id in refs:
-        if len(out.decisions) >= limit:
+        if made() >= limit:
             break
         model = DbEvent if entity is Entity.EVENT else DbEventRole
         row = session.get(model, row_id)
@@ -131,12 +138,14 @@ def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit:
                 out.decisions.append(("confirm", ref, g["type"]))
                 continue
             if row.type.value != g["type"]:
+                was = row.type.value
                 review.correct(session, entity, row_id, "type", g["type"], user=user)
-                out.decisions.append(("correct", ref, f"type {g['type']}"))
-            if len(out.decisions) < limit and g.get("start") and not S.start_agrees(g["start"], row.start):
+                out.decisions.append(("correct", ref, f"type {was} -> {g['type']}"))
+            if made() < limit and g.get("start") and not S.start_agrees(g["start"], row.start):
+                was = row.start
                 review.correct(session, entity, row_id, "start", g["start"], user=user)
-                out.decisions.append(("correct", ref, f"start {g['start']}"))
-                if g.get("end") and len(out.decisions) < limit:
+                out.decisions.append(("correct", ref, f"start {was} -> {g['start']}"))
+                if g.get("end") and made() < limit:
                     review.correct(session, entity, row_id, "end", g["end"], user=user)
                     out.decisions.append(("correct", ref, f"end {g['end']}"))
             continue
@@ -155,8 +164,9 @@ def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit:
         taken = {r.role.value for r in session.get(DbEvent, row.event_id).roles if r.actor_id == row.actor_id}
         new = [r for r in held if r not in taken]
         if new:
+            was = row.role.value
             review.correct(session, entity, row_id, "role", new[0], user=user)
-            out.decisions.append(("correct", ref, f"role {row.role.value} -> {new[0]}"))
+            out.decisions.append(("correct", ref, f"role {was} -> {new[0]}"))
         else:
             review.reject(session, entity, row_id, user=user, comment="gold gives the actor no such role")
             out.decisions.append(("reject", ref, f"no {row.role.value}"))
