@@ -126,6 +126,18 @@ def _rule(new: tuple[str, ...], old: tuple[str, ...]) -> tuple[int, str, float] 
     return None
 
 
+def compare_names(a: str, b: str) -> tuple[int, str, float] | None:
+    """``(rank, rule, score)`` of the most certain rule of the module docstring joining person names ``a`` and
+    ``b`` (rank 0 ``same_name`` … 3 ``surname_only``; score the rapidfuzz ratio 0–100), or None when none
+    applies. Uniqueness among candidates is not checked here (that is :func:`match_person`'s job)."""
+    return _rule(person_tokens(a), person_tokens(b))
+
+
+def compare_tokens(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[int, str, float] | None:
+    """:func:`compare_names` on names already split by :func:`person_tokens`."""
+    return _rule(a, b)
+
+
 def match_person(name: str, candidates: Sequence[tuple[int, Sequence[str]]]) -> PersonMatch | None:
     """The known person ``name`` refers to, or None.
 

@@ -62,6 +62,7 @@ class Action(str, Enum):
     REJECT = "reject"
     MERGE = "merge"
     SPLIT = "split"
+    DISTINCT = "distinct"
     UNDO = "undo"
     STATUS = "status"
     LINK = "link"
@@ -111,10 +112,12 @@ class PartyRole(str, Enum):
 
 
 class DecisionKind(str, Enum):
-    """A human decision on entity identity: two records are one (``merge``) or one record is two (``split``)."""
+    """A human decision on entity identity: two records are one (``merge``), one record is two (``split``),
+    or two records that look alike are not the same (``distinct``: the pair stops being proposed as duplicates)."""
 
     MERGE = "merge"
     SPLIT = "split"
+    DISTINCT = "distinct"
 
 
 # --------------------------------------------------------------------------- review
@@ -164,6 +167,9 @@ class DbReviewDecision(Base):
     row and ``other_id`` the new one. ``moves`` lists every foreign key the
     decision re-pointed as ``[table, row_id, column, old, new]``; ``fields``
     the field values it changed as ``{table: {row_id: {field: [old, new]}}}``.
+    A ``distinct`` decision ("not the same") stores the pair as ``kept_id`` <
+    ``other_id`` and moves nothing; while it is not undone the pair is not
+    proposed as a duplicate (:mod:`ctrack.service.dedupe`).
     :func:`ctrack.track.review.undo` reverses both, skipping any value changed
     since. ``undone_at``/``undone_by`` are set by the undo.
     """

@@ -325,6 +325,29 @@ def merged_into(session: Session, subject: Entity, row_id: int) -> int | None:
         current = target
 
 
+def distinct_decision(session: Session, subject: Entity, low: int, high: int) -> DbReviewDecision | None:
+    """The active (not undone) ``distinct`` decision on the pair ``low`` < ``high`` of ``subject`` rows, or None."""
+    return session.scalar(select(DbReviewDecision).where(
+        DbReviewDecision.kind == DecisionKind.DISTINCT, DbReviewDecision.subject == subject,
+        DbReviewDecision.kept_id == low, DbReviewDecision.other_id == high, DbReviewDecision.undone_at.is_(None))
+        .order_by(DbReviewDecision.id.desc()).limit(1))
+
+
+def distinct_pairs(session: Session, subject: Entity) -> set[tuple[int, int]]:
+    """Every pair ``(low, high)`` of ``subject`` rows judged not the same by an active ``distinct`` decision."""
+    return set(session.execute(select(DbReviewDecision.kept_id, DbReviewDecision.other_id).where(
+        DbReviewDecision.kind == DecisionKind.DISTINCT, DbReviewDecision.subject == subject,
+        DbReviewDecision.undone_at.is_(None))).tuples())
+
+
+def recent_decisions(session: Session, limit: int = 20, subject: Entity | None = None) -> list[DbReviewDecision]:
+    """The ``limit`` latest merge, split and distinct decisions (of ``subject`` rows when given), newest first."""
+    stmt = select(DbReviewDecision)
+    if subject is not None:
+        stmt = stmt.where(DbReviewDecision.subject == subject)
+    return list(session.scalars(stmt.order_by(DbReviewDecision.id.desc()).limit(limit)))
+
+
 def canonical_key_free(session: Session, key: str) -> bool:
     """True when no actor has canonical key ``key``."""
     return session.scalar(select(func.count()).where(DbActor.canonical_key == key)) == 0

@@ -17,8 +17,11 @@ recommendation proposed from a document) starts ``proposed``. A reviewer:
   ``rejected``, never deleted.
 - :func:`split`\\ s one actor or event: what some source documents said
   (their mentions, roles, titles, aliases, sources) moves to a new record.
-- :func:`undo`\\ es a merge or split: each moved reference and changed
-  field goes back unless it was changed since, so nothing is lost.
+- :func:`distinct` records that two actors or events that look alike are
+  not the same (the pair is no longer proposed as a duplicate).
+- :func:`undo`\\ es a merge, split or distinct decision: each moved
+  reference and changed field goes back unless it was changed since, so
+  nothing is lost.
 
 Decisions are logged as entity-resolution tools in this field do
 (nomenklatura's resolver keeps such a judgement log) in
@@ -308,6 +311,37 @@ def split(session: Session, subject: Entity, row_id: int, documents: Sequence[in
                  comment=reason, decision_id=decision.id)
     audit.record(session, user, Action.CREATE, subject, new.id, after=repo.snapshot(new) | {"split_from": row_id},
                  comment=reason, decision_id=decision.id)
+    return decision
+
+
+def distinct(session: Session, subject: Entity, a_id: int, b_id: int, *, user: str,
+             reason: str | None = None) -> DbReviewDecision:
+    """Record that actors/events ``a_id`` and ``b_id`` are not the same; returns the stored decision.
+
+    Nothing moves: the decision (kind ``distinct``, the pair stored as
+    ``kept_id`` < ``other_id``) only stops the pair being proposed as a
+    duplicate (:func:`ctrack.service.dedupe.candidates`), as a negative
+    judgement does in nomenklatura's resolver. Each record gets an audit
+    entry; :func:`undo` takes the decision back. Raises :class:`ReviewError`
+    for another kind of record, a record paired with itself or a pair already
+    judged distinct, and :class:`ctrack.errors.NotFound` for an unknown record.
+    """
+    if subject not in FILL:
+        raise ReviewError(f"only actors and events can be judged distinct, not {subject.value}")
+    if a_id == b_id:
+        raise ReviewError(f"{subject.value} {a_id} cannot be distinct from itself")
+    low, high = sorted((a_id, b_id))
+    rows = {i: repo.get(session, subject, i) for i in (low, high)}
+    already = repo.distinct_decision(session, subject, low, high)
+    if already is not None:
+        raise ReviewError(f"{subject.value}s {low} and {high} were judged not the same already "
+                          f"(decision {already.id}); undo it first")
+    decision = repo.add_decision(session, DbReviewDecision(
+        kind=DecisionKind.DISTINCT, subject=subject, kept_id=low, other_id=high, user=user, reason=reason,
+        moves=[], fields={"changed": {}, "left": []}))
+    for row_id, other in ((low, high), (high, low)):
+        audit.record(session, user, Action.DISTINCT, subject, row_id, before={"name": rows[row_id].name},
+                     after={"not_same_as": other, "decision": decision.id}, comment=reason, decision_id=decision.id)
     return decision
 
 

@@ -1,0 +1,270 @@
+"""The reads behind proposed duplicates: blocks of actors and events that may be one, and what to score them by.
+
+Candidate duplicates are never looked for over every pair of a table. Rows
+are put in *blocks* by a key computed in SQL, and only rows of one block are
+compared (:mod:`ctrack.service.dedupe` scores them with
+:mod:`ctrack.resolve.similar`). Each block read is one ``GROUP BY … HAVING
+COUNT(…) > 1`` (a block of one row proposes nothing) inside the statement
+that reads the members, so the number of statements stays the same however
+many rows there are, and the work grows with the rows that share a key, not
+with the square of the table. Block keys:
+
+- persons: the surname key of any of their names (``actor_aliases.surname_key``,
+  indexed; the key ingest finds surname-only mentions by): ``s:<surname>``;
+- organizations: the acronym, upper-cased (``ix_actors_upper_acronym``):
+  ``a:<ACRONYM>``; and the first :data:`NAME_PREFIX` characters of any
+  normalized name (:func:`ctrack.gazetteer.normalize_name`): ``n:<prefix>``;
+- events: type and start month (``2018-05``; a start known to the year only is
+  its own block with every event of that type and year): ``m:<type>:<month>``
+  and ``y:<type>:<year>``; undated events by type and lower-cased name:
+  ``u:<type>:<name>``.
+
+Rejected rows (and so rows merged away) are left out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, distinct, func, select, tuple_, union
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from ctrack.resolve.actors import kind_group
+from ctrack.schema import ActorKind, EventType, RoleType
+from ctrack.store.models import (
+    DbActor, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, DbTitle, ReviewState,
+)
+from ctrack.store.views import SourceRow
+from ctrack.store.web_repo import EvidenceSpan
+
+#: Characters of the normalized name that make an organization's name block.
+NAME_PREFIX = 10
+
+_REJECTED = ReviewState.REJECTED
+ORG_KINDS = tuple(k for k in ActorKind if kind_group(k) == "org")
+
+
+def _members(rows: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+    out: dict[str, set[int]] = defaultdict(set)
+    for key, row_id in rows:
+        out[key].add(row_id)
+    return {k: sorted(v) for k, v in sorted(out.items()) if len(v) > 1}
+
+
+def _actor_block_reads() -> list[tuple[str, Select]]:
+    """(tag, ``SELECT key, actor_id``) of each kind of actor block (module docstring)."""
+    person_alias = select(DbAlias.surname_key, DbAlias.actor_id).join(DbActor, DbActor.id == DbAlias.actor_id).where(
+        DbActor.kind == ActorKind.PERSON, DbActor.review_state != _REJECTED, DbAlias.surname_key.is_not(None))
+    shared_surnames = (person_alias.with_only_columns(DbAlias.surname_key).group_by(DbAlias.surname_key)
+                       .having(func.count(distinct(DbAlias.actor_id)) > 1))
+    acronym = func.upper(DbActor.acronym)
+    live_orgs = (DbActor.kind.in_(ORG_KINDS), DbActor.review_state != _REJECTED, DbActor.acronym.is_not(None))
+    shared_acronyms = select(acronym).where(*live_orgs).group_by(acronym).having(func.count() > 1)
+    prefix = func.substr(DbAlias.normalized, 1, NAME_PREFIX)
+    org_alias: Select = select(prefix, DbAlias.actor_id).join(DbActor, DbActor.id == DbAlias.actor_id).where(
+        DbActor.kind.in_(ORG_KINDS), DbActor.review_state != _REJECTED, func.length(DbAlias.normalized) >= 4)
+    shared_prefixes = (org_alias.with_only_columns(prefix).group_by(prefix)
+                       .having(func.count(distinct(DbAlias.actor_id)) > 1))
+    return [("s", person_alias.where(DbAlias.surname_key.in_(shared_surnames)).distinct()),
+            ("a", select(acronym, DbActor.id).where(*live_orgs, acronym.in_(shared_acronyms))),
+            ("n", org_alias.where(prefix.in_(shared_prefixes)).distinct())]
+
+
+def _block_members(reads: list[tuple[str, Select]]):
+    """A subquery of the ids of every row in any block (the second column of each read)."""
+    return union(*(stmt.with_only_columns(list(stmt.selected_columns)[1]) for _, stmt in reads))
+
+
+def actor_blocks(session: Session) -> dict[str, list[int]]:
+    """Blocks of live actors that may be one: ``{key: [actor ids]}`` (module docstring), each with ≥ 2 actors.
+
+    Three statements (persons by surname, organizations by acronym, organizations by name prefix)."""
+    rows: list[tuple[str, int]] = []
+    for tag, stmt in _actor_block_reads():
+        rows += [(f"{tag}:{k}", i) for k, i in session.execute(stmt)]
+    return _members(rows)
+
+
+@dataclass
+class ActorData:
+    """A stored actor as the duplicate finder needs it (see :class:`ctrack.resolve.similar.ActorFacts`)."""
+
+    id: int
+    kind: ActorKind
+    name: str
+    acronym: str | None
+    iso3: str | None
+    title: str | None
+    aliases: list[str]
+    affiliation_id: int | None
+    affiliation: str | None
+
+
+def actors_in_blocks(session: Session) -> tuple[dict[str, list[int]], dict[int, ActorData]]:
+    """(:func:`actor_blocks`, the actors of those blocks by id with their aliases and affiliation names).
+
+    The actors are read in a fixed number of statements: one for the rows, one for their aliases, one for
+    the names of their affiliations."""
+    blocks = actor_blocks(session)
+    if not blocks:
+        return blocks, {}
+    members = _block_members(_actor_block_reads())
+    rows = list(session.scalars(select(DbActor).where(DbActor.id.in_(members))
+                                .options(selectinload(DbActor.aliases))))
+    affiliation = aliased(DbActor)
+    aff_names = dict(session.execute(select(affiliation.id, affiliation.name).join(
+        DbActor, DbActor.affiliation_id == affiliation.id).where(DbActor.id.in_(members))).all())
+    data = {r.id: ActorData(id=r.id, kind=r.kind, name=r.name, acronym=r.acronym, iso3=r.iso3, title=r.title,
+                            aliases=sorted({a.alias for a in r.aliases} - {r.name}),
+                            affiliation_id=r.affiliation_id, affiliation=aff_names.get(r.affiliation_id))
+            for r in rows}
+    return blocks, data
+
+
+@dataclass
+class EventData:
+    """A stored event as the duplicate finder needs it: fields, roles and the affiliations of its persons."""
+
+    id: int
+    type: EventType
+    name: str | None
+    start: str | None
+    end: str | None
+    city: str | None
+    country: str | None
+    roles: set[tuple[int, RoleType]] = field(default_factory=set)
+    documents: set[int] = field(default_factory=set)
+
+
+def _event_block_reads() -> list[tuple[str, Select]]:
+    """(tag, ``SELECT id, type, key``) of each kind of event block (module docstring)."""
+    live = DbEvent.review_state != _REJECTED
+    month = func.substr(DbEvent.start, 1, 7)
+    year = func.substr(DbEvent.start, 1, 4)
+    name = func.lower(func.trim(DbEvent.name))
+    by_month = (select(DbEvent.type, month).where(live, DbEvent.start.is_not(None))
+                .group_by(DbEvent.type, month).having(func.count() > 1))
+    by_year = (select(DbEvent.type, year).where(live, DbEvent.start.is_not(None))
+               .group_by(DbEvent.type, year)
+               .having(func.count() > 1, func.min(func.length(DbEvent.start)) == 4))
+    by_name = (select(DbEvent.type, name).where(live, DbEvent.start.is_(None), DbEvent.name.is_not(None))
+               .group_by(DbEvent.type, name).having(func.count() > 1))
+    return [
+        ("m", select(DbEvent.type, DbEvent.id, month).where(
+            live, DbEvent.start.is_not(None), tuple_(DbEvent.type, month).in_(by_month))),
+        ("y", select(DbEvent.type, DbEvent.id, year).where(
+            live, DbEvent.start.is_not(None), tuple_(DbEvent.type, year).in_(by_year))),
+        ("u", select(DbEvent.type, DbEvent.id, name).where(
+            live, DbEvent.start.is_(None), DbEvent.name.is_not(None), tuple_(DbEvent.type, name).in_(by_name))),
+    ]
+
+
+def event_blocks(session: Session) -> dict[str, list[int]]:
+    """Blocks of live events that may be one: ``{key: [event ids]}`` (module docstring), each with ≥ 2 events.
+
+    A ``y:`` block holds every event of its type and year; only pairs with a year-only start belong to it
+    (the caller filters). Three statements."""
+    rows: list[tuple[str, int]] = []
+    for tag, stmt in _event_block_reads():
+        rows += [(f"{tag}:{getattr(t, 'value', t)}:{k}", i) for t, i, k in session.execute(stmt)]
+    return _members(rows)
+
+
+def events_in_blocks(session: Session) -> tuple[dict[str, list[int]], dict[int, EventData], dict[int, int],
+                                                dict[int, str]]:
+    """(:func:`event_blocks`, their events by id with roles and source documents, ``{person id: affiliation id}`` of the persons in
+    those roles, ``{actor id: name}`` of every actor in those roles). A fixed number of statements: the
+    roles and actors are read through the same block subqueries, not by lists of ids."""
+    blocks = event_blocks(session)
+    if not blocks:
+        return blocks, {}, {}, {}
+    members = _block_members(_event_block_reads())
+    events = {e.id: EventData(id=e.id, type=e.type, name=e.name, start=e.start, end=e.end, city=e.city,
+                              country=e.country)
+              for e in session.scalars(select(DbEvent).where(DbEvent.id.in_(members)))}
+    for event_id, document_id in session.execute(
+            select(DbEventSource.event_id, DbEventSource.document_id).where(DbEventSource.event_id.in_(members))):
+        if event_id in events:
+            events[event_id].documents.add(document_id)
+    live_roles = (DbEventRole.event_id.in_(members), DbEventRole.review_state != _REJECTED)
+    for event_id, actor_id, role in session.execute(
+            select(DbEventRole.event_id, DbEventRole.actor_id, DbEventRole.role).where(*live_roles)):
+        if event_id in events:
+            events[event_id].roles.add((actor_id, role))
+    affiliations: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for actor_id, kind, name, aff in session.execute(
+            select(DbActor.id, DbActor.kind, DbActor.name, DbActor.affiliation_id).where(
+                DbActor.id.in_(select(DbEventRole.actor_id).where(*live_roles)))):
+        names[actor_id] = name
+        if kind is ActorKind.PERSON and aff is not None:
+            affiliations[actor_id] = aff
+    return blocks, events, affiliations, names
+
+
+def role_counts(session: Session) -> tuple[dict[int, int], int]:
+    """(``{actor id: number of live events it holds a role in}`` for the actors in roles of events in blocks,
+    number of live events): the input of :func:`ctrack.resolve.events.common_actor_ids`. Two statements."""
+    total = session.scalar(select(func.count()).select_from(DbEvent).where(DbEvent.review_state != _REJECTED)) or 0
+    members = _block_members(_event_block_reads())
+    in_blocks = select(DbEventRole.actor_id).where(DbEventRole.event_id.in_(members))
+    counts = dict(session.execute(
+        select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id))).join(
+            DbEvent, DbEvent.id == DbEventRole.event_id)
+        .where(DbEventRole.actor_id.in_(in_blocks), DbEvent.review_state != _REJECTED)
+        .group_by(DbEventRole.actor_id)).all())
+    return counts, total
+
+
+def fingerprint(session: Session) -> tuple:
+    """A value that changes whenever what the duplicate finder reads may have changed: the latest ids and row
+    counts of the tables it reads, the latest audit entry and decision (every review step writes one), how
+    many decisions were undone and the latest update of an actor or event. One statement of index reads
+    (``MAX(id)``) and counts."""
+    from ctrack.store.track_models import DbAuditEntry, DbReviewDecision
+
+    def q(expr):
+        return expr.scalar_subquery()
+
+    return tuple(session.execute(select(
+        q(select(func.max(DbAuditEntry.id))), q(select(func.max(DbReviewDecision.id))),
+        q(select(func.count(DbReviewDecision.undone_at))),
+        q(select(func.max(DbAlias.id))), q(select(func.count()).select_from(DbAlias)),
+        q(select(func.max(DbEventRole.id))), q(select(func.count()).select_from(DbEventRole)),
+        q(select(func.max(DbEventSource.id))), q(select(func.count()).select_from(DbEvent)),
+        q(select(func.count()).select_from(DbActor)),
+        q(select(func.max(DbActor.updated_at))), q(select(func.max(DbEvent.updated_at))))).one())
+
+
+def actor_evidence(session: Session, actor_id: int, limit: int) -> list[EvidenceSpan]:
+    """The first ``limit`` mentions of actor ``actor_id`` (by document, then offset) as evidence spans."""
+    from ctrack.store.web_repo import _spans
+
+    first = (select(DbMention.id).where(DbMention.actor_id == actor_id)
+             .order_by(DbMention.document_id, DbMention.start, DbMention.id).limit(limit)).subquery()
+    return _spans(session, DbMention.id.in_(select(first.c.id)))
+
+
+def source_rows(session: Session, document_ids: Iterable[int]) -> list[SourceRow]:
+    """:class:`ctrack.store.views.SourceRow` of each document in ``document_ids``, by publication date then key."""
+    ids = sorted(set(document_ids))
+    if not ids:
+        return []
+    rows = session.execute(select(DbDocument.id, DbDocument.doc_key, DbDocument.title, DbDocument.published,
+                                  DbDocument.path).where(DbDocument.id.in_(ids))).all()
+    out = [SourceRow(document_id=i, doc_key=k, title=t, published=p, path=path) for i, k, t, p, path in rows]
+    return sorted(out, key=lambda r: (r.published is None, r.published or dt.date.min, r.doc_key))
+
+
+def person_titles(session: Session, person_id: int) -> list[tuple[str, str | None, str, ReviewState]]:
+    """``(title, as_of, document key, review state)`` of each title a person was given, latest first."""
+    return [tuple(r) for r in session.execute(
+        select(DbTitle.title, DbTitle.as_of, DbDocument.doc_key, DbTitle.review_state)
+        .join(DbDocument, DbDocument.id == DbTitle.document_id).where(DbTitle.person_id == person_id)
+        .order_by(DbTitle.as_of.is_(None), DbTitle.as_of.desc(), DbTitle.id.desc()))]
+
+
+__all__ = ["fingerprint", "actor_evidence", "source_rows", "person_titles", "NAME_PREFIX", "ORG_KINDS", "actor_blocks", "actors_in_blocks", "ActorData", "EventData",
+           "event_blocks", "events_in_blocks", "role_counts"]
