@@ -31,7 +31,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ctrack import __version__
-from ctrack.api.routes import accounts, actors, documents, events, exports, recs, reports, review, search
+from ctrack.api.routes import accounts, actors, documents, duplicates, events, exports, recs, reports, review, search
 from ctrack.api.deps import viewer
 from ctrack.api.security import MAX_INT, BodyLimit, SecurityHeaders, Throttle, check_integers
 from ctrack.api.settings import Settings
@@ -42,7 +42,7 @@ from ctrack.store.db import open_store, session_scope
 API_PREFIX = "/api/v1"
 
 #: Routers mounted under :data:`API_PREFIX`, in the order the OpenAPI document lists them.
-ROUTERS = [documents.router, actors.router, events.router, review.router, recs.router, search.router,
+ROUTERS = [documents.router, actors.router, events.router, review.router, duplicates.router, recs.router, search.router,
            reports.router, accounts.router, exports.router]
 
 DESCRIPTION = """\

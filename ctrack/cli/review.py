@@ -5,7 +5,9 @@ facts interactively (Rich prompts), showing each fact with the source
 sentences it was read from. For scripts: ``ctrack review confirm|reject REF…``,
 ``ctrack review correct REF FIELD VALUE``, ``ctrack review merge KEEP OTHER``,
 ``ctrack review split REF --document DOC…``, ``ctrack review undo DECISION``,
-``ctrack review queue`` and ``ctrack review decisions``. References are
+``ctrack review queue``, ``ctrack review decisions``, ``ctrack review duplicates``
+(candidate duplicate actors and events with their scores) and ``ctrack review
+distinct A B`` (two records are not the same). References are
 ``TYPE:ID`` (``actor:12``, ``event:3``, ``role:40``, ``title:5``,
 ``conflict:2``, ``rec:7``). Every command takes ``--db`` and ``--user``
 (default ``$CTRACK_USER`` or the login name) for the audit log. Decisions go
@@ -361,6 +363,72 @@ def decisions_cmd(ref: Optional[str] = typer.Argument(None, help="TYPE:ID of an 
         table.add_row(str(d["id"]), d["kind"], f"{d['subject']}:{d['kept']}", f"{d['subject']}:{d['other']}", d["user"],
                       d["at"][:16], escape(d["reason"] or ""), (d["undone_at"] or "")[:16])
     console.print(table)
+
+
+@review_app.command("duplicates")
+def duplicates_cmd(
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help="actor or event (default: both)"),
+    min_score: float = typer.Option(60.0, "--min-score", min=0.0, max=100.0,
+                                    help="only pairs scored at least this (0-100)"),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, max=MAX_LIMIT, help="show at most this many pairs"),
+    offset: int = typer.Option(0, "--offset", min=0, help="skip this many pairs first"),
+    db: Optional[str] = _DB,
+    as_json: bool = typer.Option(False, "--json", help="print JSON (a list of pairs with score and reasons)"),
+) -> None:
+    """List candidate duplicates: actors or events the resolver left apart that look alike, best score
+    first, with the reasons. Decide with 'ctrack review merge KEEP OTHER' or 'ctrack review distinct A B'."""
+    from ctrack.service import dedupe
+
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            page = dedupe.candidates(s, kind, min_score=min_score, page=PageParams(limit=limit, offset=offset))
+    except CtrackError as exc:
+        fail(exc)
+    if as_json:
+        print_json([c.model_dump(mode="json") for c in page.items])
+        return
+    if not page.items:
+        console.print("no candidate duplicates at this score" if page.total == 0
+                      else f"no pairs past --offset {offset}")
+    else:
+        table = Table(title=f"Candidate duplicates ({page.total}, score ≥ {min_score:g})", title_justify="left",
+                      header_style="bold")
+        for col in ("Score", "A", "B", "Why"):
+            table.add_column(col, overflow="fold")
+        for c in page.items:
+            table.add_row(f"{c.score:.1f}", escape(f"{c.a.ref} {c.a.label}"), escape(f"{c.b.ref} {c.b.label}"),
+                          escape("; ".join(c.reasons)))
+        console.print(table)
+        console.print(f"[dim]merge: ctrack review merge {page.items[0].a.ref} {page.items[0].b.ref}  ·  "
+                      f"not the same: ctrack review distinct {page.items[0].a.ref} {page.items[0].b.ref}[/]",
+                      highlight=False)
+    if page.total > offset + len(page.items):
+        console.print(f"[dim]{page.total - offset - len(page.items)} more: --offset {offset + len(page.items)}[/]")
+    if page.skipped_blocks:
+        console.print(f"[yellow]{len(page.skipped_blocks)} block(s) too large to compare pair by pair: "
+                      f"{escape(', '.join(page.skipped_blocks[:5]))}[/]", highlight=False)
+
+
+@review_app.command("distinct")
+def distinct_cmd(first: str = typer.Argument(..., help="TYPE:ID of an actor or event"),
+                 second: str = typer.Argument(..., help="TYPE:ID of the other one"),
+                 reason: Optional[str] = typer.Option(None, "--reason", "-m", help="why they are not the same"),
+                 db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Record that two actors or events are not the same: the pair is no longer proposed as a duplicate
+    (reversible with 'ctrack review undo DECISION')."""
+    from ctrack.service import dedupe
+
+    (e1, a_id), (e2, b_id) = _ref(first), _ref(second)
+    if e1 is not e2:
+        fail(ValueError(f"{first} and {second} are records of different types"))
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            d = dedupe.not_same(s, _user(user), e1, a_id, b_id, reason=reason)
+    except CtrackError as exc:
+        fail(exc)
+    console.print(f"{escape(d.summary)} Decision {d.id}; 'ctrack review undo {d.id}' takes it back.", highlight=False)
 
 
 @app.command("history")

@@ -83,7 +83,8 @@ def _actor_label(a: dedupe_repo.ActorData) -> str:
     return a.name + (f" ({', '.join(extra)})" if extra else "")
 
 
-def _event_label(e: dedupe_repo.EventData) -> str:
+def _event_label(e: Any) -> str:
+    """"conference 2018-05-03/2018-05-04 Dushanbe, TJK: High-Level Conference …" for a stored event row."""
     when = e.start + (f"/{e.end}" if e.end and e.end != e.start else "") if e.start else "undated"
     where = ", ".join(x for x in (e.city, e.country) if x) or "place unknown"
     return f"{e.type.value.replace('_', ' ')} {when} {where}: {e.name or '(no name)'}"
@@ -297,17 +298,17 @@ EVIDENCE_SHOWN = 40
 EVENTS_SHOWN = 8
 
 
-def _label(db: Session, subject: Entity, row: Any) -> str:
+def _label(subject: Entity, row: Any) -> str:
     if subject is Entity.ACTOR:
         return row.name + (f" ({row.acronym})" if row.acronym and row.acronym != row.name else "")
-    return review.label(db, subject, row)
+    return _event_label(row)
 
 
 def describe(db: Session, decision: DbReviewDecision | int) -> DecisionView:
     """The :class:`DecisionView` of a decision (or its id). Raises :class:`ctrack.errors.NotFound`."""
     d = decision if isinstance(decision, DbReviewDecision) else track_repo.get(db, Entity.DECISION, decision)
     kept, other = track_repo.get(db, d.subject, d.kept_id), track_repo.get(db, d.subject, d.other_id)
-    kl, ol = _label(db, d.subject, kept), _label(db, d.subject, other)
+    kl, ol = _label(d.subject, kept), _label(d.subject, other)
     fields = d.fields or {}
     table = track_repo.model_for(d.subject).__tablename__
     filled = sorted(fields.get("changed", {}).get(table, {}).get(str(d.kept_id), {}))
@@ -324,8 +325,6 @@ def describe(db: Session, decision: DbReviewDecision | int) -> DecisionView:
                    f"({len(d.moves)} references).")
     else:
         summary = f"Marked {s} {d.kept_id} “{kl}” and {s} {d.other_id} “{ol}” as not the same."
-    if d.undone_at is not None:
-        summary += f" Undone by {d.undone_by}."
     return DecisionView(id=d.id, kind=d.kind, subject=d.subject, kept_id=d.kept_id, other_id=d.other_id,
                         kept_label=kl, other_label=ol, user=d.user, at=d.at, reason=d.reason, moved=len(d.moves),
                         left=len(fields.get("left", [])), filled=filled, documents=fields.get("documents", []),
@@ -390,7 +389,8 @@ def compare(db: Session, subject: Entity | str, a_id: int, b_id: int) -> Compare
                                     city=ev.city, name=ev.name, roles=roles))
         names = {r.actor.id: r.actor.name for side in (a, b) for r in side.event.roles}
         docs = tuple({s.document_id for s in side.event.sources} for side in (a, b))
-        sim = event_similarity(facts[0], facts[1], (), names, docs) if facts[0].type is facts[1].type else None
+        common = common_actor_ids(*dedupe_repo.role_counts(db, sorted(names)))
+        sim = event_similarity(facts[0], facts[1], common, names, docs) if facts[0].type is facts[1].type else None
     judged = track_repo.distinct_decision(db, entity, low, high)
     return CompareOut(subject=entity, a=a, b=b, score=sim.score if sim else None,
                       reasons=list(sim.reasons) if sim else [], distinct_decision=judged.id if judged else None)

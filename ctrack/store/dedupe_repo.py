@@ -204,12 +204,15 @@ def events_in_blocks(session: Session) -> tuple[dict[str, list[int]], dict[int, 
     return blocks, events, affiliations, names
 
 
-def role_counts(session: Session) -> tuple[dict[int, int], int]:
-    """(``{actor id: number of live events it holds a role in}`` for the actors in roles of events in blocks,
-    number of live events): the input of :func:`ctrack.resolve.events.common_actor_ids`. Two statements."""
+def role_counts(session: Session, actor_ids: list[int] | None = None) -> tuple[dict[int, int], int]:
+    """(``{actor id: number of live events it holds a role in}`` for ``actor_ids``, or else for the actors in
+    roles of events in blocks, number of live events): the input of
+    :func:`ctrack.resolve.events.common_actor_ids`. Two statements."""
     total = session.scalar(select(func.count()).select_from(DbEvent).where(DbEvent.review_state != _REJECTED)) or 0
-    members = _block_members(_event_block_reads())
-    in_blocks = select(DbEventRole.actor_id).where(DbEventRole.event_id.in_(members))
+    if actor_ids is not None:
+        in_blocks = actor_ids
+    else:
+        in_blocks = select(DbEventRole.actor_id).where(DbEventRole.event_id.in_(_block_members(_event_block_reads())))
     counts = dict(session.execute(
         select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id))).join(
             DbEvent, DbEvent.id == DbEventRole.event_id)

@@ -335,9 +335,9 @@ def distinct_decision(session: Session, subject: Entity, low: int, high: int) ->
 
 def distinct_pairs(session: Session, subject: Entity) -> set[tuple[int, int]]:
     """Every pair ``(low, high)`` of ``subject`` rows judged not the same by an active ``distinct`` decision."""
-    return set(session.execute(select(DbReviewDecision.kept_id, DbReviewDecision.other_id).where(
+    return {(a, b) for a, b in session.execute(select(DbReviewDecision.kept_id, DbReviewDecision.other_id).where(
         DbReviewDecision.kind == DecisionKind.DISTINCT, DbReviewDecision.subject == subject,
-        DbReviewDecision.undone_at.is_(None))).tuples())
+        DbReviewDecision.undone_at.is_(None)))}
 
 
 def recent_decisions(session: Session, limit: int = 20, subject: Entity | None = None) -> list[DbReviewDecision]:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from ctrack.api.app import create_app as create_api
 from ctrack.api.settings import Settings
-from ctrack.web import routes
+from ctrack.web import dedupe, routes
 
 
 def create_app(settings: Settings | str) -> FastAPI:
@@ -20,6 +20,7 @@ def create_app(settings: Settings | str) -> FastAPI:
     Raises :class:`ctrack.errors.StoreError` when the database cannot be opened or migrated.
     """
     app = create_api(settings)
+    app.include_router(dedupe.router)
     routes.mount(app)
     app.state.error_page = routes.error_page
     return app
