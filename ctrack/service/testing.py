@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ctrack.schema import Actor, ActorKind, Document, DocumentInfo, Event, EventType, Record, Role, RoleType
+from ctrack.schema import Actor, ActorKind, Document, DocumentInfo, Event, EventType, Record, Role, RoleType, Span
 from ctrack.store.testing import make_document
 
 
@@ -31,24 +31,32 @@ def lookalike_documents(i: int = 0) -> list[tuple[Document, Record]]:
     person, body, state = ActorKind.PERSON, ActorKind.GOVERNMENT_BODY, ActorKind.MEMBER_STATE
 
     def doc(n: int, text: str, actors: list[Actor], events: list[Event]) -> tuple[Document, Record]:
+        """The document, with each actor's first mention in ``text`` and the whole sentence as the event's evidence."""
         key = f"lookalike{sfx}-{n}"
+
+        def span(words: str) -> list[Span]:
+            at = text.find(words)
+            return [Span(start=at, end=at + len(words), text=words)] if at >= 0 else []
+
+        actors = [a.model_copy(update={"mentions": span(a.name)}) for a in actors]
+        events = [e.model_copy(update={"evidence": [Span(start=0, end=len(text), text=text)]}) for e in events]
         return (make_document(key, text, published=dt.date(year, 6, 1), title=f"Look-alike {n}{sfx}"),
                 Record(document=DocumentInfo(id=key), actors=actors, events=events))
 
-    first = doc(1, f"Maria {smith} of the Ministry of Interior{sfx} of Tajikistan opened the High-Level "
+    first = doc(1, f"Maria {smith} of the {org}Ministry of Interior{sfx} of Tajikistan opened the High-Level "
                    f"Conference on Counter-Terrorism{sfx} in Dushanbe on 3 May {year}.", [
         Actor(id="a1", kind=person, name=f"Maria {smith}", affiliation="a2"),
         Actor(id="a2", kind=body, name=f"{org}Ministry of Interior{sfx}", iso3="TJK"),
     ], [Event(id="e1", type=EventType.CONFERENCE, name=f"High-Level Conference on Counter-Terrorism{sfx}",
               start=f"{year}-05-03", city="Dushanbe", country="TJK",
               roles=[Role(actor="a1", role=RoleType.PARTICIPANT), Role(actor="a2", role=RoleType.ORGANIZER)])])
-    second = doc(2, f"Mario {smith} of the Ministry of the Interior{sfx} spoke at the high-level conference "
+    second = doc(2, f"Mario {smith} of the {org}Ministry of the Interior{sfx} spoke at the high-level conference "
                     f"on counter terrorism{sfx} held in Tajikistan in May {year}.", [
         Actor(id="a1", kind=person, name=f"Mario {smith}"),
         Actor(id="a2", kind=body, name=f"{org}Ministry of the Interior{sfx}", iso3="TJK"),
     ], [Event(id="e1", type=EventType.CONFERENCE, name=f"high-level conference on counter terrorism{sfx}",
               start=f"{year}-05", country="TJK", roles=[Role(actor="a1", role=RoleType.SPEAKER)])])
-    third = doc(3, f"John {smith} of the Ministry of Interior{sfx} of Kazakhstan hosted a conference on "
+    third = doc(3, f"John {smith} of the {org}Ministry of Interior{sfx} of Kazakhstan hosted a conference on "
                    f"border security{sfx} in Astana on 20 May {year}.", [
         Actor(id="a1", kind=person, name=f"John {smith}", affiliation="a2"),
         Actor(id="a2", kind=body, name=f"{org}Ministry of Interior{sfx}", iso3="KAZ"),
