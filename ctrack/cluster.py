@@ -23,7 +23,8 @@ that may run on other machines:
   text and hash, and the extraction record with its offsets) come back to
   the client, which stores them through the same write path as every other
   run (``ctrack.cli.ingest``), in input order, so that the knowledge base
-  equals that of a serial run. At most ``4 × workers`` batches are in flight.
+  equals that of a serial run. At most ``4 × workers`` batches, and about
+  :data:`SENDING_BYTES` of files, are in flight.
 
 Workers need ctrack installed (the same version as the client), with its
 model package, and tesseract for scanned PDFs. Dask is imported only here;
@@ -48,6 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover
 RETRIES = 2
 #: Seconds to wait for the scheduler, and for its first worker.
 CONNECT_TIMEOUT = 30
+#: Bytes of files sent and not yet back: no further batch is sent past this (one always is).
+SENDING_BYTES = 512 * 2**20
 #: One extraction at a time per worker process, whatever its number of threads.
 _EXTRACT_LOCK = threading.Lock()
 
@@ -154,7 +157,9 @@ def outcomes(paths: list[str], client: "Client", on_extracted: Callable[[int], N
     (an e-mail's attachments after its body), in input order.
 
     Batches are sized by :func:`ctrack.pipeline.guided_batches` for the
-    cluster's threads. Finished batches are taken as Dask completes them
+    cluster's threads; at most ``4 × threads`` batches are out (sent and not
+    yet yielded), and no more is sent while :data:`SENDING_BYTES` of files
+    are on their way or being extracted. Finished batches are taken as Dask completes them
     (``as_completed``); ``on_extracted(n)`` is called with each one's number
     of files, e.g. to move a progress bar, and the outcomes are yielded once
     every earlier batch is done. A file that cannot be loaded here fails
@@ -167,14 +172,17 @@ def outcomes(paths: list[str], client: "Client", on_extracted: Callable[[int], N
     workers = workers_of(client)
     batches = enumerate(guided_batches(paths, min(workers, max(1, len(paths)))))
     limit = 4 * workers
-    pending: dict = {}  # future -> (index, paths, {position: failed outcome})
+    pending: dict = {}  # future -> (index, paths, {position: failed outcome}, bytes sent)
     done: dict[int, list[Outcome]] = {}
     ahead = 0  # batches submitted and not yet yielded
+    sending = 0  # bytes of the files of batches submitted and not yet back
     nxt = 0
     results = as_completed()
 
     def submit() -> bool:
-        nonlocal ahead
+        nonlocal ahead, sending
+        if ahead >= limit or (ahead and sending >= SENDING_BYTES):
+            return False
         item = next(batches, None)
         if item is None:
             return False
@@ -183,16 +191,19 @@ def outcomes(paths: list[str], client: "Client", on_extracted: Callable[[int], N
         failed = {i: bad for i, (_, _, bad) in enumerate(loaded) if bad is not None}
         items = [(p, data) for p, data, bad in loaded if bad is None]
         future = client.submit(extract_files, items, retries=retries, pure=False)
-        pending[future] = (index, batch, failed)
+        size = sum(len(data) for _, data in items)
+        pending[future] = (index, batch, failed, size)
         results.add(future)
         ahead += 1
+        sending += size
         return True
 
     try:
-        while ahead < limit and submit():
+        while submit():
             pass
         for future in results:
-            index, batch, failed = pending.pop(future)
+            index, batch, failed, size = pending.pop(future)
+            sending -= size
             try:
                 got = iter(future.result())
                 groups = [[failed[i]] if i in failed else next(got) for i in range(len(batch))]
@@ -209,7 +220,7 @@ def outcomes(paths: list[str], client: "Client", on_extracted: Callable[[int], N
                 yield from done.pop(nxt)
                 nxt += 1
                 ahead -= 1
-            while ahead < limit and submit():
+            while submit():
                 pass
     finally:
         for future in pending:

@@ -163,3 +163,27 @@ def test_cluster_options_are_exclusive_and_an_unreachable_scheduler_is_named(tmp
             assert s.scalars(select(DbTransfer)).first() is None
     finally:
         engine.dispose()
+
+
+def test_no_batch_is_sent_past_the_byte_budget_and_order_is_kept(tmp_path, monkeypatch):
+    """With a budget of 1 byte each batch is sent only when the one before is back; outcomes stay in order."""
+    paths = []
+    for i in range(9):
+        paths.append(str(tmp_path / f"d{i}.txt"))
+        (tmp_path / f"d{i}.txt").write_text(f"Document {i} on counter-terrorism cooperation.")
+    monkeypatch.setattr(cluster, "extract_read", lambda batch: batch)
+    monkeypatch.setattr(cluster, "SENDING_BYTES", 1)
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=1,
+                            dashboard_address="127.0.0.1:0") as client:
+        sent, out_at_send = [], []
+        real = client.submit
+
+        def submit(*args, **kwargs):
+            out_at_send.append(sum(not f.done() for f in sent))
+            sent.append(real(*args, **kwargs))
+            return sent[-1]
+
+        monkeypatch.setattr(client, "submit", submit)
+        got = list(cluster.outcomes(paths, client))
+    assert [o.path for o in got] == paths and all(o.document is not None for o in got)
+    assert len(sent) > 2 and max(out_at_send) == 0
