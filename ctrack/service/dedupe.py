@@ -32,8 +32,7 @@ from ctrack.track import review
 
 #: Lowest score (0-100) of a proposed pair unless the caller asks for another.
 DEFAULT_MIN_SCORE = 60.0
-#: A block with more rows than this is not compared pair by pair (events: only within one venue country);
-#: its key is reported in ``skipped_blocks``.
+#: A block with more rows than this is not compared pair by pair; its key is reported in ``skipped_blocks``.
 MAX_BLOCK = 150
 #: Kinds of record that have duplicates.
 SUBJECTS = (Entity.ACTOR, Entity.EVENT)
@@ -119,21 +118,11 @@ def _actor_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
 
 
 def _event_pairs(key: str, ids: list[int], events: dict[int, dedupe_repo.EventData]):
-    """The pairs of one block to compare: a year block pairs only a year-only start with the others; a block
-    over :data:`MAX_BLOCK` only events of one venue country."""
+    """The pairs of one block to compare (:func:`ctrack.store.dedupe_repo.block_pairs`); none for a block
+    over :data:`MAX_BLOCK` (the caller reports it)."""
     if len(ids) > MAX_BLOCK:
-        by_country: dict[str, list[int]] = {}
-        for i in ids:
-            if events[i].country:
-                by_country.setdefault(events[i].country, []).append(i)
-        groups = [g for g in by_country.values() if 1 < len(g) <= MAX_BLOCK]
-    else:
-        groups = [ids]
-    for group in groups:
-        for i, j in combinations(group, 2):
-            if key.startswith("y:") and len(events[i].start or "") != 4 and len(events[j].start or "") != 4:
-                continue
-            yield i, j
+        return iter(())
+    return dedupe_repo.block_pairs(key, ids, events)
 
 
 def _event_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
@@ -363,6 +352,14 @@ def _event_side(db: Session, event_id: int) -> EventSide:
                      decisions=[describe(db, d) for d in track_repo.decisions_for(db, Entity.EVENT, event_id)])
 
 
+def record(db: Session, subject: Entity | str, row_id: int) -> ActorSide | EventSide:
+    """One actor or event as the compare screen shows it (to split it by source document). Raises
+    :class:`BadQuery` for another subject and :class:`ctrack.errors.NotFound` for an unknown (or, for events,
+    rejected) record."""
+    (entity,) = _subjects(subject)
+    return _actor_side(db, row_id) if entity is Entity.ACTOR else _event_side(db, row_id)
+
+
 def compare(db: Session, subject: Entity | str, a_id: int, b_id: int) -> CompareOut:
     """Records ``a_id`` and ``b_id`` side by side with their similarity. Raises :class:`BadQuery` for another
     subject or a record compared with itself, :class:`ctrack.errors.NotFound` for an unknown (or, for
@@ -429,4 +426,4 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None) -
 
 __all__ = ["DEFAULT_MIN_SCORE", "MAX_BLOCK", "SUBJECTS", "CandidateSide", "CandidateOut", "CandidatePage",
            "candidates", "clear_cache", "DecisionView", "TitleOut", "ActorSide", "EventSide", "CompareOut", "describe", "recent",
-           "compare", "not_same", "merge", "split", "undo"]
+           "record", "compare", "not_same", "merge", "split", "undo"]

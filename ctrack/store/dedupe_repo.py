@@ -14,10 +14,14 @@ with the square of the table. Block keys:
 - organizations: the acronym, upper-cased (``ix_actors_upper_acronym``):
   ``a:<ACRONYM>``; and the first :data:`NAME_PREFIX` characters of any
   normalized name (:func:`ctrack.gazetteer.normalize_name`): ``n:<prefix>``;
-- events: type and start month (``2018-05``; a start known to the year only is
-  its own block with every event of that type and year): ``m:<type>:<month>``
-  and ``y:<type>:<year>``; undated events by type and lower-cased name:
-  ``u:<type>:<name>``.
+- events: type, start month (``2018-05``) and venue country:
+  ``m:<type>:<month>:<ISO3>``; a start known to the year only also meets every
+  event of its type, year and country (``y:<type>:<year>:<ISO3>``); an event
+  whose country is unknown meets every event of its type and month, or year
+  (``mq:<type>:<month>``, ``yq:<type>:<year>``), since two events in different
+  countries are never one; undated events by type and lower-cased name:
+  ``u:<type>:<name>``. In ``y``, ``mq`` and ``yq`` blocks only the pairs with
+  such an event are compared (:func:`block_pairs`).
 
 Rejected rows (and so rows merged away) are left out.
 """
@@ -25,11 +29,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import combinations
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, distinct, func, select, tuple_, union
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import Select, case, distinct, func, select, tuple_, union
+from sqlalchemy.orm import Session, aliased
 
 from ctrack.resolve.actors import kind_group
 from ctrack.schema import ActorKind, EventType, RoleType
@@ -105,21 +110,23 @@ class ActorData:
 def actors_in_blocks(session: Session) -> tuple[dict[str, list[int]], dict[int, ActorData]]:
     """(:func:`actor_blocks`, the actors of those blocks by id with their aliases and affiliation names).
 
-    The actors are read in a fixed number of statements: one for the rows, one for their aliases, one for
-    the names of their affiliations."""
+    The actors are read in a fixed number of statements: one for the rows with their affiliation's name,
+    one for their aliases (Core rows, not ORM objects: a block read may hold thousands of actors)."""
     blocks = actor_blocks(session)
     if not blocks:
         return blocks, {}
     members = _block_members(_actor_block_reads())
-    rows = list(session.scalars(select(DbActor).where(DbActor.id.in_(members))
-                                .options(selectinload(DbActor.aliases))))
     affiliation = aliased(DbActor)
-    aff_names = dict(session.execute(select(affiliation.id, affiliation.name).join(
-        DbActor, DbActor.affiliation_id == affiliation.id).where(DbActor.id.in_(members))).all())
-    data = {r.id: ActorData(id=r.id, kind=r.kind, name=r.name, acronym=r.acronym, iso3=r.iso3, title=r.title,
-                            aliases=sorted({a.alias for a in r.aliases} - {r.name}),
-                            affiliation_id=r.affiliation_id, affiliation=aff_names.get(r.affiliation_id))
-            for r in rows}
+    rows = session.execute(
+        select(DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3, DbActor.title,
+               DbActor.affiliation_id, affiliation.name)
+        .outerjoin(affiliation, affiliation.id == DbActor.affiliation_id).where(DbActor.id.in_(members))).all()
+    aliases: dict[int, set[str]] = defaultdict(set)
+    for actor_id, alias in session.execute(select(DbAlias.actor_id, DbAlias.alias).where(DbAlias.actor_id.in_(members))):
+        aliases[actor_id].add(alias)
+    data = {i: ActorData(id=i, kind=kind, name=name, acronym=acronym, iso3=iso3, title=title,
+                         aliases=sorted(aliases[i] - {name}), affiliation_id=aff_id, affiliation=aff_name)
+            for i, kind, name, acronym, iso3, title, aff_id, aff_name in rows}
     return blocks, data
 
 
@@ -139,23 +146,33 @@ class EventData:
 
 
 def _event_block_reads() -> list[tuple[str, Select]]:
-    """(tag, ``SELECT id, type, key``) of each kind of event block (module docstring)."""
+    """(tag, ``SELECT type, id, key``) of each kind of event block (module docstring)."""
     live = DbEvent.review_state != _REJECTED
+    dated = (live, DbEvent.start.is_not(None))
     month = func.substr(DbEvent.start, 1, 7)
     year = func.substr(DbEvent.start, 1, 4)
+    country = DbEvent.country
     name = func.lower(func.trim(DbEvent.name))
-    by_month = (select(DbEvent.type, month).where(live, DbEvent.start.is_not(None))
-                .group_by(DbEvent.type, month).having(func.count() > 1))
-    by_year = (select(DbEvent.type, year).where(live, DbEvent.start.is_not(None))
-               .group_by(DbEvent.type, year)
-               .having(func.count() > 1, func.min(func.length(DbEvent.start)) == 4))
+    several = func.count() > 1
+    year_only = func.min(func.length(DbEvent.start)) == 4
+    unplaced = func.sum(case((country.is_(None), 1), else_=0)) > 0
+    by_month = select(DbEvent.type, month, country).where(*dated, country.is_not(None)).group_by(
+        DbEvent.type, month, country).having(several)
+    by_year = select(DbEvent.type, year, country).where(*dated, country.is_not(None)).group_by(
+        DbEvent.type, year, country).having(several, year_only)
+    by_month_unplaced = select(DbEvent.type, month).where(*dated).group_by(DbEvent.type, month).having(
+        several, unplaced)
+    by_year_unplaced = select(DbEvent.type, year).where(*dated).group_by(DbEvent.type, year).having(
+        several, unplaced, year_only)
     by_name = (select(DbEvent.type, name).where(live, DbEvent.start.is_(None), DbEvent.name.is_not(None))
-               .group_by(DbEvent.type, name).having(func.count() > 1))
+               .group_by(DbEvent.type, name).having(several))
     return [
-        ("m", select(DbEvent.type, DbEvent.id, month).where(
-            live, DbEvent.start.is_not(None), tuple_(DbEvent.type, month).in_(by_month))),
-        ("y", select(DbEvent.type, DbEvent.id, year).where(
-            live, DbEvent.start.is_not(None), tuple_(DbEvent.type, year).in_(by_year))),
+        ("m", select(DbEvent.type, DbEvent.id, month + ":" + country).where(
+            *dated, country.is_not(None), tuple_(DbEvent.type, month, country).in_(by_month))),
+        ("y", select(DbEvent.type, DbEvent.id, year + ":" + country).where(
+            *dated, country.is_not(None), tuple_(DbEvent.type, year, country).in_(by_year))),
+        ("mq", select(DbEvent.type, DbEvent.id, month).where(*dated, tuple_(DbEvent.type, month).in_(by_month_unplaced))),
+        ("yq", select(DbEvent.type, DbEvent.id, year).where(*dated, tuple_(DbEvent.type, year).in_(by_year_unplaced))),
         ("u", select(DbEvent.type, DbEvent.id, name).where(
             live, DbEvent.start.is_(None), DbEvent.name.is_not(None), tuple_(DbEvent.type, name).in_(by_name))),
     ]
@@ -164,12 +181,27 @@ def _event_block_reads() -> list[tuple[str, Select]]:
 def event_blocks(session: Session) -> dict[str, list[int]]:
     """Blocks of live events that may be one: ``{key: [event ids]}`` (module docstring), each with ≥ 2 events.
 
-    A ``y:`` block holds every event of its type and year; only pairs with a year-only start belong to it
-    (the caller filters). Three statements."""
+    A ``y``, ``mq`` or ``yq`` block holds more events than it pairs (:func:`block_pairs` says which pairs
+    belong to it). Five statements."""
     rows: list[tuple[str, int]] = []
     for tag, stmt in _event_block_reads():
         rows += [(f"{tag}:{getattr(t, 'value', t)}:{k}", i) for t, i, k in session.execute(stmt)]
     return _members(rows)
+
+
+def block_pairs(key: str, ids: list[int], events: dict[int, EventData]) -> Iterator[tuple[int, int]]:
+    """The pairs of event block ``key`` to compare: every pair of an ``m`` or ``u`` block; in a ``y`` block
+    those with a start known to the year only, in an ``mq`` block those with an unknown country, in a
+    ``yq`` block those with both (on one side or the other)."""
+    tag = key.split(":", 1)[0]
+    for i, j in combinations(ids, 2):
+        a, b = events[i], events[j]
+        year_only = len(a.start or "") == 4 or len(b.start or "") == 4
+        unplaced = a.country is None or b.country is None
+        if (tag == "y" and not year_only) or (tag == "mq" and not unplaced) or \
+                (tag == "yq" and not (year_only and unplaced)):
+            continue
+        yield i, j
 
 
 def events_in_blocks(session: Session) -> tuple[dict[str, list[int]], dict[int, EventData], dict[int, int],
@@ -270,4 +302,4 @@ def person_titles(session: Session, person_id: int) -> list[tuple[str, str | Non
 
 
 __all__ = ["fingerprint", "actor_evidence", "source_rows", "person_titles", "NAME_PREFIX", "ORG_KINDS", "actor_blocks", "actors_in_blocks", "ActorData", "EventData",
-           "event_blocks", "events_in_blocks", "role_counts"]
+           "event_blocks", "block_pairs", "events_in_blocks", "role_counts"]

@@ -50,6 +50,15 @@ def dedupe_page(request: Request, kind: str = "", min_score: float = Query(dedup
     }, nav="dedupe")
 
 
+@router.get("/dedupe/split/{subject}/{row_id}")
+def split_page(request: Request, subject: str, row_id: int, me: Principal = Depends(page_user),
+               db: Session = Depends(get_db)):
+    entity = _subject(subject)
+    return render(request, "dedupe_split.html", {
+        "side": dedupe.record(db, entity, row_id), "subject": entity.value,
+        "can_decide": me.allows(UserRole.ANALYST)}, nav="dedupe")
+
+
 @router.get("/dedupe/{subject}/{a_id}/{b_id}")
 def compare_page(request: Request, subject: str, a_id: int, b_id: int, me: Principal = Depends(page_user),
                  db: Session = Depends(get_db)):

@@ -110,3 +110,20 @@ def test_web_pages_list_compare_decide_and_undo(api):
     assert "both records are back" in undone.text
     assert "1 pair of events" in api.client.get("/dedupe?kind=event").text
     assert api.client.get("/dedupe?kind=document").status_code == 404
+    # merge the two Sbaths, then split what the second document said off again, and undo that split
+    smith = re.search(r'href="/dedupe/actor/(\d+)/(\d+)"[^>]*>Compare</a></td>\s*</tr>\s*<tr data-pair="event',
+                      api.client.get("/dedupe").text)
+    kept, other = map(int, smith.groups())
+    merged = api.client.post("/dedupe/merge", data={"subject": "actor", "kept_id": kept, "other_id": other,
+                                                    "csrf_token": csrf})
+    assert "Split actor" in merged.text and "Maria Sbath" in merged.text
+    split_page = api.client.get(f"/dedupe/split/actor/{kept}").text
+    docs = re.findall(r'name="documents" value="(\d+)"> ([\w-]+)', split_page)
+    assert [key for _, key in docs] == ["lookalikex1-1", "lookalikex1-2"]
+    assert api.client.post("/dedupe/split", data={"subject": "actor", "row_id": kept, "csrf_token": csrf}).status_code == 422
+    split = api.client.post("/dedupe/split", data={"subject": "actor", "row_id": kept, "documents": docs[1][0],
+                                                   "csrf_token": csrf})
+    assert f"Split actor {kept}" in split.text and "Mario Sbath" in split.text and 'id="undo"' in split.text
+    decision = re.search(r"/dedupe/decisions/(\d+)/undo", split.text).group(1)
+    assert "the split-off record is emptied" in api.client.post(f"/dedupe/decisions/{decision}/undo",
+                                                               data={"csrf_token": csrf}).text

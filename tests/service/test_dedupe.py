@@ -39,7 +39,7 @@ def test_the_look_alikes_are_proposed_best_first_and_the_others_are_not(engine):
         assert got == [(Entity.ACTOR, *ministry), (Entity.ACTOR, *smith), (Entity.EVENT, *conference)]
         assert [round(c.score) for c in page.items] == [86, 77, 70]
         assert page.items[0].blocks == ["n:ministryof"] and page.items[1].blocks == ["s:smith"]
-        assert page.items[2].blocks == ["m:conference:2018-05"]
+        assert page.items[2].blocks == ["m:conference:2018-05:TJK"]
         assert all(c.reasons for c in page.items) and page.total == 3 and page.skipped_blocks == []
         # the non-duplicates: John Smith scores under the floor; Kazakhstan's ministry and conference never
         low = dedupe.candidates(s, min_score=0)
@@ -56,6 +56,26 @@ def test_the_look_alikes_are_proposed_best_first_and_the_others_are_not(engine):
             dedupe.candidates(s, "document")
         with pytest.raises(BadQuery):
             dedupe.candidates(s, min_score=101)
+
+
+def test_an_event_of_unknown_place_or_known_to_the_year_meets_the_events_of_its_period(engine):
+    import datetime as dt
+
+    from ctrack.schema import DocumentInfo, Event, EventType, Record
+    from ctrack.store.testing import make_document
+
+    save_lookalikes(engine)
+    text = "A High-Level Conference on Counter-Terrorism was held in 2018."
+    with session_scope(engine) as s:
+        repo.save_document(s, make_document("vague", text, published=dt.date(2019, 1, 1)), Record(
+            document=DocumentInfo(id="vague"), events=[Event(id="e1", type=EventType.CONFERENCE, start="2018",
+                                                             name="High-Level Conference on Counter-Terrorism")]))
+    with session_scope(engine) as s:
+        _, events = _ids(s)
+        vague = events[(None, "2018")]
+        pairs = [c for c in dedupe.candidates(s, "event").items if vague in (c.a.id, c.b.id)]
+        assert {c.a.id for c in pairs} == {events[("TJK", "2018-05-03")], events[("TJK", "2018-05")]}
+        assert all(c.blocks == ["yq:conference:2018"] and "one country unknown" in c.reasons for c in pairs)
 
 
 def test_not_the_same_takes_a_pair_out_audited_and_undo_brings_it_back(engine):
