@@ -309,7 +309,7 @@ def split_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the actor or event
 
 @review_app.command("undo")
 def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: its latest confirm, reject or correct) "
-                                                  "or the id of a merge or split decision"),
+                                                  "or the id of a merge, split or distinct decision"),
              entry: Optional[int] = typer.Option(None, "--entry", help="the audit entry of the confirm, reject or "
                                                  "correct to undo ('ctrack history TYPE:ID' lists them)"),
              comment: Optional[str] = _COMMENT, db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
@@ -342,7 +342,7 @@ def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: i
 @review_app.command("decisions")
 def decisions_cmd(ref: Optional[str] = typer.Argument(None, help="TYPE:ID of an actor or event (default: all)"),
                   db: Optional[str] = _DB, as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
-    """List merge and split decisions (with the one to give 'ctrack review undo')."""
+    """List merge, split and distinct ("not the same") decisions (with the id to give 'ctrack review undo')."""
     engine = open_kb(db)
     with session_scope(engine) as s:
         if ref:

@@ -130,7 +130,7 @@ def _event_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
     if not events:
         return []
     judged = track_repo.distinct_pairs(db, Entity.EVENT)
-    counts, total = dedupe_repo.role_counts(db)
+    counts, total = dedupe_repo.role_counts(db, names)
     common = common_actor_ids(counts, total)
     facts = {}
     for i, e in events.items():
@@ -164,8 +164,8 @@ def candidates(db: Session, subject: Entity | str | None = None, min_score: floa
                page: PageParams | None = None) -> CandidatePage:
     """One page of candidate duplicates (actors, events, or both when ``subject`` is None), best score first
     (ties: actors before events, then by ids), scored at least ``min_score`` (0-100), without pairs judged
-    not the same. Read in a fixed number of SQL statements (three block reads and a few reads of their
-    rows per kind), scored in Python block by block, and kept until the knowledge base changes
+    not the same. Read in a fixed number of SQL statements (a block read per kind of block and a few reads
+    of their rows; :mod:`ctrack.store.dedupe_repo`), scored in Python block by block, and kept until the knowledge base changes
     (:func:`_scored`). Raises :class:`BadQuery` for another subject, a score
     outside 0-100 or a cursor (pages go by offset)."""
     page = check_page(page)

@@ -5,8 +5,10 @@ are put in *blocks* by a key computed in SQL, and only rows of one block are
 compared (:mod:`ctrack.service.dedupe` scores them with
 :mod:`ctrack.resolve.similar`). Each block read is one ``GROUP BY … HAVING
 COUNT(…) > 1`` (a block of one row proposes nothing) inside the statement
-that reads the members, so the number of statements stays the same however
-many rows there are, and the work grows with the rows that share a key, not
+that reads the members, one statement per kind of block; the rows of the
+blocks are then read by key, :data:`IN_CHUNK` at a time. So the number of
+statements does not grow with the table (only past 5,000 rows in blocks, by
+one read per 5,000), and the work grows with the rows that share a key, not
 with the square of the table. Block keys:
 
 - persons: the surname key of any of their names (``actor_aliases.surname_key``,
@@ -33,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from itertools import combinations
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, distinct, func, select, tuple_, union
+from sqlalchemy import Select, case, distinct, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from ctrack.resolve.actors import kind_group
@@ -49,6 +51,15 @@ NAME_PREFIX = 10
 
 _REJECTED = ReviewState.REJECTED
 ORG_KINDS = tuple(k for k in ActorKind if kind_group(k) == "org")
+
+
+#: Ids sent in one ``IN (…)`` list (SQLite and PostgreSQL take far more bound values than this).
+IN_CHUNK = 5000
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), IN_CHUNK):
+        yield ids[i:i + IN_CHUNK]
 
 
 def _members(rows: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
@@ -75,11 +86,6 @@ def _actor_block_reads() -> list[tuple[str, Select]]:
     return [("s", person_alias.where(DbAlias.surname_key.in_(shared_surnames)).distinct()),
             ("a", select(acronym, DbActor.id).where(*live_orgs, acronym.in_(shared_acronyms))),
             ("n", org_alias.where(prefix.in_(shared_prefixes)).distinct())]
-
-
-def _block_members(reads: list[tuple[str, Select]]):
-    """A subquery of the ids of every row in any block (the second column of each read)."""
-    return union(*(stmt.with_only_columns(list(stmt.selected_columns)[1]) for _, stmt in reads))
 
 
 def actor_blocks(session: Session) -> dict[str, list[int]]:
@@ -110,20 +116,21 @@ class ActorData:
 def actors_in_blocks(session: Session) -> tuple[dict[str, list[int]], dict[int, ActorData]]:
     """(:func:`actor_blocks`, the actors of those blocks by id with their aliases and affiliation names).
 
-    The actors are read in a fixed number of statements: one for the rows with their affiliation's name,
-    one for their aliases (Core rows, not ORM objects: a block read may hold thousands of actors)."""
+    The actors are read by primary key, :data:`IN_CHUNK` at a time: one statement for the rows with their
+    affiliation's name, one for their aliases (Core rows, not ORM objects: blocks may hold thousands)."""
     blocks = actor_blocks(session)
     if not blocks:
         return blocks, {}
-    members = _block_members(_actor_block_reads())
     affiliation = aliased(DbActor)
-    rows = session.execute(
-        select(DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3, DbActor.title,
-               DbActor.affiliation_id, affiliation.name)
-        .outerjoin(affiliation, affiliation.id == DbActor.affiliation_id).where(DbActor.id.in_(members))).all()
+    rows: list = []
     aliases: dict[int, set[str]] = defaultdict(set)
-    for actor_id, alias in session.execute(select(DbAlias.actor_id, DbAlias.alias).where(DbAlias.actor_id.in_(members))):
-        aliases[actor_id].add(alias)
+    for chunk in _chunks(sorted({i for members in blocks.values() for i in members})):
+        rows += session.execute(
+            select(DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3, DbActor.title,
+                   DbActor.affiliation_id, affiliation.name)
+            .outerjoin(affiliation, affiliation.id == DbActor.affiliation_id).where(DbActor.id.in_(chunk))).all()
+        for actor_id, alias in session.execute(select(DbAlias.actor_id, DbAlias.alias).where(DbAlias.actor_id.in_(chunk))):
+            aliases[actor_id].add(alias)
     data = {i: ActorData(id=i, kind=kind, name=name, acronym=acronym, iso3=iso3, title=title,
                          aliases=sorted(aliases[i] - {name}), affiliation_id=aff_id, affiliation=aff_name)
             for i, kind, name, acronym, iso3, title, aff_id, aff_name in rows}
@@ -206,50 +213,50 @@ def block_pairs(key: str, ids: list[int], events: dict[int, EventData]) -> Itera
 
 def events_in_blocks(session: Session) -> tuple[dict[str, list[int]], dict[int, EventData], dict[int, int],
                                                 dict[int, str]]:
-    """(:func:`event_blocks`, their events by id with roles and source documents, ``{person id: affiliation id}`` of the persons in
-    those roles, ``{actor id: name}`` of every actor in those roles). A fixed number of statements: the
-    roles and actors are read through the same block subqueries, not by lists of ids."""
+    """(:func:`event_blocks`, their events by id with roles and source documents, ``{person id: affiliation
+    id}`` of the persons in those roles, ``{actor id: name}`` of every actor in those roles). Four reads by
+    primary or foreign key per :data:`IN_CHUNK` events in blocks (one set of reads for a knowledge base
+    whose blocks hold fewer; re-running the block subqueries instead cost more than the reads)."""
     blocks = event_blocks(session)
     if not blocks:
         return blocks, {}, {}, {}
-    members = _block_members(_event_block_reads())
-    events = {e.id: EventData(id=e.id, type=e.type, name=e.name, start=e.start, end=e.end, city=e.city,
-                              country=e.country)
-              for e in session.scalars(select(DbEvent).where(DbEvent.id.in_(members)))}
-    for event_id, document_id in session.execute(
-            select(DbEventSource.event_id, DbEventSource.document_id).where(DbEventSource.event_id.in_(members))):
-        if event_id in events:
-            events[event_id].documents.add(document_id)
-    live_roles = (DbEventRole.event_id.in_(members), DbEventRole.review_state != _REJECTED)
-    for event_id, actor_id, role in session.execute(
-            select(DbEventRole.event_id, DbEventRole.actor_id, DbEventRole.role).where(*live_roles)):
-        if event_id in events:
-            events[event_id].roles.add((actor_id, role))
+    ids = sorted({i for members in blocks.values() for i in members})
+    events: dict[int, EventData] = {}
     affiliations: dict[int, int] = {}
     names: dict[int, str] = {}
-    for actor_id, kind, name, aff in session.execute(
-            select(DbActor.id, DbActor.kind, DbActor.name, DbActor.affiliation_id).where(
-                DbActor.id.in_(select(DbEventRole.actor_id).where(*live_roles)))):
-        names[actor_id] = name
-        if kind is ActorKind.PERSON and aff is not None:
-            affiliations[actor_id] = aff
+    for chunk in _chunks(ids):
+        for e in session.execute(select(DbEvent.id, DbEvent.type, DbEvent.name, DbEvent.start, DbEvent.end,
+                                        DbEvent.city, DbEvent.country).where(DbEvent.id.in_(chunk))):
+            events[e.id] = EventData(id=e.id, type=e.type, name=e.name, start=e.start, end=e.end, city=e.city,
+                                     country=e.country)
+        for event_id, document_id in session.execute(
+                select(DbEventSource.event_id, DbEventSource.document_id).where(DbEventSource.event_id.in_(chunk))):
+            events[event_id].documents.add(document_id)
+        live_roles = (DbEventRole.event_id.in_(chunk), DbEventRole.review_state != _REJECTED)
+        for event_id, actor_id, role in session.execute(
+                select(DbEventRole.event_id, DbEventRole.actor_id, DbEventRole.role).where(*live_roles)):
+            events[event_id].roles.add((actor_id, role))
+        for actor_id, kind, name, aff in session.execute(
+                select(DbActor.id, DbActor.kind, DbActor.name, DbActor.affiliation_id).where(
+                    DbActor.id.in_(select(DbEventRole.actor_id).where(*live_roles)))):
+            names[actor_id] = name
+            if kind is ActorKind.PERSON and aff is not None:
+                affiliations[actor_id] = aff
     return blocks, events, affiliations, names
 
 
-def role_counts(session: Session, actor_ids: list[int] | None = None) -> tuple[dict[int, int], int]:
-    """(``{actor id: number of live events it holds a role in}`` for ``actor_ids``, or else for the actors in
-    roles of events in blocks, number of live events): the input of
-    :func:`ctrack.resolve.events.common_actor_ids`. Two statements."""
+def role_counts(session: Session, actor_ids: Iterable[int]) -> tuple[dict[int, int], int]:
+    """(``{actor id: number of live events it holds a role in}`` for ``actor_ids``, number of live events):
+    the input of :func:`ctrack.resolve.events.common_actor_ids`. One statement, and one per
+    :data:`IN_CHUNK` actors."""
     total = session.scalar(select(func.count()).select_from(DbEvent).where(DbEvent.review_state != _REJECTED)) or 0
-    if actor_ids is not None:
-        in_blocks = actor_ids
-    else:
-        in_blocks = select(DbEventRole.actor_id).where(DbEventRole.event_id.in_(_block_members(_event_block_reads())))
-    counts = dict(session.execute(
-        select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id))).join(
-            DbEvent, DbEvent.id == DbEventRole.event_id)
-        .where(DbEventRole.actor_id.in_(in_blocks), DbEvent.review_state != _REJECTED)
-        .group_by(DbEventRole.actor_id)).all())
+    counts: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(actor_ids))):
+        counts.update(session.execute(
+            select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id))).join(
+                DbEvent, DbEvent.id == DbEventRole.event_id)
+            .where(DbEventRole.actor_id.in_(chunk), DbEvent.review_state != _REJECTED)
+            .group_by(DbEventRole.actor_id)).all())
     return counts, total
 
 
@@ -301,5 +308,5 @@ def person_titles(session: Session, person_id: int) -> list[tuple[str, str | Non
         .order_by(DbTitle.as_of.is_(None), DbTitle.as_of.desc(), DbTitle.id.desc()))]
 
 
-__all__ = ["fingerprint", "actor_evidence", "source_rows", "person_titles", "NAME_PREFIX", "ORG_KINDS", "actor_blocks", "actors_in_blocks", "ActorData", "EventData",
+__all__ = ["IN_CHUNK", "fingerprint", "actor_evidence", "source_rows", "person_titles", "NAME_PREFIX", "ORG_KINDS", "actor_blocks", "actors_in_blocks", "ActorData", "EventData",
            "event_blocks", "block_pairs", "events_in_blocks", "role_counts"]

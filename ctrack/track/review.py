@@ -357,7 +357,8 @@ class UndoResult:
 
 
 def undo(session: Session, decision_id: int, *, user: str, comment: str | None = None) -> UndoResult:
-    """Reverse merge or split ``decision_id``: references go back, changed fields get their old values.
+    """Reverse merge, split or distinct ``decision_id``: references go back, changed fields get their old values
+    (a distinct decision moved nothing: undoing it lets the pair be proposed again).
 
     A reference or field changed since the decision is left as it is and
     reported (``kept``/``fields_kept``). After undoing a split the record it
