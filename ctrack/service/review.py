@@ -44,6 +44,8 @@ class QueueItemOut(BaseModel):
     confidence: float | None = Field(None, description="the extraction model's probability (0-1); events and "
                                      "roles only, None when no model scored the fact")
     sources: list[SourceSentence] = Field(default_factory=list)
+    briefing: bool = Field(False, description="a briefing pack would show this fact (an event engaging a member "
+                           "state, its roles and actors, a recommendation to a state); such facts come first")
 
 
 class ReviewedOut(BaseModel):
@@ -107,7 +109,7 @@ class QueueQuery(BaseModel):
 
 def _item(i: review.QueueItem) -> QueueItemOut:
     return QueueItemOut(entity=i.entity, id=i.id, ref=i.ref, label=i.label, state=ReviewState(i.state),
-                        confidence=i.confidence,
+                        confidence=i.confidence, briefing=i.briefing,
                         sources=[SourceSentence(document=d, sentence=s) for d, s in i.sources])
 
 
@@ -115,7 +117,8 @@ def queue(db: Session, document: str | None = None, actor: str | None = None,
           state: ReviewState = ReviewState.PROPOSED, page: PageParams | None = None,
           query: QueueQuery | None = None) -> Page[QueueItemOut]:
     """One page of the facts (actors, events, roles, titles, conflicts, proposed recommendations) in
-    ``state``, least certain first (extraction confidence ascending, unscored facts last), with the
+    ``state``, facts a briefing pack would show first, then least certain first (extraction confidence
+    ascending, unscored facts last), with the
     sentences of their sources; ``query`` (when given) replaces ``document``/``actor``/``state`` and adds
     the member-state, kind and confidence-band filters. Ordered and paged in SQL; ``total`` by ``COUNT``.
     Raises :class:`NotFound` for an unknown document or actor, :class:`BadQuery` for a cursor and

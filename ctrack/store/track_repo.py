@@ -410,6 +410,37 @@ def _events_of_state(iso3: str):
         DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(_actors_of_state(iso3))))))
 
 
+def _briefed_events():
+    """Events a briefing pack shows: not rejected, and engaging some member state (the rule of
+    :mod:`ctrack.service.engagements`: held in a state, or a role, not rejected, held by a state, a body
+    or person of a state, or one affiliated to those, up to two steps)."""
+    states = select(DbActor.id).where(DbActor.iso3.is_not(None))
+    first = select(DbActor.id).where(DbActor.affiliation_id.in_(states))
+    second = select(DbActor.id).where(DbActor.affiliation_id.in_(first))
+    roles = select(DbEventRole.event_id).where(DbEventRole.review_state != ReviewState.REJECTED,
+                                               or_(DbEventRole.actor_id.in_(states), DbEventRole.actor_id.in_(first),
+                                                   DbEventRole.actor_id.in_(second)))
+    return select(DbEvent.id).where(DbEvent.review_state != ReviewState.REJECTED,
+                                    or_(DbEvent.country.is_not(None), DbEvent.id.in_(roles)))
+
+
+def _briefed() -> dict[Entity, Any]:
+    """Per kind of reviewed record, the condition "a briefing pack would show this fact": an event of
+    :func:`_briefed_events`, a role in one, an actor holding such a role, a title of such a person, a conflict
+    on such an event or actor, a recommendation to a member state (its state's pack lists it)."""
+    events = _briefed_events()
+    actors = select(DbEventRole.actor_id).where(DbEventRole.event_id.in_(events),
+                                                DbEventRole.review_state != ReviewState.REJECTED)
+    return {
+        Entity.ACTOR: DbActor.id.in_(actors),
+        Entity.EVENT: DbEvent.id.in_(events),
+        Entity.EVENT_ROLE: DbEventRole.event_id.in_(events),
+        Entity.PERSON_TITLE: DbTitle.person_id.in_(actors),
+        Entity.CONFLICT: or_(DbConflict.event_id.in_(events), DbConflict.actor_id.in_(actors)),
+        Entity.RECOMMENDATION: DbRecommendation.state.is_not(None),
+    }
+
+
 def _queue_parts(document_id: int | None = None, actor_id: int | None = None, iso3: str | None = None,
                  kinds: Sequence[Entity] | None = None, min_confidence: float | None = None,
                  max_confidence: float | None = None) -> list[tuple[Entity, type, tuple, Any]]:
@@ -485,12 +516,17 @@ def queue_rows(session: Session, *, document_id: int | None = None, actor_id: in
                iso3: str | None = None, kinds: Sequence[Entity] | None = None,
                min_confidence: float | None = None, max_confidence: float | None = None,
                states: Sequence[ReviewState] = (ReviewState.PROPOSED,), limit: int | None = None,
-               offset: int = 0) -> list[tuple[Entity, Any]]:
-    """The rows waiting for review, as ``(entity, row)`` pairs, least certain first.
+               offset: int = 0, flags: dict[tuple[Entity, int], bool] | None = None) -> list[tuple[Entity, Any]]:
+    """The rows waiting for review, as ``(entity, row)`` pairs, briefing facts first, then least certain first.
 
-    Order: extraction confidence (``confidence``, 0-1) ascending, facts
-    without one (kinds that carry none, or never scored) last, then kind of
-    record and id, so the order is stable. Filters (combined with AND):
+    Order: facts a briefing pack would show (:func:`_briefed`: events that
+    engage a member state, their roles and actors, those persons' titles,
+    conflicts on them, recommendations to a state) before the others (issue
+    11: "facts that a briefing pack would show come first"); within each,
+    extraction confidence (``confidence``, 0-1) ascending, facts without one
+    (kinds that carry none, or never scored) last, then kind of record and
+    id, so the order is stable. ``flags`` (a dict, when given) receives
+    ``{(entity, id): True/False}``: whether each fact is a briefing fact. Filters (combined with AND):
     ``document_id`` (the actors it mentions, its events, the roles and titles
     it gave, its conflicts and the recommendations proposed from it),
     ``actor_id`` (the actor, its roles and their events, its titles and
@@ -506,15 +542,21 @@ def queue_rows(session: Session, *, document_id: int | None = None, actor_id: in
     parts = _queue_parts(document_id, actor_id, iso3, kinds, min_confidence, max_confidence)
     if not parts:
         return []
-    selects = [select(literal(n).label("k"), model.id.label("id"), conf.label("c"))
+    briefed = _briefed()
+    selects = [select(literal(n).label("k"), model.id.label("id"), conf.label("c"),
+                      case((briefed[entity], 0), else_=1).label("b"))
                .where(model.review_state.in_(list(states)), *where)
-               for n, (_entity, model, where, conf) in enumerate(parts)]
+               for n, (entity, model, where, conf) in enumerate(parts)]
     u = union_all(*selects).subquery()
-    stmt = (select(u.c.k, u.c.id).order_by(case((u.c.c.is_(None), 1), else_=0), u.c.c, u.c.k, u.c.id)
+    stmt = (select(u.c.k, u.c.id, u.c.b)
+            .order_by(u.c.b, case((u.c.c.is_(None), 1), else_=0), u.c.c, u.c.k, u.c.id)
             .offset(offset))
     if limit is not None:
         stmt = stmt.limit(limit)
-    keys = [(int(k), int(i)) for k, i in session.execute(stmt)]
+    found = [(int(k), int(i), int(b)) for k, i, b in session.execute(stmt)]
+    keys = [(k, i) for k, i, _b in found]
+    if flags is not None:
+        flags.update({(parts[k][0], i): b == 0 for k, i, b in found})
     rows: dict[tuple[int, int], Any] = {}
     for n, (_entity, model, _where, _conf) in enumerate(parts):
         ids = [i for k, i in keys if k == n]

@@ -489,7 +489,8 @@ class QueueItem:
 
     ``sources`` are ``(document key, sentence)`` pairs, one per supporting mention (deduplicated).
     ``confidence`` is the extraction model's probability (0-1) for events and roles; None for other kinds
-    and for facts no model scored.
+    and for facts no model scored. ``briefing``: a briefing pack would show the fact (such facts come first,
+    :func:`ctrack.store.track_repo.queue_rows`).
     """
 
     entity: Entity
@@ -498,6 +499,7 @@ class QueueItem:
     state: str
     sources: list[tuple[str, str]] = field(default_factory=list)
     confidence: float | None = None
+    briefing: bool = False
 
     @property
     def ref(self) -> str:
@@ -505,9 +507,10 @@ class QueueItem:
         return audit.ref(self.entity, self.id)
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-safe dict: ``ref``, ``entity``, ``id``, ``label``, ``state``, ``confidence``, ``sources``."""
+        """A JSON-safe dict: ``ref``, ``entity``, ``id``, ``label``, ``state``, ``confidence``, ``briefing``,
+        ``sources``."""
         return {"ref": self.ref, "entity": self.entity.value, "id": self.id, "label": self.label,
-                "state": self.state, "confidence": self.confidence,
+                "state": self.state, "confidence": self.confidence, "briefing": self.briefing,
                 "sources": [{"document": d, "sentence": s} for d, s in self.sources]}
 
 
@@ -606,7 +609,7 @@ def queue_refs(session: Session, where: QueueFilter) -> list[tuple[Entity, int]]
 def queue(session: Session, *, document: str | int | None = None, actor: str | None = None,
           states: Sequence[ReviewState] = (ReviewState.PROPOSED,), limit: int | None = None,
           offset: int = 0, where: QueueFilter | None = None) -> list[QueueItem]:
-    """The facts waiting for review, least certain first, for a document (id or file name) or an actor
+    """The facts waiting for review, briefing facts first and least certain first, for a document (id or file name) or an actor
     (name, acronym, ISO3), or all; ``where`` (a :class:`QueueFilter`, when given) replaces
     ``document``/``actor``/``states`` and adds the member-state, kind and confidence filters.
 
@@ -628,7 +631,8 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
         return texts[document_id]
 
     items = []
-    for entity, row in repo.queue_rows(session, **args, limit=limit, offset=offset):
+    flags: dict[tuple[Entity, int], bool] = {}
+    for entity, row in repo.queue_rows(session, **args, limit=limit, offset=offset, flags=flags):
         sources: list[tuple[str, str]] = []
         if entity is Entity.RECOMMENDATION and row.source_document_id and row.source_start is not None:
             key, text = doc(row.source_document_id)
@@ -640,5 +644,6 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
                 sources.append(pair)
         items.append(QueueItem(entity=entity, id=row.id, label=label(session, entity, row),
                                state=row.review_state.value, sources=sources,
-                               confidence=getattr(row, "confidence", None)))
+                               confidence=getattr(row, "confidence", None),
+                               briefing=flags.get((entity, row.id), False)))
     return items

@@ -143,3 +143,42 @@ def test_review_without_a_terminal_says_what_to_run_instead(engine, db_url):
     assert "ctrack review confirm|reject TYPE:ID" in done.stderr and "ctrack review undo" in done.stderr
     with session_scope(engine) as s:  # nothing was decided
         assert track_repo.audit_entries(s) == []
+
+
+def test_facts_a_briefing_pack_would_show_come_first(engine, db_url):
+    """Issue 11: briefing facts (an event engaging a member state, its roles and actors) before the others,
+    each part least certain first; an event that engages a state only through a role drops back when that
+    role is rejected."""
+    _kb(engine)
+    hed = {"id": "hed", "kind": "other_org", "name": "Hedayah"}
+    kaz = {"id": "KAZ", "kind": "member_state", "name": "Kazakhstan", "iso3": "KAZ"}
+    # doc-c: an event in no state, no state in a role: a briefing never shows it, however doubtful it is
+    _save(engine, "doc-c", "Hedayah held a seminar on prevention.", [dict(hed)],
+          [{"id": "se", "type": "workshop", "name": "Seminar on prevention", "status": "held", "confidence": 0.1,
+            "roles": [{"actor": "hed", "role": "organizer", "confidence": 0.3}]}])
+    # doc-d: no venue country, but Kazakhstan holds a role: it engages Kazakhstan
+    _save(engine, "doc-d", "Kazakhstan attended a roundtable.", [dict(kaz)],
+          [{"id": "rt", "type": "meeting", "name": "Roundtable", "status": "held", "confidence": 0.15,
+            "roles": [{"actor": "KAZ", "role": "participant", "confidence": 0.6}]}])
+    with session_scope(engine) as s:
+        items = review.queue(s)
+        order = [(i.entity, i.label.split(":")[0] if i.entity is Entity.EVENT else None, i.confidence, i.briefing)
+                 for i in items]
+        n_briefed = sum(1 for i in items if i.briefing)
+        assert all(i.briefing for i in items[:n_briefed]) and not any(i.briefing for i in items[n_briefed:])
+        first = items[0]
+        assert (first.entity, first.confidence, first.briefing) == (Entity.EVENT, 0.15, True), order
+        seminar = next(i for i in items if i.entity is Entity.EVENT and "Seminar" in i.label)
+        assert not seminar.briefing and items.index(seminar) == n_briefed, order  # 0.1, yet after every briefed fact
+        seminar_role = next(i for i in items if i.entity is Entity.EVENT_ROLE and i.confidence == 0.3)
+        assert not seminar_role.briefing
+        # the service and the JSON of the CLI say the same
+        page = service.queue(s, page=PageParams(limit=500))
+        assert [(i.entity, i.id, i.briefing) for i in page.items] == [(i.entity, i.id, i.briefing) for i in items]
+        role = next(i for i in items if i.entity is Entity.EVENT_ROLE and i.confidence == 0.6)
+        service.decide(s, "ana", role.entity, role.id, "reject")
+        after = review.queue(s)
+        roundtable = next(i for i in after if i.entity is Entity.EVENT and "Roundtable" in i.label)
+        assert not roundtable.briefing and after[0].confidence == 0.2
+    listed = run_json("review", "queue", "--limit", "500", db=db_url)
+    assert listed[0]["briefing"] is True and listed[-1]["briefing"] is False
