@@ -206,7 +206,9 @@ def _decide(refs: list[str] | None, action: str, user: str | None, comment: str 
             if out.count:
                 console.print(f"nothing changed; add --yes to {action} these {out.count} fact(s)", highlight=False)
             return
-        console.print(f"{verb} {out.count} fact(s) ({out.count} audit entries, by {escape(who)})", highlight=False)
+        console.print(f"{verb} {out.count} fact(s) ({out.count} audit entries, by {escape(who)})"
+                      + (f"; 'ctrack review undo --batch {out.batch}' takes them all back" if out.batch else ""),
+                      highlight=False)
         return
     targets = [_ref(r) for r in refs]
     entries = []
@@ -312,10 +314,22 @@ def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: i
                                                   "or the id of a merge, split or distinct decision"),
              entry: Optional[int] = typer.Option(None, "--entry", help="the audit entry of the confirm, reject or "
                                                  "correct to undo ('ctrack history TYPE:ID' lists them)"),
+             batch: Optional[str] = typer.Option(None, "--batch", help="a bulk confirm or reject (the id "
+                                                 "'review confirm|reject --all-matching --yes' printed): undo it all"),
              comment: Optional[str] = _COMMENT, db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
-    """Undo a decision: a fact's latest confirm, reject or correct (or the one of --entry), or a merge or
-    split (references and fields go back, unless changed since, which is reported)."""
+    """Undo a decision: a fact's latest confirm, reject or correct (or the one of --entry), a whole bulk
+    decision (--batch), or a merge or split (references and fields go back, unless changed since, which is
+    reported)."""
     engine = open_kb(db)
+    if batch is not None:
+        try:
+            with session_scope(engine) as s:
+                done = review_service.undo_batch(s, _user(user), batch, comment=comment)
+        except CtrackError as exc:
+            fail(exc)
+        console.print(f"undid bulk decision {batch}: {len(done)} fact(s) back to "
+                      f"{', '.join(sorted({d.state.value for d in done}))}", highlight=False)
+        return
     if entry is not None or (what and not what.isdigit()):
         fact = _ref(what) if what else (None, None)
         try:

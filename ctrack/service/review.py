@@ -6,6 +6,7 @@ it). The functions work in the caller's transaction and do not commit.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -68,6 +69,21 @@ class BulkOut(BaseModel):
     applied: bool
     refs: list[str]
     entries: list[int] = Field(default_factory=list)
+    batch: str | None = Field(None, description="the bulk decision's id when applied (undo it all with "
+                              "POST /review/batches/{batch}/undo)")
+
+
+class FieldOut(BaseModel):
+    """A field a reviewer may correct on a fact: ``name``, input ``kind`` (text, state, day, partial_date, flag,
+    integer, choice, list, actor, event), ``required``, the ``choices`` of a choice, the ``current`` value and,
+    for an actor or event id, that record's ``label``."""
+
+    name: str
+    kind: str
+    required: bool = False
+    choices: list[str] = Field(default_factory=list)
+    current: Any = None
+    label: str | None = None
 
 
 #: Which search entry a review of each kind of record changes.
@@ -137,15 +153,22 @@ def queue_size(db: Session, state: ReviewState = ReviewState.PROPOSED) -> int:
     return review.queue_size(db, states=(state,))
 
 
+def fields_of(db: Session, entity: Entity, row_id: int) -> list[FieldOut]:
+    """The fields of fact ``entity``/``row_id`` a reviewer may correct, typed, with their current values
+    (:func:`ctrack.track.review.field_inputs`). Raises :class:`NotFound` and
+    :class:`ctrack.track.review.ReviewError` for a kind that is not reviewed."""
+    return [FieldOut(**vars(f)) for f in review.field_inputs(db, entity, row_id)]
+
+
 def decide(db: Session, user: str, entity: Entity, row_id: int, action: str, field: str | None = None,
-           value: Any = None, comment: str | None = None) -> ReviewedOut:
+           value: Any = None, comment: str | None = None, batch: str | None = None) -> ReviewedOut:
     """Confirm, reject or correct (``action``) a fact as ``user``, written to the audit log, and reindex it
-    for search. Raises :class:`BadQuery` for another action, and what :mod:`ctrack.track.review` raises
-    (:class:`NotFound`, a bad correction)."""
+    for search; ``batch`` names the bulk decision a confirm or reject belongs to. Raises :class:`BadQuery`
+    for another action, and what :mod:`ctrack.track.review` raises (:class:`NotFound`, a bad correction)."""
     if action == "confirm":
-        row = review.confirm(db, entity, row_id, user=user, comment=comment)
+        row = review.confirm(db, entity, row_id, user=user, comment=comment, batch=batch)
     elif action == "reject":
-        row = review.reject(db, entity, row_id, user=user, comment=comment)
+        row = review.reject(db, entity, row_id, user=user, comment=comment, batch=batch)
     elif action == "correct":
         row = review.correct(db, entity, row_id, field or "", value, user=user, comment=comment)
     else:
@@ -183,7 +206,22 @@ def bulk_decide(db: Session, user: str, action: str, query: QueueQuery, *, apply
         raise BadQuery(f"{len(refs)} facts match; narrow the filters to at most {BULK_MAX}")
     out = BulkOut(action=action, count=len(refs), applied=apply, refs=[audit.ref(e, i) for e, i in refs])
     if apply:
-        out.entries = [decide(db, user, entity, row_id, action, comment=comment).entry for entity, row_id in refs]
+        out.batch = uuid.uuid4().hex[:12]
+        out.entries = [decide(db, user, entity, row_id, action, comment=comment, batch=out.batch).entry
+                       for entity, row_id in refs]
+    return out
+
+
+def undo_batch(db: Session, user: str, batch: str, comment: str | None = None) -> list[ReviewedOut]:
+    """Take back a whole bulk decision (:func:`ctrack.track.review.undo_batch`: one ``undo`` audit entry per
+    fact) and reindex the facts; returns each fact's state afterwards. Raises
+    :class:`ctrack.track.review.ReviewError` for an unknown batch, one undone already, or a fact changed since."""
+    out = []
+    for ent, row in review.undo_batch(db, batch, user=user, comment=comment):
+        reindex_after(db, ent, row)
+        last = track_repo.audit_entries(db, ent, row.id)[-1]
+        out.append(ReviewedOut(entity=ent, id=row.id, ref=audit.ref(ent, row.id), state=row.review_state,
+                               entry=last.id))
     return out
 
 
@@ -232,4 +270,4 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None):
 
 
 __all__ = ["ACTIONS", "KINDS", "SourceSentence", "QueueItemOut", "ReviewedOut", "reindex_after", "QueueQuery", "queue", "queue_size",
-           "decide", "BulkIn", "BulkOut", "BULK_MAX", "bulk_decide", "undo_decision", "merge", "split", "undo"]
+           "decide", "BulkIn", "BulkOut", "BULK_MAX", "bulk_decide", "undo_decision", "undo_batch", "FieldOut", "fields_of", "merge", "split", "undo"]

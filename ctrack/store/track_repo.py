@@ -134,6 +134,15 @@ def audit_entries(session: Session, entity: Entity | None = None, entity_id: int
     return list(session.scalars(stmt))
 
 
+def audit_entries_of_batch(session: Session, batch: str) -> list[DbAuditEntry]:
+    """The confirm and reject entries of one bulk decision (``after["batch"] == batch``), oldest first."""
+    stmt = (select(DbAuditEntry)
+            .where(DbAuditEntry.action.in_([Action.CONFIRM, Action.REJECT]),
+                   DbAuditEntry.after["batch"].as_string() == batch)
+            .order_by(DbAuditEntry.id))
+    return list(session.scalars(stmt))
+
+
 def audit_entry(session: Session, entry_id: int) -> DbAuditEntry:
     """One audit entry by id. Raises :class:`NotFound`."""
     entry = session.get(DbAuditEntry, entry_id)

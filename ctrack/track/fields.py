@@ -21,6 +21,30 @@ from ctrack.track.vocabulary import vocabulary
 LIST_SEP = ";"
 
 
+#: What each parser reads, for forms that offer the right input (:func:`input_of`): "text", "state" (a member
+#: state), "day" (a calendar day), "partial_date" (year, year-month or day), "flag" (yes/no), "integer",
+#: "choice" (one value of ``parser.choices``), "list" (values separated by ";"), "actor"/"event" (a record id).
+INPUT_KINDS = ("text", "state", "day", "partial_date", "flag", "integer", "choice", "list", "actor", "event")
+
+
+def typed(parser: Callable[[Any], Any], kind: str, *, required: bool = False,
+          choices: list[str] | None = None) -> Callable[[Any], Any]:
+    """Label ``parser`` with the input it reads (``kind``, one of :data:`INPUT_KINDS`), whether a blank value is
+    refused (``required``) and, for a choice, its ``choices``; returns ``parser``."""
+    if kind not in INPUT_KINDS:
+        raise ValueError(f"unknown input kind {kind!r}")
+    parser.input_kind = kind  # type: ignore[attr-defined]
+    parser.required = required  # type: ignore[attr-defined]
+    parser.choices = list(choices or [])  # type: ignore[attr-defined]
+    return parser
+
+
+def input_of(parser: Callable[[Any], Any]) -> tuple[str, bool, list[str]]:
+    """``(kind, required, choices)`` of a parser labelled by :func:`typed`; ``("text", False, [])`` otherwise."""
+    return (getattr(parser, "input_kind", "text"), getattr(parser, "required", False),
+            list(getattr(parser, "choices", [])))
+
+
 def blank(value: Any) -> bool:
     """True for None and for text that is empty once stripped."""
     return value is None or (isinstance(value, str) and not value.strip())
@@ -150,7 +174,7 @@ def member(enum_cls: type[Enum], what: str | None = None) -> Callable[[Any], Any
         raise ValueError(f"unknown {what} {raw!r} (accepted: {', '.join(m.value for m in enum_cls)})")
 
     parse.__name__ = f"parse_{enum_cls.__name__}"
-    return parse
+    return typed(parse, "choice", required=True, choices=[m.value for m in enum_cls])
 
 
 def optional(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -159,7 +183,8 @@ def optional(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def parse(value: Any) -> Any:
         return None if blank(value) else parser(value)
 
-    return parse
+    kind, _required, choices = input_of(parser)
+    return typed(parse, kind, choices=choices)
 
 
 status = member(RecStatus, "status")
@@ -194,9 +219,16 @@ def terms(scheme: TermScheme) -> Callable[[Any], list[str]]:
             raise ValueError("; ".join(bad))
         return list(dict.fromkeys(codes))
 
-    return parse
+    return typed(parse, "list")
 
 
 def names(value: Any) -> list[str]:
     """A list of institution names (lead institutions, partners)."""
     return list(dict.fromkeys(items(value)))
+
+
+for _parser, _kind, _required in ((text, "text", True), (optional_text, "text", False), (state, "state", True),
+                                  (optional_state, "state", False), (day, "day", True), (optional_day, "day", False),
+                                  (iso_partial, "partial_date", False), (flag, "flag", False),
+                                  (integer, "integer", False), (items, "list", False), (names, "list", False)):
+    typed(_parser, _kind, required=_required)

@@ -59,18 +59,18 @@ def _actor_id(session: Session) -> Callable[[Any], int | None]:
     def parse(value: Any) -> int | None:
         if fields.blank(value):
             return None
-        return repo.get(session, Entity.ACTOR, int(value)).id
+        return repo.get(session, Entity.ACTOR, fields.integer(value)).id
 
-    return parse
+    return fields.typed(parse, "actor")
 
 
 def _event_id(session: Session) -> Callable[[Any], int | None]:
     def parse(value: Any) -> int | None:
         if fields.blank(value):
             return None
-        return repo.get(session, Entity.EVENT, int(value)).id
+        return repo.get(session, Entity.EVENT, fields.integer(value)).id
 
-    return parse
+    return fields.typed(parse, "event")
 
 
 def correctable(session: Session, entity: Entity) -> dict[str, Callable[[Any], Any]]:
@@ -91,6 +91,47 @@ def correctable(session: Session, entity: Entity) -> dict[str, Callable[[Any], A
     return {}
 
 
+@dataclass
+class FieldInput:
+    """One field a reviewer may correct on a fact, for a typed form: ``name``, the input ``kind``
+    (:data:`ctrack.track.fields.INPUT_KINDS`), whether a value is ``required``, the ``choices`` of a choice, the
+    ``current`` value (JSON-safe; a list for list fields) and, for an actor or event id, the record's ``label``."""
+
+    name: str
+    kind: str
+    required: bool
+    choices: list[str]
+    current: Any
+    label: str | None = None
+
+
+def field_inputs(session: Session, entity: Entity, row_id: int) -> list[FieldInput]:
+    """The correctable fields of fact ``entity``/``row_id`` with their input kinds and current values, in the
+    order of :func:`correctable` (a recommendation: its import fields but ``status``, which has its own
+    dated command). Raises :class:`ReviewError` for a kind that is not reviewed, :class:`NotFound` for no such fact."""
+    row = _reviewable(session, entity, row_id)
+    if entity is Entity.RECOMMENDATION:
+        from ctrack.track import recommendations
+
+        view = recommendations.view(row)
+        parsers = {n: p for n, p in recommendations.PARSERS.items() if n != "status"}
+        current = {n: view.get(n) for n in parsers}
+    else:
+        parsers = correctable(session, entity)
+        current = {n: repo.jsonable(getattr(row, n)) for n in parsers}
+    out = []
+    for name, parser in parsers.items():
+        kind, required, choices = fields.input_of(parser)
+        label_text = None
+        if kind in ("actor", "event") and current[name] is not None:
+            target = Entity.ACTOR if kind == "actor" else Entity.EVENT
+            label_text = repo.actor_names(session, [current[name]]).get(current[name]) if kind == "actor" else \
+                label(session, target, repo.get(session, target, current[name]))
+        out.append(FieldInput(name=name, kind=kind, required=required, choices=choices, current=current[name],
+                              label=label_text))
+    return out
+
+
 def _reviewable(session: Session, entity: Entity, row_id: int) -> Any:
     if entity not in repo.REVIEWABLE:
         names = ", ".join(e.value for e in repo.REVIEWABLE)
@@ -107,13 +148,16 @@ def _set_state(session: Session, entity: Entity, row: Any, state: ReviewState, a
                  after={"review_state": state.value, **extra}, comment=comment)
 
 
-def confirm(session: Session, entity: Entity, row_id: int, *, user: str, comment: str | None = None) -> Any:
+def confirm(session: Session, entity: Entity, row_id: int, *, user: str, comment: str | None = None,
+            batch: str | None = None) -> Any:
     """Mark a fact ``confirmed`` and return its row.
 
     A conflict: its value is applied to its actor or event as a correction
     (when the field is correctable), then the conflict is confirmed. A
     proposed recommendation must have a member state first; it gets its
     first status entry (``not_started``, today) if it has none.
+    ``batch`` (a bulk decision's id) is written in the audit entry's ``after``,
+    so the whole bulk step can be undone at once (:func:`undo_batch`).
     Raises :class:`ReviewError` / :class:`ctrack.errors.NotFound`.
     """
     row = _reviewable(session, entity, row_id)
@@ -130,14 +174,18 @@ def confirm(session: Session, entity: Entity, row_id: int, *, user: str, comment
 
             recommendations.set_status(session, row.id, row.status, dt.date.today(), user=user,
                                        comment="initial status (confirmed proposal)")
-    _set_state(session, entity, row, ReviewState.CONFIRMED, Action.CONFIRM, user, comment)
+    _set_state(session, entity, row, ReviewState.CONFIRMED, Action.CONFIRM, user, comment,
+               **({"batch": batch} if batch else {}))
     return row
 
 
-def reject(session: Session, entity: Entity, row_id: int, *, user: str, comment: str | None = None) -> Any:
-    """Mark a fact ``rejected`` (reads and reports leave it out; ingest will not bring it back) and return it."""
+def reject(session: Session, entity: Entity, row_id: int, *, user: str, comment: str | None = None,
+           batch: str | None = None) -> Any:
+    """Mark a fact ``rejected`` (reads and reports leave it out; ingest will not bring it back) and return it.
+    ``batch`` (as for :func:`confirm`) names the bulk decision it is part of (:func:`undo_batch`)."""
     row = _reviewable(session, entity, row_id)
-    _set_state(session, entity, row, ReviewState.REJECTED, Action.REJECT, user, comment)
+    _set_state(session, entity, row, ReviewState.REJECTED, Action.REJECT, user, comment,
+               **({"batch": batch} if batch else {}))
     return row
 
 
@@ -468,6 +516,24 @@ def undo_entry(session: Session, entry_id: int, *, user: str, comment: str | Non
     audit.record(session, user, Action.UNDO, entity, row_id,
                  before={"entry": entry_id, "action": entry.action.value, **after}, after=restored, comment=comment)
     return entity, row
+
+
+def undo_batch(session: Session, batch: str, *, user: str, comment: str | None = None) -> list[tuple[Entity, Any]]:
+    """Take back every confirm or reject of bulk decision ``batch`` (:func:`confirm`/:func:`reject` with
+    ``batch``) not undone yet, one ``undo`` audit entry per fact (:func:`undo_entry`); returns the
+    ``(entity, row)`` of each fact. All or nothing when the caller rolls back on error: a fact changed since
+    raises :class:`ReviewError` (naming it). Raises :class:`ReviewError` when the batch has nothing left to undo."""
+    entries = repo.audit_entries_of_batch(session, batch)
+    if not entries:
+        raise ReviewError(f"no bulk decision {batch!r}")
+    out = []
+    for e in entries:
+        if e.id in _undone_entries(session, e.entity_type, e.entity_id):
+            continue
+        out.append(undo_entry(session, e.id, user=user, comment=comment or f"undo of bulk decision {batch}"))
+    if not out:
+        raise ReviewError(f"bulk decision {batch!r} was undone already")
+    return out
 
 
 # --------------------------------------------------------------------------- the review queue

@@ -69,3 +69,19 @@ def test_api_bulk_decision_counts_first_and_every_decision_undoes(api):
     assert api.post(f"{V}/review/entries/{fixed['entry']}/undo").status_code == 422  # undone already
     assert api.post(f"{V}/review/entries/999999/undo").status_code == 404
     assert api.post(f"{V}/review/bulk", json={"action": "correct"}).status_code == 422
+
+
+def test_api_undoes_a_bulk_decision_as_a_whole_and_lists_typed_fields(api):
+    body = {"action": "confirm", "kind": ["event_role"], "apply": True}
+    done = api.post(f"{V}/review/bulk", json=body).json()
+    assert done["batch"] and done["count"] == len(done["entries"]) > 1
+    assert api.post(f"{V}/review/batches/{done['batch']}/undo", role="viewer").status_code == 403
+    back = api.post(f"{V}/review/batches/{done['batch']}/undo", json={"comment": "wrong filter"}).json()
+    assert sorted(b["ref"] for b in back) == sorted(done["refs"]) and {b["state"] for b in back} == {"proposed"}
+    entity, row_id = done["refs"][0].split(":")
+    assert [h["action"] for h in api.get(f"{V}/history/{entity}/{row_id}").json()] == ["confirm", "undo"]
+    assert api.post(f"{V}/review/batches/{done['batch']}/undo").status_code == 422
+    fields = api.get(f"{V}/review/{entity}/{row_id}/fields").json()
+    role = next(f for f in fields if f["name"] == "role")
+    assert role["kind"] == "choice" and role["current"] in role["choices"] and role["required"]
+    assert api.get(f"{V}/review/event_role/999999/fields").status_code == 404

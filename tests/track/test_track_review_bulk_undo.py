@@ -100,3 +100,60 @@ def test_confirm_reject_and_correct_are_undone_in_the_audit_log(engine, db_url):
         service.decide(s, "ana", Entity.EVENT, ev.id, "reject")
     with session_scope(engine) as s, pytest.raises(review.ReviewError, match="changed since"):
         service.undo_decision(s, "ana", entry=first.entry)
+
+
+def test_a_bulk_decision_is_undone_as_a_whole_from_the_service_cli_and_api(engine, db_url):
+    _kb(engine)
+    band = service.QueueQuery(kind=[Entity.EVENT_ROLE], min_confidence=0.5)
+    out = run("review", "confirm", "--all-matching", "--kind", "event_role", "--min-confidence", "0.5", "--yes",
+              db=db_url, user="bea")
+    batch = out.output.split("undo --batch ")[1].split("'")[0]
+    with session_scope(engine) as s:
+        entries = track_repo.audit_entries_of_batch(s, batch)
+        refs = [f"{e.entity_type.value}:{e.entity_id}" for e in entries]
+    assert len(refs) == 2 and _states(engine, refs) == ["confirmed", "confirmed"]
+    # a later confirm of another fact is not part of it
+    with session_scope(engine) as s:
+        other = service.queue(s, query=service.QueueQuery(kind=[Entity.EVENT])).items[0]
+        service.decide(s, "ana", other.entity, other.id, "confirm")
+    out = run("review", "undo", "--batch", batch, db=db_url, user="cem")
+    assert "undid bulk decision" in out.output and "2 fact(s) back to proposed" in out.output
+    assert _states(engine, refs) == ["proposed", "proposed"] and _states(engine, [other.ref]) == ["confirmed"]
+    with session_scope(engine) as s:
+        undos = track_repo.audit_entries(s, action=Action.UNDO)
+        assert sorted(u.before["entry"] for u in undos) == sorted(e.id for e in entries)
+        assert {u.user for u in undos} == {"cem"}
+    again = run("review", "undo", "--batch", batch, db=db_url, ok=False)
+    assert again.exit_code != 0 and "undone already" in again.output
+    assert "no bulk decision" in run("review", "undo", "--batch", "nope", db=db_url, ok=False).output
+    # a fact changed after the bulk step: the whole undo is refused, nothing written
+    with session_scope(engine) as s:
+        done = service.bulk_decide(s, "ana", "reject", band, apply=True)
+    with session_scope(engine) as s:
+        kind, _, rid = done.refs[0].partition(":")
+        service.decide(s, "ana", Entity(kind), int(rid), "confirm")
+    with pytest.raises(review.ReviewError, match="changed since"):
+        with session_scope(engine) as s:
+            service.undo_batch(s, "ana", done.batch)
+    assert _states(engine, done.refs) == ["confirmed", "rejected"]
+
+
+def test_field_inputs_are_typed_with_current_values(engine):
+    _kb(engine)
+    with session_scope(engine) as s:
+        ev = service.queue(s, query=service.QueueQuery(kind=[Entity.EVENT], max_confidence=0.3)).items[0]
+        got = {f.name: f for f in service.fields_of(s, Entity.EVENT, ev.id)}
+        assert got["type"].kind == "choice" and got["type"].current == "workshop" and "assessment_visit" in got["type"].choices
+        assert got["type"].required and not got["city"].required
+        assert (got["start"].kind, got["start"].current) == ("partial_date", "2019-03-11")
+        assert (got["country"].kind, got["country"].current) == ("state", "TJK")
+        assert (got["city"].kind, got["city"].current) == ("text", "Dushanbe")
+        assert got["delegations"].kind == "integer" and got["part_of_id"].kind == "event"
+        role = service.queue(s, query=service.QueueQuery(kind=[Entity.EVENT_ROLE])).items[0]
+        rf = {f.name: f for f in service.fields_of(s, Entity.EVENT_ROLE, role.id)}
+        assert rf["role"].choices and rf["actor_id"].kind == "actor" and rf["actor_id"].label
+        # every correctable field of every kind has a known input
+        from ctrack.track.fields import INPUT_KINDS
+        for entity in (Entity.ACTOR, Entity.EVENT, Entity.EVENT_ROLE, Entity.PERSON_TITLE):
+            for name, parser in review.correctable(s, entity).items():
+                assert hasattr(parser, "input_kind") and parser.input_kind in INPUT_KINDS, (entity, name)

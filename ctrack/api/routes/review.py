@@ -146,6 +146,24 @@ def undo_entry(entry_id: int, body: Comment | None = None, db: Session = Depends
     return out
 
 
+@router.post("/review/batches/{batch}/undo", response_model=list[ReviewedOut], summary="Undo a bulk decision")
+def undo_batch(batch: str, body: Comment | None = None, db: Session = Depends(get_db),
+               who: Principal = Depends(analyst)):
+    """Take back every confirm or reject of bulk decision ``batch`` (``batch`` of ``POST /review/bulk``'s
+    answer): one ``undo`` audit entry per fact; all or nothing."""
+    out = service.undo_batch(db, who.name, batch, comment=body.comment if body else None)
+    db.commit()
+    return out
+
+
+@router.get("/review/{entity}/{row_id}/fields", response_model=list[service.FieldOut],
+            summary="The fields a reviewer may correct on a fact")
+def fact_fields(entity: Entity, row_id: int, db: Session = Depends(get_db), _: Principal = Depends(viewer)):
+    """Each correctable field of the fact with its input kind (text, state, day, partial_date, flag, integer,
+    choice, list, actor, event), its choices and its current value."""
+    return service.fields_of(db, entity, row_id)
+
+
 @router.post("/review/{entity}/{row_id}/undo", response_model=ReviewedOut, summary="Undo a fact's last decision")
 def undo_fact(entity: Entity, row_id: int, body: Comment | None = None, db: Session = Depends(get_db),
               who: Principal = Depends(analyst)):
