@@ -47,6 +47,8 @@ class QueueItemOut(BaseModel):
     sources: list[SourceSentence] = Field(default_factory=list)
     briefing: bool = Field(False, description="a briefing pack would show this fact (an event engaging a member "
                            "state, its roles and actors, a recommendation to a state); such facts come first")
+    spans: list[tuple[int, int]] = Field(default_factory=list, description="with a document filter: the "
+                                         "[start, end) character offsets of the fact's evidence in that document")
 
 
 class ReviewedOut(BaseModel):
@@ -125,7 +127,7 @@ class QueueQuery(BaseModel):
 
 def _item(i: review.QueueItem) -> QueueItemOut:
     return QueueItemOut(entity=i.entity, id=i.id, ref=i.ref, label=i.label, state=ReviewState(i.state),
-                        confidence=i.confidence, briefing=i.briefing,
+                        confidence=i.confidence, briefing=i.briefing, spans=i.spans,
                         sources=[SourceSentence(document=d, sentence=s) for d, s in i.sources])
 
 
@@ -242,6 +244,85 @@ def undo_decision(db: Session, user: str, entity: Entity | None = None, row_id: 
     return ReviewedOut(entity=ent, id=row.id, ref=audit.ref(ent, row.id), state=row.review_state, entry=last.id)
 
 
+class DecisionNote(BaseModel):
+    """What one review decision changed, for a confirmation a reviewer can read: the audit ``entry``, its
+    ``action`` (confirm, reject, correct, undo), the fact (``ref``, ``label``), the corrected ``field`` with its
+    ``old`` and ``new`` value, the fact's ``state`` now, the ``user``, and whether it can still be undone
+    (``undoable``: a confirm, reject or correct not undone yet). For an undo, ``undid`` is the entry it took
+    back and ``undid_action`` that entry's action; ``old`` is then the value it replaced, ``new`` the one restored."""
+
+    entry: int
+    action: str
+    entity: Entity
+    id: int
+    ref: str
+    label: str
+    state: ReviewState
+    user: str
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+    undoable: bool = False
+    undid: int | None = None
+    undid_action: str | None = None
+
+
+def decision_note(db: Session, entry: int) -> DecisionNote:
+    """:class:`DecisionNote` of audit entry ``entry`` (a confirm, reject, correct, or the undo of one).
+    Raises :class:`ctrack.errors.NotFound` for no such entry, :class:`BadQuery` for an entry of another kind."""
+    e = track_repo.audit_entry(db, entry)
+    if e.action.value not in (*ACTIONS, "undo") or e.entity_type not in KINDS:
+        raise BadQuery(f"audit entry {entry} is not a review decision on a fact")
+    row = track_repo.get(db, e.entity_type, e.entity_id)
+    before, after = e.before or {}, e.after or {}
+    note = DecisionNote(entry=e.id, action=e.action.value, entity=e.entity_type, id=row.id,
+                        ref=audit.ref(e.entity_type, row.id), label=review.label(db, e.entity_type, row),
+                        state=row.review_state, user=e.user)
+    if e.action.value == "correct":
+        name = next((k for k in after if k != "review_state"), None)
+        note.field, note.old, note.new = name, before.get(name), after.get(name)
+    if e.action.value == "undo":
+        note.undid, note.undid_action = before.get("entry"), before.get("action")
+        name = next((k for k in after if k != "review_state"), None)
+        if name:
+            note.field, note.old, note.new = name, before.get(name), after.get(name)
+    else:
+        try:
+            note.undoable = review.last_decision(db, e.entity_type, row.id) == e.id
+        except review.ReviewError:
+            note.undoable = False
+    return note
+
+
+class BatchNote(BaseModel):
+    """What a bulk decision did: its ``batch`` id, ``action``, how many facts (``count``), the ``user``, and
+    whether it can still be undone (``undoable``: no fact of it undone yet)."""
+
+    batch: str
+    action: str
+    count: int
+    user: str
+    undoable: bool
+
+
+def batch_note(db: Session, batch: str) -> BatchNote:
+    """:class:`BatchNote` of bulk decision ``batch``. Raises :class:`ctrack.errors.NotFound` for an unknown batch."""
+    from ctrack.errors import NotFound
+
+    entries = track_repo.audit_entries_of_batch(db, batch)
+    if not entries:
+        raise NotFound(f"no bulk decision {batch!r}")
+    undone = {u.before.get("entry") for u in track_repo.audit_entries(db, action=review.Action.UNDO)
+              if u.before and u.before.get("batch") == batch}
+    return BatchNote(batch=batch, action=entries[0].action.value, count=len(entries), user=entries[0].user,
+                     undoable=not undone)
+
+
+def document_id(db: Session, ref: str | int) -> int:
+    """The id of a document given by id or file name (``doc_key``). Raises :class:`ctrack.errors.NotFound`."""
+    return track_repo.find_document(db, ref).id
+
+
 def merge(db: Session, user: str, subject: Entity, kept_id: int, other_id: int, reason: str | None = None,
           fill: bool = True):
     """Merge ``other_id`` into ``kept_id`` (:func:`ctrack.track.review.merge`; ``fill``: empty fields of
@@ -270,4 +351,5 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None):
 
 
 __all__ = ["ACTIONS", "KINDS", "SourceSentence", "QueueItemOut", "ReviewedOut", "reindex_after", "QueueQuery", "queue", "queue_size",
-           "decide", "BulkIn", "BulkOut", "BULK_MAX", "bulk_decide", "undo_decision", "undo_batch", "FieldOut", "fields_of", "merge", "split", "undo"]
+           "decide", "BulkIn", "BulkOut", "BULK_MAX", "bulk_decide", "undo_decision", "undo_batch", "FieldOut", "fields_of",
+           "DecisionNote", "decision_note", "BatchNote", "batch_note", "document_id", "merge", "split", "undo"]

@@ -556,7 +556,8 @@ class QueueItem:
     ``sources`` are ``(document key, sentence)`` pairs, one per supporting mention (deduplicated).
     ``confidence`` is the extraction model's probability (0-1) for events and roles; None for other kinds
     and for facts no model scored. ``briefing``: a briefing pack would show the fact (such facts come first,
-    :func:`ctrack.store.track_repo.queue_rows`).
+    :func:`ctrack.store.track_repo.queue_rows`). ``spans``: when the queue is filtered by a document, the
+    ``[start, end)`` character offsets in that document's text of every span that supports the fact.
     """
 
     entity: Entity
@@ -566,6 +567,7 @@ class QueueItem:
     sources: list[tuple[str, str]] = field(default_factory=list)
     confidence: float | None = None
     briefing: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -700,10 +702,16 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
     flags: dict[tuple[Entity, int], bool] = {}
     for entity, row in repo.queue_rows(session, **args, limit=limit, offset=offset, flags=flags):
         sources: list[tuple[str, str]] = []
+        spans: list[tuple[int, int]] = []
         if entity is Entity.RECOMMENDATION and row.source_document_id and row.source_start is not None:
             key, text = doc(row.source_document_id)
             sources.append((key, sentence_around(text, row.source_start, row.source_end)))
-        for m in repo.evidence(session, entity, row, doc_id)[:3]:
+            if row.source_document_id == doc_id:
+                spans.append((row.source_start, row.source_end))
+        mentions = repo.evidence(session, entity, row, doc_id)
+        if doc_id is not None:
+            spans += [(m.start, m.end) for m in mentions if m.document_id == doc_id]
+        for m in mentions[:3]:
             key, text = doc(m.document_id)
             pair = (key, sentence_around(text, m.start, m.end))
             if pair not in sources:
@@ -711,5 +719,5 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
         items.append(QueueItem(entity=entity, id=row.id, label=label(session, entity, row),
                                state=row.review_state.value, sources=sources,
                                confidence=getattr(row, "confidence", None),
-                               briefing=flags.get((entity, row.id), False)))
+                               briefing=flags.get((entity, row.id), False), spans=sorted(set(spans))))
     return items

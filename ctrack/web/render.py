@@ -65,6 +65,20 @@ def marked(text: str, marks: list) -> Markup:
     return Markup("").join(out)
 
 
+def evidence_marked(text: str, marks: list) -> Markup:
+    """A document's text with the evidence of its facts (:class:`ctrack.service.passages.Mark`, ``label`` = the
+    fact's ``TYPE:ID``) as ``<mark class="ev" data-refs="event:3 event_role:7">`` (overlaps split into pieces)."""
+    out = []
+    for piece, covering in segments(text, marks):
+        if not covering:
+            out.append(escape(piece))
+            continue
+        refs = " ".join(dict.fromkeys(m.label for m in covering))
+        out.append(Markup(f'<mark class="ev" data-refs="{escape(refs)}" title="{escape(refs)}">') + escape(piece)
+                   + Markup("</mark>"))
+    return Markup("").join(out)
+
+
 def date_label(value: Any) -> str:
     """A date or datetime for tables ("2018-05-04", "2018-05-04 10:12 UTC")."""
     if value is None:
@@ -89,6 +103,7 @@ def event_dates(ev: Any) -> str:
 
 
 templates.env.filters.update(country=country_name, words=words, highlight=highlight, marked=marked,
+                             evidence_marked=evidence_marked,
                              date=date_label)
 templates.env.globals.update(country_name=country_name, event_dates=event_dates, shown_status=shown_status)
 
@@ -102,5 +117,5 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
     return templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
 
 
-__all__ = ["templates", "render", "country_name", "words", "highlight", "marked", "date_label", "event_dates",
+__all__ = ["templates", "render", "country_name", "words", "highlight", "marked", "evidence_marked", "date_label", "event_dates",
            "TEMPLATES_DIR", "STATIC_DIR"]

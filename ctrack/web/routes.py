@@ -6,7 +6,7 @@ token and is checked for role on the server by the same dependency as the
 API (:func:`ctrack.api.deps.require`). Pages: ``/`` (overview), ``/search``,
 ``/actors`` and ``/actors/{id}``, ``/events`` and ``/events/{id}``,
 ``/states`` and ``/states/{iso3}``, ``/documents`` and ``/documents/{id}``,
-``/upload``, ``/review``, ``/recs``, ``/network``, ``/timeline``,
+``/upload``, ``/review`` (:mod:`ctrack.web.review`), ``/recs``, ``/network``, ``/timeline``,
 ``/admin/users``, ``/login``.
 """
 from __future__ import annotations
@@ -31,14 +31,12 @@ from ctrack.service import documents as document_service
 from ctrack.service import engagements
 from ctrack.service import events as event_service
 from ctrack.service import reports
-from ctrack.service import review as review_service
 from ctrack.service import search as search_service
 from ctrack.service.paging import PageParams
 from ctrack.service.passages import Mark, label_of
 from ctrack.service.recs import list_recs
 from ctrack.store import web_repo
-from ctrack.store.models import ReviewState
-from ctrack.store.track_models import Entity, RecStatus
+from ctrack.store.track_models import RecStatus
 from ctrack.store.web_models import SearchKind, UserRole
 from ctrack.track import recommendations as recs
 from ctrack.web.charts import network_svg, timeline_svg
@@ -322,51 +320,7 @@ def upload_page(request: Request, me: Principal = Depends(page_user)):
 
 
 # --------------------------------------------------------------------------- review
-
-
-def _float_or_none(value: str | None, name: str) -> float | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise HTTPException(422, f"{name} {value!r} is not a number between 0 and 1") from None
-
-
-@router.get("/review")
-def review_page(request: Request, document: str | None = None, actor: str | None = None,
-                member_state: str | None = None, kind: list[str] = Query([]),
-                min_confidence: str | None = None, max_confidence: str | None = None,
-                state: ReviewState = ReviewState.PROPOSED, offset: int = Query(0, ge=0),
-                me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    size = 50
-    kinds = [Entity(k) for k in kind if k in review_service.KINDS]
-    if len(kinds) != len([k for k in kind if k]):
-        raise HTTPException(422, f"no kind of fact among {kind!r}")
-    query = review_service.QueueQuery(
-        document=document or None, actor=actor or None, member_state=member_state or None, kind=kinds,
-        min_confidence=_float_or_none(min_confidence, "min confidence"),
-        max_confidence=_float_or_none(max_confidence, "max confidence"), state=state)
-    page = review_service.queue(db, page=PageParams(limit=size, offset=offset), query=query)
-    return render(request, "review.html", {
-        "items": page.items, "document": document or "", "actor": actor or "", "state": state,
-        "member_state": member_state or "", "kinds": kinds, "min_confidence": min_confidence or "",
-        "max_confidence": max_confidence or "", "reviewable": [e.value for e in review_service.KINDS],
-        "states": list(ReviewState), "can_review": me.allows(UserRole.ANALYST),
-        "pages": _pages(page.total, offset, size, request)}, nav="review")
-
-
-@router.post("/review/{entity}/{row_id}/{action}")
-def review_action(request: Request, entity: Entity, row_id: int, action: str, field: str = Form(""),
-                  value: str = Form(""), comment: str = Form(""), back: str = Form("/review"),
-                  who: Principal = Depends(analyst), db: Session = Depends(get_db)):
-    if action not in ("confirm", "reject", "correct"):
-        raise HTTPException(404, f"no review action {action!r}")
-    if action == "correct" and not field:
-        raise HTTPException(422, "say which field to correct")
-    review_service.decide(db, who.name, entity, row_id, action, field or None, value, comment or None)
-    db.commit()
-    return RedirectResponse(_safe_next(back), status_code=303)
+# The review pages (/review, /review/bulk, /review/undo, /documents/{id}/evidence): ctrack/web/review.py
 
 
 # --------------------------------------------------------------------------- recommendations
@@ -443,7 +397,10 @@ def users_change(name: str, role: UserRole | None = Form(None), active: str | No
 
 def mount(app: FastAPI) -> None:
     """Add the pages, the static files and the login redirect to ``app``."""
+    from ctrack.web import review
+
     app.include_router(router)
+    app.include_router(review.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(LoginRequired)
