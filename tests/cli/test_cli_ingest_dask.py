@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 
+import distributed
 import pytest
 from sqlalchemy import create_engine, select
 from typer.testing import CliRunner
@@ -24,8 +25,6 @@ from ctrack.store.db import session_scope
 from ctrack.store.models import DbActor, DbDocument, DbEvent, DbEventRole, DbMention, DbTitle
 from ctrack.store.track_models import DbTransfer
 from ctrack.store.testing import DEV_DOCS
-
-distributed = pytest.importorskip("distributed")
 
 #: Dev documents of every text format, sharing actors (UNOCT, CTED, member states), so that storing merges them.
 FILES = ["seed-000.txt", "dev-004.txt", "dev-011.txt", "dev-008.docx", "dev-012.html", "dev-001.txt"]
