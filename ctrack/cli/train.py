@@ -96,7 +96,8 @@ def train_command(
     size = target.stat().st_size
     console.print(f"trained on {len(prepared)} documents ({', '.join(models.meta['groups'])}): "
                   f"{models.meta['date_examples']} date, {models.meta['type_examples']} type, "
-                  f"{models.meta['event_examples']} event and {models.meta['role_examples']} role examples; "
+                  f"{models.meta['event_examples']} event, {models.meta['role_examples']} role and "
+                  f"{models.meta.get('proposal_examples', 0)} proposed-event examples; "
                   f"wrote {target} ({size / 1024:.0f} KiB)")
 
 

@@ -3,7 +3,7 @@
 The rule modules (:mod:`~ctrack.extract.actors`, :mod:`~ctrack.extract.events`,
 :mod:`~ctrack.extract.roles`) find *candidates*: actor mentions, event
 triggers, date mentions, and a first guess at each event's date and roles.
-This module makes the *decisions* with three models trained on the annotated
+This module makes the *decisions* with models trained on the annotated
 corpora by :mod:`ctrack.train` (logistic regression from scikit-learn over
 sparse features):
 
@@ -14,6 +14,11 @@ sparse features):
   same type, its precision and whether it falls before or after publication.
 - **event** — whether an event candidate is a real event of its type (the
   probability is the event's confidence; improbable ones are dropped).
+- **proposal** — whether a proposed event (:class:`EventProposal`: a trigger and a date mention of one
+  sentence whose date no event of the trigger's type holds) is an event of its own: "met in Astana on
+  8 June 2016 … met again in Geneva in July 2017 and in Vienna in February 2018" holds three meetings,
+  which the rules' coreference folds into one. Features say how the rules saw the trigger (resolved to an
+  event with another date or none), the date and the sentence (how many dates and triggers, what lies between).
 - **role** — for every (event, actor) pair of the record, which role the
   actor holds (organizer, funder, supporter, participant, speaker, chair,
   subject) or none. Features are what carries over to new house styles: the
@@ -61,6 +66,10 @@ EVENT_MIN = 0.05
 ROLE_KEEP_NONE_MAX = 0.9
 #: An actor the rules gave no role takes the model's most probable role when its probability is at least this.
 ROLE_ADD_MIN = 0.5
+#: A proposed event (:class:`EventProposal`) becomes an event when the proposal model gives it at least this.
+PROPOSAL_MIN = 0.2
+#: An actor takes the role model's best role in a proposed event when its probability is at least this.
+PROPOSAL_ROLE_MIN = 0.25
 
 
 # ---------------------------------------------------------------------------
@@ -87,6 +96,20 @@ class DateCandidate:
 
 
 @dataclass
+class EventProposal:
+    """An event the rules did not make: a trigger and a date mention in one sentence, where no event of the
+    trigger's type has that date (a chronology's second meeting, a series' later sessions, which the rules'
+    coreference folded into one event). ``draft`` is the event it would become; ``roles`` are its role
+    candidates (their ``event`` indexes :attr:`Candidates.proposals`)."""
+
+    draft: EventDraft
+    trigger: object  # Trigger
+    date: object  # DateMention
+    features: dict[str, float]
+    roles: list["RoleCandidate"] = field(default_factory=list)
+
+
+@dataclass
 class Candidates:
     """Everything the decision models look at for one document, kept so that training and
     cross-validation can decide again with other models without re-running spaCy."""
@@ -99,6 +122,7 @@ class Candidates:
     event_features: list[dict[str, float]] = field(default_factory=list)
     type_features: list[dict[str, float]] = field(default_factory=list)
     snapshot: list[tuple] = field(default_factory=list)  # (start, end, status, parent, roles) per event, as the rules left them
+    proposals: list[EventProposal] = field(default_factory=list)
 
 
 def _bucket(n: int, edges=(0, 1, 2, 3, 5, 8)) -> str:
@@ -412,6 +436,105 @@ def event_decision_features(features: dict[str, float], ev: EventDraft) -> dict[
     return f
 
 
+def _agrees(a: str, b: str) -> bool:
+    """Do two ISO dates agree at the coarser precision ("2019-06" and "2019-06-08" do)?"""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def _proposals(ctx: DocContext, idx: EventIndex, headline: int) -> list[EventProposal]:
+    """Every (trigger, date mention) pair of one sentence whose date no event of the trigger's type holds exactly,
+    with the features of :class:`EventProposal`; one proposal per (type, date), the trigger nearest the date first.
+
+    The features say how the rules saw the trigger (resolved to an event with another date, with an agreeing date,
+    undated, or not at all), the date (precision, range, dateline, before/after publication, held by an event of
+    another type), and the sentence (how many dates and triggers it holds, the words before the date, the distance
+    and what lies between trigger and date)."""
+    from ctrack.extract.events import _is_anaphoric, find_triggers, place_near
+
+    by_type: dict[EventType, list[str]] = {}
+    for e in idx.events:
+        if e.start:
+            by_type.setdefault(e.type, []).append(e.start)
+    all_dates = {e.start for e in idx.events if e.start}
+    resolved: dict[int, list[EventDraft]] = {}
+    live = {id(e) for e in idx.events}
+    for lst in idx.by_sentence.values():
+        for ev, trig in lst:
+            if trig is not None and id(ev) in live:  # events a later rule folded away say nothing of the trigger
+                resolved.setdefault(trig.start, []).append(ev)
+    dates_by_sent: dict[int, list] = {}
+    for d in idx.dates:
+        if d.start_iso:
+            dates_by_sent.setdefault(ctx.sentence_at(d.start).index, []).append(d)
+    found: dict[tuple, EventProposal] = {}
+    for si in sorted(dates_by_sent):
+        sent = ctx.sentences[si]
+        trigs = find_triggers(ctx, sent)
+        if not trigs:
+            continue
+        dates = [d for d in dates_by_sent[si] if not _is_dateline(ctx, sent, d)]
+        for d in dates:
+            for t in sorted(trigs, key=lambda t: abs(t.start - d.start)):
+                iso = d.start_iso
+                if iso in by_type.get(t.type, ()) or (t.type, iso) in found:
+                    continue
+                gap = (d.start - t.end) if d.start >= t.end else (t.start - d.end)
+                between = ctx.text[min(t.end, d.end):max(t.start, d.start)]
+                f: dict[str, float] = {"bias": 1.0, "etype=" + t.type.value: 1.0, "prec=" + d.precision: 1.0,
+                                       "trig=" + t.text.lower().split()[-1].rstrip("s"): 1.0}
+                f["plural" if t.plural else "singular"] = 1.0
+                if _is_anaphoric(ctx, t):
+                    f["anaphoric"] = 1.0
+                evs = resolved.get(t.start, [])
+                if not evs:
+                    f["trig_unresolved"] = 1.0
+                for e in evs[:1]:
+                    if not e.start:
+                        f["trig_event_undated"] = 1.0
+                    elif _agrees(e.start, iso):
+                        f["trig_event_agrees"] = 1.0
+                    else:
+                        f["trig_event_other_date"] = 1.0
+                    if e.series:
+                        f["trig_event_series"] = 1.0
+                if any(_agrees(x, iso) for x in by_type.get(t.type, ())):
+                    f["same_type_agrees"] = 1.0
+                if iso in all_dates:
+                    f["date_of_other_event"] = 1.0
+                if d.relative:
+                    f["relative"] = 1.0
+                if d.end_iso and d.end_iso != iso:
+                    f["range"] = 1.0
+                if ctx.published is not None:
+                    pub = ctx.published.isoformat()[:len(iso)]
+                    f["vs_pub=" + ("before" if iso < pub else ("same" if iso == pub else "after"))] = 1.0
+                f["dates_in_sent=" + _bucket(len(dates), (1, 2, 3, 5))] = 1.0
+                f["trigs_in_sent=" + _bucket(len(trigs), (1, 2, 3))] = 1.0
+                f["gap=" + _bucket(max(gap, 0) // 20, (0, 1, 2, 4, 8))] = 1.0
+                f["date_side=" + ("after" if d.start >= t.end else "before")] = 1.0
+                if re.search(r"[;:]|\n", between):
+                    f["between_break"] = 1.0
+                other = [x for x in trigs if x is not t and min(t.start, d.start) < x.start < max(t.end, d.end)]
+                if other:
+                    f["trigger_between"] = 1.0
+                before = _words(ctx, max(sent.start, d.start - 30), d.start)[-2:]
+                if before:
+                    f["dprev1=" + before[-1]] = 1.0
+                f["headline" if si < headline else "body"] = 1.0
+                f["n_same_type=" + _bucket(len(by_type.get(t.type, ())), (0, 1, 2, 4))] = 1.0
+                draft = EventDraft(type=t.type, first=t.start, sentence=si)
+                draft.start, draft.end = iso, d.end_iso or iso
+                city, country, _ = place_near(ctx, t, date=d)
+                draft.city, draft.country = city, country
+                if ctx.published is not None and iso > ctx.published.isoformat()[:len(iso)]:
+                    draft.status = EventStatus.PLANNED
+                draft.evidence.append(Span(start=t.start, end=t.end, text=t.text, rule=f"trigger:{t.type.value}"))
+                found[(t.type, iso)] = EventProposal(draft, t, d, f)
+                break  # a date makes at most one proposal: with its nearest trigger that lacks it
+    return list(found.values())
+
+
 def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state: str | None,
                      record_keys: set[str]) -> Candidates:
     """The decision candidates of one document, after the rules have run.
@@ -437,16 +560,8 @@ def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state
     for e in events:
         for k, r, _m in e.roles:
             rule_roles_of.setdefault(k, []).append((e, r.value))
-    for i, ev in enumerate(events):
-        sents = sorted(set(ev_sents.get(id(ev), [ev.sentence])))
-        trigs = ev_trigs.get(id(ev), [])
-        cands.event_features.append(_event_feats(ctx, idx, ev, sents, trigs, headline,
-                                                 sum(1 for e in events if e.type is ev.type)))
-        cands.type_features.append(_type_feats(ctx, ev, trigs))
-        if not ev.start:
-            for d in idx.dates:
-                if d.start_iso and _within(ctx.sentence_at(d.start).index, sents, DATE_WINDOW):
-                    cands.dates.append(DateCandidate(i, d, _date_features(ctx, ev, sents, d, trig_by_sent, used_dates)))
+    def role_candidates(i: int, ev: EventDraft, sents: list[int], trigs: list, n_events: int) -> list[RoleCandidate]:
+        out = []
         rule_by_key: dict[str, list[str]] = {}
         for k, r, _m in ev.roles:
             rule_by_key.setdefault(k, []).append(r.value)
@@ -461,9 +576,25 @@ def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state
             affiliate = {r for k, rs in rule_by_key.items() for r in rs
                          if ctx.actors[k].kind is ActorKind.PERSON and ctx.actors[k].affiliation == key}
             member = set(rule_by_key.get(a.affiliation, [])) if a.affiliation else set()
-            feats, best = _role_features(ctx, idx, ev, a, sents, trigs, main, len(events), rule_by_key.get(key, []),
+            feats, best = _role_features(ctx, idx, ev, a, sents, trigs, main, n_events, rule_by_key.get(key, []),
                                          other, affiliate, member, main_state, headline, cue_cache, sent_lists[key])
-            cands.roles.append(RoleCandidate(i, key, feats, rule_by_key.get(key, []), best))
+            out.append(RoleCandidate(i, key, feats, rule_by_key.get(key, []), best))
+        return out
+
+    for i, ev in enumerate(events):
+        sents = sorted(set(ev_sents.get(id(ev), [ev.sentence])))
+        trigs = ev_trigs.get(id(ev), [])
+        cands.event_features.append(_event_feats(ctx, idx, ev, sents, trigs, headline,
+                                                 sum(1 for e in events if e.type is ev.type)))
+        cands.type_features.append(_type_feats(ctx, ev, trigs))
+        if not ev.start:
+            for d in idx.dates:
+                if d.start_iso and _within(ctx.sentence_at(d.start).index, sents, DATE_WINDOW):
+                    cands.dates.append(DateCandidate(i, d, _date_features(ctx, ev, sents, d, trig_by_sent, used_dates)))
+        cands.roles.extend(role_candidates(i, ev, sents, trigs, len(events)))
+    for n, prop in enumerate(_proposals(ctx, idx, headline)):
+        prop.roles = role_candidates(n, prop.draft, [prop.draft.sentence], [prop.trigger], len(events) + 1)
+        cands.proposals.append(prop)
     return cands
 
 
@@ -514,7 +645,7 @@ class LinearModel:
         return {c: e / total for c, e in zip(self.classes, exps)}
 
 
-_KINDS = ("date", "type", "event", "role")
+_KINDS = ("date", "type", "event", "role", "proposal")
 
 
 @dataclass
@@ -525,6 +656,7 @@ class Models:
     type: LinearModel | None = None
     event: LinearModel | None = None
     role: LinearModel | None = None
+    proposal: LinearModel | None = None
     meta: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -561,6 +693,36 @@ def shipped_models() -> Models:
 # ---------------------------------------------------------------------------
 # Deciding
 # ---------------------------------------------------------------------------
+def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft]) -> list[EventDraft]:
+    """The proposed events (:class:`EventProposal`) the proposal model accepts (at least :data:`PROPOSAL_MIN`), each
+    with the roles the role model gives it (at least :data:`PROPOSAL_ROLE_MIN`; no cue rule proposed any)."""
+    out: list[EventDraft] = []
+    taken = {(e.type, e.start) for e in kept if e.start}
+    for prop in cands.proposals:
+        ev = prop.draft
+        ev.roles, ev.role_confidence = [], {}
+        p = models.proposal.proba(prop.features).get("1", 0.0)
+        ev.confidence = p
+        if p < PROPOSAL_MIN or (ev.type, ev.start) in taken:
+            continue
+        taken.add((ev.type, ev.start))
+        d = prop.date
+        ev.evidence = ev.evidence[:1] + [Span(start=d.start, end=d.end, text=d.text, rule=f"proposal:model p={p:.2f}")]
+        if models.role is not None:
+            for c in prop.roles:
+                probs = models.role.proba(c.features)
+                ranked = sorted(((q, r) for r, q in probs.items() if r != NONE), reverse=True)
+                if ranked and ranked[0][0] >= PROPOSAL_ROLE_MIN:
+                    q, r = ranked[0]
+                    m = c.evidence
+                    if m is not None:
+                        m = Mention(m.start, m.end, m.text, m.key, f"role:model p={q:.2f}")
+                    ev.roles.append((c.key, RoleType(r), m))
+                    ev.role_confidence[(c.key, RoleType(r))] = q
+        out.append(ev)
+    return out
+
+
 def apply_models(cands: Candidates, models: Models) -> None:
     """Apply ``models`` to the candidates of one document, changing its events in place.
 
@@ -621,6 +783,8 @@ def apply_models(cands: Candidates, models: Models) -> None:
                 events[c.event].role_confidence[(c.key, role)] = p
         for i, ev in enumerate(events):
             ev.roles = new_roles[i]
+    if models.proposal is not None:
+        kept.extend(_accepted_proposals(cands, models, kept))
     dropped = [ev for ev in events if ev not in kept]
     for ev in kept:
         while ev.parent is not None and ev.parent in dropped:

@@ -392,19 +392,25 @@ _PLACE = re.compile(
     r"(?P<a>[A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|of|and)){0,4})(?:,\s*(?P<b>[A-Z][\w'’\-]+(?:\s+(?:[A-Z][\w'’\-]+|and)){0,3}))?")
 
 
-def place_near(ctx: DocContext, t: Trigger, window: int = 140) -> tuple[str | None, str | None, int]:
+def place_near(ctx: DocContext, t: Trigger, window: int = 140, date=None) -> tuple[str | None, str | None, int]:
     """(city, country ISO3, offset) of the venue phrase nearest the trigger in its sentence, or (None, None, -1).
 
     "in Dushanbe, Tajikistan", "in Tashkent", "visit to Cairo" (city), "to
     the Kingdom of Belgium" (country only). A city gives its country (SCHEMA.md:
-    "Dushanbe gives TJK even if the text never says Tajikistan").
+    "Dushanbe gives TJK even if the text never says Tajikistan"). With ``date`` (a
+    :class:`DateMention` of the sentence), the venue nearest that date instead, by the
+    characters between them: in "met again in Geneva in July 2017 and in Vienna in
+    February 2018" each date has its own venue.
     """
     gaz = get_gazetteer()
     best = (None, None, -1)
     best_dist = window + 1
     sent = t.sentence
     for m in _PLACE.finditer(ctx.text, sent.start, sent.end):
-        dist = abs(m.start() - t.start) if m.start() >= t.start else abs(t.start - m.end()) + 20
+        if date is not None:
+            dist = (m.start() - date.end + 1) if m.start() >= date.end else max(date.start - m.end(), 0)
+        else:
+            dist = abs(m.start() - t.start) if m.start() >= t.start else abs(t.start - m.end()) + 20
         if dist > best_dist:
             continue
         a, b = m.group("a"), m.group("b")

@@ -8,7 +8,7 @@ family set it belongs to (one group per annotated set, since each set was
 written from its own families; see ``../shared/corpus/train/README.md``), so
 that a family's documents are never split between training and test.
 
-:func:`train_models` fits the three models of :mod:`ctrack.extract.decide`
+:func:`train_models` fits the models of :mod:`ctrack.extract.decide`
 (date, event, role; scikit-learn ``LogisticRegression`` over
 ``DictVectorizer`` features) from the rules' candidates and labels taken from
 the gold records through the scorer's own alignment (``eval/score.py``).
@@ -28,7 +28,7 @@ from ctrack.errors import TrainingError
 from ctrack.extract.decide import NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models, apply_models, event_decision_features
 
 #: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
-C_DATE, C_TYPE, C_EVENT, C_ROLE = 0.5, 0.5, 0.5, 0.3
+C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL = 0.5, 0.5, 0.5, 0.3, 0.5
 SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 
 
@@ -176,6 +176,32 @@ def type_labels(prep: Prepared, models: Models) -> list[str | None]:
     return out
 
 
+def proposal_labels(prep: Prepared, models: Models) -> list[int]:
+    """Per proposed event (:class:`ctrack.extract.decide.EventProposal`), after deciding dates and types with
+    ``models``: 1 when it stands for a gold event that no event of the rules matches (scorer's alignment) — same
+    type, its start agreeing, no other country — each gold event claimed by the first such proposal; else 0."""
+    S = scorer()
+    gold = prep.item.gold
+    pred = _record(prep, Models(date=models.date, type=models.type))
+    g_actors, p_actors = gold["actors"], pred["actors"]
+    a_pairs = S.align_actors(g_actors, p_actors)
+    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in a_pairs.items()}
+    g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
+    p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
+    matched = set(S.align_events(gold["events"], pred["events"], g_sets, p_sets))
+    open_gold = [gi for gi, g in enumerate(gold["events"]) if gi not in matched and g.get("start")]
+    labels = []
+    for prop in prep.cands.decisions.proposals:
+        ev = prop.draft
+        as_pred = {"type": ev.type.value, "start": ev.start, "country": ev.country}
+        hit = next((gi for gi in open_gold if S.events_compatible(gold["events"][gi], as_pred)
+                    and len(ev.start) <= len(gold["events"][gi]["start"]) + 3), None)
+        if hit is not None:
+            open_gold.remove(hit)
+        labels.append(int(hit is not None))
+    return labels
+
+
 def event_and_role_labels(prep: Prepared, models: Models) -> tuple[list[int], list[tuple[int, str]]]:
     """Labels after deciding dates with ``models.date``: per event candidate 1/0 (matched to a gold
     event by the scorer), and per role candidate of a matched event its gold roles (``"none"`` when it
@@ -254,6 +280,11 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None) -> Mode
                 type_feats.append(f)
                 type_y.append(y)
     type_model = _fit(type_feats, type_y, C_TYPE)
+    prop_feats, prop_labels = [], []
+    for p in prepared:
+        prop_feats += [c.features for c in p.cands.decisions.proposals]
+        prop_labels += proposal_labels(p, Models(date=date_model, type=type_model))
+    proposal_model = _fit(prop_feats, prop_labels, C_PROPOSAL)
     ev_feats, ev_labels, role_feats, role_labels = [], [], [], []
     for p in prepared:
         evl, rl = event_and_role_labels(p, Models(date=date_model, type=type_model))
@@ -274,9 +305,9 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None) -> Mode
         for n, y in r.labels.roles:
             role_feats.append(cands.roles[n].features)
             role_labels.append(y)
-    models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT), role=_fit(role_feats, role_labels, C_ROLE))
+    models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT), role=_fit(role_feats, role_labels, C_ROLE), proposal=proposal_model)
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
-                   "role_examples": len(role_labels), "role_labels": ROLE_LABELS,
+                   "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)

@@ -1,0 +1,90 @@
+"""Event proposals (issue 8): a chronology told in one sentence — "met in Astana on 8 June 2016 … met again in
+Geneva in July 2017 and in Vienna in February 2018, and … held a further meeting in Almaty on 27 October 2020" —
+which the rules' coreference folds into one meeting. Every (trigger, date) pair whose date no event of that type
+holds is proposed; the proposal model decides which become events (``ctrack.extract.decide``)."""
+from __future__ import annotations
+
+import pytest
+
+from ctrack.extract import get_extractor
+from ctrack.extract.decide import LinearModel, Models, shipped_models
+from ctrack.ingest import read
+
+CHRONOLOGY = """Kazakhstan and UNOCT: ten years of cooperation
+
+Published: 10 January 2023
+
+The Joint Working Group of Kazakhstan and the United Nations Office of Counter-Terrorism (UNOCT) first met in Astana on 8 June 2016. The working group met again in Geneva in July 2017 and in Vienna in February 2018, and its members held a further meeting in Almaty on 27 October 2020.
+"""
+
+#: the same facts with one meeting per sentence: nothing to propose, the rules already make each meeting
+SEPARATE = """Kazakhstan and UNOCT: ten years of cooperation
+
+Published: 10 January 2023
+
+The Joint Working Group of Kazakhstan and the United Nations Office of Counter-Terrorism (UNOCT) first met in Astana on 8 June 2016.
+"""
+
+
+@pytest.fixture()
+def chronology(tmp_path):
+    path = tmp_path / "chronology.txt"
+    path.write_text(CHRONOLOGY, encoding="utf-8")
+    ex = get_extractor()
+    doc = read(path)
+    return ex, ex.candidates(doc, ex.parse(doc.text))
+
+
+def _always(p: float) -> LinearModel:
+    """A proposal model that gives every proposal probability ``p`` (bias only)."""
+    import math
+
+    w = math.log(p / (1 - p)) / 2
+    return LinearModel({"bias": 0}, [[-w], [w]], [0.0, 0.0], ["0", "1"])
+
+
+def test_each_unheld_date_of_a_trigger_sentence_is_proposed_once(chronology):
+    _, cands = chronology
+    props = {(p.draft.type.value, p.draft.start): p for p in cands.decisions.proposals}
+    assert set(props) == {("meeting", "2017-07"), ("meeting", "2018-02"), ("meeting", "2020-10-27")}
+    # the venue is the place nearest the trigger; the date mention is the evidence
+    assert props[("meeting", "2020-10-27")].draft.city == "Almaty"
+    assert props[("meeting", "2017-07")].date.text == "July 2017"
+    # the rules' own event (8 June 2016) is never proposed again
+    assert all(p.draft.start != "2016-06-08" for p in cands.decisions.proposals)
+
+
+def test_proposals_become_events_only_when_the_model_accepts_them(chronology):
+    ex, cands = chronology
+    base = shipped_models()
+    accept = Models(date=base.date, type=base.type, event=base.event, role=base.role, proposal=_always(0.9))
+    rec = ex.decide(cands, accept)
+    meetings = sorted((e.start, e.city) for e in rec.events if e.type.value == "meeting")
+    assert meetings == [("2016-06-08", "Astana"), ("2017-07", "Geneva"), ("2018-02", "Vienna"),
+                        ("2020-10-27", "Almaty")]
+    new = [e for e in rec.events if e.start == "2020-10-27"][0]
+    assert new.confidence == pytest.approx(0.9)
+    assert any(s.rule.startswith("proposal:model") and s.text == "27 October 2020" for s in new.evidence)
+    # deciding again with a model that refuses them leaves the rules' single meeting (decisions start from the rules)
+    refuse = Models(date=base.date, type=base.type, event=base.event, role=base.role, proposal=_always(0.05))
+    rec = ex.decide(cands, refuse)
+    assert sorted(e.start for e in rec.events if e.type.value == "meeting") == ["2016-06-08"]
+
+
+def test_shipped_model_separates_the_meetings_of_a_chronology(tmp_path):
+    path = tmp_path / "chronology.txt"
+    path.write_text(CHRONOLOGY, encoding="utf-8")
+    from ctrack.extract import extract
+
+    rec = extract(read(path))
+    starts = {e.start for e in rec.events if e.type.value == "meeting"}
+    assert {"2016-06-08", "2017-07"} <= starts
+    assert len(starts) >= 3
+
+
+def test_a_text_with_one_meeting_has_nothing_to_propose(tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_text(SEPARATE, encoding="utf-8")
+    ex = get_extractor()
+    doc = read(path)
+    assert ex.candidates(doc, ex.parse(doc.text)).decisions.proposals == []
