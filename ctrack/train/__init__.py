@@ -9,7 +9,7 @@ written from its own families; see ``../shared/corpus/train/README.md``), so
 that a family's documents are never split between training and test.
 
 :func:`train_models` fits the models of :mod:`ctrack.extract.decide`
-(date, event, role; scikit-learn ``LogisticRegression`` over
+(date, type, event, role, proposal; scikit-learn ``LogisticRegression`` over
 ``DictVectorizer`` features) from the rules' candidates and labels taken from
 the gold records through the scorer's own alignment (``eval/score.py``).
 :func:`cross_validate` trains on all groups but one and scores the held group
