@@ -31,7 +31,7 @@ CLI_PAGE = 200
 
 _DB = typer.Option(None, "--db", help=DB_OPTION_HELP)
 _JSON = typer.Option(False, "--json", help="print JSON instead of a table")
-_LIMIT = typer.Option(CLI_PAGE, "--limit", min=1, max=MAX_LIMIT, help=f"rows per page (at most {MAX_LIMIT})")
+_LIMIT = typer.Option(CLI_PAGE, "--limit", "-n", min=1, max=MAX_LIMIT, help=f"rows per page (at most {MAX_LIMIT})")
 _OFFSET = typer.Option(0, "--offset", min=0, help="rows to skip")
 _AFTER = typer.Option(None, "--after", help="the cursor printed under the previous page (reads the next one)")
 

@@ -95,3 +95,14 @@ def test_report_writes_html(kb, tmp_path):
 def test_bad_database_url_exits_2():
     r = run("actors", "--db", "nosuchdb://x")
     assert r.exit_code == 2 and "E010" in r.stderr
+
+
+def test_listings_take_n_for_limit(kb):
+    """``-n`` is short for ``--limit`` on every listing, as on ``review queue`` (a new user tried ``events -n 5``)."""
+    for cmd in ("events", "actors"):
+        full = json.loads(run(cmd, "--json", "--db", kb).stdout)
+        r = run(cmd, "-n", "2", "--json", "--db", kb)
+        assert r.exit_code == 0, r.output
+        assert len(full) > 2 and json.loads(r.stdout) == full[:2]
+    r = run("show", "CTED", "-n", "2", "--db", kb)
+    assert r.exit_code == 0, r.output
