@@ -32,7 +32,8 @@ from ctrack.track import review
 
 #: Lowest score (0-100) of a proposed pair unless the caller asks for another.
 DEFAULT_MIN_SCORE = 60.0
-#: A block with more rows than this is not compared pair by pair; its key is reported in ``skipped_blocks``.
+#: A block with more rows than this is not compared pair by pair (an organization name block is first cut by
+#: a longer name prefix); its key is reported in ``skipped_blocks``.
 MAX_BLOCK = 150
 #: Kinds of record that have duplicates.
 SUBJECTS = (Entity.ACTOR, Entity.EVENT)
@@ -89,6 +90,29 @@ def _event_label(e: Any) -> str:
     return f"{e.type.value.replace('_', ' ')} {when} {where}: {e.name or '(no name)'}"
 
 
+def _split_large(blocks: dict[str, list[int]], actors: dict[int, dedupe_repo.ActorData],
+                 skipped: list[str]) -> dict[str, list[int]]:
+    """``blocks`` with each name block over :data:`MAX_BLOCK` ("n:unitednati": every "United Nations …")
+    cut by the first ``2 × NAME_PREFIX`` characters of its members' normalized names instead (and reported
+    in ``skipped``, since pairs that differ early in those characters are then not compared)."""
+    from ctrack.resolve.actors import normalize
+
+    out: dict[str, list[int]] = {}
+    for key, ids in blocks.items():
+        if len(ids) <= MAX_BLOCK or not key.startswith("n:"):
+            out[key] = ids
+            continue
+        skipped.append(f"{key} (compared by longer name prefixes only)")
+        finer: dict[str, set[int]] = {}
+        for i in ids:
+            for name in (actors[i].name, *actors[i].aliases):
+                prefix = normalize(name)[:2 * dedupe_repo.NAME_PREFIX]
+                if prefix.startswith(key[2:]):
+                    finer.setdefault(f"n:{prefix}", set()).add(i)
+        out.update((k, sorted(v)) for k, v in finer.items() if len(v) > 1)
+    return out
+
+
 def _actor_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
     blocks, actors = dedupe_repo.actors_in_blocks(db)
     judged = track_repo.distinct_pairs(db, Entity.ACTOR)
@@ -96,7 +120,7 @@ def _actor_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
                            aliases=tuple(a.aliases), affiliation_id=a.affiliation_id, affiliation=a.affiliation)
              for i, a in actors.items()}
     found: dict[tuple[int, int], tuple[Similarity, list[str]]] = {}
-    for key, ids in blocks.items():
+    for key, ids in _split_large(blocks, actors, skipped).items():
         if len(ids) > MAX_BLOCK:
             skipped.append(key)
             continue
