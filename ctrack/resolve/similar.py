@@ -54,7 +54,7 @@ from rapidfuzz import fuzz, utils
 
 from ctrack.resolve import dates
 from ctrack.resolve.actors import kind_group, normalize
-from ctrack.resolve.events import EventFacts, distinct_events
+from ctrack.resolve.events import BILATERAL_TYPES, SUBJECT_TYPES, EventFacts, distinct_events
 from ctrack.resolve.names import compare_tokens, fold, person_tokens
 from ctrack.schema import ActorKind
 
@@ -237,6 +237,90 @@ def _norm(text: str | None) -> str:
     return " ".join(fold(text).split()) if text else ""
 
 
+class EventView:
+    """An event's features for :func:`compare_events`, computed once (a block compares each event with many
+    others): the parties that are not very common, the days it covers, the folded name and its numbers,
+    and the documents that report it (None when unknown)."""
+
+    def __init__(self, facts: EventFacts, common: Iterable[int] = (), documents: Iterable[int] | None = None):
+        self.facts = facts
+        self.parties = frozenset(facts.parties - set(common))
+        self.span = dates.interval(facts.start, facts.end)
+        self.name = _norm(facts.name)
+        self.numbers = frozenset(re.findall(r"\d+", facts.name or ""))
+        self.city = _norm(facts.city)
+        self.documents = frozenset(documents) if documents is not None else None
+
+
+def compare_events(va: EventView, vb: EventView, names: Mapping[int, str] | None = None,
+                   floor: float = 0.0) -> Similarity | None:
+    """:func:`event_similarity` on two :class:`EventView`\\ s; None also when the score is under ``floor``
+    (the reasons are then not written)."""
+    a, b = va.facts, vb.facts
+    if a.country and b.country and a.country != b.country:
+        return None
+    if (a.type in BILATERAL_TYPES or a.type in SUBJECT_TYPES) and distinct_events(a, b):
+        return None
+    if va.span and vb.span:
+        overlap = va.span[0] <= vb.span[1] and vb.span[0] <= va.span[1]
+        p_dates = 1.0 if overlap else 0.6
+    else:
+        overlap, p_dates = False, 0.5
+    same_country = bool(a.country and a.country == b.country)
+    same_city = bool(va.city and vb.city and va.city == vb.city)
+    cities_differ = bool(va.city and vb.city and not same_city)
+    p_place = (0.5 if cities_differ else 1.0) if same_country else 0.5
+    shared = va.parties & vb.parties
+    if shared:
+        p_actors = 0.5 + 0.5 * len(shared) / len(va.parties | vb.parties)
+    else:
+        p_actors = 0.3 if not va.parties or not vb.parties else 0.0
+    ratio = None
+    if va.numbers and vb.numbers and va.numbers != vb.numbers:
+        p_name = 0.0
+    elif va.name and vb.name:
+        ratio = _ratio(va.name, vb.name)
+        p_name = ratio / 100
+    else:
+        p_name = 0.5
+    parts = {"dates": p_dates, "place": p_place, "actors": p_actors, "name": p_name}
+    score = 100 * sum(EVENT_WEIGHTS[k] * v for k, v in parts.items())
+    one_document = bool(va.documents is not None and vb.documents is not None and len(va.documents) == 1
+                        and va.documents == vb.documents)
+    if one_document:
+        score -= SAME_DOCUMENT_PENALTY
+    if score < floor:
+        return None
+    names = names or {}
+    if overlap:
+        why_dates = "dates overlap" if (a.start, a.end) != (b.start, b.end) else f"same dates ({a.start})"
+    elif va.span and vb.span:
+        why_dates = f"same month, different days ({a.start} / {b.start})"
+    else:
+        why_dates = "both undated"
+    if same_country:
+        why_place = (f"same country {a.country}" + (f", same city {a.city}" if same_city else "")
+                     + (f", cities differ ({a.city} / {b.city})" if cities_differ else ""))
+    else:
+        why_place = "one country unknown" if (a.country or b.country) else "both countries unknown"
+    if shared:
+        shown = ", ".join(sorted(names.get(i, str(i)) for i in shared)[:4])
+        why_actors = f"{len(shared)} shared actor{'s' if len(shared) > 1 else ''}: {shown}"
+    else:
+        why_actors = "no actors on one side" if not va.parties or not vb.parties else "no shared actor"
+    if ratio is not None:
+        why_name = f"names {ratio:.0f}% alike"
+    elif p_name == 0.0:
+        why_name = "names carry different numbers"
+    else:
+        why_name = "one has no name" if (a.name or b.name) else "both unnamed"
+    why = {"dates": why_dates, "place": why_place, "actors": why_actors, "name": why_name}
+    reasons = [why[k] for k in sorted(parts, key=lambda k: -parts[k])]
+    if one_document:
+        reasons.append("both from one document, which reports them as two events")
+    return Similarity(_clamp(score), tuple(reasons))
+
+
 def event_similarity(a: EventFacts, b: EventFacts, common: Iterable[int] = (),
                      names: Mapping[int, str] | None = None,
                      documents: tuple[Iterable[int], Iterable[int]] | None = None) -> Similarity | None:
@@ -244,66 +328,9 @@ def event_similarity(a: EventFacts, b: EventFacts, common: Iterable[int] = (),
     (different countries, or the resolver's signs of two events). ``common`` are the very common actor ids
     (:func:`ctrack.resolve.events.common_actor_ids`), ``names`` actor names for the reasons, ``documents``
     the ids of the documents that report each event."""
-    names = names or {}
-    if a.country and b.country and a.country != b.country:
-        return None
-    if distinct_events(a, b):
-        return None
-    parts: dict[str, float] = {}
-    reasons: list[str] = []
-    a_dated, b_dated = dates.parse(a.start) is not None, dates.parse(b.start) is not None
-    if a_dated and b_dated and dates.overlaps(a.start, a.end, b.start, b.end):
-        parts["dates"] = 1.0
-        reasons.append("dates overlap" if (a.start, a.end) != (b.start, b.end) else f"same dates ({a.start})")
-    elif a_dated and b_dated:
-        parts["dates"] = 0.6
-        reasons.append(f"same month, different days ({a.start} / {b.start})")
-    else:
-        parts["dates"] = 0.5
-        reasons.append("both undated")
-    if a.country and a.country == b.country:
-        same_city = bool(a.city and b.city and _norm(a.city) == _norm(b.city))
-        cities_differ = bool(a.city and b.city and not same_city)
-        parts["place"] = 0.5 if cities_differ else 1.0
-        reasons.append(f"same country {a.country}" + (f", same city {a.city}" if same_city else "")
-                       + (f", cities differ ({a.city} / {b.city})" if cities_differ else ""))
-    else:
-        parts["place"] = 0.5
-        reasons.append("one country unknown" if (a.country or b.country) else "both countries unknown")
-    skip = set(common)
-    pa, pb = a.parties - skip, b.parties - skip
-    shared = pa & pb
-    if shared:
-        parts["actors"] = 0.5 + 0.5 * len(shared) / len(pa | pb)
-        shown = ", ".join(sorted(names.get(i, str(i)) for i in shared)[:4])
-        reasons.append(f"{len(shared)} shared actor{'s' if len(shared) > 1 else ''}: {shown}")
-    elif not pa or not pb:
-        parts["actors"] = 0.3
-        reasons.append("no actors on one side")
-    else:
-        parts["actors"] = 0.0
-        reasons.append("no shared actor")
-    numbers = [set(re.findall(r"\d+", n or "")) for n in (a.name, b.name)]
-    if numbers[0] and numbers[1] and numbers[0] != numbers[1]:
-        parts["name"] = 0.0
-        reasons.append("names carry different numbers")
-    elif a.name and b.name:
-        ratio = _ratio(_norm(a.name), _norm(b.name))
-        parts["name"] = ratio / 100
-        reasons.append(f"names {ratio:.0f}% alike")
-    else:
-        parts["name"] = 0.5
-        reasons.append("one has no name" if (a.name or b.name) else "both unnamed")
-    score = 100 * sum(EVENT_WEIGHTS[k] * v for k, v in parts.items())
-    order = sorted(range(len(reasons)), key=lambda i: -list(parts.values())[i])
-    reasons = [reasons[i] for i in order]
-    if documents is not None:
-        da, db = set(documents[0]), set(documents[1])
-        if len(da) == 1 and da == db:
-            score -= SAME_DOCUMENT_PENALTY
-            reasons.append("both from one document, which reports them as two events")
-    return Similarity(_clamp(score), tuple(reasons))
+    docs = documents or (None, None)
+    return compare_events(EventView(a, common, docs[0]), EventView(b, common, docs[1]), names)
 
 
 __all__ = ["Similarity", "ActorFacts", "person_similarity", "org_similarity", "actor_similarity",
-           "event_similarity", "person_names", "PERSON_RULE_SCORE", "ORG_MIN_RATIO", "SAME_DOCUMENT_PENALTY", "SAME_SURNAME_FACTOR", "ORG_NAME_FACTOR", "EVENT_WEIGHTS"]
+           "EventView", "compare_events", "event_similarity", "person_names", "PERSON_RULE_SCORE", "ORG_MIN_RATIO", "SAME_DOCUMENT_PENALTY", "SAME_SURNAME_FACTOR", "ORG_NAME_FACTOR", "EVENT_WEIGHTS"]

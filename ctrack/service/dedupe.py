@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from ctrack.errors import BadQuery
 from ctrack.resolve.events import EventFacts, common_actor_ids
-from ctrack.resolve.similar import ActorFacts, Similarity, actor_similarity, event_similarity
+from ctrack.resolve.similar import (
+    ActorFacts, EventView, Similarity, actor_similarity, compare_events, event_similarity,
+)
 from ctrack.schema import RoleType
 from ctrack.service import review as review_service
 from ctrack.service.paging import Page, PageParams, check_page
@@ -35,6 +37,9 @@ DEFAULT_MIN_SCORE = 60.0
 #: A block with more rows than this is not compared pair by pair (an organization name block is first cut by
 #: a longer name prefix); its key is reported in ``skipped_blocks``.
 MAX_BLOCK = 150
+#: Pairs scored under this are never kept or listed, whatever the ``min_score`` asked (they are not worth a
+#: reviewer's look, and the finder keeps its list between requests).
+KEEP_FLOOR = 30.0
 #: Kinds of record that have duplicates.
 SUBJECTS = (Entity.ACTOR, Entity.EVENT)
 
@@ -131,7 +136,7 @@ def _actor_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
                 found[pair][1].append(key)
                 continue
             sim = actor_similarity(facts[pair[0]], facts[pair[1]])
-            if sim is not None:
+            if sim is not None and sim.score >= KEEP_FLOOR:
                 found[pair] = (sim, [key])
     return [CandidateOut(subject=Entity.ACTOR, score=sim.score, reasons=list(sim.reasons), blocks=keys,
                          a=CandidateSide(ref=f"actor:{i}", id=i, label=_actor_label(actors[i]),
@@ -156,12 +161,13 @@ def _event_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
     judged = track_repo.distinct_pairs(db, Entity.EVENT)
     counts, total = dedupe_repo.role_counts(db, names)
     common = common_actor_ids(counts, total)
-    facts = {}
+    views = {}
     for i, e in events.items():
         actors = {a for a, _ in e.roles}
-        facts[i] = EventFacts(id=i, type=e.type, start=e.start, end=e.end, country=e.country, city=e.city,
-                              name=e.name, roles=frozenset(e.roles),
-                              affiliations={a: affiliations[a] for a in actors if a in affiliations})
+        views[i] = EventView(EventFacts(id=i, type=e.type, start=e.start, end=e.end, country=e.country,
+                                        city=e.city, name=e.name, roles=frozenset(e.roles),
+                                        affiliations={a: affiliations[a] for a in actors if a in affiliations}),
+                             common, e.documents)
     found: dict[tuple[int, int], tuple[Similarity, list[str]]] = {}
     for key, ids in blocks.items():
         if len(ids) > MAX_BLOCK:
@@ -172,8 +178,7 @@ def _event_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
             if pair in found:
                 found[pair][1].append(key)
                 continue
-            sim = event_similarity(facts[pair[0]], facts[pair[1]], common, names,
-                                   (events[pair[0]].documents, events[pair[1]].documents))
+            sim = compare_events(views[pair[0]], views[pair[1]], names, floor=KEEP_FLOOR)
             if sim is not None:
                 found[pair] = (sim, [key])
     return [CandidateOut(subject=Entity.EVENT, score=sim.score, reasons=list(sim.reasons), blocks=keys,
@@ -187,11 +192,11 @@ def _event_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
 def candidates(db: Session, subject: Entity | str | None = None, min_score: float = DEFAULT_MIN_SCORE,
                page: PageParams | None = None) -> CandidatePage:
     """One page of candidate duplicates (actors, events, or both when ``subject`` is None), best score first
-    (ties: actors before events, then by ids), scored at least ``min_score`` (0-100), without pairs judged
-    not the same. Read in a fixed number of SQL statements (a block read per kind of block and a few reads
-    of their rows; :mod:`ctrack.store.dedupe_repo`), scored in Python block by block, and kept until the knowledge base changes
-    (:func:`_scored`). Raises :class:`BadQuery` for another subject, a score
-    outside 0-100 or a cursor (pages go by offset)."""
+    (ties: actors before events, then by ids), scored at least ``min_score`` (0-100; pairs under
+    :data:`KEEP_FLOOR` are never listed), without pairs judged not the same. Read in a fixed number of SQL
+    statements (a block read per kind of block and a few reads of their rows; :mod:`ctrack.store.dedupe_repo`),
+    scored in Python block by block, and kept until the knowledge base changes (:func:`_scored`). Raises
+    :class:`BadQuery` for another subject, a score outside 0-100 or a cursor (pages go by offset)."""
     page = check_page(page)
     if page.after:
         raise BadQuery("candidate duplicates page by offset, not by cursor")
@@ -448,6 +453,6 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None) -
     return describe(db, decision_id)
 
 
-__all__ = ["DEFAULT_MIN_SCORE", "MAX_BLOCK", "SUBJECTS", "CandidateSide", "CandidateOut", "CandidatePage",
+__all__ = ["DEFAULT_MIN_SCORE", "KEEP_FLOOR", "MAX_BLOCK", "SUBJECTS", "CandidateSide", "CandidateOut", "CandidatePage",
            "candidates", "clear_cache", "DecisionView", "TitleOut", "ActorSide", "EventSide", "CompareOut", "describe", "recent",
            "record", "compare", "not_same", "merge", "split", "undo"]

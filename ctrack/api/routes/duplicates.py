@@ -29,7 +29,8 @@ class DistinctIn(BaseModel):
 @router.get("/review/duplicates", response_model=dedupe.CandidatePage, summary="Candidate duplicates")
 def duplicates(subject: Entity | None = Query(None, description="actor or event (default: both)"),
                min_score: float = Query(dedupe.DEFAULT_MIN_SCORE, ge=0, le=100,
-                                        description="only pairs scored at least this (0-100)"),
+                                        description="only pairs scored at least this (0-100; pairs under 30 are "
+                                                    "never listed)"),
                page: PageParams = Depends(page_params), db: Session = Depends(get_db),
                _: Principal = Depends(viewer)):
     """Actors or events the resolver left apart that look alike, best score first, each pair with its score
