@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -118,7 +118,7 @@ def _split_large(blocks: dict[str, list[int]], actors: dict[int, dedupe_repo.Act
     return out
 
 
-def _actor_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
+def _actor_candidates(db: Session, skipped: list[str]) -> list["_Pair"]:
     blocks, actors = dedupe_repo.actors_in_blocks(db)
     judged = track_repo.distinct_pairs(db, Entity.ACTOR)
     facts = {i: ActorFacts(id=a.id, kind=a.kind, name=a.name, acronym=a.acronym, iso3=a.iso3,
@@ -138,12 +138,8 @@ def _actor_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
             sim = actor_similarity(facts[pair[0]], facts[pair[1]])
             if sim is not None and sim.score >= KEEP_FLOOR:
                 found[pair] = (sim, [key])
-    return [CandidateOut(subject=Entity.ACTOR, score=sim.score, reasons=list(sim.reasons), blocks=keys,
-                         a=CandidateSide(ref=f"actor:{i}", id=i, label=_actor_label(actors[i]),
-                                         kind=actors[i].kind.value),
-                         b=CandidateSide(ref=f"actor:{j}", id=j, label=_actor_label(actors[j]),
-                                         kind=actors[j].kind.value))
-            for (i, j), (sim, keys) in found.items()]
+    return [_Pair(sim.score, Entity.ACTOR, i, j, sim.reasons, keys, _actor_label(actors[i]), _actor_label(actors[j]),
+                  actors[i].kind.value, actors[j].kind.value) for (i, j), (sim, keys) in found.items()]
 
 
 def _event_pairs(key: str, ids: list[int], events: dict[int, dedupe_repo.EventData]):
@@ -154,7 +150,7 @@ def _event_pairs(key: str, ids: list[int], events: dict[int, dedupe_repo.EventDa
     return dedupe_repo.block_pairs(key, ids, events)
 
 
-def _event_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
+def _event_candidates(db: Session, skipped: list[str]) -> list["_Pair"]:
     blocks, events, affiliations, names = dedupe_repo.events_in_blocks(db)
     if not events:
         return []
@@ -181,12 +177,8 @@ def _event_candidates(db: Session, skipped: list[str]) -> list[CandidateOut]:
             sim = compare_events(views[pair[0]], views[pair[1]], names, floor=KEEP_FLOOR)
             if sim is not None:
                 found[pair] = (sim, [key])
-    return [CandidateOut(subject=Entity.EVENT, score=sim.score, reasons=list(sim.reasons), blocks=keys,
-                         a=CandidateSide(ref=f"event:{i}", id=i, label=_event_label(events[i]),
-                                         kind=events[i].type.value),
-                         b=CandidateSide(ref=f"event:{j}", id=j, label=_event_label(events[j]),
-                                         kind=events[j].type.value))
-            for (i, j), (sim, keys) in found.items()]
+    return [_Pair(sim.score, Entity.EVENT, i, j, sim.reasons, keys, _event_label(events[i]), _event_label(events[j]),
+                  events[i].type.value, events[j].type.value) for (i, j), (sim, keys) in found.items()]
 
 
 def candidates(db: Session, subject: Entity | str | None = None, min_score: float = DEFAULT_MIN_SCORE,
@@ -203,19 +195,41 @@ def candidates(db: Session, subject: Entity | str | None = None, min_score: floa
     if not 0 <= min_score <= 100:
         raise BadQuery(f"min score {min_score} is outside 0-100")
     skipped: list[str] = []
-    found: list[CandidateOut] = []
+    found: list[_Pair] = []
     for entity in _subjects(subject):
         more, skip = _scored(db, entity)
         found += more
         skipped += skip
     found = [c for c in found if c.score >= min_score]
-    found.sort(key=lambda c: (-c.score, c.subject is not Entity.ACTOR, c.a.id, c.b.id))
-    return CandidatePage(items=found[page.offset:page.offset + page.limit], total=len(found), limit=page.limit,
-                         offset=page.offset, skipped_blocks=skipped)
+    found.sort(key=lambda c: (-c.score, c.subject is not Entity.ACTOR, c.a_id, c.b_id))
+    return CandidatePage(items=[_out(c) for c in found[page.offset:page.offset + page.limit]], total=len(found),
+                         limit=page.limit, offset=page.offset, skipped_blocks=skipped)
+
+
+class _Pair(NamedTuple):
+    """A scored pair as kept between requests (models are made for the page shown only)."""
+
+    score: float
+    subject: Entity
+    a_id: int
+    b_id: int
+    reasons: tuple[str, ...]
+    blocks: list[str]
+    a_label: str
+    b_label: str
+    a_kind: str
+    b_kind: str
+
+
+def _out(p: _Pair) -> CandidateOut:
+    s = p.subject.value
+    return CandidateOut(subject=p.subject, score=p.score, reasons=list(p.reasons), blocks=p.blocks,
+                        a=CandidateSide(ref=f"{s}:{p.a_id}", id=p.a_id, label=p.a_label, kind=p.a_kind),
+                        b=CandidateSide(ref=f"{s}:{p.b_id}", id=p.b_id, label=p.b_label, kind=p.b_kind))
 
 
 #: Scored candidates of the latest reads, per database and subject, with the fingerprint they were read at.
-_CACHE: dict[tuple[str, Entity], tuple[tuple, list[CandidateOut], list[str]]] = {}
+_CACHE: dict[tuple[str, Entity], tuple[tuple, list[_Pair], list[str]]] = {}
 
 
 def clear_cache() -> None:
@@ -223,7 +237,7 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def _scored(db: Session, entity: Entity) -> tuple[list[CandidateOut], list[str]]:
+def _scored(db: Session, entity: Entity) -> tuple[list["_Pair"], list[str]]:
     """Every scored pair of ``entity`` (no score floor) and the skipped blocks. Kept between requests while
     :func:`ctrack.store.dedupe_repo.fingerprint` is unchanged, so the second page, or the list again after
     looking at a pair, costs one statement; any write to what the finder reads recomputes it."""
