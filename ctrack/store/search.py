@@ -18,12 +18,14 @@ The backend structures are derived data, created on demand by
 :func:`ensure_index` (not by the Alembic migrations, whose schema compare
 would otherwise see FTS5's shadow tables) and rebuilt by :func:`rebuild`.
 
-Keeping in step: :func:`refresh` (run by :func:`search` before every query,
-and cheap when nothing changed) indexes every document not indexed yet, every
-actor and event that a new document touched, every row changed since it was
-indexed (``updated_at``), and drops entries whose row is gone.
-:func:`index_document` does the same for one document right after
-``save_document``; :func:`reindex` for given rows after a review action.
+Keeping in step: database triggers (installed by :func:`ensure_index`, see
+:data:`WATCHED`) list in ``search_dirty`` every document, actor, event and
+recommendation written, and the actor or event whose alias, title or role
+was; :func:`refresh` (run by :func:`search` before every query) reindexes
+just those, so its cost follows what changed, not the size of the knowledge
+base. A reindexed row leaves the queue; a row gone loses its entry.
+:func:`index_document` indexes one document and what it touched right after
+``save_document``; :func:`reindex` given rows after a review action.
 """
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ from ctrack.store.models import (
     DbActor, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, DbTitle, ReviewState, utcnow,
 )
 from ctrack.store.track_models import DbRecommendation
-from ctrack.store.web_models import DbSearchEntry, SearchKind
+from ctrack.store.web_models import DbSearchDirty, DbSearchEntry, SearchKind
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 #: Longest text kept per entry (characters); longer documents are indexed on their first part.
@@ -105,14 +107,111 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+#: The writes that make a search entry stale: (table, column holding the id, kind of the entry). A trigger on
+#: each table lists the id of every row inserted, updated or deleted (old and new id) in ``search_dirty``.
+#: An event's entry holds its roles, an actor's its aliases and titles, a recommendation's its terms and parties.
+WATCHED = (
+    ("documents", "id", SearchKind.DOCUMENT),
+    ("actors", "id", SearchKind.ACTOR),
+    ("actor_aliases", "actor_id", SearchKind.ACTOR),
+    ("person_titles", "person_id", SearchKind.ACTOR),
+    ("events", "id", SearchKind.EVENT),
+    ("event_roles", "event_id", SearchKind.EVENT),
+    ("recommendations", "id", SearchKind.RECOMMENDATION),
+    ("recommendation_terms", "recommendation_id", SearchKind.RECOMMENDATION),
+    ("track_parties", "recommendation_id", SearchKind.RECOMMENDATION),
+)
+
+
+def _trigger_ddl(dialect: str) -> list[str]:
+    """The statements creating the ``search_dirty`` triggers of :data:`WATCHED` on ``dialect``."""
+    out = []
+    for table, col, kind in WATCHED:
+        name, k = f"search_dirty_{table}", kind.value
+        if dialect == "sqlite":
+            ins = "INSERT INTO search_dirty(kind, ref_id)"
+            out += [
+                f"CREATE TRIGGER IF NOT EXISTS {name}_ins AFTER INSERT ON {table} WHEN NEW.{col} IS NOT NULL "
+                f"BEGIN {ins} VALUES ('{k}', NEW.{col}); END",
+                f"CREATE TRIGGER IF NOT EXISTS {name}_upd AFTER UPDATE ON {table} BEGIN "
+                f"{ins} SELECT '{k}', OLD.{col} WHERE OLD.{col} IS NOT NULL; "
+                f"{ins} SELECT '{k}', NEW.{col} WHERE NEW.{col} IS NOT NULL AND NEW.{col} IS NOT OLD.{col}; END",
+                f"CREATE TRIGGER IF NOT EXISTS {name}_del AFTER DELETE ON {table} WHEN OLD.{col} IS NOT NULL "
+                f"BEGIN {ins} VALUES ('{k}', OLD.{col}); END",
+            ]
+        elif dialect == "postgresql":
+            ins = "INSERT INTO search_dirty(kind, ref_id) VALUES"
+            out += [
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF TG_OP = 'INSERT' THEN "
+                f"  IF NEW.{col} IS NOT NULL THEN {ins} ('{k}', NEW.{col}); END IF; "
+                f"ELSIF TG_OP = 'DELETE' THEN "
+                f"  IF OLD.{col} IS NOT NULL THEN {ins} ('{k}', OLD.{col}); END IF; "
+                f"ELSE "
+                f"  IF OLD.{col} IS NOT NULL THEN {ins} ('{k}', OLD.{col}); END IF; "
+                f"  IF NEW.{col} IS NOT NULL AND NEW.{col} IS DISTINCT FROM OLD.{col} THEN {ins} ('{k}', NEW.{col}); "
+                f"  END IF; "
+                f"END IF; RETURN NULL; END $$",
+                f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+            ]
+    return out
+
+
+def _triggers_present(session: Session, dialect: str) -> bool:
+    if dialect == "sqlite":
+        n = session.execute(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                 "AND name LIKE 'search_dirty_%'")).scalar()
+        return n == 3 * len(WATCHED)
+    n = session.execute(text("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                             "WHERE t.tgname LIKE 'search_dirty_%' AND c.relnamespace = "
+                             "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())")).scalar()
+    return n == len(WATCHED)
+
+
+def drop_triggers(conn) -> None:
+    """Remove the ``search_dirty`` triggers (``conn``: a SQLAlchemy connection or session)."""
+    dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
+    for table, _col, _kind in WATCHED:
+        name = f"search_dirty_{table}"
+        if dialect == "sqlite":
+            for op_ in ("ins", "upd", "del"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {name}_{op_}"))
+        elif dialect == "postgresql":
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
+
+
+def _ensure_triggers(session: Session, dialect: str) -> bool:
+    """Install the ``search_dirty`` triggers when any is missing, and queue once what they could not see
+    (what :func:`_full_scan` finds: rows never indexed or changed since, entries whose row is gone).
+    Returns True when they were installed. (Alembic's batch mode on SQLite recreates a table without its
+    triggers, so they are checked here, on each use, rather than created once by a migration.)"""
+    if dialect not in ("sqlite", "postgresql") or _triggers_present(session, dialect):
+        return False
+    if dialect == "postgresql":  # one installer at a time (two first searches at once)
+        session.execute(text("SELECT pg_advisory_xact_lock(1667461634, hashtext('search_dirty'))"))
+        if _triggers_present(session, dialect):
+            return False
+    for stmt in _trigger_ddl(dialect):
+        session.execute(text(stmt))
+    queue = [{"kind": kind, "ref_id": ref_id} for kind, ids in _full_scan(session).items() for ref_id in sorted(ids)]
+    if queue:
+        session.execute(DbSearchDirty.__table__.insert(), queue)
+    return True
+
+
 def ensure_index(session: Session) -> bool:
     """Create the backend's index if it is missing; returns True when it was created (then it is filled).
 
     SQLite: the FTS5 table ``search_fts``. PostgreSQL: the GIN index
     ``ix_search_entries_fts``. Any other database: nothing (searching falls
-    back to ``LIKE``).
+    back to ``LIKE``). On both, also the triggers that keep ``search_dirty``
+    (:func:`_ensure_triggers`).
     """
     dialect = _dialect(session)
+    _ensure_triggers(session, dialect)
     if dialect == "sqlite":
         exists = session.execute(text(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='search_fts'")).first()
@@ -236,6 +335,9 @@ def reindex(session: Session, kind: SearchKind | str, ref_ids: list[int]) -> int
     for row in rows:
         indexer(session, row)
     _drop(session, kind, sorted(set(ref_ids) - {r.id for r in rows}))
+    for i in range(0, len(ref_ids), 500):  # in step now: off the queue
+        session.execute(delete(DbSearchDirty).where(DbSearchDirty.kind == kind,
+                                                    DbSearchDirty.ref_id.in_(ref_ids[i:i + 500])))
     return len(rows)
 
 
@@ -269,19 +371,14 @@ def _touched_by(session: Session, document_ids: list[int]) -> tuple[set[int], se
     return actors, events
 
 
-def refresh(session: Session) -> int:
-    """Bring the index in step with the knowledge base; returns how many entries were (re)written.
-
-    Indexes the documents not indexed yet, the actors and events they touch,
-    every actor, event and recommendation without an entry or changed since it
-    was indexed, and drops entries whose row was deleted. Costs a few
-    queries when nothing changed.
-    """
-    ensure_index(session)
+def _full_scan(session: Session) -> dict[SearchKind, set[int]]:
+    """Every row whose entry is missing or stale, found by comparing the whole knowledge base with the index:
+    documents not indexed and the actors and events they touch, actors, events and recommendations without an
+    entry or changed since indexed (``updated_at``), entries whose row is gone. Costs a pass over every
+    table: run once, when the triggers are installed (:func:`_ensure_triggers`), and by :func:`rebuild`."""
     doc_entries = select(DbSearchEntry.ref_id).where(DbSearchEntry.kind == SearchKind.DOCUMENT)
     new_docs = list(session.scalars(select(DbDocument.id).where(DbDocument.id.not_in(doc_entries))))
     actors, events = _touched_by(session, new_docs)
-    count = 0
     todo = {
         SearchKind.DOCUMENT: set(new_docs),
         SearchKind.ACTOR: _stale_ids(session, SearchKind.ACTOR, DbActor, actors),
@@ -289,10 +386,30 @@ def refresh(session: Session) -> int:
         SearchKind.RECOMMENDATION: _stale_ids(session, SearchKind.RECOMMENDATION, DbRecommendation, set()),
     }
     for kind, ids in todo.items():
-        model, _ = _MODELS[kind]
-        _drop(session, kind, _orphans(session, kind, model))
-        if ids:
-            count += reindex(session, kind, sorted(ids))
+        ids.update(_orphans(session, kind, _MODELS[kind][0]))
+    return todo
+
+
+def refresh(session: Session) -> int:
+    """Bring the index in step with the knowledge base; returns how many entries were (re)written.
+
+    Reindexes the rows listed in ``search_dirty`` by the triggers (rows
+    written since they were indexed; an entry whose row is gone is dropped)
+    and empties the queue: a few indexed queries when nothing changed,
+    whatever the size of the knowledge base. On a database without triggers
+    (neither SQLite nor PostgreSQL) it compares everything (:func:`_full_scan`).
+    """
+    ensure_index(session)
+    if _dialect(session) not in ("sqlite", "postgresql"):
+        return sum(reindex(session, kind, sorted(ids)) for kind, ids in _full_scan(session).items() if ids)
+    queued = session.execute(select(DbSearchDirty.id, DbSearchDirty.kind, DbSearchDirty.ref_id)).all()
+    if not queued:
+        return 0
+    todo: dict[SearchKind, set[int]] = {}
+    for _id, kind, ref_id in queued:
+        todo.setdefault(kind, set()).add(ref_id)
+    count = sum(reindex(session, kind, sorted(ids)) for kind, ids in todo.items())
+    session.execute(delete(DbSearchDirty).where(DbSearchDirty.id <= max(q[0] for q in queued)))
     return count
 
 
@@ -317,7 +434,8 @@ def rebuild(session: Session) -> int:
         session.execute(text("DROP INDEX IF EXISTS ix_search_entries_fts"))
     session.execute(delete(DbSearchEntry))
     ensure_index(session)
-    return refresh(session)
+    session.execute(delete(DbSearchDirty))
+    return sum(reindex(session, kind, sorted(ids)) for kind, ids in _full_scan(session).items() if ids)
 
 
 # --------------------------------------------------------------------------- querying
@@ -405,5 +523,5 @@ def search(session: Session, query: str, *, kinds: list[SearchKind] | None = Non
 
 __all__ = [
     "fold", "query_terms", "SearchHit", "SearchPage", "ensure_index", "refresh", "index_document",
-    "reindex", "rebuild", "search", "MAX_BODY",
+    "reindex", "rebuild", "search", "MAX_BODY", "WATCHED", "drop_triggers",
 ]

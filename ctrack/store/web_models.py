@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ctrack.store.base import Base
@@ -120,4 +120,18 @@ class DbSearchEntry(Base):
     indexed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-__all__ = ["UserRole", "SearchKind", "DbUser", "DbApiToken", "DbWebSession", "DbSearchEntry"]
+class DbSearchDirty(Base):
+    """A row whose search entry may be out of date: (``kind``, ``ref_id``), written by database triggers on
+    every insert, update and delete of the rows an entry is made from (installed by
+    :func:`ctrack.store.search.ensure_index`), read and emptied by :func:`ctrack.store.search.refresh`.
+    The same row may be listed several times; ``id`` orders them."""
+
+    __tablename__ = "search_dirty"
+    __table_args__ = (Index("ix_search_dirty_kind_ref", "kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[SearchKind] = mapped_column(_enum(SearchKind, 16))
+    ref_id: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = ["UserRole", "SearchKind", "DbUser", "DbApiToken", "DbWebSession", "DbSearchEntry", "DbSearchDirty"]

@@ -101,3 +101,49 @@ def test_rebuild(session):
     assert search.rebuild(session) == 4
     session.commit()
     assert search.search(session, "tajikistan").total >= 2
+
+
+def test_writes_that_bypass_updated_at_are_found(session):
+    """A rename by a plain UPDATE (``updated_at`` untouched) and a new alias are in the next search:
+    the triggers queue the row, the refresh reindexes it."""
+    from sqlalchemy import update
+
+    doc, person, state, event = _kb(session)
+    search.search(session, "Coninsx")
+    session.execute(update(DbActor).where(DbActor.id == state.id).values(name="Republic of Tajikistan Renamed"))
+    session.add(DbAlias(actor_id=person.id, alias="Madame Zanzibarova", normalized="zanzibarova"))
+    session.commit()
+    assert {h.ref_id for h in search.search(session, "renamed", kinds=[SearchKind.ACTOR]).hits} == {state.id}
+    assert {h.ref_id for h in search.search(session, "zanzibarova", kinds=[SearchKind.ACTOR]).hits} == {person.id}
+    session.execute(update(DbEventRole).where(DbEventRole.actor_id == state.id).values(role=RoleType.FUNDER))
+    session.commit()
+    hit = search.search(session, "Coninsx", kinds=[SearchKind.EVENT]).hits[0]
+    assert "funder" in hit.snippet
+
+
+def test_refresh_reads_only_the_queue(session):
+    """With nothing written since the last search, a refresh reads no table of the knowledge base (so its cost
+    does not grow with it); after one write it reindexes that row only."""
+    from sqlalchemy import event as sa_event
+
+    doc, person, state, event = _kb(session)
+    for i in range(30):
+        session.add(DbActor(kind=ActorKind.PERSON, canonical_key=f"person:p{i}", name=f"Person Number{i}"))
+    session.commit()
+    search.search(session, "number")
+    seen: list[str] = []
+
+    def log(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()).lower())
+
+    sa_event.listen(session.get_bind(), "before_cursor_execute", log)
+    try:
+        assert search.refresh(session) == 0
+        assert not [s for s in seen if any(f"from {t} " in s + " " or f"join {t} " in s
+                                           for t in ("actors", "events", "documents", "search_entries"))], seen
+        person.name = "Michèle Coninsx-Late"
+        session.commit()
+        assert search.refresh(session) == 1
+    finally:
+        sa_event.remove(session.get_bind(), "before_cursor_execute", log)
+    assert search.search(session, "late", kinds=[SearchKind.ACTOR]).total == 1
