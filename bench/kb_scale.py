@@ -2,7 +2,7 @@
 """Archive scale: p50/p95/p99 of the requests analysts make, on a knowledge base of N events (issue 12).
 
     .venv/bin/python bench/kb_scale.py --events N --backend sqlite|postgresql [--json]
-        [--url URL] [--samples 40] [--seed 12] [--out FILE.json] [--growth-from SMALLER.json]
+        [--url URL] [--samples 40] [--seed 12] [--out FILE.json] [--growth-from SMALLER.json] [--reuse DIR]
 
 Builds a knowledge base of ``--events`` events with the distributions of
 the issue: the UN's ~195 states, 5,000 organizations (UN entities, regional
@@ -43,7 +43,10 @@ starts a throwaway server (:func:`ctrack.store.pgserver.start_throwaway_postgres
 as the tests do) and stops it at the end. ``--json`` prints
 ``{"events": N, "backend": …, "requests": {NAME: {"p50_ms", "p95_ms", "p99_ms"}}}``
 (plus ``build_s``); ``--growth-from`` reads such a file of a smaller run and
-prints each request's p95 growth. Not a test: it only prints.
+prints each request's p95 growth. ``--reuse DIR`` keeps the knowledge base
+in DIR (the SQLite file, or the PostgreSQL server's data folder) and, when
+DIR already holds one of this size and seed, measures it again without
+building (newer migrations are applied first). Not a test: it only prints.
 """
 from __future__ import annotations
 
@@ -109,8 +112,31 @@ class Builder:
         self.person_ids: list[int] = []
 
     def _insert(self, conn, table, rows: list[dict]) -> None:
-        for i in range(0, len(rows), CHUNK):
-            conn.execute(table.insert(), rows[i:i + CHUNK])
+        """Insert ``rows`` (dicts keyed by column name) through the driver, each value through its column
+        type's own bind processor (enums to their stored names, JSON to text), as an ORM insert would store it:
+        ``COPY … FROM STDIN`` on PostgreSQL, ``executemany`` on SQLite (SQLAlchemy's per-row parameter
+        handling took most of the build time at a million events)."""
+        if not rows:
+            return
+        dialect = conn.dialect
+        cols = [c for c in table.columns if c.name in rows[0]]
+        procs = [c.type._cached_bind_processor(dialect) for c in cols]
+        names = [c.name for c in cols]
+        quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+
+        def values(r: dict) -> list:
+            return [p(r[n]) if p is not None and r[n] is not None else r[n] for n, p in zip(names, procs)]
+
+        raw = conn.connection.driver_connection
+        if dialect.name == "postgresql":
+            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(values(r))
+        else:
+            sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(names))})"
+            cur = raw.cursor()
+            cur.executemany(sql, (values(r) for r in rows))
+            cur.close()
 
     def _actor_rows(self) -> None:
         rng = self.rng
@@ -153,6 +179,14 @@ class Builder:
         else:
             start, end = day.isoformat()[:4], None
         return start, end
+
+    def plan(self) -> dict:
+        """The actors and their popularity, without writing (what the requests draw their arguments from;
+        the same for the same seed, so a knowledge base kept by ``--reuse`` is measured with it)."""
+        self._actor_rows()
+        by_id = {a["id"]: a for a in self.actors}
+        return {"by_id": by_id, "weights": (zipf_weights(len(self.state_ids)), zipf_weights(len(self.org_ids)),
+                                            zipf_weights(len(self.person_ids), 0.9))}
 
     def build(self) -> dict:
         """Write everything; returns what the requests draw their arguments from."""
@@ -286,6 +320,15 @@ def finish(engine: Engine) -> None:
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("ANALYZE")
         else:
+            # the bulk rows carry their ids: move each id sequence past them, as inserts by the ORM would have
+            for model in (DbActor, DbAlias, DbDocument, DbEvent, DbEventSource, DbEventRole, DbActorSource,
+                          DbMention, DbTitle, DbSearchEntry):
+                if "id" not in model.__table__.c or model.__table__.c.id.autoincrement is False:
+                    continue
+                table = model.__table__.name
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
+            conn.commit()
             conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
         conn.commit()
 
@@ -306,9 +349,10 @@ def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str
 
     rng = random.Random(seed + 1)
     app = create_app(url)
+    user = f"bench{int(time.time())}"  # a new account each run: a kept knowledge base already has earlier ones
     with session_scope(app.state.engine) as s:
-        web_repo.create_user(s, "bench", "analyst", "bench password 12")
-        token, _ = web_repo.create_token(s, "bench")
+        web_repo.create_user(s, user, "analyst", "bench password 12")
+        token, _ = web_repo.create_token(s, user)
     by_id = info["by_id"]
     ws, wo, wp = info["weights"]
     states = [a for a in by_id.values() if a["kind"] is ActorKind.MEMBER_STATE]
@@ -319,7 +363,7 @@ def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str
     with TestClient(app) as client:
         page = client.get("/login")
         csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        r = client.post("/login", data={"name": "bench", "password": "bench password 12", "csrf_token": csrf,
+        r = client.post("/login", data={"name": user, "password": "bench password 12", "csrf_token": csrf,
                                         "next": "/"}, follow_redirects=False)
         assert r.status_code == 303, r.text
         cookies = dict(client.cookies)
@@ -404,25 +448,48 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--out", help="also write the JSON figures to this file")
     parser.add_argument("--growth-from", help="JSON figures of a smaller run: print the p95 growth")
+    parser.add_argument("--reuse", metavar="DIR",
+                        help="keep the knowledge base in DIR (SQLite file, or a PostgreSQL data folder served for the "
+                             "run) and measure it again without building when DIR already holds this size and seed")
     args = parser.parse_args(argv)
     stop = None
     tmp = None
+    keep = Path(args.reuse).resolve() if args.reuse else None
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
     if args.backend == "sqlite":
-        tmp = tempfile.TemporaryDirectory(prefix="kb-scale-")
-        url = args.url or f"sqlite:///{tmp.name}/kb.sqlite3"
+        if keep:
+            url = f"sqlite:///{keep}/kb.sqlite3"
+        else:
+            tmp = tempfile.TemporaryDirectory(prefix="kb-scale-")
+            url = args.url or f"sqlite:///{tmp.name}/kb.sqlite3"
     else:
-        url = args.url or os.environ.get("CTRACK_BENCH_PG_URL")
+        url = None if keep else args.url or os.environ.get("CTRACK_BENCH_PG_URL")
         if not url:
             from ctrack.store.pgserver import start_throwaway_postgres
 
-            url, stop = start_throwaway_postgres()
+            url, stop = start_throwaway_postgres(keep / "pg" if keep else None)
+    marker = keep / "built.json" if keep else None
+    wanted = {"events": args.events, "backend": args.backend, "seed": args.seed}
     try:
-        engine = open_store(url)
-        t = time.perf_counter()
-        print(f"building {args.events:,} events on {args.backend} …", file=sys.stderr, flush=True)
-        info = Builder(engine, args.events, args.seed).build()
-        finish(engine)
-        build_s = time.perf_counter() - t
+        engine = open_store(url)  # a kept knowledge base gets any newer migration (indexes) here
+        previous = json.loads(marker.read_text()) if marker and marker.exists() else None
+        if previous and {k: previous.get(k) for k in wanted} == wanted:
+            build_s = previous["build_s"]
+            print(f"reusing {args.events:,} events on {args.backend} in {keep} (built in {build_s:.0f} s)",
+                  file=sys.stderr, flush=True)
+            info = Builder(engine, args.events, args.seed).plan()
+            finish(engine)
+        else:
+            if previous:
+                raise SystemExit(f"{keep} holds another knowledge base ({previous}); remove it or pick another folder")
+            t = time.perf_counter()
+            print(f"building {args.events:,} events on {args.backend} …", file=sys.stderr, flush=True)
+            info = Builder(engine, args.events, args.seed).build()
+            finish(engine)
+            build_s = time.perf_counter() - t
+            if marker:
+                marker.write_text(json.dumps({**wanted, "build_s": round(build_s, 1)}) + "\n")
         engine.dispose()
         print(f"built in {build_s:.0f} s; timing {args.samples} requests of each kind", file=sys.stderr, flush=True)
         info["events"] = args.events

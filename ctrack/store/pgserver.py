@@ -107,8 +107,8 @@ def _quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-def start_throwaway_postgres() -> tuple[str, Callable[[], None]]:
-    """Start a private PostgreSQL server in a temporary folder.
+def start_throwaway_postgres(keep_in: Path | None = None) -> tuple[str, Callable[[], None]]:
+    """Start a private PostgreSQL server in a temporary folder (or in ``keep_in``, kept for the next run).
 
     Returns ``(url, stop)``: ``url`` is a SQLAlchemy URL
     ``postgresql+psycopg://ctrack@127.0.0.1:PORT/ctrack`` (trust
@@ -118,13 +118,21 @@ def start_throwaway_postgres() -> tuple[str, Callable[[], None]]:
     :class:`ctrack.errors.StoreError` when the binaries are missing (see
     :func:`find_pg_bin`) or the server does not start (the server log's tail
     is in the message).
+
+    ``keep_in``: a folder whose data outlives the server (benchmarks that
+    build a large knowledge base once and measure it again, see
+    ``bench/kb_scale.py --reuse``). The cluster is created there on the first
+    call and started again from it later; ``stop()`` shuts it down and keeps
+    the folder.
     """
     bindir = find_pg_bin()
     if bindir is None:
         raise StoreError("PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql")
     account = _server_account()
-    root = Path(tempfile.mkdtemp(prefix="ctrack-pg-"))
+    root = Path(keep_in) if keep_in is not None else Path(tempfile.mkdtemp(prefix="ctrack-pg-"))
+    root.mkdir(parents=True, exist_ok=True)
     data, log = root / "data", root / "server.log"
+    fresh = not (data / "PG_VERSION").exists()
     if account:
         info = pwd.getpwnam(account)
         os.chown(root, info.pw_uid, info.pw_gid)
@@ -141,11 +149,13 @@ def start_throwaway_postgres() -> tuple[str, Callable[[], None]]:
                 _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], account)
             except StoreError:
                 pass
-        shutil.rmtree(root, ignore_errors=True)
+        if keep_in is None:
+            shutil.rmtree(root, ignore_errors=True)
 
     try:
-        _run([str(bindir / "initdb"), "-D", str(data), "-U", DB_USER, "--auth=trust",
-              "--encoding=UTF8", "--no-locale", "--no-sync"], account)
+        if fresh:
+            _run([str(bindir / "initdb"), "-D", str(data), "-U", DB_USER, "--auth=trust",
+                  "--encoding=UTF8", "--no-locale", "--no-sync"], account)
         options = " ".join([
             "-c listen_addresses=127.0.0.1", f"-p {port}", f"-k {root}",
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
@@ -156,8 +166,10 @@ def start_throwaway_postgres() -> tuple[str, Callable[[], None]]:
         atexit.register(stop)
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=port, user=DB_USER, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+        if fresh:
+            with psycopg.connect(host="127.0.0.1", port=port, user=DB_USER, dbname="postgres",
+                                 autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     except BaseException:
         stop()
         raise
