@@ -289,7 +289,7 @@ class DbEventRole(Base):
 
     __tablename__ = "event_roles"
     __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"),
-                      Index("ix_event_roles_actor_event", "actor_id", "event_id"))
+                      Index("ix_event_roles_actor_event_state", "actor_id", "event_id", "review_state"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

@@ -1027,12 +1027,17 @@ def resolve_scope(country: str | None = None, region: str | None = None) -> tupl
 
 
 def _involving(isos: list[str]) -> ColumnElement[bool]:
-    """Events held in one of ``isos`` or with a role for one of those states, their bodies or their people."""
+    """Events held in one of ``isos`` or with a role for one of those states, their bodies or their people.
+
+    Written as one id set, a ``UNION`` of index reads (events by ``country``; roles by actor through
+    ``ix_event_roles_actor_event_state``, which also holds the review state), rather than ``country IN …
+    OR id IN …``, which made SQLite and PostgreSQL test every event of the knowledge base."""
     own = select(DbActor.id).where(DbActor.iso3.in_(isos))
     people = select(DbActor.id).where(DbActor.affiliation_id.in_(own))
-    with_role = select(DbEventRole.event_id).where(
-        or_(DbEventRole.actor_id.in_(own), DbEventRole.actor_id.in_(people)), DbEventRole.review_state != _REJECTED)
-    return or_(DbEvent.country.in_(isos), DbEvent.id.in_(with_role))
+    with_role = select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(union(own, people)),
+                                                   DbEventRole.review_state != _REJECTED)
+    held = select(DbEvent.id).where(DbEvent.country.in_(isos))
+    return DbEvent.id.in_(union(held, with_role))
 
 
 def event_conditions(*, country: str | None = None, type: EventType | str | None = None, since: str | None = None,
