@@ -32,8 +32,8 @@ popularity, so the busiest ones come up): ``timeline_person``,
 ``timeline_org`` (first page of ``/api/v1/actors/{id}/timeline``), ``show``
 (``/api/v1/show?name=``), ``events_country_range`` (a state's events over two
 years, first page), ``events_by_date`` (a month), ``event_detail``,
-``search`` (a surname), ``list_deep_page`` (events and actors at 90 % of the
-list through the keyset cursor, documents and the review queue by offset),
+``search`` (a surname), ``list_deep_page`` (events, actors and documents at
+90 % of the list through the keyset cursor, the review queue at offset 5,000),
 ``state_page`` (``/states/{iso3}``), ``briefing``
 (``/api/v1/reports/briefing?country=``), ``overview`` (``/``) and
 ``network_state`` (``/api/v1/network?country=``).
@@ -393,8 +393,7 @@ def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str
                     break
             return after
 
-        deep = {"/api/v1/events": cursor_at("/api/v1/events", 0.9), "/api/v1/actors": cursor_at("/api/v1/actors", 0.9)}
-        n_docs = client.get("/api/v1/documents", params={"limit": 1}, headers=auth).json()["total"]
+        deep = {p: cursor_at(p, 0.9) for p in ("/api/v1/events", "/api/v1/actors", "/api/v1/documents")}
         n_queue = client.get("/api/v1/review/queue", params={"limit": 1}, headers=auth).json()["total"]
 
         def pick_state() -> dict:
@@ -415,7 +414,8 @@ def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str
             "list_deep_page": lambda: rng.choice([
                 api("/api/v1/events", after=deep["/api/v1/events"]) if deep["/api/v1/events"] else api("/api/v1/events"),
                 api("/api/v1/actors", after=deep["/api/v1/actors"]) if deep["/api/v1/actors"] else api("/api/v1/actors"),
-                api("/api/v1/documents", offset=max(0, int(n_docs * 0.9))),
+                api("/api/v1/documents", after=deep["/api/v1/documents"]) if deep["/api/v1/documents"]
+                else api("/api/v1/documents"),
                 api("/api/v1/review/queue", offset=max(0, min(n_queue - 1, 5000)))]),
             "state_page": lambda: page_(f"/states/{pick_state()['iso3']}"),
             "briefing": lambda: api("/api/v1/reports/briefing", country=pick_state()["iso3"]),

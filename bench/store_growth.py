@@ -3,6 +3,7 @@
 base and on one of N events, side by side in one run.
 
     .venv/bin/python bench/store_growth.py [--events 10000 100000] [--docs 100] [--backend sqlite|postgresql]
+    .venv/bin/python bench/store_growth.py --sequence 10000 [--backend sqlite|postgresql]
 
 For each size, builds the knowledge base with ``bench/kb_scale.py``'s bulk
 path (0 = empty), then stores ``--docs`` extraction records through the
@@ -15,6 +16,12 @@ work alone (resolution and writing): each has a member state, a ministry
 of it, two persons (one already in the knowledge base when it is not
 empty, found by name; one new) and CTED-like UN entity, and a meeting with
 their roles, dated in the years the knowledge base covers.
+
+``--sequence N`` is the issue's ingest-flatness check: N records stored one
+after another into an empty knowledge base (persons recur: from the 50th on,
+each record's first person is drawn from the persons stored so far), with the
+mean store time and statements per document of each run of 1,000, and the
+last 1,000 over the first 1,000 (target: within 1.5×).
 Not a test: it only prints.
 """
 from __future__ import annotations
@@ -92,13 +99,61 @@ def run(url: str, events: int, docs: int, seed: int) -> tuple[float, float]:
     return elapsed / docs * 1000, seen[0] / docs
 
 
+def sequence(url: str, docs: int, seed: int, block: int = 1000) -> list[tuple[int, float, float]]:
+    """Store ``docs`` records one after another into the empty knowledge base at ``url``; returns
+    (documents so far, ms per document, statements per document) for each run of ``block``."""
+    engine = open_store(url)
+    rng = random.Random(seed)
+    seen = [0]
+
+    def count(*_args):
+        seen[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    known: list[str] = []
+    out = []
+    t, n0 = time.perf_counter(), 0
+    for i in range(docs):
+        with session_scope(engine) as s:
+            repo.save_document(s, *record(i, rng, known if i >= 50 else []))
+        known.append(f"Ivan Newman-{i}")
+        if (i + 1) % block == 0 or i + 1 == docs:
+            k = i + 1 - n0
+            out.append((i + 1, (time.perf_counter() - t) / k * 1000, (seen[0]) / k))
+            print(f"  {i + 1:>7,} documents: {out[-1][1]:6.1f} ms/document, {out[-1][2]:5.1f} statements/document "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+            t, n0, seen[0] = time.perf_counter(), i + 1, 0
+    engine.dispose()
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, nargs="+", default=[10_000], help="knowledge-base sizes")
     parser.add_argument("--docs", type=int, default=100, help="documents stored per size")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--sequence", type=int, metavar="N",
+                        help="store N records into an empty knowledge base; per-1,000 figures, last over first")
     args = parser.parse_args(argv)
+    if args.sequence:
+        with tempfile.TemporaryDirectory(prefix="store-seq-") as tmp:
+            stop = None
+            if args.backend == "sqlite":
+                url = f"sqlite:///{tmp}/kb.sqlite3"
+            else:
+                from ctrack.store.pgserver import start_throwaway_postgres
+
+                url, stop = start_throwaway_postgres()
+            print(f"{args.sequence:,} documents stored in turn on {args.backend}; load average {os.getloadavg()[0]:.1f}")
+            try:
+                blocks = sequence(url, args.sequence, args.seed)
+            finally:
+                if stop:
+                    stop()
+        print(f"last 1,000 / first 1,000: {blocks[-1][1] / blocks[0][1]:.2f}× time, "
+              f"{blocks[-1][2] / blocks[0][2]:.2f}× statements")
+        return
     stop = None
     if args.backend == "postgresql":
         from ctrack.store.pgserver import start_throwaway_postgres
