@@ -47,11 +47,14 @@ class Edge(BaseModel):
 
 
 class Network(BaseModel):
-    """Nodes and edges; ``truncated`` tells that only the ``max_nodes`` busiest actors are kept."""
+    """Nodes and edges; ``truncated`` tells that only the ``max_nodes`` busiest actors are kept. ``events``
+    counts the events in scope, ``events_drawn`` those the network was drawn from (fewer when the scope
+    holds more than the cap of :func:`ctrack.service.reports.network`: the latest are drawn)."""
 
     nodes: list[Node] = Field(default_factory=list)
     edges: list[Edge] = Field(default_factory=list)
     events: int = 0
+    events_drawn: int = 0
     truncated: bool = False
 
 
@@ -88,7 +91,8 @@ def who_met_whom(events: list[EventRow], *, max_nodes: int = 60, min_weight: int
     nodes = [Node(id=i, label=actors[i][0], name=actors[i][1], kind=actors[i][2], events=per_actor[i],
                   x=round(pos[i][0], 4), y=round(pos[i][1], 4))
              for i in sorted(linked, key=lambda i: (-per_actor[i], actors[i][1]))]
-    return Network(nodes=nodes, edges=edges, events=len(events), truncated=len(per_actor) > max_nodes)
+    return Network(nodes=nodes, edges=edges, events=len(events), events_drawn=len(events),
+                   truncated=len(per_actor) > max_nodes)
 
 
 def from_counts(data: dict) -> Network:
@@ -107,7 +111,8 @@ def from_counts(data: dict) -> Network:
     order = sorted(linked, key=lambda i: (-per_actor[i][1], per_actor[i][0].name))
     nodes = [Node(id=i, label=per_actor[i][0].short, name=per_actor[i][0].name, kind=per_actor[i][0].kind,
                   events=per_actor[i][1], x=round(pos[i][0], 4), y=round(pos[i][1], 4)) for i in order]
-    return Network(nodes=nodes, edges=edges, events=data["events"], truncated=data["actors"] > len(per_actor))
+    return Network(nodes=nodes, edges=edges, events=data["events"], events_drawn=data.get("drawn", data["events"]),
+                   truncated=data["actors"] > len(per_actor))
 
 
 def _spring(graph: nx.Graph, box: tuple[float, float, float, float]) -> dict[int, tuple[float, float]]:

@@ -85,14 +85,21 @@ def state_actor(db: Session, iso3: str) -> ActorRow | None:
     return repo.state_actor(db, iso3)
 
 
+#: Most events a network is drawn from (the latest in scope); ``Network.events`` still counts them all.
+NETWORK_EVENTS = 2000
+
+
 def network(db: Session, filters: EventFilters | None = None, *, max_nodes: int = 60, min_weight: int = 1,
-            kinds: set[ActorKind] | None = None) -> Network:
+            kinds: set[ActorKind] | None = None, max_events: int | None = NETWORK_EVENTS) -> Network:
     """Actors linked by the events they share (filters as for :func:`ctrack.service.events.list_events`),
-    the ``max_nodes`` busiest kept, with a layout in the unit square (:mod:`ctrack.service.network`).
-    Counted in SQL (:func:`ctrack.store.repo.cooccurrence`); an edge lists its first 50 events.
-    Raises :class:`NotFound` for an unknown country or region, :class:`BadQuery` for a bad date."""
+    the ``max_nodes`` busiest kept, with a layout in the unit square (:mod:`ctrack.service.network`),
+    drawn from the latest ``max_events`` events in scope (None: all; a busy member state's whole record
+    took seconds to pair up). Counted in SQL (:func:`ctrack.store.repo.cooccurrence`); an edge lists
+    its first 50 events. Raises :class:`NotFound` for an unknown country or region, :class:`BadQuery`
+    for a bad date."""
     return from_counts(repo.cooccurrence(db, _conditions(filters), kinds=kinds, max_nodes=max_nodes,
-                                         min_weight=min_weight, meeting_types=MEETING_TYPES))
+                                         min_weight=min_weight, meeting_types=MEETING_TYPES,
+                                         max_events=max_events))
 
 
 def _conditions(filters: EventFilters | None) -> list:
@@ -123,4 +130,4 @@ def events_in_scope(db: Session, filters: EventFilters | None = None) -> list[Ev
     return rows
 
 
-__all__ = ["Overview", "counts", "documents_by_language", "briefing", "overview", "states", "state_actor", "network", "events_in_scope"]
+__all__ = ["Overview", "counts", "documents_by_language", "briefing", "overview", "states", "state_actor", "network", "events_in_scope", "NETWORK_EVENTS"]

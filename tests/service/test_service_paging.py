@@ -204,6 +204,21 @@ def test_the_network_counted_in_sql_equals_the_one_counted_over_the_events(engin
             assert sql.edges and sql.events == len(repo.list_events(s, country=country))
 
 
+def test_a_capped_network_is_drawn_from_the_latest_events_and_counts_them_all(engine):
+    from ctrack.service.network import who_met_whom
+
+    _fill(engine, 24)
+    with session_scope(engine) as s:
+        every = repo.list_events(s, country="TJK")
+        latest = sorted((e for e in every if e.start), key=lambda e: (e.start, e.id))[-5:]
+        capped = reports.network(s, EventFilters(country="TJK"), max_nodes=8, max_events=5)
+        python = who_met_whom(latest, max_nodes=8)
+        for edge in python.edges:
+            edge.event_ids.sort()
+        assert capped.events == len(every) > capped.events_drawn == 5
+        assert capped.nodes == python.nodes and capped.edges == python.edges
+
+
 def test_a_capped_briefing_counts_every_event_in_scope(engine):
     _fill(engine, 24)
     with session_scope(engine) as s:
