@@ -452,6 +452,9 @@ def main(argv: list[str] | None = None) -> dict:
                         help="keep the knowledge base in DIR (SQLite file, or a PostgreSQL data folder served for the "
                              "run) and measure it again without building when DIR already holds this size and seed")
     args = parser.parse_args(argv)
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server it started (finally below)
     stop = None
     tmp = None
     keep = Path(args.reuse).resolve() if args.reuse else None
