@@ -189,7 +189,10 @@ class Builder:
                                             zipf_weights(len(self.person_ids), 0.9))}
 
     def build(self) -> dict:
-        """Write everything; returns what the requests draw their arguments from."""
+        """Write everything; returns what the requests draw their arguments from. The search change triggers
+        are off while the bulk rows go in (the search entries are written here); :func:`finish` puts them back."""
+        with self.engine.begin() as conn:
+            search_index.drop_triggers(conn)
         self._actor_rows()
         by_id = {a["id"]: a for a in self.actors}
         with self.engine.begin() as conn:
@@ -310,11 +313,13 @@ class Builder:
 
 
 def finish(engine: Engine) -> None:
-    """Build the search backend over the bulk entries and refresh the planner's statistics."""
+    """Build the search backend over the bulk entries, put the search triggers back and refresh the
+    planner's statistics."""
     from sqlalchemy.orm import Session
 
     with Session(engine) as s:
         search_index.ensure_index(s)  # SQLite: search_fts, filled from search_entries; PostgreSQL: the GIN index
+        search_index.ensure_triggers(s)  # as open_store does; its one comparison finds every entry current
         s.commit()
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":

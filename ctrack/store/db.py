@@ -134,7 +134,8 @@ def migration_lock(engine: Engine, conn) -> Iterator[None]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the Alembic migrations on ``engine`` up to ``revision``, under :func:`migration_lock`.
+    """Run the Alembic migrations on ``engine`` up to ``revision``, under :func:`migration_lock`; at
+    ``head``, then install what the newest schema derives (:func:`ctrack.store.search.ensure_triggers`).
 
     Raises :class:`StoreError` on failure.
     """
@@ -148,6 +149,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             try:
                 command.upgrade(cfg, revision)
                 conn.commit()
+                if revision == "head":  # derived structures of the newest schema (search's change triggers)
+                    from ctrack.store.search import ensure_triggers
+
+                    with Session(bind=conn) as session:
+                        ensure_triggers(session)
+                        session.commit()
             finally:
                 if _is_sqlite(engine):
                     conn.rollback()

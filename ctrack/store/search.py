@@ -18,7 +18,8 @@ The backend structures are derived data, created on demand by
 :func:`ensure_index` (not by the Alembic migrations, whose schema compare
 would otherwise see FTS5's shadow tables) and rebuilt by :func:`rebuild`.
 
-Keeping in step: database triggers (installed by :func:`ensure_index`, see
+Keeping in step: database triggers (installed by :func:`ensure_triggers` when the
+knowledge base is opened, see
 :data:`WATCHED`) list in ``search_dirty`` every document, actor, event and
 recommendation written, and the actor or event whose alias, title or role
 was; :func:`refresh` (run by :func:`search` before every query) reindexes
@@ -183,17 +184,19 @@ def drop_triggers(conn) -> None:
             conn.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
 
 
-def _ensure_triggers(session: Session, dialect: str) -> bool:
+def ensure_triggers(session: Session) -> bool:
     """Install the ``search_dirty`` triggers when any is missing, and queue once what they could not see
     (what :func:`_full_scan` finds: rows never indexed or changed since, entries whose row is gone).
-    Returns True when they were installed. (Alembic's batch mode on SQLite recreates a table without its
-    triggers, so they are checked here, on each use, rather than created once by a migration.)"""
+    Returns True when they were installed; the caller commits.
+
+    Run by :func:`ctrack.store.db.upgrade` after the migrations, under the migration lock, in a
+    transaction of its own (not inside a request's, where the DDL would hold the write lock), every time
+    a knowledge base is opened: Alembic's batch mode on SQLite recreates a table without its triggers,
+    so a later migration may drop them, and the next opening puts them back.
+    """
+    dialect = _dialect(session)
     if dialect not in ("sqlite", "postgresql") or _triggers_present(session, dialect):
         return False
-    if dialect == "postgresql":  # one installer at a time (two first searches at once)
-        session.execute(text("SELECT pg_advisory_xact_lock(1667461634, hashtext('search_dirty'))"))
-        if _triggers_present(session, dialect):
-            return False
     for stmt in _trigger_ddl(dialect):
         session.execute(text(stmt))
     queue = [{"kind": kind, "ref_id": ref_id} for kind, ids in _full_scan(session).items() for ref_id in sorted(ids)]
@@ -207,11 +210,9 @@ def ensure_index(session: Session) -> bool:
 
     SQLite: the FTS5 table ``search_fts``. PostgreSQL: the GIN index
     ``ix_search_entries_fts``. Any other database: nothing (searching falls
-    back to ``LIKE``). On both, also the triggers that keep ``search_dirty``
-    (:func:`_ensure_triggers`).
+    back to ``LIKE``).
     """
     dialect = _dialect(session)
-    _ensure_triggers(session, dialect)
     if dialect == "sqlite":
         exists = session.execute(text(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='search_fts'")).first()
@@ -375,7 +376,7 @@ def _full_scan(session: Session) -> dict[SearchKind, set[int]]:
     """Every row whose entry is missing or stale, found by comparing the whole knowledge base with the index:
     documents not indexed and the actors and events they touch, actors, events and recommendations without an
     entry or changed since indexed (``updated_at``), entries whose row is gone. Costs a pass over every
-    table: run once, when the triggers are installed (:func:`_ensure_triggers`), and by :func:`rebuild`."""
+    table: run once, when the triggers are installed (:func:`ensure_triggers`), and by :func:`rebuild`."""
     doc_entries = select(DbSearchEntry.ref_id).where(DbSearchEntry.kind == SearchKind.DOCUMENT)
     new_docs = list(session.scalars(select(DbDocument.id).where(DbDocument.id.not_in(doc_entries))))
     actors, events = _touched_by(session, new_docs)
@@ -397,10 +398,13 @@ def refresh(session: Session) -> int:
     written since they were indexed; an entry whose row is gone is dropped)
     and empties the queue: a few indexed queries when nothing changed,
     whatever the size of the knowledge base. On a database without triggers
-    (neither SQLite nor PostgreSQL) it compares everything (:func:`_full_scan`).
+    (neither SQLite nor PostgreSQL, or not opened by :func:`ctrack.store.db.open_store`) it compares
+    everything (:func:`_full_scan`).
     """
     ensure_index(session)
-    if _dialect(session) not in ("sqlite", "postgresql"):
+    dialect = _dialect(session)
+    if dialect not in ("sqlite", "postgresql") or not _triggers_present(session, dialect):
+        # no triggers (a database not opened by open_store): compare everything
         return sum(reindex(session, kind, sorted(ids)) for kind, ids in _full_scan(session).items() if ids)
     queued = session.execute(select(DbSearchDirty.id, DbSearchDirty.kind, DbSearchDirty.ref_id)).all()
     if not queued:
@@ -523,5 +527,5 @@ def search(session: Session, query: str, *, kinds: list[SearchKind] | None = Non
 
 __all__ = [
     "fold", "query_terms", "SearchHit", "SearchPage", "ensure_index", "refresh", "index_document",
-    "reindex", "rebuild", "search", "MAX_BODY", "WATCHED", "drop_triggers",
+    "reindex", "rebuild", "search", "MAX_BODY", "WATCHED", "ensure_triggers", "drop_triggers",
 ]

@@ -123,7 +123,7 @@ class DbSearchEntry(Base):
 class DbSearchDirty(Base):
     """A row whose search entry may be out of date: (``kind``, ``ref_id``), written by database triggers on
     every insert, update and delete of the rows an entry is made from (installed by
-    :func:`ctrack.store.search.ensure_index`), read and emptied by :func:`ctrack.store.search.refresh`.
+    :func:`ctrack.store.search.ensure_triggers`), read and emptied by :func:`ctrack.store.search.refresh`.
     The same row may be listed several times; ``id`` orders them."""
 
     __tablename__ = "search_dirty"

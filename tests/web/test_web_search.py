@@ -147,3 +147,22 @@ def test_refresh_reads_only_the_queue(session):
     finally:
         sa_event.remove(session.get_bind(), "before_cursor_execute", log)
     assert search.search(session, "late", kinds=[SearchKind.ACTOR]).total == 1
+
+
+def test_opening_the_store_puts_lost_triggers_back_and_queues_what_they_missed(db_url, engine, session):
+    """Alembic's batch mode on SQLite recreates a table without its triggers: the next open_store installs
+    them again and queues, once, every row changed while they were missing."""
+    from ctrack.store.db import open_store
+
+    doc, person, state, event = _kb(session)
+    search.search(session, "Coninsx")
+    session.commit()
+    with engine.begin() as conn:
+        search.drop_triggers(conn)
+    person.name = "Michèle Coninsx-Meanwhile"  # the ORM moves updated_at on
+    session.commit()
+    open_store(db_url).dispose()
+    assert {h.ref_id for h in search.search(session, "meanwhile", kinds=[SearchKind.ACTOR]).hits} == {person.id}
+    state.name = "Tajikistan After"
+    session.commit()
+    assert search.search(session, "after", kinds=[SearchKind.ACTOR]).total == 1  # triggers at work again

@@ -10,8 +10,9 @@ entries against rows), so a search cost grew with the knowledge base. Now
 database triggers list each row written (or the row its alias, title or role
 belongs to) in ``search_dirty``, and a search reindexes only those. The
 triggers are derived structures like the FTS5 table and are installed by
-:func:`ctrack.store.search.ensure_index`, which also fills the queue once with
-what the old comparison finds (so nothing stale before the upgrade is lost).
+:func:`ctrack.store.search.ensure_triggers` (run by ``open_store`` after the
+migrations), which also fills the queue once with what the old comparison
+finds (so nothing stale before the upgrade is lost).
 """
 from __future__ import annotations
 
