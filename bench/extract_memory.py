@@ -6,8 +6,8 @@
 A worker of ``ctrack ingest`` extracts batch after batch in one process
 (:func:`ctrack.extract.extract_many`). This runs that path on ``--count``
 distinct documents (copies of the dev corpus with an added line each,
-``bench/corpus.py``, read once before timing) in two fresh processes side by
-side: one with ``Extractor.extract_many(memory_zone=False)`` (what workers did
+``bench/corpus.py``, read once before timing) in two fresh processes at the
+same time: one with ``Extractor.extract_many(memory_zone=False)`` (what workers did
 before) and one with the default (each run of ``ZONE_DOCS`` documents inside
 ``nlp.memory_zone()``). Each prints its resident set size (``VmRSS``) and the
 size of spaCy's string store after the first ``--step`` documents (warm) and
@@ -50,7 +50,7 @@ def worker(folder: str, zone: bool, step: int) -> None:
             pass
         points.append({"docs": min(len(docs), lo + step), "rss_mib": round(rss_mib(), 1),
                        "strings": len(ex.nlp.vocab.strings)})
-        print(json.dumps(points[-1]), file=sys.stderr, flush=True)
+        print(f"zone={int(zone)} " + json.dumps(points[-1]), file=sys.stderr, flush=True)
     print(json.dumps(points))
 
 
@@ -68,12 +68,16 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="extract-mem-") as tmp:
         make_copies(Path(tmp), args.count)
+        procs = {zone: subprocess.Popen([sys.executable, __file__, "--worker", tmp, "--zone", str(zone), "--step",
+                                         str(args.step)], stdout=subprocess.PIPE, text=True,
+                                        env={**os.environ, "PYTHONPATH": str(ROOT)})
+                 for zone in (0, 1)}  # side by side: both see the same load
         results = {}
-        for zone in (0, 1):
-            out = subprocess.run([sys.executable, __file__, "--worker", tmp, "--zone", str(zone), "--step",
-                                  str(args.step)], capture_output=True, text=True, check=True,
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
-            results[zone] = json.loads(out.stdout.strip().splitlines()[-1])
+        for zone, proc in procs.items():
+            out, _ = proc.communicate()
+            if proc.returncode:
+                raise SystemExit(f"worker (zone={zone}) failed with exit {proc.returncode}")
+            results[zone] = json.loads(out.strip().splitlines()[-1])
     print(f"{args.count:,} documents, one process each; load average {os.getloadavg()[0]:.1f}")
     print(f"{'documents':>10s} {'RSS MiB (no zone)':>18s} {'strings':>9s} {'RSS MiB (zones)':>16s} {'strings':>9s}")
     for a, b in zip(results[0], results[1]):
