@@ -94,7 +94,7 @@ def collect_files(paths: list[Path]) -> tuple[list[str], list[Outcome]]:
 
 @app.command("ingest")
 def ingest_cmd(
-    paths: list[Path] = typer.Argument(..., help="files and folders to ingest (txt, html, pdf, docx)"),
+    paths: list[Path] = typer.Argument(..., help="files and folders to ingest (txt, html, pdf, docx, eml)"),
     db: Optional[str] = typer.Option(None, "--db", help=DB_OPTION_HELP),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="processes for reading and extraction"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),

@@ -1259,7 +1259,8 @@ def _engaged_states(session: Session, conds: list[ColumnElement[bool]], members:
                      .where(*conds, DbEvent.country.in_(members)))
     both = union(*parts).subquery()
     return [(i, n) for i, n in session.execute(
-        select(both.c.iso, func.count()).where(both.c.iso.is_not(None)).group_by(both.c.iso)).all()]
+        select(both.c.iso, func.count(distinct(both.c.event_id))).where(both.c.iso.is_not(None))
+        .group_by(both.c.iso)).all()]  # distinct: a UNION of one part (no scope) does not remove duplicates
 
 
 def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: set[ActorKind] | None = None,

@@ -192,11 +192,9 @@ def review_undo(entry: int | None = Form(None), batch: str = Form(""), back: str
     try:
         if batch:
             done = review_service.undo_batch(db, who.name, batch)
-            undone = done[-1].entry if len(done) == 1 else None
             db.commit()
-            return RedirectResponse(with_note(back, error=None if undone else f"undid {len(done)} decisions "
-                                              f"of the bulk step; they are back in the queue", undone=undone),
-                                    status_code=303)
+            # the status line says it from the audit log (the batch's note is no longer undoable: it was undone)
+            return RedirectResponse(with_note(back, batch=batch), status_code=303)
         if entry is None:
             raise HTTPException(422, "say which decision to undo")
         out = review_service.undo_decision(db, who.name, entry=entry)

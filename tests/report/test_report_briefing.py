@@ -74,7 +74,7 @@ def test_html_pack_lists_events_with_their_sources(kb, tmp_path):
     assert "2024-09-13" in html  # dev-016's publication date next to its title
     assert sum(data.by_type.values()) == len(data.events)
     assert data.by_state[0].iso3 == "TJK"
-    assert "Events by member state" in html and "Events by type" in html
+    assert "Member states taking part" in html and "Events by type" in html
     # self-contained
     assert "<style>" in html and "<svg" in html
     assert not re.search(r'src="(?:https?:)?//', html)  # no external asset; links to the sources are fine

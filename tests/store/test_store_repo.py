@@ -390,3 +390,16 @@ def test_confidence_is_stored_and_a_second_report_keeps_the_highest(engine):
         (role,) = s.scalars(select(DbEventRole)).all()
         assert event.confidence == pytest.approx(0.9)
         assert role.confidence == pytest.approx(0.3)
+
+
+def test_briefing_counts_each_event_once_per_state(dev_kb):
+    """A state engaged twice in one event (itself and its representative, or one person as speaker and chair)
+    counts that event once, with or without a scope (a new user saw Peru at 3 in the whole-KB pack, 1 in
+    ``events --country PER``)."""
+    from ctrack.service.engagements import engagement_counts
+
+    with session_scope(dev_kb) as s:
+        whole = repo.briefing(s)
+        counts = engagement_counts(s)
+        for st in whole.by_state:
+            assert st.events <= counts.get(st.iso3, 0), st

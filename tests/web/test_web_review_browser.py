@@ -133,7 +133,8 @@ def test_bulk_confirm_of_a_filtered_set_counts_first_and_undoes_as_a_whole(kb, b
     assert len({e[0]["after"]["batch"] for e in entries}) == 1
     page.locator("#status button", has_text=f"Undo all {count}").click()
     page.wait_for_load_state("load")
-    sync_api.expect(page.locator("#status")).to_contain_text(f"undid {count} decisions")
+    sync_api.expect(page.locator("#status")).to_contain_text(f"Undone: the bulk confirm of {count} facts")
+    assert page.locator("#status .flash-error").count() == 0  # a success, not shown as an error
     assert _states(page, base, refs) == ["proposed"] * count
     assert all([h["action"] for h in _history(page, base, r)] == ["confirm", "undo"] for r in refs)
 
