@@ -198,3 +198,38 @@ def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_pat
     res = train(url, "--force")
     assert res.exit_code == 0 and "written (all F1" in res.stdout and "--force" in res.stdout, res.output
     assert out.read_bytes() != kept
+
+
+def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev001):
+    import copy
+    import json
+
+    from ctrack.store import track_repo
+    from ctrack.store.track_models import Action
+    from ctrack.train.analyst import review_against_gold
+
+    gold = json.loads((DEV / "gold" / "dev-001.json").read_text(encoding="utf-8"))
+    gold = copy.deepcopy(gold)
+    launch = next(e for e in gold["events"] if e["type"] == "launch")
+    launch["type"] = "conference"  # the analyst's view differs: a type to correct
+    workshop = next(e for e in gold["events"] if e["type"] == "workshop")
+    for r in workshop["roles"]:
+        if r["actor"] == "laborde":
+            r["role"] = "chair"  # and a role to correct
+    doc = read(DEV / "docs" / "dev-001.txt")
+    record = get_extractor().extract(doc).to_json()
+    with session_scope(dev001) as s:  # counting changes only: stops at the first correction or rejection
+        first = review_against_gold(s, {1: (gold, record)}, limit=1, count_confirms=False)
+    assert first.counts["correct"] + first.counts["reject"] == 1
+    with session_scope(dev001) as s:
+        done = review_against_gold(s, {1: (gold, record)}, limit=100)
+    done.decisions = first.decisions + done.decisions
+    assert done.counts == {"confirm": 5, "correct": 2, "reject": 2}, done.decisions  # 2 events, 7 roles
+    details = sorted(d for a, _r, d in done.decisions if a == "correct")
+    assert details == ["role speaker -> chair", "type launch -> conference"]
+    with session_scope(dev001) as s:
+        assert _event(s, "conference").review_state.value == "corrected"
+        entries = [e for e in track_repo.audit_entries(s, Entity.EVENT, _event(s, "workshop").id)]
+        assert [e.action for e in entries] == [Action.CONFIRM]
+    with session_scope(dev001) as s:  # nothing left to decide
+        assert review_against_gold(s, {1: (gold, record)}, limit=100).decisions == []
