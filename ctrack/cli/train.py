@@ -86,10 +86,10 @@ def train_command(
     if (db or force) and not with_reviewed:
         err.print("[red]--db and --force only apply with --with-reviewed[/]")
         raise typer.Exit(2)
-    prepared = _prepare(corpus)
     if with_reviewed:
-        _train_with_reviewed(prepared, db, out or MODEL_PATH, force)
+        _train_with_reviewed(corpus, db, out or MODEL_PATH, force)
         return
+    prepared = _prepare(corpus)
     models = train_models(prepared)
     target = out or MODEL_PATH
     models.save(target)
@@ -128,7 +128,7 @@ def _compare(before: dict, after: dict, n_reviewed: int) -> None:
     console.print(t)
 
 
-def _train_with_reviewed(prepared, db: str | None, target: Path, force: bool) -> None:
+def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path, force: bool) -> None:
     """``ctrack train --with-reviewed``: label the KB's reviewed documents, cross-validate without and with them,
     and write the model trained on both only when the pooled `all` F1 does not drop (or ``force``)."""
     from rich.progress import Progress
@@ -138,10 +138,16 @@ def _train_with_reviewed(prepared, db: str | None, target: Path, force: bool) ->
     from ctrack.store.db import session_scope
     from ctrack.train import cross_validate, train_models
     from ctrack.train.reviewed import (
-        annotated_fingerprints, keep_new_model, label_counts, load_reviewed, prepare_reviewed,
+        annotated_fingerprints, check_reviewed, keep_new_model, label_counts, load_reviewed, prepare_reviewed,
     )
 
     engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            check_reviewed(s)  # before the long parse of the corpora
+    except CtrackError as exc:
+        fail(exc)
+    prepared = _prepare(corpus)
     hashes, texts = annotated_fingerprints([p.item.path for p in prepared], [p.cands.document.text for p in prepared])
     try:
         with session_scope(engine) as s:

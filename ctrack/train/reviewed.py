@@ -101,6 +101,20 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def check_reviewed(session) -> dict[str, int]:
+    """How many events and roles carry a person's decision ({"events": n, "roles": n}); cheap, to fail early.
+
+    Raises :class:`ctrack.errors.NoReviewedFacts` when there are none.
+    """
+    from ctrack.store import training_repo
+
+    decided = training_repo.count_reviewed(session)
+    if not decided["events"] and not decided["roles"]:
+        raise NoReviewedFacts("the knowledge base holds no confirmed, corrected or rejected event or role; "
+                              "review some facts first (ctrack review, or the web app's review page)")
+    return decided
+
+
 def load_reviewed(session, annotated_hashes: set[str] = frozenset(), annotated_texts: set[str] = frozenset()) -> ReviewedSet:
     """The knowledge base's documents with decided facts, minus those in the annotated corpora.
 
@@ -109,11 +123,7 @@ def load_reviewed(session, annotated_hashes: set[str] = frozenset(), annotated_t
     """
     from ctrack.store import training_repo
 
-    decided = training_repo.count_reviewed(session)
-    if not decided["events"] and not decided["roles"]:
-        raise NoReviewedFacts("the knowledge base holds no confirmed, corrected or rejected event or role; "
-                              "review some facts first (ctrack review, or the web app's review page)")
-    out = ReviewedSet(decided=decided)
+    out = ReviewedSet(decided=check_reviewed(session))
     for d in training_repo.reviewed_documents(session):
         if d.sha256 in annotated_hashes or _norm(d.text) in annotated_texts:
             out.skipped.append(d.doc_key)
@@ -266,6 +276,6 @@ def keep_new_model(before: dict, after: dict, category: str = "all") -> bool:
     return round(after[category]["f1"], 4) >= round(before[category]["f1"], 4)
 
 
-__all__ = ["ReviewedLabels", "ReviewedExample", "ReviewedSet", "annotated_fingerprints", "load_reviewed",
+__all__ = ["ReviewedLabels", "ReviewedExample", "ReviewedSet", "annotated_fingerprints", "check_reviewed", "load_reviewed",
            "as_document", "match_events", "match_actors", "derive_labels", "prepare_reviewed", "label_counts",
            "keep_new_model"]

@@ -177,6 +177,8 @@ def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_pat
                                    "--out", str(out), *extra])
 
     engine, url = _kb(tmp_path / "kb1", ["dev-014", "dev-016", "dev-009"])  # dev-009 is in the corpus: skipped
+    res = runner.invoke(app, ["train", "--db", url, "--corpus", a, "--out", str(out)])
+    assert res.exit_code == 2 and "only apply with --with-reviewed" in res.stderr and not out.exists()
     res = train(url)
     assert res.exit_code == 1 and "E032" in res.stderr and "review some facts first" in res.stderr, res.output
     # an analyst who strikes out every event: 7 negative event examples, roles of rejected events teach nothing;
