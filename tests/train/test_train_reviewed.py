@@ -108,10 +108,22 @@ def test_a_role_corrected_to_another_actor_teaches_both(dev001):
     with session_scope(dev001) as s:
         workshop = _event(s, "workshop")
         ga = s.scalars(select(DbActor).where(DbActor.name == "General Assembly")).one()
+        review.confirm(s, Entity.EVENT, workshop.id, user=U)
         review.correct(s, Entity.EVENT_ROLE, _role(s, workshop, "Wibowo", "speaker").id, "actor_id", str(ga.id), user=U)
     ex, d, roles = _labels(dev001)
     w = [e.type.value for e in d.events].index("workshop")
     assert roles == {(w, "org:general-assembly", "speaker"), (w, "person:triyonowibowo", "none")}
+
+
+def test_a_rejected_role_on_an_event_nobody_confirmed_is_no_label(dev001):
+    with session_scope(dev001) as s:
+        workshop = _event(s, "workshop")
+        review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Wibowo", "speaker").id, user=U)
+        review.confirm(s, Entity.EVENT_ROLE, _role(s, workshop, "Laborde", "speaker").id, user=U)
+    ex, d, roles = _labels(dev001)
+    w = [e.type.value for e in d.events].index("workshop")
+    # the rejection may only say the event is not real; the confirmation says the actor holds the role
+    assert roles == {(w, "person:jeanpaullaborde", "speaker")}
 
 
 def test_no_reviewed_facts_and_annotated_documents_are_errors_or_skipped(dev001):
