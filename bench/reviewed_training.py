@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     print(_row(f"(b) half B of {args.group} ({len(prep_b)} docs, never reviewed)", b_before, b_after))
     print(_row(f"(c) half A of {args.group} ({len(prep_a)} docs, reviewed; reference only)", a_before, a_after))
     cv_b, cv_a = cv_before["pooled"]["figures"]["all"]["f1"], cv_after["pooled"]["figures"]["all"]["f1"]
-    print(f"\ncross-validated all {cv_b:.3f} -> {cv_a:.3f}: {'not lower' if round(cv_a, 4) >= round(cv_b, 4) else 'LOWER'}; "
-          f"half B all {b_before['all']['f1']:.3f} -> {b_after['all']['f1']:.3f}: "
+    print(f"\ncross-validated all {cv_b:.4f} -> {cv_a:.4f}: {'not lower' if round(cv_a, 4) >= round(cv_b, 4) else 'LOWER'}; "
+          f"half B all {b_before['all']['f1']:.4f} -> {b_after['all']['f1']:.4f}: "
           f"{'raised' if b_after['all']['f1'] > b_before['all']['f1'] else 'NOT raised'}")
     return 0
 
