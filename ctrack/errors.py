@@ -77,7 +77,7 @@ class ImportRowError(CtrackError):
 class TrainingError(CtrackError):
     """The annotated corpora or the scorer cannot be read for training or cross-validation."""
 
-    code = "E030"
+    code = "E033"
 
 
 class ClusterError(CtrackError):

@@ -121,7 +121,7 @@ class Candidates:
     roles: list[RoleCandidate] = field(default_factory=list)
     event_features: list[dict[str, float]] = field(default_factory=list)
     type_features: list[dict[str, float]] = field(default_factory=list)
-    snapshot: list[tuple] = field(default_factory=list)  # (start, end, status, parent, roles) per event, as the rules left them
+    snapshot: list[tuple] = field(default_factory=list)  # (type, start, end, status, parent, roles, evidence count) per event, as the rules left them
     proposals: list[EventProposal] = field(default_factory=list)
 
 
@@ -544,7 +544,7 @@ def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state
     """
     events = list(idx.events)
     cands = Candidates(ctx=ctx, idx=idx, events=events)
-    cands.snapshot = [(e.type, e.start, e.end, e.status, e.parent, list(e.roles)) for e in events]
+    cands.snapshot = [(e.type, e.start, e.end, e.status, e.parent, list(e.roles), len(e.evidence)) for e in events]
     ev_sents = _event_sentences(idx)
     ev_trigs = _event_triggers(idx)
     trig_by_sent: dict[int, list] = {}
@@ -733,8 +733,9 @@ def apply_models(cands: Candidates, models: Models) -> None:
     role when it reaches :data:`ROLE_ADD_MIN`. Every event and role gets ``confidence``.
     """
     events = cands.events
-    for ev, (etype, start, end, status, parent, roles) in zip(events, cands.snapshot):
+    for ev, (etype, start, end, status, parent, roles, n_evidence) in zip(events, cands.snapshot):
         ev.type, ev.start, ev.end, ev.status, ev.parent, ev.roles = etype, start, end, status, parent, list(roles)
+        del ev.evidence[n_evidence:]  # the spans an earlier decision added (deciding again must not pile them up)
         ev.confidence = None
         ev.role_confidence = {}
     if models.type is not None:

@@ -88,3 +88,25 @@ def test_a_text_with_one_meeting_has_nothing_to_propose(tmp_path):
     ex = get_extractor()
     doc = read(path)
     assert ex.candidates(doc, ex.parse(doc.text)).decisions.proposals == []
+
+
+@pytest.mark.parametrize("name", ["tra-002.txt", "tra-013.txt"])
+def test_deciding_again_gives_the_same_record(name):
+    """Training and cross-validation decide one document's candidates many times; each decision starts from the
+    rules' state, evidence spans included (they used to pile up: a 'date:model' or 'type:model' span per decision).
+    The two documents of the training corpus are ones where the date and the type model decide something."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "train" / "docs" / name
+    ex = get_extractor()
+    doc = read(path)
+    cands = ex.candidates(doc, ex.parse(doc.text))
+    def decided():
+        rec = ex.decide(cands)
+        return rec.to_json(), [[(s.rule, s.start, s.end) for s in e.evidence] for e in rec.events]
+
+    first = decided()
+    assert any(r.startswith(("date:model", "type:model")) for spans in first[1] for r, _, _ in spans)
+    for _ in range(3):
+        again = decided()
+    assert again == first

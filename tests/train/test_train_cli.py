@@ -43,4 +43,4 @@ def test_eval_and_train_on_two_groups(tmp_path):
 def test_a_folder_that_is_no_annotated_set_is_named(tmp_path):
     res = CliRunner().invoke(app, ["eval", "--corpus", str(tmp_path / "nothing")])
     assert res.exit_code == 1
-    assert "E030" in res.stderr and "nothing" in res.stderr and "not an annotated set" in res.stderr
+    assert "E033" in res.stderr and "nothing" in res.stderr and "not an annotated set" in res.stderr
