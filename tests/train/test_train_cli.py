@@ -2,30 +2,17 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from ctrack.cli import app
 from ctrack.extract.decide import Models
-
-DEV = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
-
-
-def _group(root: Path, name: str, ids: list[str]) -> str:
-    for sub in ("docs", "gold"):
-        (root / name / sub).mkdir(parents=True)
-    for i in ids:
-        src = next(p for p in (DEV / "docs").glob(f"{i}.*"))
-        shutil.copy(src, root / name / "docs" / src.name)
-        shutil.copy(DEV / "gold" / f"{i}.json", root / name / "gold" / f"{i}.json")
-    return f"{root / name}:{name}"
+from train_corpora import make_group
 
 
 def test_eval_and_train_on_two_groups(tmp_path):
-    a = _group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
-    b = _group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
+    a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
+    b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
     runner = CliRunner()
     res = runner.invoke(app, ["eval", "--corpus", a, "--corpus", b, "--json"])
     assert res.exit_code == 0, res.output

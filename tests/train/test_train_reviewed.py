@@ -5,7 +5,6 @@ review decisions through :mod:`ctrack.track.review` and check the labels derived
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,8 @@ from ctrack.store.track_models import Entity
 from ctrack.track import review
 from ctrack.train.reviewed import annotated_fingerprints, keep_new_model, load_reviewed, prepare_reviewed
 
-DEV = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
+from train_corpora import DEV, make_group
+
 U = "tester"
 
 
@@ -159,16 +159,6 @@ def test_keep_only_when_all_does_not_drop():
 
 # --------------------------------------------------------------------------- the CLI, on a small corpus
 
-def _group(root: Path, name: str, ids: list[str]) -> str:
-    for sub in ("docs", "gold"):
-        (root / name / sub).mkdir(parents=True)
-    for i in ids:
-        src = next(p for p in (DEV / "docs").glob(f"{i}.*"))
-        shutil.copy(src, root / name / "docs" / src.name)
-        shutil.copy(DEV / "gold" / f"{i}.json", root / name / "gold" / f"{i}.json")
-    return f"{root / name}:{name}"
-
-
 def _decide_all(engine, event_action, role_action) -> None:
     with session_scope(engine) as s:
         for ev in s.scalars(select(DbEvent)).all():
@@ -179,8 +169,8 @@ def _decide_all(engine, event_action, role_action) -> None:
 
 
 def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_path):
-    a = _group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
-    b = _group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
+    a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
+    b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
     runner = CliRunner()
     out = tmp_path / "models.json"
 
