@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEV_DOCS = ROOT / ".." / "shared" / "corpus" / "dev" / "docs"
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "correct horse battery"
+
+from ctrack.web.testing import CHROMIUM, PASSWORD, signed_in_page  # noqa: E402  (after the path is set)
 
 
 def _ctrack(*args: str, db: str, stdin: str | None = None) -> str:
@@ -74,15 +74,7 @@ def review(base: str, reject_below: float) -> dict:
     keys = {"c": 0, "x": 0, "correct": 0, "navigation": 0}
     decided = {"confirm": 0, "reject": 0, "correct": 0}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                                     "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(60_000)
-        page.goto(base + "/login?next=/review")
-        page.fill("#name", "amina")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(base + "/review")
+        browser, page = signed_in_page(p, base, "/review")
         total = int(page.locator(".pagehead .meta").inner_text().split()[0])
         corrected = False
         pressed = 0

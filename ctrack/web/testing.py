@@ -24,6 +24,25 @@ from ctrack.store.testing import DEV_DOCS
 
 SEED = DEV_DOCS / "seed-000.txt"
 PASSWORD = "correct horse battery"
+#: Debian's Chromium and the flags the browser tests and benches launch it with.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def signed_in_page(playwright, base: str, path: str, name: str = "amina", password: str = PASSWORD):
+    """Launch Chromium through ``playwright`` (a ``sync_playwright()`` context), sign ``name`` in on the web app at
+    ``base`` and land on ``path``. Returns (browser, page): a 1400 x 900 page with a 60 s default timeout; the caller
+    closes the browser. Raises Playwright's TimeoutError when the sign-in does not lead to ``path``."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/login?next={path}")
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + path)
+    return browser, page
 
 
 @functools.lru_cache(maxsize=None)

@@ -22,12 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from ctrack.web.testing import SEED
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
-PASSWORD = "correct horse battery"
+from ctrack.web.testing import CHROMIUM, PASSWORD, SEED
+from ctrack.web.testing import CHROMIUM_ARGS as ARGS
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed (apt-get install chromium)")

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from test_web_browser import ARGS, CHROMIUM, PASSWORD, server  # noqa: F401  (the fixture)
+from test_web_browser import server  # noqa: F401  (the fixture)
+
+from ctrack.web.testing import CHROMIUM, signed_in_page
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed (apt-get install chromium)")
@@ -26,14 +28,7 @@ def test_merge_two_actors_on_the_compare_page_and_undo_it(server, tmp_path):
     shots = Path(os.environ.get("CTRACK_SCREENSHOTS") or tmp_path / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(60_000)
-        page.goto(server + "/dedupe")
-        page.fill("#name", "amina")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(server + "/dedupe")
+        browser, page = signed_in_page(p, server, "/dedupe")
         sync_api.expect(page.locator(".pagehead .meta")).to_contain_text("3 pairs of actors and events")
         page.screenshot(path=str(shots / "dedupe.png"), full_page=True)
 

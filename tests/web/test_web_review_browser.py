@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_web_browser import ARGS, CHROMIUM, PASSWORD, _ctrack, server, sync_api  # noqa: F401
+from test_web_browser import _ctrack, server, sync_api  # noqa: F401
 
-from ctrack.web.testing import SEED
+from ctrack.web.testing import SEED, signed_in_page
 
 
 @pytest.fixture
@@ -23,14 +23,7 @@ def kb(server, tmp_path):
 @pytest.fixture
 def browser_page(kb):
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(60_000)
-        page.goto(kb + "/login?next=/review")
-        page.fill("#name", "amina")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(kb + "/review")
+        browser, page = signed_in_page(p, kb, "/review")
         yield page
         browser.close()
 
