@@ -71,7 +71,6 @@ def review(base: str, reject_below: float) -> dict:
     """Clear the queue at ``base`` with the keyboard; returns the counts, keys and seconds."""
     from playwright.sync_api import sync_playwright
 
-    keys = {"c": 0, "x": 0, "correct": 0, "navigation": 0}
     decided = {"confirm": 0, "reject": 0, "correct": 0}
     with sync_playwright() as p:
         browser, page = signed_in_page(p, base, "/review")

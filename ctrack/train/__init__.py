@@ -130,19 +130,26 @@ def _record(prep: Prepared, models: Models):
     return get_extractor().decide(prep.cands, models).to_json()
 
 
+def align(gold: dict, pred: dict) -> tuple[dict[str, str], dict[int, int]]:
+    """The scorer's own alignment of a predicted record with a gold one (``eval/score.py``): (predicted actor id →
+    gold actor id, {gold event index: predicted event index}); events are aligned on their roles through the actor
+    alignment, participants dropped beside another role, as the scorer counts them."""
+    S = scorer()
+    g_actors, p_actors = gold["actors"], pred["actors"]
+    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in S.align_actors(g_actors, p_actors).items()}
+    g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
+    p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
+    return p2g, S.align_events(gold["events"], pred["events"], g_sets, p_sets)
+
+
 def date_labels(prep: Prepared) -> list[int]:
     """1 for a (undated event, date) candidate whose date is the start of a gold event of the same type
     that no event the rules dated already matches (scorer's alignment); else 0."""
     S = scorer()
     gold = prep.item.gold
     pred = _record(prep, Models())
-    g_actors, p_actors = gold["actors"], pred["actors"]
-    a_pairs = S.align_actors(g_actors, p_actors)
-    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in a_pairs.items()}
-    g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
-    p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
-    matched = {gi for gi, pi in S.align_events(gold["events"], pred["events"], g_sets, p_sets).items()
-               if pred["events"][pi].get("start")}
+    _, e_pairs = align(gold, pred)
+    matched = {gi for gi, pi in e_pairs.items() if pred["events"][pi].get("start")}
     open_gold = [g for gi, g in enumerate(gold["events"]) if gi not in matched and g.get("start")]
     events = prep.cands.decisions.events
     labels = []
@@ -183,12 +190,7 @@ def proposal_labels(prep: Prepared, models: Models) -> list[int]:
     S = scorer()
     gold = prep.item.gold
     pred = _record(prep, Models(date=models.date, type=models.type))
-    g_actors, p_actors = gold["actors"], pred["actors"]
-    a_pairs = S.align_actors(g_actors, p_actors)
-    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in a_pairs.items()}
-    g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
-    p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
-    matched = set(S.align_events(gold["events"], pred["events"], g_sets, p_sets))
+    matched = set(align(gold, pred)[1])
     open_gold = [gi for gi, g in enumerate(gold["events"]) if gi not in matched and g.get("start")]
     labels = []
     for prop in prep.cands.decisions.proposals:
@@ -211,12 +213,7 @@ def event_and_role_labels(prep: Prepared, models: Models) -> tuple[list[int], li
     cands = prep.cands.decisions
     pred = _record(prep, Models(date=models.date, type=models.type))
     ids = dict(prep.cands.ids)
-    g_actors, p_actors = gold["actors"], pred["actors"]
-    a_pairs = S.align_actors(g_actors, p_actors)
-    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in a_pairs.items()}
-    g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
-    p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
-    e_pairs = S.align_events(gold["events"], pred["events"], g_sets, p_sets)
+    p2g, e_pairs = align(gold, pred)
     pred_to_gold = {pi: gi for gi, pi in e_pairs.items()}
     # no event is dropped when no event model is given, so record events follow candidate order
     ev_labels = [int(i in pred_to_gold) for i in range(len(cands.events))]

@@ -46,15 +46,12 @@ class Review:
 
 def _align(gold: dict, pred: dict) -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
     """(pred actor id -> gold actor id, pred event id -> (gold event index, "strict" | "type" | "start"))."""
-    from ctrack.train import scorer
+    from ctrack.train import align, scorer
 
     S = scorer()
-    g_actors, p_actors = gold["actors"], pred["actors"]
-    a_pairs = S.align_actors(g_actors, p_actors)
-    p2g = {p_actors[pj]["id"]: g_actors[gi]["id"] for gi, pj in a_pairs.items()}
+    p2g, strict = align(gold, pred)
     g_sets = [S.drop_participants(S.role_pairs(e)) for e in gold["events"]]
     p_sets = [{(p2g.get(a), r) for a, r in S.drop_participants(S.role_pairs(e))} for e in pred["events"]]
-    strict = S.align_events(gold["events"], pred["events"], g_sets, p_sets)
     events = {pred["events"][pi]["id"]: (gi, "strict") for gi, pi in strict.items()}
     open_gold = [gi for gi in range(len(gold["events"])) if gi not in strict]
     for pi, p in enumerate(pred["events"]):
