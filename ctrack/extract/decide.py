@@ -693,6 +693,26 @@ def shipped_models() -> Models:
 # ---------------------------------------------------------------------------
 # Deciding
 # ---------------------------------------------------------------------------
+def _decide_role(model: LinearModel, c: RoleCandidate, add_min: float) -> list[tuple[RoleType, Mention | None, float]]:
+    """The roles (role, evidence mention naming the model, probability) the role ``model`` decides for one
+    (event, actor) candidate: a role the cue rules proposed stands unless the model puts "no role" above
+    :data:`ROLE_KEEP_NONE_MAX`; a pair the rules left empty takes the model's best role when it reaches ``add_min``."""
+    probs = model.proba(c.features)
+    if c.rule_roles:
+        chosen = [] if probs.get(NONE, 0.0) > ROLE_KEEP_NONE_MAX else [(probs.get(r, 0.0), r) for r in c.rule_roles]
+    else:
+        ranked = sorted(((p, r) for r, p in probs.items() if r != NONE), reverse=True)
+        chosen = [ranked[0]] if ranked and ranked[0][0] >= add_min else []
+    out = []
+    for p, r in chosen:
+        m = c.evidence
+        if m is not None:
+            m = Mention(m.start, m.end, m.text, m.key,
+                        f"role:model p={p:.2f}" + (f" (rules: {','.join(c.rule_roles)})" if c.rule_roles else ""))
+        out.append((RoleType(r), m, p))
+    return out
+
+
 def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft]) -> list[EventDraft]:
     """The proposed events (:class:`EventProposal`) the proposal model accepts (at least :data:`PROPOSAL_MIN`), each
     with the roles the role model gives it (at least :data:`PROPOSAL_ROLE_MIN`; no cue rule proposed any)."""
@@ -710,15 +730,9 @@ def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft
         ev.evidence = ev.evidence[:1] + [Span(start=d.start, end=d.end, text=d.text, rule=f"proposal:model p={p:.2f}")]
         if models.role is not None:
             for c in prop.roles:
-                probs = models.role.proba(c.features)
-                ranked = sorted(((q, r) for r, q in probs.items() if r != NONE), reverse=True)
-                if ranked and ranked[0][0] >= PROPOSAL_ROLE_MIN:
-                    q, r = ranked[0]
-                    m = c.evidence
-                    if m is not None:
-                        m = Mention(m.start, m.end, m.text, m.key, f"role:model p={q:.2f}")
-                    ev.roles.append((c.key, RoleType(r), m))
-                    ev.role_confidence[(c.key, RoleType(r))] = q
+                for role, mention, q in _decide_role(models.role, c, PROPOSAL_ROLE_MIN):
+                    ev.roles.append((c.key, role, mention))
+                    ev.role_confidence[(c.key, role)] = q
         out.append(ev)
     return out
 
@@ -766,20 +780,7 @@ def apply_models(cands: Candidates, models: Models) -> None:
     if models.role is not None:
         new_roles: dict[int, list] = {i: [] for i in range(len(events))}
         for c in cands.roles:
-            probs = models.role.proba(c.features)
-            none = probs.get(NONE, 0.0)
-            if c.rule_roles:
-                # a role the cue rules proposed stands unless the model is sure the actor holds none
-                chosen = [] if none > ROLE_KEEP_NONE_MAX else [(probs.get(r, 0.0), r) for r in c.rule_roles]
-            else:
-                ranked = sorted(((p, r) for r, p in probs.items() if r != NONE), reverse=True)
-                chosen = [ranked[0]] if ranked and ranked[0][0] >= ROLE_ADD_MIN else []
-            for p, r in chosen:
-                role = RoleType(r)
-                mention = c.evidence
-                if mention is not None:
-                    mention = Mention(mention.start, mention.end, mention.text, mention.key,
-                                      f"role:model p={p:.2f}" + (f" (rules: {','.join(c.rule_roles)})" if c.rule_roles else ""))
+            for role, mention, p in _decide_role(models.role, c, ROLE_ADD_MIN):
                 new_roles[c.event].append((c.key, role, mention))
                 events[c.event].role_confidence[(c.key, role)] = p
         for i, ev in enumerate(events):
