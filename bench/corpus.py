@@ -15,17 +15,41 @@ sha256 and is ingested as a new document rather than skipped as unchanged:
 - pdf: the line as the document's ``/Subject`` metadata (pypdf; the page
   text is unchanged, the file differs).
 
-Used by ``bench/ingest_scaling.py`` and ``bench/ingest_memory.py``.
+Used by ``bench/ingest_scaling.py``, ``bench/ingest_dask.py`` and ``bench/ingest_memory.py``; :func:`run_ingest`
+times one ``ctrack ingest`` run for the first two.
 """
 from __future__ import annotations
 
 import argparse
 import io
+import json
+import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_DOCS = ROOT / ".." / "shared" / "corpus" / "dev" / "docs"
+
+
+CTRACK = Path(sys.executable).parent / "ctrack"
+
+
+def run_ingest(folder: Path, db: Path, *options: str) -> tuple[float, dict]:
+    """(wall seconds, the ``--json`` summary) of one ``ctrack ingest folder OPTIONS`` run into a fresh SQLite
+    database ``db`` (removed first, with its -wal/-shm files). Exits when ingest fails as a whole (exit code not 0
+    or 1; 1 means some files were reported bad)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = dict(os.environ, CTRACK_USER="bench", COLUMNS="200")
+    start = time.perf_counter()
+    proc = subprocess.run([str(CTRACK), "ingest", str(folder), "--db", f"sqlite:///{db}", *options, "--json"],
+                          capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"ctrack ingest {' '.join(options)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return elapsed, json.loads(proc.stdout)
 
 
 def _line(n: int) -> str:

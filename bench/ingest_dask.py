@@ -27,33 +27,13 @@ more than 2 workers cannot add speed. Not a test: it only prints.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import make_copies  # noqa: E402
-
-CTRACK = Path(sys.executable).parent / "ctrack"
-
-
-def run_ingest(folder: Path, db: Path, workers: int) -> tuple[float, dict]:
-    """(wall seconds, the --json summary) of one ``ctrack ingest --dask-local N`` run into the fresh ``db``."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    env = dict(os.environ, CTRACK_USER="bench", COLUMNS="200")
-    start = time.perf_counter()
-    proc = subprocess.run([str(CTRACK), "ingest", str(folder), "--db", f"sqlite:///{db}", "--dask-local",
-                           str(workers), "--json"], capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"ctrack ingest --dask-local {workers} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    return elapsed, json.loads(proc.stdout)
-
+from corpus import make_copies, run_ingest  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -76,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             for w in args.workers:
                 db = base / f"kb-d{w}.sqlite3"
                 load = os.getloadavg()[0]
-                startup, _ = run_ingest(empty, db, w)
-                elapsed, summary = run_ingest(folder, db, w)
+                startup, _ = run_ingest(empty, db, "--dask-local", str(w))
+                elapsed, summary = run_ingest(folder, db, "--dask-local", str(w))
                 stored = summary["documents"]["new"]
                 rate, steady = stored / elapsed, stored / max(elapsed - startup, 1e-9)
                 whole[w] = max(whole.get(w, 0.0), rate)

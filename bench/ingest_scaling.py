@@ -17,31 +17,13 @@ cores), plus the load average. Not a test: it only prints.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import make_copies  # noqa: E402
-
-CTRACK = Path(sys.executable).parent / "ctrack"
-
-
-def run_ingest(folder: Path, db: Path, workers: int) -> tuple[float, dict]:
-    """(wall seconds, the --json summary) of one ``ctrack ingest`` run into the fresh database ``db``."""
-    env = dict(os.environ, CTRACK_USER="bench", COLUMNS="200")
-    start = time.perf_counter()
-    proc = subprocess.run([str(CTRACK), "ingest", str(folder), "--db", f"sqlite:///{db}", "--workers",
-                           str(workers), "--json"], capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"ctrack ingest --workers {workers} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    return elapsed, json.loads(proc.stdout)
-
+from corpus import make_copies, run_ingest  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -62,10 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(args.rounds):
             for w in args.workers:
                 db = base / f"kb-w{w}.sqlite3"
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{db}{suffix}").unlink(missing_ok=True)
                 load = os.getloadavg()[0]
-                elapsed, summary = run_ingest(folder, db, w)
+                elapsed, summary = run_ingest(folder, db, "--workers", str(w))
                 stored = summary["documents"]["new"]
                 rates[w] = max(rates.get(w, 0.0), stored / elapsed)
                 kb = summary["knowledge_base"]
