@@ -143,13 +143,15 @@ def test_keyboard_only_review(kb, browser_page):
     page.keyboard.type("cx")
     page.keyboard.press("Escape")
     assert _states(page, base, refs[:1]) == ["proposed"]
-    page.keyboard.press("c")  # confirm the first
+    with page.expect_navigation():  # the next page's load: its key handler is set up (its URL may equal the last)
+        page.keyboard.press("c")  # confirm the first
     page.wait_for_url(re.compile(r".*done=\d+.*"))
     sync_api.expect(page.locator("#status")).to_contain_text(f"Confirmed event role {refs[0].split(':')[1]}")
     sync_api.expect(page.locator("#queue li.current")).to_have_attribute("data-ref", refs[1])
     page.keyboard.press("j")  # skip the second
     sync_api.expect(page.locator("#queue li.current")).to_have_attribute("data-ref", refs[2])
-    page.keyboard.press("x")  # reject the third
+    with page.expect_navigation():
+        page.keyboard.press("x")  # reject the third
     page.wait_for_url(re.compile(r".*done=\d+.*"))
     sync_api.expect(page.locator("#status")).to_contain_text(f"Rejected event role {refs[2].split(':')[1]}")
     page.keyboard.press("k")  # back to the second, correct its role
@@ -165,7 +167,8 @@ def test_keyboard_only_review(kb, browser_page):
     assert new != old
     page.keyboard.press("Tab")  # why
     page.keyboard.press("Tab")  # save
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*done=\d+.*"))
     sync_api.expect(page.locator("#status")).to_contain_text(f"role {old} → {new}")
     assert _field(page, base, refs[1], "role") == new
