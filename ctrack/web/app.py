@@ -11,16 +11,16 @@ from fastapi import FastAPI
 
 from ctrack.api.app import create_app as create_api
 from ctrack.api.settings import Settings
-from ctrack.web import dedupe, routes
+from ctrack.web import routes
 
 
 def create_app(settings: Settings | str) -> FastAPI:
-    """The API and the pages over the knowledge base of ``settings`` (or a database URL).
+    """The API and the pages over the knowledge base of ``settings`` (or a database URL); every page is
+    added by :func:`ctrack.web.routes.mount`.
 
     Raises :class:`ctrack.errors.StoreError` when the database cannot be opened or migrated.
     """
     app = create_api(settings)
-    app.include_router(dedupe.router)
     routes.mount(app)
     app.state.error_page = routes.error_page
     return app

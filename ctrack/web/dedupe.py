@@ -20,16 +20,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from ctrack.api.deps import Principal, get_db, require
+from ctrack.api.deps import Principal, get_db
 from ctrack.service import dedupe
 from ctrack.service.paging import PageParams
 from ctrack.store.track_models import Entity
 from ctrack.store.web_models import UserRole
 from ctrack.web.render import render
-from ctrack.web.routes import _pages, page_user
+from ctrack.web.routes import _pages, analyst, page_user
 
 router = APIRouter(include_in_schema=False)
-analyst = require(UserRole.ANALYST)
 PAGE_SIZE = 50
 
 

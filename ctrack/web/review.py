@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from ctrack.api.deps import Principal, get_db, require
+from ctrack.api.deps import Principal, get_db
 from ctrack.errors import CtrackError
 from ctrack.gazetteer import get_gazetteer
 from ctrack.service import documents as document_service
@@ -28,10 +28,9 @@ from ctrack.store.models import ReviewState
 from ctrack.store.track_models import Entity
 from ctrack.store.web_models import UserRole
 from ctrack.web.render import render
-from ctrack.web.routes import page_user
+from ctrack.web.routes import analyst, page_user
 
 router = APIRouter(include_in_schema=False)
-analyst = require(UserRole.ANALYST)
 
 #: Facts per page of the queue.
 PAGE_SIZE = 50

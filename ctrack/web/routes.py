@@ -6,8 +6,10 @@ token and is checked for role on the server by the same dependency as the
 API (:func:`ctrack.api.deps.require`). Pages: ``/`` (overview), ``/search``,
 ``/actors`` and ``/actors/{id}``, ``/events`` and ``/events/{id}``,
 ``/states`` and ``/states/{iso3}``, ``/documents`` and ``/documents/{id}``,
-``/upload``, ``/review`` (:mod:`ctrack.web.review`), ``/recs``, ``/network``, ``/timeline``,
-``/admin/users``, ``/login``.
+``/upload``, ``/review`` (:mod:`ctrack.web.review`), ``/dedupe`` (:mod:`ctrack.web.dedupe`), ``/recs``,
+``/network``, ``/timeline``, ``/admin/users``, ``/login``. The pages of this module are on :data:`router`;
+a section with its own module (review, duplicates) has its own ``router``, listed in :data:`PAGE_MODULES`;
+:func:`mount` adds them all to the app.
 """
 from __future__ import annotations
 
@@ -395,12 +397,19 @@ def users_change(name: str, role: UserRole | None = Form(None), active: str | No
 # --------------------------------------------------------------------------- mounting
 
 
+#: The modules of ``ctrack.web`` with pages of their own, each on its own ``router`` (they import this
+#: module's :func:`page_user`, hence imported by :func:`mount`, not at the top).
+PAGE_MODULES = ("review", "dedupe")
+
+
 def mount(app: FastAPI) -> None:
-    """Add the pages, the static files and the login redirect to ``app``."""
-    from ctrack.web import review
+    """Add the pages (this module's :data:`router` and those of :data:`PAGE_MODULES`), the static files and
+    the login redirect to ``app``."""
+    import importlib
 
     app.include_router(router)
-    app.include_router(review.router)
+    for name in PAGE_MODULES:
+        app.include_router(importlib.import_module(f"ctrack.web.{name}").router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(LoginRequired)
@@ -408,4 +417,4 @@ def mount(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={quote(exc.next_url)}", status_code=303)
 
 
-__all__ = ["router", "mount", "error_page", "page_user", "LoginRequired", "LOGIN_CSRF_COOKIE"]
+__all__ = ["router", "PAGE_MODULES", "mount", "error_page", "page_user", "LoginRequired", "LOGIN_CSRF_COOKIE"]

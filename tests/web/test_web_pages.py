@@ -124,3 +124,19 @@ def test_admin_manages_accounts_from_the_page(web):
     assert "field-officer" in page
     assert web.client.post("/admin/users", data={"name": "x", "role": "viewer", "password": "longenough1"},
                            follow_redirects=False).status_code == 403
+
+
+def test_every_page_module_is_mounted_by_routes_mount(web):
+    """The review and duplicates pages are added like every other page, by ``routes.mount`` (the app
+    included the duplicates router itself before, and the review one through ``mount``)."""
+    from fastapi import FastAPI
+
+    from ctrack.web import routes
+
+    bare = FastAPI()
+    routes.mount(bare)
+    for endpoint, params, path in (("events_page", {}, "/events"), ("review_page", {}, "/review"),
+                                   ("bulk_page", {}, "/review/bulk"), ("dedupe_page", {}, "/dedupe"),
+                                   ("decision_page", {"decision_id": 3}, "/dedupe/decisions/3")):
+        assert bare.url_path_for(endpoint, **params) == path
+    assert web.get("/dedupe").status_code == 200
