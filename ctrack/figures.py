@@ -22,6 +22,7 @@ from ctrack.schema import ActorKind, EventType
 from ctrack.service.engagements import ANNOUNCED, shown_status
 from ctrack.service.network import Network
 from ctrack.store.views import EventRow
+from ctrack.wording import plural
 
 #: One colour per event type, everywhere (matches the badges of the web app's app.css and the pack).
 TYPE_COLOURS = {
@@ -171,7 +172,7 @@ def timeline_svg(events: list[EventRow], width: int = 1180, lane_height: int = 3
                  f'stroke-dasharray="3 2"/><text x="{left + 143}" y="{ly + 4}" font-size="11" fill="#5c6778">'
                  f'announced, not confirmed (or date known only to the month or year: faint)</text>')
     parts.append(f'<text x="{left}" y="{height - 6}" font-size="11" fill="#8a94a3">'
-                 f'{len(dated)} dated events, {escape(lo.isoformat())} to {escape(hi.isoformat())}</text>')
+                 f'{plural(len(dated), "dated event")}, {escape(lo.isoformat())} to {escape(hi.isoformat())}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -213,9 +214,9 @@ def network_svg(net: Network, width: int = 1180, height: int = 720, links: bool 
         met = e.meetings > 0
         style = (f'stroke="#3d5a80" stroke-opacity="{0.45 + 0.45 * e.weight / top_weight:.2f}"' if met else
                  'stroke="#9aa7b8" stroke-opacity=".55" stroke-dasharray="4 3"')
-        what = (f"met at {e.meetings} meeting{'s' if e.meetings != 1 else ''}" if met else "") + \
+        what = (f"met at {plural(e.meetings, 'meeting')}" if met else "") + \
             (", " if met and e.weight > e.meetings else "") + \
-            (f"{e.weight - e.meetings} shared event{'s' if e.weight - e.meetings != 1 else ''}"
+            (plural(e.weight - e.meetings, "shared event")
              if e.weight > e.meetings else "")
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" {style} '
                      f'stroke-width="{stroke:.2f}"><title>{escape(what)}</title></line>')
@@ -235,7 +236,7 @@ def network_svg(net: Network, width: int = 1180, height: int = 720, links: bool 
             f'<text x="{tx:.1f}" y="{y0 + 13 * i:.1f}" font-size="11.5" fill="#fff" stroke="#fff" stroke-width="3"'
             f'{anchor}>{escape(line)}</text><text x="{tx:.1f}" y="{y0 + 13 * i:.1f}" font-size="11.5" '
             f'fill="#1d2430"{anchor}>{escape(line)}</text>' for i, line in enumerate(lines))
-        tip = escape(f"{n.name} ({n.kind.value.replace('_', ' ')}) — {n.events} event{'s' if n.events != 1 else ''}")
+        tip = escape(f"{n.name} ({n.kind.value.replace('_', ' ')}) — {plural(n.events, 'event')}")
         mark = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" fill-opacity=".9" stroke="#fff" '
                 f'stroke-width="1.5"/>{texts}')
         parts.append(f'<a href="/actors/{n.id}"><title>{tip}</title>{mark}</a>' if links else f'<g>{mark}</g>')

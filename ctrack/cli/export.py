@@ -14,6 +14,7 @@ from ctrack.errors import CtrackError
 from ctrack.schema import EventType
 from ctrack.service import exports
 from ctrack.store.db import session_scope
+from ctrack.wording import plural
 
 ExportFormat = Enum("ExportFormat", {f.upper(): f for f in exports.FORMATS}, type=str)
 ExportTable = Enum("ExportTable", {t.upper(): t for t in exports.TABLES}, type=str)
@@ -59,6 +60,6 @@ def export_cmd(
                     "audit_id": res.audit_id, **res.extra})
         return
     extra = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in res.extra.items())
-    what = f"{res.rows} {table.value} rows" if res.format == "csv" else f"{res.rows} rows"
-    console.print(f"wrote {out} ({res.format}): {what} from {res.events} events"
+    what = plural(res.rows, f"{table.value} row" if res.format == "csv" else "row")
+    console.print(f"wrote {out} ({res.format}): {what} from {plural(res.events, 'event')}"
                   + (f"; {extra}" if extra else "") + f" — {filters.describe()}", highlight=False)

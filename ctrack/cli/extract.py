@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from ctrack.cli.app import app, console, err
 from ctrack.errors import CtrackError
+from ctrack.wording import plural
 
 
 def _print_explained(record) -> None:
@@ -88,7 +89,7 @@ def extract_command(
             typer.echo(text)
     where = f" to {out}" if out is not None else ""
     if out is not None or failed:
-        err.print(f"wrote {written} record(s){where}" + (f"; {len(failed)} file(s) failed: "
+        err.print(f"wrote {plural(written, 'record')}{where}" + (f"; {plural(len(failed), 'file')} failed: "
                                                         + ", ".join(o.path for o in failed) if failed else ""),
                   highlight=False)
     if failed:

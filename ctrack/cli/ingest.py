@@ -56,6 +56,7 @@ from ctrack.ingest.language import extracted
 from ctrack.pipeline import Outcome, error_outcome, outcomes as read_and_extract
 from ctrack.store import repo
 from ctrack.store.db import session_scope
+from ctrack.wording import plural
 
 
 @dataclass
@@ -340,8 +341,9 @@ def _store(engine, outcome: Outcome, summary: Summary, quiet: bool, printer, who
             line = (f"[green]new[/] {outcome.path}: language {lang}; stored and searchable, "
                     "not extracted (extraction reads English)")
         else:
-            line = (f"[green]new[/] {outcome.path}: {result.actors_created} new actors, "
-                    f"{result.actors_merged} merged; {result.events_created} new events, {result.events_merged} merged"
-                    + (f"; {result.conflicts} conflicts" if result.conflicts else ""))
+            line = (f"[green]new[/] {outcome.path}: {plural(result.actors_created, 'new actor')}, "
+                    f"{result.actors_merged} merged; {plural(result.events_created, 'new event')}, "
+                    f"{result.events_merged} merged"
+                    + (f"; {plural(result.conflicts, 'conflict')}" if result.conflicts else ""))
     if not quiet:
         printer.print(line, highlight=False)

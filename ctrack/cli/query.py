@@ -25,6 +25,7 @@ from ctrack.service import reports
 from ctrack.service.paging import MAX_LIMIT, Page, PageParams
 from ctrack.store.db import session_scope
 from ctrack.store.views import EventRow, RoleRow, SourceRow
+from ctrack.wording import plural
 
 #: Rows per page of the listings unless ``--limit`` says otherwise.
 CLI_PAGE = 200
@@ -191,12 +192,12 @@ def show_cmd(
     if a.aliases:
         console.print(Text("also: " + "; ".join(a.aliases), style="dim"))
     if a.kind is ActorKind.MEMBER_STATE:
-        console.print(Text(f"{timeline.total} engagements (events held in {a.iso3 or a.name} or where it, its "
-                           f"bodies or its people hold a role); {a.events} in its own name; {a.documents} documents",
-                           style="dim"))
+        console.print(Text(f"{plural(timeline.total, 'engagement')} (events held in {a.iso3 or a.name} or where "
+                           f"it, its bodies or its people hold a role); {a.events} in its own name; "
+                           f"{plural(a.documents, 'document')}", style="dim"))
     else:
-        console.print(Text(f"{a.events} events in its own name, {timeline.total} with its people or bodies; "
-                           f"{a.documents} documents", style="dim"))
+        console.print(Text(f"{plural(a.events, 'event')} in its own name, {timeline.total} with its people or "
+                           f"bodies; {plural(a.documents, 'document')}", style="dim"))
     if timeline.titles:
         titles = Table(title="Titles", title_justify="left", header_style="bold")
         for col in ("As of", "Title", "Affiliation", "Source"):
@@ -204,7 +205,7 @@ def show_cmd(
         for t in timeline.titles:
             titles.add_row(t.as_of or "", t.title, t.affiliation.short if t.affiliation else "", t.source.doc_key)
         console.print(titles)
-    table = Table(title=f"Timeline ({timeline.total} events)", title_justify="left", header_style="bold")
+    table = Table(title=f"Timeline ({plural(timeline.total, 'event')})", title_justify="left", header_style="bold")
     for col in ("Dates", "Type", "Event", "Venue", "Role", "Counterparts", "Sources"):
         table.add_column(col, overflow="fold")
     for entry in timeline.entries:

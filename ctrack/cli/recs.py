@@ -25,6 +25,7 @@ from ctrack.store import track_repo
 from ctrack.store.db import session_scope
 from ctrack.store.track_models import RecStatus
 from ctrack.track import audit, fields, io, proposals, recommendations, themes
+from ctrack.wording import plural
 
 recs_app = typer.Typer(help="Recommendations and technical-assistance needs: import, list, follow up, statistics.",
                        no_args_is_help=True)
@@ -117,7 +118,7 @@ def import_cmd(
             err.print(f"ignored columns: {escape(', '.join(report.ignored_columns))}", highlight=False)
         verb = "would load" if dry_run else "loaded"
         count = report.would_load if dry_run else len(report.loaded)
-        console.print(f"{file}: {report.rows} rows, {verb} {count}, {len(report.skipped)} already stored, "
+        console.print(f"{file}: {plural(report.rows, 'row')}, {verb} {count}, {len(report.skipped)} already stored, "
                       f"{len(report.errors)} rejected" + ("" if dry_run else f" (import {report.transfer_id})"),
                       highlight=False)
     if report.errors:
@@ -141,7 +142,7 @@ def export_cmd(
             n = io.export_file(s, file, rows, user=_user(user))
     except (CtrackError, ValueError) as exc:
         fail(exc)
-    console.print(f"wrote {n} recommendations to {file}", highlight=False)
+    console.print(f"wrote {plural(n, 'recommendation')} to {file}", highlight=False)
 
 
 # --------------------------------------------------------------------------- list / show / add / status
@@ -203,7 +204,7 @@ def show_cmd(rec_id: int = typer.Argument(..., help="recommendation id"),
     console.print("  status history: " + "; ".join(f"{h['day']} {h['status']}" for h in data["history"]))
     prog = data["progress"]
     console.print(f"  progress: {'—' if prog['percent'] is None else str(prog['percent']) + '%'} "
-                  f"from {len(prog['activities'])} activities; indicators {prog['indicators']}")
+                  f"from {plural(len(prog['activities']), 'activity')}; indicators {prog['indicators']}")
     for a in prog["activities"]:
         event = f", event {a['event_id']}" if a["event_id"] else ""
         console.print(f"    activity {a['id']}: {escape(a['title'])} ({a['percent']}%{event})", highlight=False)
@@ -286,7 +287,7 @@ def stats_cmd(
         print_json(data)
         return
     t = data["totals"]
-    console.print(f"[bold]On {data['on']}[/]: {t['total']} recommendations, {t['open']} open, {t['ta_needed']} open "
+    console.print(f"[bold]On {data['on']}[/]: {plural(t['total'], 'recommendation')}, {t['open']} open, {t['ta_needed']} open "
                   f"needing technical assistance, {t['overdue']} overdue, {t['implemented']} implemented")
     for key, label in (("by_state", "state"), ("by_region", "region"), ("by_theme", "theme"), ("by_partner", "partner")):
         table = Table(title=f"By {label}", title_justify="left", header_style="bold")
@@ -499,6 +500,6 @@ def proposals_cmd(
         print_json(data)
         return
     if scan:
-        console.print(f"{len(created)} new proposals")
+        console.print(plural(len(created), "new proposal"))
     console.print(_rec_table(data, f"Proposed recommendations waiting for review ({len(data)}): "
                                    "confirm with 'ctrack review confirm rec:ID'"))

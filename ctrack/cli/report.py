@@ -11,6 +11,7 @@ from ctrack.cli.kb import fail, open_kb, print_json
 from ctrack.errors import CtrackError
 from ctrack.report import write_briefing
 from ctrack.service.briefing import SECTIONS
+from ctrack.wording import plural
 
 
 @app.command("report")
@@ -54,6 +55,6 @@ def report_cmd(
         print_json(pack)
         return
     s = pack.summary
-    console.print(f"wrote {out}: {pack.briefing.scope}, {pack.window}: {s.engagements} engagements from "
-                  f"{len(pack.briefing.documents)} documents; {s.open} open recommendations, {s.ta_needed} needing "
-                  f"technical assistance, {s.overdue} overdue", highlight=False)
+    console.print(f"wrote {out}: {pack.briefing.scope}, {pack.window}: {plural(s.engagements, 'engagement')} from "
+                  f"{plural(len(pack.briefing.documents), 'document')}; {plural(s.open, 'open recommendation')}, "
+                  f"{s.ta_needed} needing technical assistance, {s.overdue} overdue", highlight=False)

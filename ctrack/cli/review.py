@@ -32,9 +32,11 @@ from ctrack.errors import CtrackError
 from ctrack.store import track_repo
 from ctrack.store.db import session_scope
 from ctrack.store.track_models import Entity
+from ctrack.service import dedupe
 from ctrack.service import review as review_service
 from ctrack.service.paging import MAX_LIMIT, PageParams
 from ctrack.track import audit, review
+from ctrack.wording import plural
 
 review_app = typer.Typer(help="Review extracted facts: confirm, correct, reject, merge, split, undo.",
                          invoke_without_command=True, no_args_is_help=False)
@@ -132,7 +134,7 @@ def review_main(
             done += 1
         except CtrackError as exc:
             console.print(f"[red]{escape(str(exc))}[/]", highlight=False)
-    console.print(f"{done} decision(s) recorded by {escape(who)}", highlight=False)
+    console.print(f"{plural(done, 'decision')} recorded by {escape(who)}", highlight=False)
 
 
 _MEMBER_STATE = typer.Option(None, "--member-state", "-s", help="only facts about this member state (ISO3 or name)")
@@ -202,11 +204,11 @@ def _decide(refs: list[str] | None, action: str, user: str | None, comment: str 
             fail(exc)
         if not yes:
             shown = ", ".join(out.refs[:20]) + (f", … ({out.count - 20} more)" if out.count > 20 else "")
-            console.print(f"{out.count} fact(s) match: {shown or 'none'}", highlight=False)
+            console.print(f"the filters select {plural(out.count, 'fact')}: {shown or 'none'}", highlight=False)
             if out.count:
-                console.print(f"nothing changed; add --yes to {action} these {out.count} fact(s)", highlight=False)
+                console.print(f"nothing changed; add --yes to {action} them", highlight=False)
             return
-        console.print(f"{verb} {out.count} fact(s) ({out.count} audit entries, by {escape(who)})"
+        console.print(f"{verb} {plural(out.count, 'fact')} ({plural(out.count, 'audit entry')}, by {escape(who)})"
                       + (f"; 'ctrack review undo --batch {out.batch}' takes them all back" if out.batch else ""),
                       highlight=False)
         return
@@ -283,11 +285,12 @@ def merge_cmd(keep: str = typer.Argument(..., help="TYPE:ID of the record to kee
     try:
         with session_scope(engine) as s:
             d = review_service.merge(s, _user(user), e1, keep_id, other_id, reason=reason, fill=fill)
-            left = len(d.fields.get("left", []))
+            moved, left = dedupe.moved_text(d.moves), d.fields.get("left", [])
     except CtrackError as exc:
         fail(exc)
-    console.print(f"merged {other} into {keep}: decision {d.id}, {len(d.moves)} references moved"
-                  + (f", {left} left on {other} (already on {keep})" if left else ""), highlight=False)
+    console.print(f"merged {other} into {keep}: decision {d.id}; {moved}"
+                  + (f"; {dedupe.moved_text(left, f'left on {other} (already on {keep})')}" if left else ""),
+                  highlight=False)
 
 
 @review_app.command("split")
@@ -303,10 +306,10 @@ def split_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the actor or event
         with session_scope(engine) as s:
             doc_ids = [track_repo.find_document(s, d).id for d in documents]
             d = review_service.split(s, _user(user), entity, row_id, doc_ids, name=name, reason=reason)
+            moved = dedupe.moved_text(d.moves)
     except CtrackError as exc:
         fail(exc)
-    console.print(f"split {ref}: new {entity.value}:{d.other_id}, decision {d.id}, {len(d.moves)} references moved",
-                  highlight=False)
+    console.print(f"split {ref}: new {entity.value}:{d.other_id}, decision {d.id}; {moved}", highlight=False)
 
 
 @review_app.command("undo")
@@ -327,7 +330,7 @@ def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: i
                 done = review_service.undo_batch(s, _user(user), batch, comment=comment)
         except CtrackError as exc:
             fail(exc)
-        console.print(f"undid bulk decision {batch}: {len(done)} fact(s) back to "
+        console.print(f"undid bulk decision {batch}: {plural(len(done), 'fact')} back to "
                       f"{', '.join(sorted({d.state.value for d in done}))}", highlight=False)
         return
     if entry is not None or (what and not what.isdigit()):
@@ -348,7 +351,8 @@ def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: i
             r = review_service.undo(s, _user(user), decision, comment=comment)
     except CtrackError as exc:
         fail(exc)
-    console.print(f"undid decision {decision}: {len(r.restored)} references and {len(r.fields_restored)} fields restored"
+    console.print(f"undid decision {decision}: {plural(len(r.restored), 'reference')} and "
+                  f"{plural(len(r.fields_restored), 'field')} restored"
                   + (f"; {len(r.kept) + len(r.fields_kept)} changed since, left as they are"
                      if r.kept or r.fields_kept else ""), highlight=False)
 
@@ -391,8 +395,6 @@ def duplicates_cmd(
 ) -> None:
     """List candidate duplicates: actors or events the resolver left apart that look alike, best score
     first, with the reasons. Decide with 'ctrack review merge KEEP OTHER' or 'ctrack review distinct A B'."""
-    from ctrack.service import dedupe
-
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
@@ -420,7 +422,7 @@ def duplicates_cmd(
     if page.total > offset + len(page.items):
         console.print(f"[dim]{page.total - offset - len(page.items)} more: --offset {offset + len(page.items)}[/]")
     if page.skipped_blocks:
-        console.print(f"[yellow]{len(page.skipped_blocks)} block(s) too large to compare pair by pair: "
+        console.print(f"[yellow]{plural(len(page.skipped_blocks), 'block')} too large to compare pair by pair: "
                       f"{escape(', '.join(page.skipped_blocks[:5]))}[/]", highlight=False)
 
 
@@ -431,8 +433,6 @@ def distinct_cmd(first: str = typer.Argument(..., help="TYPE:ID of an actor or e
                  db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
     """Record that two actors or events are not the same: the pair is no longer proposed as a duplicate
     (reversible with 'ctrack review undo DECISION')."""
-    from ctrack.service import dedupe
-
     (e1, a_id), (e2, b_id) = _ref(first), _ref(second)
     if e1 is not e2:
         fail(ValueError(f"{first} and {second} are records of different types"))
@@ -459,7 +459,7 @@ def history_cmd(ref: str = typer.Argument(..., help="TYPE:ID of a record (actor:
     if as_json:
         print_json([line.to_json() for line in lines])
         return
-    table = Table(title=f"History of {ref} ({len(lines)} entries)", title_justify="left", header_style="bold")
+    table = Table(title=f"History of {ref} ({plural(len(lines), 'entry')})", title_justify="left", header_style="bold")
     for col in ("When", "Who", "Action", "Record", "Before", "After", "Comment"):
         table.add_column(col, overflow="fold")
     for line in lines:

@@ -17,6 +17,7 @@ import typer
 
 from ctrack.cli.app import DB_OPTION_HELP, app, console, err
 from ctrack.errors import CtrackError, TrainingError
+from ctrack.wording import noun, plural
 
 
 def _sets(corpus: list[str] | None) -> list[tuple[Path, str]]:
@@ -94,7 +95,7 @@ def train_command(
     target = out or MODEL_PATH
     models.save(target)
     size = target.stat().st_size
-    console.print(f"trained on {len(prepared)} documents ({', '.join(models.meta['groups'])}): "
+    console.print(f"trained on {plural(len(prepared), 'document')} ({', '.join(models.meta['groups'])}): "
                   f"{models.meta['date_examples']} date, {models.meta['type_examples']} type, "
                   f"{models.meta['event_examples']} event, {models.meta['role_examples']} role and "
                   f"{models.meta.get('proposal_examples', 0)} proposed-event examples; "
@@ -112,7 +113,7 @@ def _compare(before: dict, after: dict, n_reviewed: int) -> None:
     """Print the cross-validated figures without and with the reviewed documents side by side."""
     from rich.table import Table
 
-    t = Table(title=f"grouped cross-validation without and with {n_reviewed} reviewed document(s) "
+    t = Table(title=f"grouped cross-validation without and with {plural(n_reviewed, 'reviewed document')} "
                     "(reviewed ones only ever on the training side)")
     t.add_column("category")
     t.add_column("annotated only P/R/F1", justify="right")
@@ -153,7 +154,7 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
         with session_scope(engine) as s:
             found = load_reviewed(s, hashes, texts)
         if found.skipped:
-            console.print(f"skipped {len(found.skipped)} reviewed document(s) already in the annotated corpora: "
+            console.print(f"skipped {plural(len(found.skipped), 'reviewed document')} already in the annotated corpora: "
                           f"{', '.join(found.skipped)}", highlight=False)
         if not found.documents:
             raise NoReviewedFacts(f"every document with reviewed facts ({len(found.skipped)}) is already in the "
@@ -162,13 +163,13 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
             task = bar.add_task("reading and parsing the reviewed documents", total=len(found.documents))
             examples = prepare_reviewed(found, progress=lambda _d: bar.advance(task))
         if not examples:
-            raise NoReviewedFacts(f"the reviewed facts of {len(found.documents)} document(s) match no candidate of "
+            raise NoReviewedFacts(f"the reviewed facts of {plural(len(found.documents), 'document')} match no candidate of "
                                   "today's extraction (the documents' facts were stored by another extractor?)")
     except CtrackError as exc:
         fail(exc)
     n = label_counts(examples)
-    console.print(f"{n['documents']} reviewed document(s) ({found.decided['events']} decided events, "
-                  f"{found.decided['roles']} decided roles in the knowledge base) give {n['events']} event, "
+    console.print(f"{plural(n['documents'], 'reviewed document')} ({plural(found.decided['events'], 'decided event')}, "
+                  f"{plural(found.decided['roles'], 'decided role')} in the knowledge base) give {n['events']} event, "
                   f"{n['types']} type, {n['dates']} date and {n['roles']} role examples", highlight=False)
     groups = sorted({p.item.group for p in prepared})
     with Progress(console=err, transient=True) as bar:
@@ -203,7 +204,7 @@ def eval_command(
     groups = sorted({p.item.group for p in prepared})
     unknown = [f for f in fold or [] if f not in groups]
     if unknown:
-        err.print(f"[red]unknown group(s) {', '.join(unknown)}; groups are {', '.join(groups)}[/]")
+        err.print(f"[red]unknown {noun(len(unknown), 'group')} {', '.join(unknown)}; groups are {', '.join(groups)}[/]")
         raise typer.Exit(2)
     result = cross_validate(prepared, only=fold or None)
     if as_json:

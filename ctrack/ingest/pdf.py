@@ -41,6 +41,7 @@ from ctrack.ingest.base import Extracted
 from ctrack.ingest.clean import join_lines, normalize, paragraphs_to_text
 from ctrack.ingest.metadata import CAPTION, PUBLISHED_LABEL, find_title
 from ctrack.ingest.ocr import OcrPage, ocr_pdf_pages
+from ctrack.wording import plural
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;\"”)]$")
@@ -317,7 +318,7 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
     groups.extend(paragraphs_from_lines(run))
     lines = [ln for page in kept for ln in page]
     if not any(t.strip() for g in groups for t in g):
-        raise EmptyDocument(f"PDF with {len(reader.pages)} page(s) but no extractable text: no text layer, "
+        raise EmptyDocument(f"PDF with {plural(len(reader.pages), 'page')} but no extractable text: no text layer, "
                             + ("and OCR found no words in its images" if ocr else "and no page image to OCR"),
                             path=str(path))
     raw = normalize("\n".join(t for g in groups for t in g))

@@ -22,6 +22,7 @@ from ctrack import __version__
 from ctrack.errors import CtrackError
 from ctrack.figures import TYPE_COLOURS, network_svg, timeline_svg
 from ctrack.service.briefing import SECTIONS, Pack
+from ctrack.wording import plural
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Output formats of a pack.
@@ -41,6 +42,7 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["typename"] = lambda t: t.value.replace("_", " ")
+    env.filters["plural"] = plural
     return env
 
 

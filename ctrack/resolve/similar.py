@@ -57,6 +57,7 @@ from ctrack.resolve.actors import kind_group, normalize
 from ctrack.resolve.events import BILATERAL_TYPES, SUBJECT_TYPES, EventFacts, distinct_events
 from ctrack.resolve.names import compare_tokens, fold, person_tokens
 from ctrack.schema import ActorKind
+from ctrack.wording import plural
 
 #: Score of each person-name rule of :mod:`ctrack.resolve.names` (fuzzy_name keeps its own ratio).
 PERSON_RULE_SCORE = {"same_name": 100.0, "initials": 90.0, "surname_only": 80.0}
@@ -305,7 +306,7 @@ def compare_events(va: EventView, vb: EventView, names: Mapping[int, str] | None
         why_place = "one country unknown" if (a.country or b.country) else "both countries unknown"
     if shared:
         shown = ", ".join(sorted(names.get(i, str(i)) for i in shared)[:4])
-        why_actors = f"{len(shared)} shared actor{'s' if len(shared) > 1 else ''}: {shown}"
+        why_actors = f"{plural(len(shared), 'shared actor')}: {shown}"
     else:
         why_actors = "no actors on one side" if not va.parties or not vb.parties else "no shared actor"
     if ratio is not None:

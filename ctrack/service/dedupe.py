@@ -31,6 +31,7 @@ from ctrack.store import dedupe_repo, repo, track_repo, web_repo
 from ctrack.store.track_models import DbReviewDecision, DecisionKind, Entity
 from ctrack.store.views import ActorRow, EventRow
 from ctrack.track import review
+from ctrack.wording import noun, plural
 
 #: Lowest score (0-100) of a proposed pair unless the caller asks for another.
 DEFAULT_MIN_SCORE = 60.0
@@ -254,6 +255,42 @@ def _scored(db: Session, entity: Entity) -> tuple[list["_Pair"], list[str]]:
     return found, skipped
 
 
+# --------------------------------------------------------------------------- what a decision moved
+
+#: What a moved reference is, by the ``(table, column)`` of the row that pointed at the merged or split record
+#: (:func:`ctrack.store.track_repo.move_references` lists ``[table, row_id, column, old, new]``).
+MOVED_WHAT = {
+    ("event_roles", "actor_id"): "role", ("event_roles", "event_id"): "role",
+    ("mentions", "actor_id"): "mention", ("mentions", "event_id"): "mention",
+    ("actor_aliases", "actor_id"): "alias", ("actor_sources", "actor_id"): "source",
+    ("event_sources", "event_id"): "source", ("person_titles", "person_id"): "title",
+    ("person_titles", "affiliation_id"): "title affiliation", ("actors", "affiliation_id"): "affiliated actor",
+    ("conflicts", "actor_id"): "conflict", ("conflicts", "event_id"): "conflict",
+    ("events", "part_of_id"): "part event", ("activities", "event_id"): "activity",
+    ("recommendations", "source_event_id"): "recommendation", ("track_parties", "actor_id"): "recommendation party",
+    ("merge_decisions", "target_id"): "resolve log entry",
+}
+
+
+def moved_counts(rows: list[list[Any]]) -> dict[str, int]:
+    """How many references of each kind ``rows`` holds (the ``moves`` or ``left`` list of a decision: rows
+    starting ``[table, row_id, column, …]``), most first: ``{"role": 3, "alias": 1}``. A reference of a table
+    not in :data:`MOVED_WHAT` is counted under "<table> row"."""
+    counts: dict[str, int] = {}
+    for table, _row_id, column, *_ in rows:
+        what = MOVED_WHAT.get((table, column), f"{table.replace('_', ' ')} row")
+        counts[what] = counts.get(what, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def moved_text(rows: list[list[Any]], verb: str = "moved") -> str:
+    """"4 references moved: 3 roles, 1 alias" for the ``moves`` (or ``left``, with another ``verb``) of a
+    decision; "0 references moved" for none."""
+    counts = moved_counts(rows)
+    head = f"{plural(len(rows), 'reference')} {verb}"
+    return head + (": " + ", ".join(plural(n, what) for what, n in counts.items()) if counts else "")
+
+
 # --------------------------------------------------------------------------- side by side
 
 
@@ -273,6 +310,8 @@ class DecisionView(BaseModel):
     at: dt.datetime
     reason: str | None = None
     moved: int = 0
+    moved_by: dict[str, int] = Field(default_factory=dict, description="the references moved by kind (role, "
+                                     "mention, alias, title, source …), most first")
     left: int = 0
     filled: list[str] = Field(default_factory=list)
     documents: list[int] = Field(default_factory=list)
@@ -346,20 +385,20 @@ def describe(db: Session, decision: DbReviewDecision | int) -> DecisionView:
     filled = sorted(fields.get("changed", {}).get(table, {}).get(str(d.kept_id), {}))
     s = d.subject.value
     if d.kind is DecisionKind.MERGE:
-        summary = (f"Merged {s} {d.other_id} “{ol}” into {s} {d.kept_id} “{kl}”: {len(d.moves)} references moved"
-                   + (f", {', '.join(filled)} filled in" if filled else "")
-                   + (f", {len(fields.get('left', []))} left where they were (already on {d.kept_id})"
+        summary = (f"Merged {s} {d.other_id} “{ol}” into {s} {d.kept_id} “{kl}”: {moved_text(d.moves)}"
+                   + (f"; {', '.join(filled)} filled in" if filled else "")
+                   + (f"; {moved_text(fields['left'], f'left where they were (already on {d.kept_id})')}"
                       if fields.get("left") else "") + ".")
     elif d.kind is DecisionKind.SPLIT:
         docs = fields.get("documents", [])
-        summary = (f"Split {s} {d.kept_id} “{kl}”: what document{'s' if len(docs) > 1 else ''} "
+        summary = (f"Split {s} {d.kept_id} “{kl}”: what {noun(len(docs), 'document')} "
                    f"{', '.join(map(str, docs))} said moved to the new {s} {d.other_id} “{ol}” "
-                   f"({len(d.moves)} references).")
+                   f"({moved_text(d.moves)}).")
     else:
         summary = f"Marked {s} {d.kept_id} “{kl}” and {s} {d.other_id} “{ol}” as not the same."
     return DecisionView(id=d.id, kind=d.kind, subject=d.subject, kept_id=d.kept_id, other_id=d.other_id,
                         kept_label=kl, other_label=ol, user=d.user, at=d.at, reason=d.reason, moved=len(d.moves),
-                        left=len(fields.get("left", [])), filled=filled, documents=fields.get("documents", []),
+                        moved_by=moved_counts(d.moves), left=len(fields.get("left", [])), filled=filled, documents=fields.get("documents", []),
                         undone_at=d.undone_at, undone_by=d.undone_by, summary=summary)
 
 
@@ -469,4 +508,4 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None) -
 
 __all__ = ["DEFAULT_MIN_SCORE", "KEEP_FLOOR", "MAX_BLOCK", "SUBJECTS", "CandidateSide", "CandidateOut", "CandidatePage",
            "candidates", "clear_cache", "DecisionView", "TitleOut", "ActorSide", "EventSide", "CompareOut", "describe", "recent",
-           "record", "compare", "not_same", "merge", "split", "undo"]
+           "record", "compare", "not_same", "merge", "split", "undo", "MOVED_WHAT", "moved_counts", "moved_text"]

@@ -81,3 +81,23 @@ def test_ingest_with_the_real_extractor_in_worker_processes(db_url, tmp_path):
     assert summary["knowledge_base"]["actors"] > 0
     r = run("ingest", str(folder / "dev-004.txt"), "--db", db_url, "--json")
     assert json.loads(r.stdout)["documents"] == {"new": 0, "unchanged": 1, "skipped": 0, "failed": 0}
+
+
+def test_ingest_and_show_count_one_thing_in_the_singular(db_url, tmp_path, monkeypatch):
+    """A document with one actor and one event: "1 new actor", "1 new event", "1 document" (it said
+    "1 new actors; 1 new events" and "1 documents")."""
+    text = "Kazakhstan hosted a workshop in Astana on 3 May 2024."
+    record = Record.model_validate({
+        "schema": "ctrack.extraction/1", "document": {"id": "one", "title": "one", "published": "2024-05-04"},
+        "actors": [{"id": "KAZ", "kind": "member_state", "name": "Kazakhstan", "iso3": "KAZ",
+                    "mentions": [{"start": 0, "end": 10, "text": "Kazakhstan", "rule": "test"}]}],
+        "events": [{"id": "e1", "type": "workshop", "start": "2024-05-03", "city": "Astana", "country": "KAZ",
+                    "status": "held", "roles": [{"actor": "KAZ", "role": "organizer"}]}]})
+    monkeypatch.setattr(ctrack.extract, "extract_many", lambda docs, n_process=1: (record for _ in docs))
+    (tmp_path / "one.txt").write_text(text)
+    r = run("ingest", str(tmp_path / "one.txt"), "--db", db_url)
+    assert r.exit_code == 0, r.output
+    assert "1 new actor, 0 merged; 1 new event, 0 merged" in r.stdout, r.stdout
+    r = run("show", "Kazakhstan", "--db", db_url)
+    assert r.exit_code == 0, r.output
+    assert "1 document" in r.stdout and "1 documents" not in r.stdout and "Timeline (1 event)" in r.stdout, r.stdout

@@ -74,4 +74,4 @@ def test_extract_writes_every_good_record_when_one_document_fails_extraction(tmp
     assert result.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == ["dev-002.json", "seed-000.json"]
     assert "poison.txt" in result.stderr and "E088" in result.stderr
-    assert "wrote 2 record(s)" in result.stderr and "1 file(s) failed" in result.stderr
+    assert "wrote 2 records" in result.stderr and "1 file failed" in result.stderr

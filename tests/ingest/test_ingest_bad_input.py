@@ -120,7 +120,7 @@ def test_encrypted_pdf_with_empty_user_password_is_read(make_pdf, algorithm):
 
 def test_pdf_without_text(make_pdf):
     path = make_pdf("scan.pdf", [[], []])
-    _raises(EmptyDocument, path, "no extractable text", "2 page(s)")
+    _raises(EmptyDocument, path, "no extractable text", "2 pages")
 
 
 def test_corrupt_docx_not_a_zip(tmp_path):

@@ -250,6 +250,28 @@ def test_merge_of_two_events_keeps_the_clashing_rows_on_the_merged_one(engine, d
     assert decisions[0]["undone_at"] is not None and decisions[0]["reason"] == "same training"
 
 
+
+def test_merge_says_what_moved_by_kind(engine, db_url):
+    """"9 references moved" alone left the reviewer guessing: the CLI and the decision's summary name each kind
+    (roles, mentions, aliases, sources …) with its count, and what stayed on the merged-away record."""
+    gctf, hed = _two_orgs(engine)
+    with session_scope(engine) as s:
+        pointing = {"role": len(s.scalars(select(DbEventRole).where(DbEventRole.actor_id == hed)).all()),
+                    "mention": len(s.scalars(select(DbMention).where(DbMention.actor_id == hed)).all()),
+                    "alias": len(s.scalars(select(DbAlias).where(DbAlias.actor_id == hed)).all()),
+                    "source": len(s.scalars(select(DbActorSource).where(DbActorSource.actor_id == hed)).all())}
+    out = run("review", "merge", f"actor:{gctf}", f"actor:{hed}", db=db_url).output
+    total = sum(pointing.values())
+    assert f"{total} references moved: " in out, out
+    for what, n in pointing.items():
+        assert f"{n} {what}{'' if n == 1 else ('es' if what == 'alias' else 's')}" in out, (what, out)
+    with session_scope(engine) as s:
+        from ctrack.service import dedupe
+
+        view = dedupe.describe(s, 1)
+        assert view.moved_by == {k: v for k, v in pointing.items() if v} and view.moved == total
+        assert dedupe.moved_text(s.get(track_repo.model_for(Entity.DECISION), 1).moves) in view.summary
+
 def test_split_by_document_then_undo(engine):
     _save(engine, "doc-a", "The Global Counterterrorism Forum met in Astana.", [dict(GCTF), dict(KAZ)],
           [_workshop([{"actor": "gctf", "role": "organizer"}])])
@@ -294,7 +316,7 @@ def test_review_queue_shows_source_sentences_and_the_interactive_walk(engine, db
     assert listed[0]["ref"] == items[0].ref and listed[0]["sources"]
     # confirm the first fact, reject the second, quit
     out = run("review", "--document", "doc-b", "--interactive", db=db_url, user="dina", input="c\nlooks right\nr\n\nq\n")
-    assert "2 decision(s) recorded by dina" in out.output
+    assert "2 decisions recorded by dina" in out.output
     with session_scope(engine) as s:
         states = [track_repo.get(s, i.entity, i.id).review_state for i in items[:3]]
         assert states == [ReviewState.CONFIRMED, ReviewState.REJECTED, ReviewState.PROPOSED]

@@ -35,18 +35,18 @@ def test_bulk_confirm_counts_first_then_writes_one_audit_entry_per_fact(engine, 
         assert track_repo.audit_entries(s) == []
     # the CLI: a dry run without --yes, then the decision
     out = run("review", "confirm", "--all-matching", "--kind", "event_role", "--min-confidence", "0.5", db=db_url)
-    assert "2 fact(s) match" in out.output and "add --yes" in out.output
+    assert "the filters select 2 facts" in out.output and "add --yes" in out.output
     assert _states(engine, dry.refs) == ["proposed", "proposed"]
     out = run("review", "confirm", "--all-matching", "--kind", "event_role", "--min-confidence", "0.5", "--yes",
               db=db_url, user="bea")
-    assert "confirmed 2 fact(s)" in out.output
+    assert "confirmed 2 facts" in out.output
     assert _states(engine, dry.refs) == ["confirmed", "confirmed"]
     with session_scope(engine) as s:
         entries = track_repo.audit_entries(s, action=Action.CONFIRM)
         assert sorted(f"{e.entity_type.value}:{e.entity_id}" for e in entries) == sorted(dry.refs)
         assert {e.user for e in entries} == {"bea"}
     # the confirmed facts left the queue: a second run matches nothing
-    assert "0 fact(s) match" in run("review", "confirm", "--all-matching", "--kind", "event_role",
+    assert "the filters select 0 facts" in run("review", "confirm", "--all-matching", "--kind", "event_role",
                                     "--min-confidence", "0.5", db=db_url).output
     # bulk reject by member state
     with session_scope(engine) as s:
@@ -117,7 +117,7 @@ def test_a_bulk_decision_is_undone_as_a_whole_from_the_service_cli_and_api(engin
         other = service.queue(s, query=service.QueueQuery(kind=[Entity.EVENT])).items[0]
         service.decide(s, "ana", other.entity, other.id, "confirm")
     out = run("review", "undo", "--batch", batch, db=db_url, user="cem")
-    assert "undid bulk decision" in out.output and "2 fact(s) back to proposed" in out.output
+    assert "undid bulk decision" in out.output and "2 facts back to proposed" in out.output
     assert _states(engine, refs) == ["proposed", "proposed"] and _states(engine, [other.ref]) == ["confirmed"]
     with session_scope(engine) as s:
         undos = track_repo.audit_entries(s, action=Action.UNDO)

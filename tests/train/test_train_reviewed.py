@@ -188,7 +188,7 @@ def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_pat
     _decide_all(engine, review.reject, review.reject)
     res = train(url)
     assert res.exit_code == 0, res.output
-    assert "skipped 1 reviewed document(s) already in the annotated corpora: dev-009" in res.stdout
+    assert "skipped 1 reviewed document already in the annotated corpora: dev-009" in res.stdout
     assert "pooled all" in res.stdout and "written (all F1" in res.stdout and "not lower" in res.stdout, res.stdout
     assert Models.load(out).meta["reviewed_documents"] == ["dev-014", "dev-016"]
     kept = out.read_bytes()
