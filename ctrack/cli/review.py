@@ -167,7 +167,9 @@ def queue_cmd(
     limit: int = typer.Option(50, "--limit", "-n", min=1, max=MAX_LIMIT, help="show at most this many facts"),
     offset: int = typer.Option(0, "--offset", min=0, help="skip this many facts first"),
     db: Optional[str] = _DB,
-    as_json: bool = typer.Option(False, "--json", help="print JSON (a list of facts, each with its confidence)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON: the page of facts (items, each with its "
+                                 "confidence, source sentences and evidence spans), total, limit, offset, next_cursor "
+                                 "— as GET /api/v1/review/queue"),
 ) -> None:
     """List the facts waiting for review, least certain first (no prompts): each with its extraction
     confidence and source sentences."""
@@ -179,7 +181,7 @@ def queue_cmd(
     except CtrackError as exc:
         fail(exc)
     if as_json:
-        print_json([i.model_dump(mode="json") for i in page.items])
+        print_json(page.model_dump(mode="json"))
         return
     if not page.items:
         console.print("no proposed fact matches these filters" if page.total == 0 else f"no facts past --offset {offset}")

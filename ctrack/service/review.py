@@ -34,6 +34,18 @@ class SourceSentence(BaseModel):
     sentence: str
 
 
+class EvidenceOut(BaseModel):
+    """A span of a source document that supports a fact: ``document`` (its key, the file name without
+    extension), ``[start, end)`` character offsets into the document's text, the span's ``text``, and the
+    ``rule`` or model that read it ("" when unknown)."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    rule: str = ""
+
+
 class QueueItemOut(BaseModel):
     """A fact waiting for review: ``entity``/``id`` (``ref`` "event:3"), a one-line label, its state, sources."""
 
@@ -49,6 +61,9 @@ class QueueItemOut(BaseModel):
                            "state, its roles and actors, a recommendation to a state); such facts come first")
     spans: list[tuple[int, int]] = Field(default_factory=list, description="with a document filter: the "
                                          "[start, end) character offsets of the fact's evidence in that document")
+    evidence: list[EvidenceOut] = Field(default_factory=list, description="the spans that support the fact, in "
+                                        "every document (at most 50, by document then offset)")
+    evidence_total: int = Field(0, description="how many spans support the fact (evidence lists the first 50)")
 
 
 class ReviewedOut(BaseModel):
@@ -128,7 +143,8 @@ class QueueQuery(BaseModel):
 def _item(i: review.QueueItem) -> QueueItemOut:
     return QueueItemOut(entity=i.entity, id=i.id, ref=i.ref, label=i.label, state=ReviewState(i.state),
                         confidence=i.confidence, briefing=i.briefing, spans=i.spans,
-                        sources=[SourceSentence(document=d, sentence=s) for d, s in i.sources])
+                        sources=[SourceSentence(document=d, sentence=s) for d, s in i.sources],
+                        evidence=[EvidenceOut(**vars(e)) for e in i.evidence], evidence_total=i.evidence_total)
 
 
 def queue(db: Session, document: str | None = None, actor: str | None = None,
@@ -350,6 +366,6 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None):
     return result
 
 
-__all__ = ["ACTIONS", "KINDS", "SourceSentence", "QueueItemOut", "ReviewedOut", "reindex_after", "QueueQuery", "queue", "queue_size",
+__all__ = ["ACTIONS", "KINDS", "SourceSentence", "EvidenceOut", "QueueItemOut", "ReviewedOut", "reindex_after", "QueueQuery", "queue", "queue_size",
            "decide", "BulkIn", "BulkOut", "BULK_MAX", "bulk_decide", "undo_decision", "undo_batch", "FieldOut", "fields_of",
            "DecisionNote", "decision_note", "BatchNote", "batch_note", "document_id", "merge", "split", "undo"]

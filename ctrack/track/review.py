@@ -549,6 +549,24 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return " ".join(text[spans[0][0]:spans[-1][1]].split())
 
 
+#: Evidence spans a queue item carries at most (an actor named all over a corpus has many mentions);
+#: ``evidence_total`` counts them all.
+EVIDENCE_SHOWN = 50
+
+
+@dataclass
+class EvidenceSpan:
+    """A span of a source document that supports a fact: the document's key (file name without extension),
+    ``[start, end)`` character offsets into its text, the ``text`` of the span and the ``rule`` or model that
+    read it ("" when unknown, e.g. a recommendation imported from a sheet)."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    rule: str = ""
+
+
 @dataclass
 class QueueItem:
     """One fact waiting for review: ``ref`` ("event:3"), a one-line ``label``, its state and source sentences.
@@ -558,6 +576,8 @@ class QueueItem:
     and for facts no model scored. ``briefing``: a briefing pack would show the fact (such facts come first,
     :func:`ctrack.store.track_repo.queue_rows`). ``spans``: when the queue is filtered by a document, the
     ``[start, end)`` character offsets in that document's text of every span that supports the fact.
+    ``evidence``: the spans that support the fact in every document (at most :data:`EVIDENCE_SHOWN`, in
+    document then offset order), ``evidence_total`` how many there are.
     """
 
     entity: Entity
@@ -568,6 +588,8 @@ class QueueItem:
     confidence: float | None = None
     briefing: bool = False
     spans: list[tuple[int, int]] = field(default_factory=list)
+    evidence: list[EvidenceSpan] = field(default_factory=list)
+    evidence_total: int = 0
 
     @property
     def ref(self) -> str:
@@ -703,14 +725,19 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
     for entity, row in repo.queue_rows(session, **args, limit=limit, offset=offset, flags=flags):
         sources: list[tuple[str, str]] = []
         spans: list[tuple[int, int]] = []
+        found: list[EvidenceSpan] = []
         if entity is Entity.RECOMMENDATION and row.source_document_id and row.source_start is not None:
             key, text = doc(row.source_document_id)
             sources.append((key, sentence_around(text, row.source_start, row.source_end)))
+            found.append(EvidenceSpan(key, row.source_start, row.source_end, text[row.source_start:row.source_end]))
             if row.source_document_id == doc_id:
                 spans.append((row.source_start, row.source_end))
         mentions = repo.evidence(session, entity, row, doc_id)
         if doc_id is not None:
             spans += [(m.start, m.end) for m in mentions if m.document_id == doc_id]
+        total = len(found) + len(mentions)
+        found += [EvidenceSpan(doc(m.document_id)[0], m.start, m.end, m.text, m.rule or "")
+                  for m in mentions[:EVIDENCE_SHOWN - len(found)]]
         for m in mentions[:3]:
             key, text = doc(m.document_id)
             pair = (key, sentence_around(text, m.start, m.end))
@@ -719,5 +746,6 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
         items.append(QueueItem(entity=entity, id=row.id, label=label(session, entity, row),
                                state=row.review_state.value, sources=sources,
                                confidence=getattr(row, "confidence", None),
-                               briefing=flags.get((entity, row.id), False), spans=sorted(set(spans))))
+                               briefing=flags.get((entity, row.id), False), spans=sorted(set(spans)),
+                               evidence=found, evidence_total=total))
     return items

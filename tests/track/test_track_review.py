@@ -312,7 +312,7 @@ def test_review_queue_shows_source_sentences_and_the_interactive_walk(engine, db
     actor_item = next(i for i in items if i.ref.startswith("actor:") and "Hedayah" in i.label)
     assert actor_item.sources == [("doc-b", "Hedayah International Centre of Excellence trained officials of "
                                             "Kazakhstan in Almaty.")]
-    listed = run_json("review", "queue", "--document", "doc-b", db=db_url)
+    listed = run_json("review", "queue", "--document", "doc-b", db=db_url)["items"]
     assert listed[0]["ref"] == items[0].ref and listed[0]["sources"]
     # confirm the first fact, reject the second, quit
     out = run("review", "--document", "doc-b", "--interactive", db=db_url, user="dina", input="c\nlooks right\nr\n\nq\n")

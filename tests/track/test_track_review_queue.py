@@ -112,9 +112,32 @@ def test_queue_refuses_bad_filters_with_a_clear_error(engine, query, message):
         service.queue(s, query=service.QueueQuery(**query))
 
 
+def test_cli_queue_json_is_the_api_page_with_evidence_spans(engine, db_url):
+    """``ctrack review queue --json`` printed a bare list whose facts had empty ``spans`` (filled only under a
+    document filter) and no total: it is now the page the API answers (items, total, limit, offset,
+    next_cursor), each fact with its evidence spans in every document (document, start, end, text, rule)."""
+    _kb(engine)
+    bodies = {"doc-a": "The Global Counterterrorism Forum and Kazakhstan held a workshop in Astana.",
+              "doc-b": "Hedayah and the United Nations Office of Counter-Terrorism trained officials in Dushanbe."}
+    page = run_json("review", "queue", "--kind", "actor", "--limit", "1", db=db_url)
+    assert set(page) == {"items", "total", "limit", "offset", "next_cursor"}
+    assert page["total"] == 4 and page["limit"] == 1 and page["offset"] == 0 and len(page["items"]) == 1
+    page = run_json("review", "queue", "--kind", "actor", db=db_url)
+    by_name = {i["label"].split(" ", 1)[1].split(" (")[0]: i for i in page["items"]}
+    hedayah = by_name["Hedayah"]
+    assert hedayah["evidence"] == [{"document": "doc-b", "start": 0, "end": 7, "text": "Hedayah", "rule": "test"}]
+    assert hedayah["evidence_total"] == 1
+    for item in page["items"]:
+        assert item["evidence"], item
+        for span in item["evidence"]:
+            assert bodies[span["document"]][span["start"]:span["end"]] == span["text"]
+    with session_scope(engine) as s:  # the API's page carries the same
+        out = service.queue(s, query=service.QueueQuery(kind=[Entity.ACTOR]))
+        assert [i.model_dump(mode="json") for i in out.items] == page["items"]
+
 def test_cli_queue_shows_confidence_and_filters(engine, db_url):
     _kb(engine)
-    listed = run_json("review", "queue", "--member-state", "TJK", db=db_url)
+    listed = run_json("review", "queue", "--member-state", "TJK", db=db_url)["items"]
     assert [(i["ref"].split(":")[0], i["confidence"]) for i in listed] == [
         ("event", 0.2), ("event_role", 0.7), ("event_role", None)]
     assert listed[0]["label"].startswith("workshop 2019-03-11") and listed[0]["entity"] == "event"
@@ -180,5 +203,5 @@ def test_facts_a_briefing_pack_would_show_come_first(engine, db_url):
         after = review.queue(s)
         roundtable = next(i for i in after if i.entity is Entity.EVENT and "Roundtable" in i.label)
         assert not roundtable.briefing and after[0].confidence == 0.2
-    listed = run_json("review", "queue", "--limit", "500", db=db_url)
+    listed = run_json("review", "queue", "--limit", "500", db=db_url)["items"]
     assert listed[0]["briefing"] is True and listed[-1]["briefing"] is False

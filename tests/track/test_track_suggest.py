@@ -139,7 +139,7 @@ def test_sentences_stating_recommendations_or_assistance_needs_are_proposed_for_
     # the CLI lists what waits for review; the review queue of the document shows the sentence
     listed = run_json("recs", "proposals", "--document", "seed-000", db=db_url)
     assert sorted(r["state"] for r in listed) == ["KAZ", "TJK", "TKM", "UZB"]
-    queue = run_json("review", "queue", "--document", "seed-000", "--kind", "recommendation", db=db_url)
+    queue = run_json("review", "queue", "--document", "seed-000", "--kind", "recommendation", db=db_url)["items"]
     recs_in_queue = [i for i in queue if i["ref"].startswith("recommendation:")]
     assert recs_in_queue and "recommendations made during these country visits" in recs_in_queue[0]["sources"][0]["sentence"]
 
