@@ -1,4 +1,4 @@
-"""``ctrack actors``, ``ctrack events``, ``ctrack show``: look into the knowledge base.
+"""``ctrack actors``, ``ctrack events``, ``ctrack show``, ``ctrack search``: look into the knowledge base.
 
 Each prints a Rich table, or JSON with ``--json`` (the models of
 :mod:`ctrack.store.views`; a list of one page's rows for ``actors`` and
@@ -22,9 +22,11 @@ from ctrack.service import actors as actor_service
 from ctrack.service import engagements
 from ctrack.service import events as event_service
 from ctrack.service import reports
+from ctrack.service import search as search_service
 from ctrack.service.paging import MAX_LIMIT, Page, PageParams
 from ctrack.store.db import session_scope
 from ctrack.store.views import EventRow, RoleRow, SourceRow
+from ctrack.store.web_models import SearchKind
 from ctrack.wording import plural
 
 #: Rows per page of the listings unless ``--limit`` says otherwise.
@@ -220,3 +222,41 @@ def show_cmd(
     if timeline.next_cursor:
         console.print(Text(f"{offset + len(timeline.entries)} of {timeline.total} shown; next page: "
                            f"--after {timeline.next_cursor}", style="dim"))
+
+
+@app.command("search")
+def search_cmd(
+    query: str = typer.Argument(..., help="words to find: each a word prefix, all required, case and accents ignored"),
+    kind: Optional[list[SearchKind]] = typer.Option(None, "--kind", "-k", help="only hits of this kind; repeat for several"),
+    db: Optional[str] = _DB,
+    as_json: bool = _JSON,
+    limit: int = typer.Option(20, "--limit", "-n", min=1, max=search_service.MAX_HITS, help="hits per page"),
+    offset: int = _OFFSET,
+) -> None:
+    """Search documents, actors, events and recommendations, best match first (as GET /api/v1/search and the
+    /search page). What was ingested or reviewed is found at once: the index catches up before each search."""
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:  # committed: the index keeps what this search brought up to date
+            found = search_service.search(s, query, kinds=kind or None, page=PageParams(limit=limit, offset=offset))
+    except CtrackError as exc:
+        fail(exc)
+    if as_json:
+        print_json(found)
+        return
+    if not found.items:
+        console.print(f"nothing found for {query!r}" if found.total == 0 else f"no hits past --offset {offset}",
+                      highlight=False)
+        return
+    table = Table(title=f"Search {query!r}: {plural(found.total, 'hit')}", title_justify="left", header_style="bold")
+    for col in ("Kind", "ID", "Title", "Where it matches"):
+        table.add_column(col, justify="right" if col == "ID" else "left", overflow="fold")
+    for hit in found.items:
+        snippet = Text(hit.snippet)
+        for start, end in hit.highlights:
+            snippet.stylize("bold", start, end)
+        table.add_row(hit.kind.value, str(hit.id), hit.title, snippet)
+    console.print(table)
+    if found.total > offset + len(found.items):
+        console.print(Text(f"{found.total - offset - len(found.items)} more: --offset {offset + len(found.items)}",
+                           style="dim"))
