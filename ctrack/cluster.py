@@ -29,9 +29,18 @@ that may run on other machines:
 Workers need ctrack installed (the same version as the client), with its
 model package, and tesseract for scanned PDFs. Dask is imported only here;
 :mod:`ctrack.pipeline` imports this module only when a cluster is used.
+
+Dask's own log lines (the nanny's "Worker process still alive after 4.0
+seconds, killing" when a busy worker is stopped, "Event loop was
+unresponsive" under load) are housekeeping a ``ctrack ingest`` user cannot act
+on: while :func:`connect`'s client is open, only those at
+:data:`DASK_CONSOLE_LEVEL` (errors) and above reach the console, in this
+process and in the workers of a local cluster. Failed files are reported by
+ctrack itself, with their reason.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,6 +62,25 @@ CONNECT_TIMEOUT = 30
 SENDING_BYTES = 512 * 2**20
 #: One extraction at a time per worker process, whatever its number of threads.
 _EXTRACT_LOCK = threading.Lock()
+#: Lowest level of Dask's own log records that reach the console while a cluster is used (errors stay).
+DASK_CONSOLE_LEVEL = logging.ERROR
+
+
+@contextmanager
+def quiet_dask_logs(level: int = DASK_CONSOLE_LEVEL) -> Iterator[None]:
+    """While inside, the console handlers of Dask's ``distributed`` logger (which every ``distributed.*``
+    logger writes through) drop records under ``level``; their levels are restored on leaving. Handlers
+    that write elsewhere (a file) are left as they are."""
+    handlers = [h for h in logging.getLogger("distributed").handlers
+                if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)]
+    before = [h.level for h in handlers]
+    for h in handlers:
+        h.setLevel(max(h.level, level))
+    try:
+        yield
+    finally:
+        for h, old in zip(handlers, before):
+            h.setLevel(old)
 
 
 class ExtractorPlugin(WorkerPlugin):
@@ -96,11 +124,17 @@ def connect(scheduler: str | None = None, local_workers: int | None = None) -> I
 
     ``scheduler``: the address of a running scheduler (``tcp://HOST:8786``);
     else ``local_workers`` processes of one thread each are started on this
-    machine (a ``LocalCluster`` on loopback; its dashboard, if any, on a free port). Raises
+    machine (a ``LocalCluster`` on loopback; its dashboard, if any, on a free port). Dask's log lines
+    under :data:`DASK_CONSOLE_LEVEL` are kept off the console meanwhile (:func:`quiet_dask_logs`). Raises
     :class:`ClusterError` when the scheduler cannot be reached within
     :data:`CONNECT_TIMEOUT` seconds, has no worker by then, or a worker
     fails to build the extractor.
     """
+    with quiet_dask_logs():
+        yield from _connect(scheduler, local_workers)
+
+
+def _connect(scheduler: str | None, local_workers: int | None) -> Iterator["Client"]:
     from distributed import Client, LocalCluster
 
     cluster = None
@@ -112,7 +146,8 @@ def connect(scheduler: str | None = None, local_workers: int | None = None) -> I
                 raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         else:
             cluster = LocalCluster(n_workers=local_workers or 1, threads_per_worker=1, processes=True,
-                                   host="127.0.0.1", dashboard_address="127.0.0.1:0")
+                                   host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                   silence_logs=DASK_CONSOLE_LEVEL)  # the workers' own console
             client = Client(cluster)
     except ClusterError:
         raise

@@ -186,3 +186,30 @@ def test_no_batch_is_sent_past_the_byte_budget_and_order_is_kept(tmp_path, monke
         got = list(cluster.outcomes(paths, client))
     assert [o.path for o in got] == paths and all(o.document is not None for o in got)
     assert len(sent) > 2 and max(out_at_send) == 0
+
+
+def test_dask_housekeeping_stays_off_the_console_and_errors_do_not(scheduler):
+    """Dask's own warnings (the nanny's "Worker process still alive after 4.0 seconds, killing" after a run
+    under load) reached the user's console: Dask writes them through the console handlers of its
+    ``distributed`` logger (here one more, on a buffer). While ctrack uses a cluster only Dask's errors pass
+    them, and their levels are as before afterwards."""
+    import io
+    import logging
+
+    console = io.StringIO()
+    added = logging.StreamHandler(console)
+    dask_logger = logging.getLogger("distributed")
+    dask_logger.addHandler(added)
+    try:
+        levels = [(h, h.level) for h in dask_logger.handlers]
+        with cluster.connect(scheduler):
+            logging.getLogger("distributed.nanny").warning("Worker process still alive after 4.0 seconds, killing")
+            logging.getLogger("distributed.core").warning("Event loop was unresponsive in Worker for 3.21s")
+            logging.getLogger("distributed.nanny").error("a worker failed to start")
+        assert [(h, h.level) for h in dask_logger.handlers] == levels
+        logging.getLogger("distributed.nanny").warning("outside ctrack's use")
+    finally:
+        dask_logger.removeHandler(added)
+    shown = console.getvalue()
+    assert "still alive" not in shown and "unresponsive" not in shown
+    assert "a worker failed to start" in shown and "outside ctrack's use" in shown
