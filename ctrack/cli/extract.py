@@ -12,13 +12,79 @@ from ctrack.errors import CtrackError
 from ctrack.wording import plural
 
 
+#: What each rule or decision model named in a span's ``rule`` did (``ctrack extract --explain`` prints the
+#: ones a record uses). A name is looked up whole ("date:relative"), then by what comes before its first colon
+#: or space ("trigger:workshop" → "trigger", "role:model p=0.57 (rules: organizer)" → "role:model").
+#: Models are the decision models of ``ctrack/data/models/decisions.json`` (``ctrack train``).
+RULES = {
+    "gazetteer": "a name, acronym or former name in the gazetteer (ctrack/data: states, organizations, cities)",
+    "demonym": "a state's demonym in the gazetteer (\"Kenyan\" → Kenya)",
+    "collective": "states named as a group (\"the five Central Asian States\"): each member of the region",
+    "acronym-definition": "a long form with its acronym in brackets (\"National Counter Terrorism Centre (NCTC)\")",
+    "acronym": "a later use of an acronym the document defined",
+    "org-name": "a capitalised organization name the gazetteer does not know (Ministry, Office, Centre … of)",
+    "head-anaphor": "a short back-reference to an organization named before (\"the Centre\")",
+    "un-office": "a UN office in a country (\"UN Resident Coordinator in Kenya\") or the Secretary-General unnamed",
+    "ner": "a person's name found by spaCy's named-entity recognizer (en_core_web_sm)",
+    "name-title": "a person's name followed by a title (\"Martin Kimani, Director of …\")",
+    "title-name": "a title followed by a person's name (\"Executive Director Michèle Coninsx\")",
+    "title-apposition": "a name set off by commas after a title (\"the Minister of Interior, R. Rahimzoda,\")",
+    "surname": "a later mention of a person by surname",
+    "title-anaphor": "a later mention of a person by title alone (\"the Director said\")",
+    "trigger": "an event trigger phrase of ctrack/data/cues.json; after the colon, the event type it gives",
+    "date": "a date told with the event's trigger",
+    "date:relative": "a day told relative to another event (\"the same day\", \"the following day\")",
+    "date:fact-sheet": "the date line of a fact sheet (\"Date: 3 May 2024\")",
+    "venue:fact-sheet": "the venue line of a fact sheet (\"Venue: Dakar\")",
+    "role:model": "the role model decided this role, p its probability; \"rules:\" the roles the rules proposed",
+    "date:model": "the date model picked this date among the event's candidates, p its probability",
+    "type:model": "the type model changed the rules' event type (rules -> model), p its probability",
+    "proposal:model": "the proposal model added an event that the rules had folded into another, p its probability",
+}
+
+
+def rule_name(rule: str) -> str:
+    """The :data:`RULES` key of a span's ``rule`` ("trigger:workshop" → "trigger", "role:model p=0.57 (rules:
+    organizer)" → "role:model", "date:relative" → itself); ``rule`` itself (or "") when no key matches."""
+    rule = rule.strip()
+    if rule in RULES:
+        return rule
+    head = rule.split(" ", 1)[0]
+    if head in RULES:
+        return head
+    head = head.split(":", 1)[0]
+    return head if head in RULES else rule
+
+
+def legend(data: dict) -> list[tuple[str, str]]:
+    """``(name, meaning)`` of every rule and model behind the facts of an explained record (``Record.to_json(
+    explain=True)``), in :data:`RULES` order, then the event model when an event is scored; a rule with no
+    entry in :data:`RULES` is listed as "(not described)"."""
+    used = {rule_name(m["rule"]) for a in data["actors"] for m in a["mentions"]}
+    used |= {rule_name(s["rule"]) for e in data["events"] for s in e["evidence"]}
+    used |= {rule_name(r["evidence"]["rule"]) for e in data["events"] for r in e["roles"] if r.get("evidence")}
+    used.discard("")
+    out = [(name, RULES[name]) for name in RULES if name in used]
+    out += [(name, "(not described)") for name in sorted(used - set(RULES))]
+    if any(e.get("confidence") is not None for e in data["events"]):
+        out.append(("event p", "the event model's probability that the event is real"))
+    if any(r.get("evidence") is None for e in data["events"] for r in e["roles"]):
+        out.append(("inherited", "a role with no span of its own: the rules gave it from another fact (a visit's "
+                                 "host state, a delegation's organization, the members of a group)"))
+    return out
+
+
 def _print_explained(record) -> None:
-    """Human-readable facts, each with the text span and the rule that produced it."""
+    """Human-readable facts, each with the text span and the rule or model that produced it, under a legend
+    naming every rule and model the record uses (:func:`legend`)."""
     from rich.table import Table
 
     data = record.to_json(explain=True)
-    console.print("[dim]@N: character offset in the document's text; an event's p: the event model's probability that it "
-                  "is a real event; a role's p: the role model's probability for that role[/]", highlight=False)
+    console.print("[dim]@N: character offset in the document's text; p: a decision model's probability "
+                  "(ctrack/data/models/decisions.json). Rules and models behind these facts:[/]", highlight=False)
+    width = max((len(name) for name, _ in legend(data)), default=0)
+    for name, meaning in legend(data):
+        console.print(f"[dim]  {escape(name):<{width}}  {escape(meaning)}[/]", highlight=False)
     names = {a["id"]: a["name"] for a in data["actors"]}
     t = Table(title=f"{data['document']['id']}: actors", show_lines=False)
     for col in ("id", "kind", "name", "title", "evidence (rule: text @ offset)"):

@@ -42,6 +42,35 @@ def test_explain_shows_span_and_rule_for_each_fact():
     assert "date: '3-4 May 2018'" in text
 
 
+
+def test_explain_legend_names_each_rule_and_model_behind_the_facts():
+    """The legend said what @N and p are but not which rule or model each fact came from: it now lists every
+    rule and decision model the record uses, with what it does."""
+    from ctrack.cli.extract import RULES, legend, rule_name
+
+    result = CliRunner().invoke(app, ["extract", str(DEV_DOCS / "seed-000.txt"), "--explain"])
+    assert result.exit_code == 0, result.output
+    head = result.stdout.split("\n┏", 1)[0]  # the legend, above the first table
+    for name in ("gazetteer", "trigger", "date", "role:model", "event p"):
+        assert re.search(rf"^\s+{re.escape(name)}\s+\S", head, re.M), (name, head)
+    assert RULES["role:model"] in head and "(not described)" not in head
+    assert rule_name("role:model p=0.57 (rules: organizer,speaker)") == "role:model"
+    assert rule_name("trigger:assessment_visit") == "trigger" and rule_name("date:relative") == "date:relative"
+    data = {"actors": [{"mentions": [{"rule": "gazetteer"}, {"rule": "brand-new-rule"}]}],
+            "events": [{"evidence": [{"rule": "type:model meeting->visit p=0.81"}], "confidence": None,
+                        "roles": [{"evidence": None}]}]}
+    assert legend(data) == [("gazetteer", RULES["gazetteer"]), ("type:model", RULES["type:model"]),
+                            ("brand-new-rule", "(not described)"), ("inherited", legend(data)[-1][1])]
+
+
+def test_every_rule_of_the_dev_corpus_is_described_in_the_legend(dev_records):
+    """A rule or model added to extraction without a line in ``RULES`` would show as "(not described)"."""
+    from ctrack.cli.extract import legend
+
+    missing = {name for r in dev_records.values() for name, meaning in legend(r.to_json(explain=True))
+               if meaning == "(not described)"}
+    assert not missing
+
 def test_extract_reports_a_bad_file_and_goes_on(tmp_path):
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4 not really")
