@@ -377,8 +377,11 @@ def _full_scan(session: Session) -> dict[SearchKind, set[int]]:
     documents not indexed and the actors and events they touch, actors, events and recommendations without an
     entry or changed since indexed (``updated_at``), entries whose row is gone. Costs a pass over every
     table: run once, when the triggers are installed (:func:`ensure_triggers`), and by :func:`rebuild`."""
-    doc_entries = select(DbSearchEntry.ref_id).where(DbSearchEntry.kind == SearchKind.DOCUMENT)
-    new_docs = list(session.scalars(select(DbDocument.id).where(DbDocument.id.not_in(doc_entries))))
+    # NOT EXISTS, not NOT IN: PostgreSQL plans NOT IN (subquery) as a subplan run per row once the ids do not
+    # fit in work_mem (quadratic: a million documents took over 15 minutes), NOT EXISTS as a hashed anti-join.
+    doc_entry = select(DbSearchEntry.ref_id).where(DbSearchEntry.kind == SearchKind.DOCUMENT,
+                                                   DbSearchEntry.ref_id == DbDocument.id)
+    new_docs = list(session.scalars(select(DbDocument.id).where(~doc_entry.exists())))
     actors, events = _touched_by(session, new_docs)
     todo = {
         SearchKind.DOCUMENT: set(new_docs),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from ctrack.schema import ActorKind, DocFormat, EventType, RoleType
 from ctrack.store import search
 from ctrack.store.models import ReviewState, DbActor, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource
@@ -166,3 +168,26 @@ def test_opening_the_store_puts_lost_triggers_back_and_queues_what_they_missed(d
     state.name = "Tajikistan After"
     session.commit()
     assert search.search(session, "after", kinds=[SearchKind.ACTOR]).total == 1  # triggers at work again
+
+
+def test_opening_the_store_queues_documents_stored_while_the_triggers_were_missing(db_url, engine, session):
+    """A document written while the triggers were missing has no search entry; the next open_store finds it
+    (the anti-join of documents against their entries) and a search returns it, while the indexed one is not
+    queued again."""
+    from ctrack.store.db import open_store
+    from ctrack.store.web_models import DbSearchDirty
+
+    doc, *_ = _kb(session)
+    search.search(session, "Coninsx")
+    session.commit()
+    with engine.begin() as conn:
+        search.drop_triggers(conn)
+    late = DbDocument(doc_key="late", path="/x/late.txt", format=DocFormat.TXT, sha256="b" * 64, size=40,
+                      title="Workshop in Bishkek", published=dt.date(2019, 6, 1),
+                      text="BISHKEK - A workshop on border security opened.")
+    session.add(late)
+    session.commit()
+    open_store(db_url).dispose()
+    queued = {(q.kind, q.ref_id) for q in session.scalars(select(DbSearchDirty))}
+    assert (SearchKind.DOCUMENT, late.id) in queued and (SearchKind.DOCUMENT, doc.id) not in queued
+    assert {h.ref_id for h in search.search(session, "bishkek", kinds=[SearchKind.DOCUMENT]).hits} == {late.id}
