@@ -236,6 +236,21 @@ def update_field(session: Session, rec: DbRecommendation, name: str, value: Any)
     return old, repo.jsonable(parsed)
 
 
+def restore_field(session: Session, rec: DbRecommendation, name: str, value: Any) -> tuple[Any, Any]:
+    """Set one field of ``rec`` back to a JSON-safe value :func:`update_field` returned as the old one (the undo of
+    a correction, :func:`ctrack.track.review.undo_entry`); returns ``(old, new)`` JSON-safe.
+
+    An empty value goes back as it was, even for a field a correction must fill (a proposal's member state was
+    empty before a reviewer gave it one). Raises ``ValueError`` as :func:`update_field` does.
+    """
+    if value is None and name not in TERM_FIELDS and name not in PARTY_FIELDS and name in PARSERS and name != "status":
+        old = repo.jsonable(getattr(rec, name))
+        setattr(rec, name, None)
+        session.flush()
+        return old, None
+    return update_field(session, rec, name, value)
+
+
 def add_activity(session: Session, *, title: str, user: str, kind: str | None = None,
                  description: str | None = None, responsible: Iterable[str] = (), partners: Iterable[str] = (),
                  event_id: int | None = None, start: dt.date | None = None, end: dt.date | None = None,

@@ -478,9 +478,9 @@ def undo_entry(session: Session, entry_id: int, *, user: str, comment: str | Non
     append-only. A fact changed since the decision is left alone. Confirming
     a conflict also wrote a correction of its actor or event: that is a
     separate entry, undone on the actor or event. Raises
-    :class:`ReviewError` for a merge or split entry (undo the decision), a
-    recommendation's correction, an entry undone already, or a fact changed
-    since; :class:`ctrack.errors.NotFound` for no such entry.
+    :class:`ReviewError` for a merge or split entry (undo the decision), an
+    entry undone already, or a fact changed since (a recommendation's list
+    fields, such as themes or partners, are compared as its view shows them); :class:`ctrack.errors.NotFound` for no such entry.
     """
     entry = repo.audit_entry(session, entry_id)
     if entry.action not in UNDOABLE:
@@ -492,16 +492,29 @@ def undo_entry(session: Session, entry_id: int, *, user: str, comment: str | Non
         raise ReviewError(f"audit entry {entry_id} ({entry.action.value} of {audit.ref(entity, row_id)}) "
                           "was undone already")
     before, after = entry.before or {}, entry.after or {}
-    changed = [k for k, v in after.items() if hasattr(row, k) and repo.jsonable(getattr(row, k)) != v]
+    if entity is Entity.RECOMMENDATION:
+        from ctrack.track import recommendations
+
+        current = recommendations.view(row)  # list fields (themes, partners …) are not columns of the row
+    else:
+        current = {k: repo.jsonable(getattr(row, k)) for k in after if hasattr(row, k)}
+    changed = [k for k, v in after.items() if k in current and current[k] != v]
     if changed:
         raise ReviewError(f"{audit.ref(entity, row_id)} changed since entry {entry_id} ({', '.join(changed)}); "
                           "correct it instead")
     restored: dict[str, Any] = {}
     if entry.action is Action.CORRECT:
-        if entity is Entity.RECOMMENDATION:
-            raise ReviewError(f"a recommendation's correction (entry {entry_id}) is undone by correcting it back")
         for name, old in before.items():
             if name == "review_state":
+                continue
+            if entity is Entity.RECOMMENDATION:
+                try:
+                    recommendations.restore_field(session, row, name, old)
+                except ValueError as exc:
+                    raise ReviewError(f"{audit.ref(entity, row_id)}: {name}: cannot restore {old!r}: {exc}") from None
+                repo.add_correction(session, entity=entity, entity_id=row_id, field=name, old=after.get(name),
+                                    new=old, user=user, comment=comment or f"undo of audit entry {entry_id}")
+                restored[name] = old
                 continue
             column_type = type(row).__table__.c[name].type
             enum_cls = getattr(column_type, "enum_class", None)

@@ -85,3 +85,30 @@ def test_api_undoes_a_bulk_decision_as_a_whole_and_lists_typed_fields(api):
     role = next(f for f in fields if f["name"] == "role")
     assert role["kind"] == "choice" and role["current"] in role["choices"] and role["required"]
     assert api.get(f"{V}/review/event_role/999999/fields").status_code == 404
+
+
+def test_a_recommendation_correction_is_undone_through_the_api_and_the_web_page(api):
+    """The correction of a recommendation's technical-assistance fields goes back like any other decision: by its
+    audit entry through the API, and from the review page's Undo button (``POST /review/undo``)."""
+    rec = api.post(f"{V}/recs", json={"state": "TJK", "text": "Train border guards in risk analysis",
+                                      "ta_needed": False, "partners": ["OSCE"]}).json()
+    ref = f"{V}/review/recommendation/{rec['id']}"
+    fixed = api.post(f"{ref}/correct", json={"field": "ta_needed", "value": "yes"}).json()
+    assert fixed["state"] == "corrected"
+    assert api.get(f"{V}/recs/{rec['id']}").json()["ta_needed"] is True
+    undone = api.post(f"{V}/review/entries/{fixed['entry']}/undo", json={"comment": "not a TA need"})
+    assert undone.status_code == 200, undone.text
+    back = api.get(f"{V}/recs/{rec['id']}").json()
+    assert back["ta_needed"] is False and back["review_state"] == rec["review_state"]
+    assert [h["action"] for h in api.get(f"{V}/history/recommendation/{rec['id']}").json()][-2:] == ["correct", "undo"]
+    # the web page: a list field (partners) corrected, then undone with the status line's Undo
+    partners = api.post(f"{ref}/correct", json={"field": "partners", "value": "OSCE; UNODC"}).json()
+    page = api.client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    api.client.post("/login", data={"name": "analyst", "password": "correct horse battery", "csrf_token": token,
+                                    "next": "/review"}, follow_redirects=False)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', api.client.get("/review").text).group(1)
+    r = api.client.post("/review/undo", data={"csrf_token": csrf, "entry": partners["entry"], "back": "/review"},
+                        follow_redirects=False)
+    assert r.status_code == 303 and "undone=" in r.headers["location"] and "error=" not in r.headers["location"]
+    assert api.get(f"{V}/recs/{rec['id']}").json()["partners"] == ["OSCE"]

@@ -157,3 +157,52 @@ def test_field_inputs_are_typed_with_current_values(engine):
         for entity in (Entity.ACTOR, Entity.EVENT, Entity.EVENT_ROLE, Entity.PERSON_TITLE):
             for name, parser in review.correctable(s, entity).items():
                 assert hasattr(parser, "input_kind") and parser.input_kind in INPUT_KINDS, (entity, name)
+
+
+def test_a_recommendation_correction_is_undone_like_any_other_decision(engine, db_url):
+    """A proposed recommendation (a document's sentence, no member state named) gets a state and themes, then the
+    corrections are taken back one by one through the CLI and the service: the old values (an empty state, the
+    proposal's themes) and the review state come back, ``field_corrections`` keeps both directions."""
+    from ctrack.store.testing import gold_document, gold_record
+    from ctrack.store import repo as store_repo
+    from ctrack.track import proposals, recommendations
+
+    rec = gold_record("dev-003")
+    with session_scope(engine) as s:
+        store_repo.save_document(s, gold_document("dev-003", rec), rec)
+        created = proposals.propose(s, user="machine")
+        rec_id = next(r.id for r in created if r.state is None)
+        themes_before = recommendations.view(recommendations.get(s, rec_id))["themes"]
+    ref = f"recommendation:{rec_id}"
+    run("review", "correct", ref, "state", "Egypt", db=db_url)
+    run("review", "correct", ref, "themes", "border_management; human_rights", db=db_url)
+    with session_scope(engine) as s:
+        view = recommendations.view(recommendations.get(s, rec_id))
+        assert (view["state"], view["themes"], view["review_state"]) == ("EGY", ["border_management", "human_rights"],
+                                                                         "corrected")
+    # the themes first (the latest decision), through the CLI; then the state, by its audit entry
+    out = run("review", "undo", ref, db=db_url, user="dina")
+    assert f"undid the last decision on {ref}: now corrected" in out.output
+    with session_scope(engine) as s:
+        view = recommendations.view(recommendations.get(s, rec_id))
+        assert (view["state"], view["themes"]) == ("EGY", themes_before)
+        state_entry = [e for e in track_repo.audit_entries(s, Entity.RECOMMENDATION, rec_id)
+                       if e.action is Action.CORRECT and "state" in e.after][0].id
+    with session_scope(engine) as s:
+        back = service.undo_decision(s, "dina", entry=state_entry)
+        assert back.state is ReviewState.PROPOSED
+        view = recommendations.view(recommendations.get(s, rec_id))
+        assert (view["state"], view["themes"], view["review_state"]) == (None, themes_before, "proposed")
+        assert [(c.field, c.old_value, c.new_value) for c in track_repo.corrections(s, Entity.RECOMMENDATION, rec_id)
+                if c.field == "state"] == [("state", None, "EGY"), ("state", "EGY", None)]
+        undos = track_repo.audit_entries(s, Entity.RECOMMENDATION, rec_id, action=Action.UNDO)
+        assert [u.user for u in undos] == ["dina", "dina"] and undos[-1].after == {"state": None,
+                                                                                 "review_state": "proposed"}
+    assert "no confirm, reject or correct left to undo" in run("review", "undo", ref, db=db_url, ok=False).output
+    # a correction overtaken by a later one of the same field is not undone from under it
+    run("review", "correct", ref, "themes", "human_rights", db=db_url)
+    with session_scope(engine) as s:
+        first = track_repo.audit_entries(s, Entity.RECOMMENDATION, rec_id)[-1].id
+    run("review", "correct", ref, "themes", "border_management", db=db_url)
+    with session_scope(engine) as s, pytest.raises(review.ReviewError, match="changed since"):
+        service.undo_decision(s, "dina", entry=first)
