@@ -3,7 +3,7 @@
 documents outside the annotated corpora keep the cross-validated ``all`` figure, and raise it on the reviewed
 documents' own house style?
 
-    PYTHONPATH=. .venv/bin/python bench/reviewed_training.py [--group train-d] [--decisions 30] [--count decisions|changes]
+    PYTHONPATH=. .venv/bin/python bench/reviewed_training.py [--group train-d] [--decisions 30] [--count decisions|changes] [--weight W]
 
 Protocol (nothing of the held-out group is ever in the annotated corpora used):
 
@@ -15,7 +15,9 @@ Protocol (nothing of the held-out group is ever in the annotated corpora used):
 3. A simulated analyst (:mod:`ctrack.train.analyst`) works through the review queue, least certain first, and
    makes ``--decisions`` decisions on events and roles against half A's gold records: confirm what gold has,
    correct a type, a date or a role where gold differs, reject what gold lacks.
-4. The reviewed facts become training labels (:mod:`ctrack.train.reviewed`, as ``ctrack train --with-reviewed``).
+4. The reviewed facts become training labels (:mod:`ctrack.train.reviewed`, as ``ctrack train --with-reviewed``),
+   each weighing ``--weight`` gold examples (default :data:`ctrack.train.REVIEWED_WEIGHT`, chosen by
+   ``bench/reviewed_weight.py`` on other groups, never on this half B).
 5. Printed: (a) grouped cross-validation over the remaining corpora without and with the reviewed documents
    (on the training side of every fold only); (b) ``score.py`` figures on half B with the model trained on the
    remaining corpora, without and with the reviewed documents; (c) the same on half A, for reference only (its
@@ -25,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -46,15 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--decisions", type=int, default=30, help="review decisions the simulated analyst makes (default 30)")
     ap.add_argument("--count", choices=("decisions", "changes"), default="decisions",
                     help="what --decisions counts: every decision (default), or only corrections and rejections")
+    ap.add_argument("--weight", type=float, help="weight of a reviewed example (default ctrack.train.REVIEWED_WEIGHT)")
     ap.add_argument("--db", help="knowledge base URL for half A (default: SQLite in a temporary folder)")
     args = ap.parse_args(argv)
 
-    from ctrack.extract import get_extractor
-    from ctrack.store.db import open_store, session_scope
-    from ctrack.store.repo import save_document
-    from ctrack.train import cross_validate, default_corpora, figures, load_corpora, prepare, score, train_models
-    from ctrack.train.analyst import review_against_gold
-    from ctrack.train.reviewed import annotated_fingerprints, label_counts, load_reviewed, prepare_reviewed
+    from ctrack.train import REVIEWED_WEIGHT, cross_validate, default_corpora, figures, load_corpora, prepare, score, train_models
+    from ctrack.train.analyst import reviewed_examples
+    from ctrack.train.reviewed import label_counts
 
     t0 = time.perf_counter()
     items = load_corpora(default_corpora(ROOT))
@@ -73,31 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     before_model = train_models(prep_rest)
     print(f"[{time.perf_counter() - t0:.0f}s] parsed and trained the before model")
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.db or f"sqlite:///{Path(tmp) / 'kb.sqlite3'}"
-        engine = open_store(url)
-        ex = get_extractor()
-        stored: dict[int, tuple[dict, dict]] = {}
-        for p in prep_a:
-            record = ex.decide(p.cands, before_model)
-            with session_scope(engine) as s:
-                res = save_document(s, p.cands.document, record)
-            stored[res.document_id] = (p.item.gold, record.to_json())
-        with session_scope(engine) as s:
-            review = review_against_gold(s, stored, args.decisions, count_confirms=args.count == "decisions")
-        print(f"simulated analyst: {len(review.decisions)} decisions on half A: {review.counts}")
-        for action, ref, detail in review.decisions:
-            print(f"   {action:8s} {ref:16s} {detail}")
-        hashes, texts = annotated_fingerprints([p.item.path for p in prep_rest], [p.cands.document.text for p in prep_rest])
-        with session_scope(engine) as s:
-            found = load_reviewed(s, hashes, texts)
-        engine.dispose()
-    examples = prepare_reviewed(found)
-    print(f"reviewed training examples: {label_counts(examples)}")
+    review, examples = reviewed_examples(prep_rest, prep_a, before_model, args.decisions,
+                                         count_confirms=args.count == "decisions", db_url=args.db)
+    print(f"simulated analyst: {len(review.decisions)} decisions on half A: {review.counts}")
+    for action, ref, detail in review.decisions:
+        print(f"   {action:8s} {ref:16s} {detail}")
+    w = REVIEWED_WEIGHT if args.weight is None else args.weight
+    print(f"reviewed training examples: {label_counts(examples)}, each weighing {w:g} gold examples")
     print(f"[{time.perf_counter() - t0:.0f}s] cross-validating the remaining corpora without and with them ...")
     cv_before = cross_validate(prep_rest)
-    cv_after = cross_validate(prep_rest, reviewed=examples)
-    after_model = train_models(prep_rest, examples)
+    cv_after = cross_validate(prep_rest, reviewed=examples, reviewed_weight=w)
+    after_model = train_models(prep_rest, examples, w)
     b_before, b_after = figures(score(prep_b, before_model)), figures(score(prep_b, after_model))
     a_before, a_after = figures(score(prep_a, before_model)), figures(score(prep_a, after_model))
     print(f"[{time.perf_counter() - t0:.0f}s] done\n")

@@ -77,6 +77,9 @@ def train_command(
                                        "and after and write the model only when `all` does not drop"),
     db: str | None = typer.Option(None, "--db", help="with --with-reviewed: " + DB_OPTION_HELP),
     force: bool = typer.Option(False, "--force", help="with --with-reviewed: write the new model even when `all` drops"),
+    reviewed_weight: float = typer.Option(None, "--reviewed-weight", min=1.0,
+                                          help="with --with-reviewed: how many gold examples one reviewed example "
+                                               "weighs (default ctrack.train.REVIEWED_WEIGHT, see docs/benchmarks.md)"),
 ) -> None:
     """Train the extraction decision models (date, type, event, role) on the annotated corpora. Seeded and deterministic.
 
@@ -84,11 +87,11 @@ def train_command(
     from ctrack.extract.decide import MODEL_PATH
     from ctrack.train import train_models
 
-    if (db or force) and not with_reviewed:
-        err.print("[red]--db and --force only apply with --with-reviewed[/]")
+    if (db or force or reviewed_weight is not None) and not with_reviewed:
+        err.print("[red]--db, --force and --reviewed-weight only apply with --with-reviewed[/]")
         raise typer.Exit(2)
     if with_reviewed:
-        _train_with_reviewed(corpus, db, out or MODEL_PATH, force)
+        _train_with_reviewed(corpus, db, out or MODEL_PATH, force, reviewed_weight)
         return
     prepared = _prepare(corpus)
     models = train_models(prepared)
@@ -129,15 +132,17 @@ def _compare(before: dict, after: dict, n_reviewed: int) -> None:
     console.print(t)
 
 
-def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path, force: bool) -> None:
-    """``ctrack train --with-reviewed``: label the KB's reviewed documents, cross-validate without and with them,
-    and write the model trained on both only when the pooled `all` F1 does not drop (or ``force``)."""
+def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path, force: bool,
+                         weight: float | None = None) -> None:
+    """``ctrack train --with-reviewed``: label the KB's reviewed documents, cross-validate without and with them
+    (each reviewed example weighing ``weight`` gold ones, default :data:`ctrack.train.REVIEWED_WEIGHT`), and write
+    the model trained on both only when the pooled `all` F1 does not drop (or ``force``)."""
     from rich.progress import Progress
 
     from ctrack.cli.kb import fail, open_kb
     from ctrack.errors import NoReviewedFacts
     from ctrack.store.db import session_scope
-    from ctrack.train import cross_validate, train_models
+    from ctrack.train import REVIEWED_WEIGHT, cross_validate, train_models
     from ctrack.train.reviewed import (
         annotated_fingerprints, check_reviewed, keep_new_model, label_counts, load_reviewed, prepare_reviewed,
     )
@@ -168,14 +173,17 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
     except CtrackError as exc:
         fail(exc)
     n = label_counts(examples)
+    weight = REVIEWED_WEIGHT if weight is None else weight
     console.print(f"{plural(n['documents'], 'reviewed document')} ({plural(found.decided['events'], 'decided event')}, "
                   f"{plural(found.decided['roles'], 'decided role')} in the knowledge base) give {n['events']} event, "
-                  f"{n['types']} type, {n['dates']} date and {n['roles']} role examples", highlight=False)
+                  f"{n['types']} type, {n['dates']} date and {n['roles']} role examples, each weighing "
+                  f"{weight:g} {noun(1 if weight == 1 else 2, 'annotated one')}", highlight=False)
     groups = sorted({p.item.group for p in prepared})
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("cross-validating without, then with the reviewed documents", total=2 * len(groups))
         before = cross_validate(prepared, progress=lambda _g: bar.advance(task))
-        after = cross_validate(prepared, reviewed=examples, progress=lambda _g: bar.advance(task))
+        after = cross_validate(prepared, reviewed=examples, progress=lambda _g: bar.advance(task),
+                               reviewed_weight=weight)
     _compare(before, after, len(examples))
     b, a = before["pooled"]["figures"]["all"]["f1"], after["pooled"]["figures"]["all"]["f1"]
     keep = keep_new_model(before["pooled"]["figures"], after["pooled"]["figures"])
@@ -183,7 +191,7 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
         console.print(f"[bold]not written[/]: the cross-validated all F1 drops with the reviewed documents "
                       f"({b:.3f} -> {a:.3f}); {target} is unchanged (--force writes it anyway)", highlight=False)
         return
-    models = train_models(prepared, examples)
+    models = train_models(prepared, examples, weight)
     models.save(target)
     why = (f"all F1 {b:.3f} -> {a:.3f}, not lower" if keep else
            f"all F1 {b:.3f} -> {a:.3f} drops, written because of --force")

@@ -29,6 +29,10 @@ from ctrack.extract.decide import NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, M
 
 #: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
 C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL = 0.5, 0.5, 0.5, 0.3, 0.5
+#: How many gold examples one example from an analyst's review decision weighs (``sample_weight``) when
+#: ``ctrack train --with-reviewed`` adds the knowledge base's reviewed facts. See docs/benchmarks.md
+#: "Corrections that teach" for how it was chosen (not on the held-out half B of the bench).
+REVIEWED_WEIGHT = 1.0
 SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 
 
@@ -235,7 +239,9 @@ def event_and_role_labels(prep: Prepared, models: Models) -> tuple[list[int], li
 # ---------------------------------------------------------------------------
 # Fitting
 # ---------------------------------------------------------------------------
-def _fit(features: list[dict], labels: list, C: float) -> LinearModel | None:
+def _fit(features: list[dict], labels: list, C: float, weights: list[float] | None = None) -> LinearModel | None:
+    """A logistic regression over ``features`` (dicts) and ``labels``; ``weights`` (one per example, default all 1)
+    are scikit-learn's ``sample_weight``. None when the labels hold fewer than two classes."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -244,54 +250,69 @@ def _fit(features: list[dict], labels: list, C: float) -> LinearModel | None:
     vec = DictVectorizer(sparse=True, sort=True)
     X = vec.fit_transform(features)
     model = LogisticRegression(C=C, max_iter=3000, solver="lbfgs")
-    model.fit(X, [str(y) for y in labels])
+    if weights is None or all(w == 1.0 for w in weights):
+        model.fit(X, [str(y) for y in labels])  # unweighted: byte-identical to the models trained before weights
+    else:
+        model.fit(X, [str(y) for y in labels], sample_weight=weights)
     return LinearModel.from_sklearn(vec, model)
 
 
-def train_models(prepared: list[Prepared], reviewed: list | None = None) -> Models:
-    """Fit the date, event and role models on ``prepared`` documents (see the module docstring).
+def train_models(prepared: list[Prepared], reviewed: list | None = None,
+                 reviewed_weight: float | None = None) -> Models:
+    """Fit the date, type, proposal, event and role models on ``prepared`` documents (see the module docstring).
 
     ``reviewed``: :class:`ctrack.train.reviewed.ReviewedExample` documents whose candidates carry partial
-    labels from the knowledge base's review decisions; they add examples (a None label adds none).
+    labels from the knowledge base's review decisions; they add examples (a None label adds none), each
+    weighing ``reviewed_weight`` gold examples (scikit-learn ``sample_weight``; default
+    :data:`REVIEWED_WEIGHT`, where the figure comes from). Raises ValueError for a weight below 1.
     """
     reviewed = reviewed or []
+    w = REVIEWED_WEIGHT if reviewed_weight is None else float(reviewed_weight)
+    if w < 1.0:
+        raise ValueError(f"reviewed_weight must be at least 1 (a reviewed fact is at least a gold one), not {w}")
     feats, labels = [], []
     for p in prepared:
         feats += [c.features for c in p.cands.decisions.dates]
         labels += date_labels(p)
+    date_w = [1.0] * len(labels)
     for r in reviewed:
         for c, y in zip(r.cands.decisions.dates, r.labels.dates):
             if y is not None:
                 feats.append(c.features)
                 labels.append(y)
-    date_model = _fit(feats, labels, C_DATE)
-    type_feats, type_y = [], []
+                date_w.append(w)
+    date_model = _fit(feats, labels, C_DATE, date_w)
+    type_feats, type_y, type_w = [], [], []
     for p in prepared:
         for f, y in zip(p.cands.decisions.type_features, type_labels(p, Models(date=date_model))):
             if y is not None:
                 type_feats.append(f)
                 type_y.append(y)
+                type_w.append(1.0)
     for r in reviewed:
         for f, y in zip(r.cands.decisions.type_features, r.labels.types):
             if y is not None:
                 type_feats.append(f)
                 type_y.append(y)
-    type_model = _fit(type_feats, type_y, C_TYPE)
+                type_w.append(w)
+    type_model = _fit(type_feats, type_y, C_TYPE, type_w)
     prop_feats, prop_labels = [], []
     for p in prepared:
         prop_feats += [c.features for c in p.cands.decisions.proposals]
         prop_labels += proposal_labels(p, Models(date=date_model, type=type_model))
     proposal_model = _fit(prop_feats, prop_labels, C_PROPOSAL)
-    ev_feats, ev_labels, role_feats, role_labels = [], [], [], []
+    ev_feats, ev_labels, ev_w, role_feats, role_labels, role_w = [], [], [], [], [], []
     for p in prepared:
         evl, rl = event_and_role_labels(p, Models(date=date_model, type=type_model))
         cands = p.cands.decisions
         for ev, f, y in zip(cands.events, cands.event_features, evl):
             ev_feats.append(event_decision_features(f, ev))
             ev_labels.append(y)
+            ev_w.append(1.0)
         for n, y in rl:
             role_feats.append(cands.roles[n].features)
             role_labels.append(y)
+            role_w.append(1.0)
     for r in reviewed:
         cands = r.cands.decisions
         apply_models(cands, Models(date=date_model, type=type_model))  # the event features see the decided date and type
@@ -299,15 +320,19 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None) -> Mode
             if y is not None:
                 ev_feats.append(event_decision_features(f, ev))
                 ev_labels.append(y)
+                ev_w.append(w)
         for n, y in r.labels.roles:
             role_feats.append(cands.roles[n].features)
             role_labels.append(y)
-    models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT), role=_fit(role_feats, role_labels, C_ROLE), proposal=proposal_model)
+            role_w.append(w)
+    models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
+                    role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model)
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
                    "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)
+        models.meta["reviewed_weight"] = w
     return models
 
 
@@ -330,11 +355,11 @@ def figures(counts: dict) -> dict:
 
 
 def cross_validate(prepared: list[Prepared], only: list[str] | None = None, reviewed: list | None = None,
-                   progress=None) -> dict:
+                   progress=None, reviewed_weight: float | None = None) -> dict:
     """Grouped cross-validation: for each group (or each of ``only``), train on the others and score it.
 
     ``reviewed`` documents (:class:`ctrack.train.reviewed.ReviewedExample`) join the training side of every
-    fold and are never scored. ``progress`` is called with each finished group's name.
+    fold and are never scored, each example weighing ``reviewed_weight`` (:func:`train_models`). ``progress`` is called with each finished group's name.
     Returns {"folds": {group: {"documents": n, "counts": …, "figures": …}}, "pooled": {"counts", "figures"}}.
     """
     S = scorer()
@@ -346,7 +371,7 @@ def cross_validate(prepared: list[Prepared], only: list[str] | None = None, revi
             continue
         train = [p for p in prepared if p.item.group != g]
         test = [p for p in prepared if p.item.group == g]
-        counts = score(test, train_models(train, reviewed))
+        counts = score(test, train_models(train, reviewed, reviewed_weight))
         S.add_counts(pooled, counts)
         folds[g] = {"documents": len(test), "counts": counts, "figures": figures(counts)}
         if progress:

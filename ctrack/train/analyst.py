@@ -170,4 +170,42 @@ def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit:
     return out
 
 
-__all__ = ["Review", "review_against_gold"]
+def reviewed_examples(rest: list, half: list, model, limit: int, count_confirms: bool = True,
+                      db_url: str | None = None) -> tuple[Review, list]:
+    """The loop of ``ctrack train --with-reviewed`` on annotated documents playing an analyst's unreviewed ones.
+
+    ``half`` (:class:`ctrack.train.Prepared`) is extracted with ``model`` and stored in a fresh knowledge base
+    (``db_url``, default SQLite in a temporary folder), :func:`review_against_gold` makes ``limit`` decisions
+    on it, and the reviewed facts become training labels as ``ctrack train --with-reviewed`` makes them
+    (:mod:`ctrack.train.reviewed`; documents of ``rest``, the annotated corpora, skipped). Returns
+    (the :class:`Review`, the :class:`ctrack.train.reviewed.ReviewedExample` list).
+    """
+    import tempfile
+    from pathlib import Path
+
+    from ctrack.extract import get_extractor
+    from ctrack.store.db import open_store, session_scope
+    from ctrack.store.repo import save_document
+    from ctrack.train.reviewed import annotated_fingerprints, load_reviewed, prepare_reviewed
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_store(db_url or f"sqlite:///{Path(tmp) / 'kb.sqlite3'}")
+        try:
+            ex = get_extractor()
+            stored: dict[int, tuple[dict, dict]] = {}
+            for p in half:
+                record = ex.decide(p.cands, model)
+                with session_scope(engine) as s:
+                    res = save_document(s, p.cands.document, record)
+                stored[res.document_id] = (p.item.gold, record.to_json())
+            with session_scope(engine) as s:
+                review = review_against_gold(s, stored, limit, count_confirms=count_confirms)
+            hashes, texts = annotated_fingerprints([p.item.path for p in rest], [p.cands.document.text for p in rest])
+            with session_scope(engine) as s:
+                found = load_reviewed(s, hashes, texts)
+        finally:
+            engine.dispose()
+    return review, prepare_reviewed(found)
+
+
+__all__ = ["Review", "review_against_gold", "reviewed_examples"]

@@ -115,15 +115,18 @@ def test_a_role_corrected_to_another_actor_teaches_both(dev001):
     assert roles == {(w, "org:general-assembly", "speaker"), (w, "person:triyonowibowo", "none")}
 
 
-def test_a_rejected_role_on_an_event_nobody_confirmed_is_no_label(dev001):
+def test_a_rejected_role_on_an_event_nobody_confirmed_teaches_no_role(dev001):
     with session_scope(dev001) as s:
         workshop = _event(s, "workshop")
         review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Wibowo", "speaker").id, user=U)
         review.confirm(s, Entity.EVENT_ROLE, _role(s, workshop, "Laborde", "speaker").id, user=U)
+        # Indonesia: one of its two roles rejected, the other awaits review: no label for the pair
+        review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Indonesia", "speaker").id, user=U)
     ex, d, roles = _labels(dev001)
     w = [e.type.value for e in d.events].index("workshop")
-    # the rejection may only say the event is not real; the confirmation says the actor holds the role
-    assert roles == {(w, "person:jeanpaullaborde", "speaker")}
+    # "Wibowo is no speaker here" holds whether or not the event is real; the confirmation says Laborde is one
+    assert roles == {(w, "person:jeanpaullaborde", "speaker"), (w, "person:triyonowibowo", "none")}
+    assert ex.labels.events[w] is None  # nobody decided on the event itself
 
 
 def test_no_reviewed_facts_and_annotated_documents_are_errors_or_skipped(dev001):
@@ -237,3 +240,53 @@ def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev00
         assert [e.action for e in entries] == [Action.CONFIRM]
     with session_scope(dev001) as s:  # nothing left to decide
         assert review_against_gold(s, {1: (gold, record)}, limit=100).decisions == []
+
+
+HOUSE = Path(__file__).resolve().parent / "house"
+
+
+def test_a_correction_on_one_document_changes_the_extraction_of_the_next_of_its_house_style(tmp_path):
+    """A tiny house style (``tests/train/house``): a programme's workshop notes, each ending with an ambassador who
+    "welcomed the workshop in a statement issued in Moscow", whom the models read as a speaker. The analyst rejects
+    the two speaker roles of the first note (on an event nobody confirmed); ``ctrack train --with-reviewed`` learns
+    it, and the second note, never reviewed, comes out without them. At weight 1 the two examples are lost among
+    the annotated ones and nothing changes (measured: both roles stay)."""
+    a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
+    b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
+    runner = CliRunner()
+    base_path, new_path, flat_path = tmp_path / "base.json", tmp_path / "new.json", tmp_path / "flat.json"
+    res = runner.invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(base_path)])
+    assert res.exit_code == 0, res.output
+    base = Models.load(base_path)
+    ex = get_extractor()
+    first, second = read(HOUSE / "house-1.txt"), read(HOUSE / "house-2.txt")
+
+    def speakers(doc, models) -> list[str]:
+        record = ex.extract(doc, models)
+        names = {x.id: x.name for x in record.actors}
+        return sorted(names[r.actor] for e in record.events for r in e.roles if r.role.value == "speaker")
+
+    assert speakers(first, base) == ["Elena Morozova", "Russian Federation"]
+    assert speakers(second, base) == ["Pavel Orlov", "Russian Federation"]
+    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    engine = open_store(url)
+    with session_scope(engine) as s:
+        save_document(s, first, ex.extract(first, base))
+    with session_scope(engine) as s:
+        for r in s.scalars(select(DbEventRole).where(DbEventRole.role == "speaker")).all():
+            review.reject(s, Entity.EVENT_ROLE, r.id, user=U, comment="a statement from Moscow, not a speech here")
+    engine.dispose()
+
+    def train(out: Path, *extra: str):
+        res = runner.invoke(app, ["train", "--with-reviewed", "--db", url, "--corpus", a, "--corpus", b,
+                                  "--out", str(out), *extra])
+        assert res.exit_code == 0, res.output
+        return res.stdout
+
+    out = train(new_path, "--reviewed-weight", "10")
+    assert "give 0 event, 0 type, 0 date and 2 role examples, each weighing 10 annotated ones" in out, out
+    assert "written (all F1" in out, out
+    assert Models.load(new_path).meta["reviewed_weight"] == 10.0
+    assert speakers(second, Models.load(new_path)) == []
+    train(flat_path, "--reviewed-weight", "1")
+    assert speakers(second, Models.load(flat_path)) == ["Pavel Orlov", "Russian Federation"]
