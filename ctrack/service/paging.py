@@ -1,7 +1,8 @@
 """Pages of a list: every list operation of the service layer answers with a :class:`Page`.
 
 ``items`` (at most ``limit``, from ``offset`` on), ``total`` (matches before
-paging, from ``COUNT``), the ``limit``/``offset`` used, and ``next_cursor``:
+paging, from ``COUNT``; a lower bound when ``total_exact`` is false), the
+``limit``/``offset`` used, and ``next_cursor``:
 an opaque keyset cursor for the following page where the listing supports
 it (passing it as ``after`` reads the next page without skipping rows, so a
 deep page costs as much as the first). ``sort`` names one of the listing's
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ctrack.errors import BadQuery
 from ctrack.store.cursor import decode_cursor as _decode
@@ -34,6 +35,8 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
     next_cursor: str | None = None
+    total_exact: bool = Field(True, description="false when counting stopped: then more than ``total`` match "
+                              "(a listing that bounds its count says so, e.g. the review queue)")
 
 
 class PageParams(BaseModel):

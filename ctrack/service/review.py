@@ -154,16 +154,22 @@ def queue(db: Session, document: str | None = None, actor: str | None = None,
     ``state``, facts a briefing pack would show first, then least certain first (extraction confidence
     ascending, unscored facts last), with the
     sentences of their sources; ``query`` (when given) replaces ``document``/``actor``/``state`` and adds
-    the member-state, kind and confidence-band filters. Ordered and paged in SQL; ``total`` by ``COUNT``.
-    Raises :class:`NotFound` for an unknown document or actor, :class:`BadQuery` for a cursor and
-    :class:`ctrack.track.review.ReviewError` for a bad filter value."""
+    the member-state, kind and confidence-band filters. Ordered and paged in SQL, by ``offset`` or by the
+    keyset cursor ``page.after`` (a page's ``next_cursor``: a deep page costs what the first does).
+    ``total`` by ``COUNT``, stopped past :data:`ctrack.store.track_repo.QUEUE_COUNT_CAP` facts: then
+    ``total`` is that cap and ``total_exact`` false ("more than"). Raises :class:`NotFound` for an unknown
+    document or actor, :class:`BadQuery` for a bad cursor and :class:`ctrack.track.review.ReviewError` for a
+    bad filter value."""
     page = check_page(page)
-    if page.after:
-        raise BadQuery("the review queue pages by offset, not by cursor")
     where = (query or QueueQuery(document=document, actor=actor, state=state)).to_filter()
-    items = review.queue(db, where=where, limit=page.limit, offset=page.offset)
-    total = review.queue_size(db, where=where)
-    return Page[QueueItemOut](items=[_item(i) for i in items], total=total, limit=page.limit, offset=page.offset)
+    try:
+        items, cursor = review.queue_page(db, where, limit=page.limit, offset=page.offset, after=page.after)
+    except ValueError as exc:
+        raise BadQuery(str(exc)) from None
+    cap = track_repo.QUEUE_COUNT_CAP
+    total = review.queue_size(db, where=where, cap=cap)
+    return Page[QueueItemOut](items=[_item(i) for i in items], total=min(total, cap), total_exact=total <= cap,
+                              limit=page.limit, offset=page.offset, next_cursor=cursor)
 
 
 def queue_size(db: Session, state: ReviewState = ReviewState.PROPOSED) -> int:

@@ -28,13 +28,17 @@ class HitOut(BaseModel):
 
 
 class SearchOut(BaseModel):
-    """A page of search results (``total`` matches in all)."""
+    """A page of search results (``total`` matches in all; when ``total_exact`` is false, more than ``total``
+    match and the hits are the best of the most recently indexed ``total``)."""
 
     query: str
     total: int
     limit: int
     offset: int
     items: list[HitOut]
+    total_exact: bool = Field(True, description="false when more entries match than a search ranks "
+                              f"({search_index.CANDIDATES}): then total is that cap, and the hits are the best "
+                              "of the most recently indexed matches")
 
 
 def search(db: Session, q: str, kinds: list[SearchKind] | None = None, page: PageParams | None = None) -> SearchOut:
@@ -47,7 +51,8 @@ def search(db: Session, q: str, kinds: list[SearchKind] | None = None, page: Pag
 
         raise BadQuery(f"at most {MAX_HITS} search hits per page")
     found = search_index.search(db, q, kinds=kinds or None, limit=page.limit, offset=page.offset)
-    return SearchOut(query=q, total=found.total, limit=found.limit, offset=found.offset, items=[
+    return SearchOut(query=q, total=found.total, total_exact=found.total_exact, limit=found.limit,
+                     offset=found.offset, items=[
         HitOut(kind=h.kind, id=h.ref_id, href=API_PATHS[h.kind].format(h.ref_id), title=h.title,
                snippet=h.snippet, highlights=h.highlights, score=round(h.score, 6)) for h in found.hits])
 

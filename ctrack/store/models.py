@@ -107,7 +107,8 @@ class DbActor(Base):
     __tablename__ = "actors"
     __table_args__ = (Index("ix_actors_kind_name", "kind", "name", "id"),
                       Index("ix_actors_upper_acronym", func.upper(text("acronym"))),
-                      Index("ix_actors_lower_name", func.lower(text("name"))))
+                      Index("ix_actors_lower_name", func.lower(text("name"))),
+                      Index("ix_actors_review", "review_state", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[ActorKind] = mapped_column(_enum(ActorKind, 24), index=True)
@@ -193,6 +194,7 @@ class DbTitle(Base):
     """
 
     __tablename__ = "person_titles"
+    __table_args__ = (Index("ix_person_titles_review", "review_state", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
@@ -212,15 +214,22 @@ class DbEvent(Base):
     2018-05-01 to 2018-05-31), kept in step with ``start``/``end`` on every
     insert and update (:func:`_event_days`), null when undated. They are
     indexed so that a date-range filter is an index range scan that still
-    treats a date at month or year precision correctly.
+    treats a date at month or year precision correctly (``ix_events_start_end_day``
+    holds both, so a range read tests the end without the table). ``span_days`` is
+    ``end_day - start_day`` in days (0 for a one-day event, 364 or 365 for a
+    year), kept with them: a filter "ends on or after D" reads ``start_day``
+    from D minus :data:`SHORT_SPAN_DAYS` on, plus the few longer events by
+    ``ix_events_span_days`` (:func:`ctrack.store.repo.event_conditions`).
+    ``(review_state, confidence, id)`` orders the review queue's events.
     """
 
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_start_id", "start", "id"),
-        Index("ix_events_start_day", "start_day"),
-        Index("ix_events_end_day", "end_day"),
+        Index("ix_events_start_end_day", "start_day", "end_day"),
         Index("ix_events_country_start", "country", "start"),
+        Index("ix_events_span_days", "span_days"),
+        Index("ix_events_review_confidence", "review_state", "confidence", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -230,6 +239,7 @@ class DbEvent(Base):
     end: Mapped[str | None] = mapped_column(IsoDate)
     start_day: Mapped[dt.date | None] = mapped_column(Date)
     end_day: Mapped[dt.date | None] = mapped_column(Date)
+    span_days: Mapped[int | None] = mapped_column(Integer)
     city: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(3), index=True)
     status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, 16), default=EventStatus.HELD)
@@ -246,6 +256,16 @@ class DbEvent(Base):
     sources: Mapped[list[DbEventSource]] = relationship(back_populates="event", cascade="all, delete-orphan")
 
 
+#: The longest span (days from ``start_day`` to ``end_day``) of an event read through the ``start_day`` range
+#: of a date filter; longer ones are found by ``ix_events_span_days``. 366 covers any date at year precision.
+SHORT_SPAN_DAYS = 366
+
+
+def span_days(start_day: dt.date | None, end_day: dt.date | None) -> int | None:
+    """Days from ``start_day`` to ``end_day`` (0 for one day), None when undated: :attr:`DbEvent.span_days`."""
+    return (end_day - start_day).days if start_day is not None and end_day is not None else None
+
+
 def event_days(start: str | None, end: str | None) -> tuple[dt.date | None, dt.date | None]:
     """(first day, last day) an event from ``start`` to ``end`` covers, or (None, None) when undated
     (:func:`ctrack.resolve.dates.interval`)."""
@@ -258,8 +278,9 @@ def event_days(start: str | None, end: str | None) -> tuple[dt.date | None, dt.d
 @event.listens_for(DbEvent, "before_insert")
 @event.listens_for(DbEvent, "before_update")
 def _event_days(_mapper, _connection, target: DbEvent) -> None:
-    """Keep ``start_day``/``end_day`` in step with ``start``/``end`` on every ORM write of an event."""
+    """Keep ``start_day``/``end_day``/``span_days`` in step with ``start``/``end`` on every ORM write of an event."""
     target.start_day, target.end_day = event_days(target.start, target.end)
+    target.span_days = span_days(target.start_day, target.end_day)
 
 
 class DbEventSource(Base):
@@ -289,7 +310,8 @@ class DbEventRole(Base):
 
     __tablename__ = "event_roles"
     __table_args__ = (UniqueConstraint("event_id", "actor_id", "role"),
-                      Index("ix_event_roles_actor_event_state", "actor_id", "event_id", "review_state"))
+                      Index("ix_event_roles_actor_event_state", "actor_id", "event_id", "review_state"),
+                      Index("ix_event_roles_review_confidence", "review_state", "confidence", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -309,10 +331,14 @@ class DbMention(Base):
     """Evidence: the span ``[start, end)`` of a document's text and the rule that read it.
 
     Exactly one of ``actor_id`` (a mention of an actor), ``event_id`` (evidence
-    for an event) or ``event_role_id`` (evidence for a role) is set.
+    for an event) or ``event_role_id`` (evidence for a role) is set. An actor's
+    or event's mentions are indexed in reading order (document, offset), so the
+    first few of a popular actor are read without the rest.
     """
 
     __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_actor_doc", "actor_id", "document_id", "start"),
+                      Index("ix_mentions_event_doc", "event_id", "document_id", "start"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -320,8 +346,8 @@ class DbMention(Base):
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     rule: Mapped[str] = mapped_column(String(200), default="")
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     event_role_id: Mapped[int | None] = mapped_column(
         ForeignKey("event_roles.id", ondelete="CASCADE"), index=True)
 
@@ -335,6 +361,7 @@ class DbConflict(Base):
     """
 
     __tablename__ = "conflicts"
+    __table_args__ = (Index("ix_conflicts_review", "review_state", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -376,5 +403,5 @@ class DbMergeDecision(Base):
 
 __all__ = [
     "ReviewState", "DbDocument", "DbActor", "DbActorSource", "DbAlias", "DbTitle", "DbEvent", "DbEventSource",
-    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow", "event_days", "surname_key",
+    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow", "event_days", "span_days", "SHORT_SPAN_DAYS", "surname_key",
 ]

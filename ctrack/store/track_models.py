@@ -224,6 +224,7 @@ class DbRecommendation(Base):
     """
 
     __tablename__ = "recommendations"
+    __table_args__ = (Index("ix_recommendations_review", "review_state", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     state: Mapped[str | None] = mapped_column(String(3), index=True)

@@ -672,15 +672,18 @@ class QueueFilter:
 
 
 def queue_size(session: Session, *, document: str | int | None = None, actor: str | None = None,
-               states: Sequence[ReviewState] = (ReviewState.PROPOSED,), where: QueueFilter | None = None) -> int:
+               states: Sequence[ReviewState] = (ReviewState.PROPOSED,), where: QueueFilter | None = None,
+               cap: int | None = None) -> int:
     """How many facts :func:`queue` would list (``COUNT`` per kind of record). ``where`` (when given)
-    replaces ``document``/``actor``/``states``. Raises what :meth:`QueueFilter.resolve` raises."""
+    replaces ``document``/``actor``/``states``; with ``cap``, ``cap + 1`` means "more than ``cap``"
+    (:func:`ctrack.store.track_repo.count_queue`). Raises what :meth:`QueueFilter.resolve` raises."""
     where = where or QueueFilter(document=document, actor=actor, states=states)
-    return repo.count_queue(session, **where.resolve(session))
+    return repo.count_queue(session, **where.resolve(session), cap=cap)
 
 
-def label(session: Session, entity: Entity, row: Any) -> str:
-    """A one-line description of a fact for the reviewer."""
+def label(session: Session, entity: Entity, row: Any, names: dict[int, str] | None = None) -> str:
+    """A one-line description of a fact for the reviewer; ``names`` (``{actor id: name}``, when given) holds
+    the names of the role's actor or the title's person and affiliation, read once for a page."""
     if entity is Entity.ACTOR:
         extra = [x for x in (row.acronym, row.iso3 if row.kind is ActorKind.MEMBER_STATE else None, row.title) if x]
         return f"{row.kind.value} {row.name}" + (f" ({', '.join(extra)})" if extra else "")
@@ -689,11 +692,11 @@ def label(session: Session, entity: Entity, row: Any) -> str:
         where = ", ".join(x for x in (row.city, row.country) if x) or "place unknown"
         return f"{row.type.value} {when} {where}: {row.name or '(no name)'} [{row.status.value}]"
     if entity is Entity.EVENT_ROLE:
-        names = repo.actor_names(session, [row.actor_id])
+        names = names if names is not None else repo.actor_names(session, [row.actor_id])
         ev = repo.get(session, Entity.EVENT, row.event_id)
         return f"{names.get(row.actor_id, row.actor_id)} — {row.role.value} of event {row.event_id} ({label(session, Entity.EVENT, ev)})"
     if entity is Entity.PERSON_TITLE:
-        names = repo.actor_names(session, [row.person_id, row.affiliation_id])
+        names = names if names is not None else repo.actor_names(session, [row.person_id, row.affiliation_id])
         aff = f", {names[row.affiliation_id]}" if row.affiliation_id in names else ""
         return f"{names.get(row.person_id, row.person_id)}: {row.title}{aff} (as of {row.as_of or 'undated'})"
     if entity is Entity.CONFLICT:
@@ -723,6 +726,14 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
     :meth:`QueueFilter.resolve` raises.
     """
     where = where or QueueFilter(document=document, actor=actor, states=states)
+    return queue_page(session, where, limit=limit, offset=offset)[0]
+
+
+def queue_page(session: Session, where: QueueFilter, *, limit: int | None = None, offset: int = 0,
+               after: str | None = None) -> tuple[list[QueueItem], str | None]:
+    """One page of :func:`queue` for ``where`` (``limit``, None: all; ``offset``, or ``after``: the cursor of
+    the page before) and the next page's cursor (None on the last page). Raises what
+    :meth:`QueueFilter.resolve` raises, and ValueError for a cursor that is not one of the queue's."""
     args = where.resolve(session)
     doc_id = args.get("document_id")
     texts: dict[int, tuple[str, str]] = {}
@@ -733,9 +744,20 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
             texts[document_id] = (d.doc_key, d.text)
         return texts[document_id]
 
-    items = []
     flags: dict[tuple[Entity, int], bool] = {}
-    for entity, row in repo.queue_rows(session, **args, limit=limit, offset=offset, flags=flags):
+    rows, cursor = repo.queue_page(session, **args, limit=limit, offset=offset, after=after, flags=flags)
+    # a constant number of reads for the page: evidence, documents, the events and names in the labels;
+    # without a document filter only the first EVIDENCE_SHOWN spans of a fact are read (and all counted)
+    evidence, totals = repo.evidence_of(session, rows, doc_id, limit=EVIDENCE_SHOWN if doc_id is None else None)
+    held = repo.load_many(session, Entity.EVENT, [row.event_id for e, row in rows if e is Entity.EVENT_ROLE])
+    held += repo.load_many(session, Entity.DOCUMENT,
+                           [m.document_id for ms in evidence for m in ms[:EVIDENCE_SHOWN]]
+                           + [row.source_document_id for e, row in rows if e is Entity.RECOMMENDATION])
+    names = repo.actor_names(session, [i for e, row in rows for i in (
+        (row.actor_id,) if e is Entity.EVENT_ROLE else (row.person_id, row.affiliation_id)
+        if e is Entity.PERSON_TITLE else ())])
+    items = []
+    for (entity, row), mentions, n_mentions in zip(rows, evidence, totals):
         sources: list[tuple[str, str]] = []
         spans: list[tuple[int, int]] = []
         found: list[EvidenceSpan] = []
@@ -745,10 +767,9 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
             found.append(EvidenceSpan(key, row.source_start, row.source_end, text[row.source_start:row.source_end]))
             if row.source_document_id == doc_id:
                 spans.append((row.source_start, row.source_end))
-        mentions = repo.evidence(session, entity, row, doc_id)
         if doc_id is not None:
             spans += [(m.start, m.end) for m in mentions if m.document_id == doc_id]
-        total = len(found) + len(mentions)
+        total = len(found) + n_mentions
         found += [EvidenceSpan(doc(m.document_id)[0], m.start, m.end, m.text, m.rule or "")
                   for m in mentions[:EVIDENCE_SHOWN - len(found)]]
         for m in mentions[:3]:
@@ -756,9 +777,10 @@ def queue(session: Session, *, document: str | int | None = None, actor: str | N
             pair = (key, sentence_around(text, m.start, m.end))
             if pair not in sources:
                 sources.append(pair)
-        items.append(QueueItem(entity=entity, id=row.id, label=label(session, entity, row),
+        items.append(QueueItem(entity=entity, id=row.id, label=label(session, entity, row, names),
                                state=row.review_state.value, sources=sources,
                                confidence=getattr(row, "confidence", None),
                                briefing=flags.get((entity, row.id), False), spans=sorted(set(spans)),
                                evidence=found, evidence_total=total))
-    return items
+    del held
+    return items, cursor

@@ -7,11 +7,11 @@ import datetime as dt
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from ctrack.errors import BadQuery, NotFound
 from ctrack.schema import Actor, ActorKind, DocumentInfo, Event, EventStatus, EventType, Record, Role, RoleType
-from ctrack.service import actors, documents, events, reports, review
+from ctrack.service import actors, documents, events, reports, review, search
 from ctrack.service.events import EventFilters
 from ctrack.resolve import dates
 from ctrack.service.paging import PageParams
@@ -130,6 +130,43 @@ def test_dates_at_month_or_year_precision_filter_by_the_days_they_cover(engine):
             events.list_events(s, EventFilters(country="Atlantis"))
 
 
+def test_a_long_event_is_found_by_a_date_range_inside_it(engine):
+    """The date filter reads start days from a year before the range on, plus the events longer than
+    that by their span (events.span_days): a programme of fifteen years still overlaps a month inside it,
+    and a one-day event a year and a day before the range does not."""
+    _fill(engine, 14)
+    long_ = Record(document=DocumentInfo(id="prog"), actors=[
+        Actor(id="a1", kind=ActorKind.MEMBER_STATE, name="Uzbekistan", iso3="UZB")],
+        events=[Event(id="e1", type=EventType.WORKSHOP, name="Border programme", start="2005-03", end="2020-11",
+                      country="UZB", roles=[Role(actor="a1", role=RoleType.SUBJECT)])])
+    before = Record(document=DocumentInfo(id="early"), actors=[
+        Actor(id="a1", kind=ActorKind.MEMBER_STATE, name="Kyrgyzstan", iso3="KGZ")],
+        events=[Event(id="e1", type=EventType.MEETING, name="Early meeting", start="2014-06-14", country="KGZ",
+                      roles=[Role(actor="a1", role=RoleType.SUBJECT)])])
+    with session_scope(engine) as s:
+        repo.save_document(s, make_document("prog", "A programme.", published=dt.date(2021, 1, 1)), long_)
+        repo.save_document(s, make_document("early", "A meeting.", published=dt.date(2021, 1, 1)), before)
+    with session_scope(engine) as s:
+        every = repo.list_events(s)
+        prog = next(e for e in every if e.name == "Border programme")
+        early = next(e for e in every if e.name == "Early meeting")
+        assert prog.id != early.id
+        for country in (None, "UZB"):
+            for since, until in (("2015-06", "2015-06"), ("2015-06-15", None), ("2011-02-20", "2011-02-21")):
+                got = {e.id for e in events.list_events(s, EventFilters(country=country, since=since, until=until),
+                                                        page=PageParams(limit=500)).items}
+                lo, hi = dates.to_bound(since, upper=False), dates.to_bound(until or "9999", upper=True)
+                want = {e.id for e in every if (span := dates.interval(e.start, e.end)) and span[1] >= lo
+                        and span[0] <= hi and (country is None or e.country == country
+                                               or any(r.actor.iso3 == country for r in e.roles))}
+                assert got == want and prog.id in got and early.id not in got, (country, since, until)
+        with session_scope(engine) as s2:
+            spans = dict(s2.execute(text("SELECT name, span_days FROM events WHERE name IN "
+                                         "('Border programme', 'Early meeting')")).all())
+        assert spans == {"Border programme": (dt.date(2020, 11, 30) - dt.date(2005, 3, 1)).days,
+                         "Early meeting": 0}
+
+
 def _requests(s) -> dict:
     """The listings and pages whose statements are counted, as calls without arguments."""
     cted = actors.find_actor(s, "CTED").id
@@ -145,6 +182,11 @@ def _requests(s) -> dict:
         "overview": lambda: reports.overview(s),
         "queue": lambda: review.queue(s, page=PageParams(limit=10)),
         "queue_deep": lambda: review.queue(s, page=PageParams(limit=10, offset=15)),
+        "queue_cursor": lambda: review.queue(s, page=PageParams(
+            limit=10, after=review.queue(s, page=PageParams(limit=15)).next_cursor)),
+        "events_by_date": lambda: events.list_events(s, EventFilters(since="2012-05", until="2012-05"),
+                                                     page=PageParams(limit=10)),
+        "search": lambda: search.search(s, "person"),
         "documents": lambda: documents.list_documents(s, sort="-events", page=PageParams(limit=10, offset=5)),
         "network": lambda: reports.network(s, EventFilters(country="TJK")),
         "briefing": lambda: reports.briefing(s, country="KAZ", max_events=10),

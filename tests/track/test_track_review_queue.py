@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from track_helpers import run, run_json
 
+from ctrack.errors import BadQuery
 from ctrack.store import repo, track_repo
 from ctrack.store.db import session_scope
 from ctrack.store.models import ReviewState
@@ -205,3 +206,94 @@ def test_facts_a_briefing_pack_would_show_come_first(engine, db_url):
         assert not roundtable.briefing and after[0].confidence == 0.2
     listed = run_json("review", "queue", "--limit", "500", db=db_url)["items"]
     assert listed[0]["briefing"] is True and listed[-1]["briefing"] is False
+
+
+def _queue_kb(engine) -> None:
+    """:func:`_kb`, plus facts in every group of the queue: a seminar that engages no state (scored, not a
+    briefing fact) with its role and organizer, and a roundtable engaging Kazakhstan through a role."""
+    _kb(engine)
+    hed = {"id": "hed", "kind": "other_org", "name": "Hedayah"}
+    kaz = {"id": "KAZ", "kind": "member_state", "name": "Kazakhstan", "iso3": "KAZ"}
+    ngo = {"id": "ngo", "kind": "other_org", "name": "Prevention Network"}
+    _save(engine, "doc-c", "Hedayah and the Prevention Network held a seminar on prevention.", [dict(hed), ngo],
+          [{"id": "se", "type": "workshop", "name": "Seminar on prevention", "status": "held", "confidence": 0.1,
+            "roles": [{"actor": "hed", "role": "organizer", "confidence": 0.3},
+                      {"actor": "ngo", "role": "participant"}]}])
+    _save(engine, "doc-d", "Kazakhstan attended a roundtable.", [dict(kaz)],
+          [{"id": "rt", "type": "meeting", "name": "Roundtable", "status": "held", "confidence": 0.4,
+            "roles": [{"actor": "KAZ", "role": "participant", "confidence": 0.4}]}])
+
+
+def test_queue_cursor_pages_equal_offset_pages_and_the_whole_queue(engine):
+    """The keyset cursor walks the queue in its order through every group (briefing facts scored, unscored,
+    then the others), equal confidences broken by kind and id; offset pages give the same."""
+    _queue_kb(engine)
+    with session_scope(engine) as s:
+        whole = [(i.entity, i.id, i.briefing) for i in review.queue(s)]
+        groups = [(b, c is None) for _e, _i, b, c in
+                  [(i.entity, i.id, i.briefing, i.confidence) for i in review.queue(s)]]
+        assert {(True, False), (True, True), (False, False), (False, True)} <= set(groups)  # every group
+        assert groups == sorted(groups, key=lambda g: (not g[0], g[1]))
+        for size in (1, 2, 3, 7):
+            walked, after = [], None
+            while True:
+                page = service.queue(s, page=PageParams(limit=size, after=after))
+                walked += [(i.entity, i.id, i.briefing) for i in page.items]
+                assert page.total == len(whole) and page.total_exact
+                after = page.next_cursor
+                if after is None:
+                    break
+            assert walked == whole, size
+            by_offset = [(i.entity, i.id, i.briefing) for o in range(0, len(whole), size)
+                         for i in service.queue(s, page=PageParams(limit=size, offset=o)).items]
+            assert by_offset == whole, size
+        # a filter keeps its own order under the cursor too
+        q = service.QueueQuery(kind=[Entity.EVENT_ROLE])
+        roles = [(i.entity, i.id) for i in service.queue(s, page=PageParams(limit=500), query=q).items]
+        first = service.queue(s, page=PageParams(limit=2), query=q)
+        rest = service.queue(s, page=PageParams(limit=500, after=first.next_cursor), query=q)
+        assert [(i.entity, i.id) for i in first.items + rest.items] == roles and rest.next_cursor is None
+        with pytest.raises(BadQuery):
+            service.queue(s, page=PageParams(after="not-a-cursor"))
+        with pytest.raises(BadQuery):  # another listing's cursor
+            from ctrack.store.cursor import encode_cursor
+            service.queue(s, page=PageParams(after=encode_cursor(["2019", 3])))
+
+
+def test_queue_count_stops_past_the_cap_and_says_so(engine, monkeypatch):
+    _queue_kb(engine)
+    with session_scope(engine) as s:
+        exact = service.queue(s).total
+        monkeypatch.setattr(track_repo, "QUEUE_COUNT_CAP", exact - 2)
+        page = service.queue(s, page=PageParams(limit=3))
+        assert (page.total, page.total_exact) == (exact - 2, False) and len(page.items) == 3
+        assert review.queue_size(s, cap=exact - 2) == exact - 1  # "more than the cap"
+        monkeypatch.setattr(track_repo, "QUEUE_COUNT_CAP", exact)
+        assert (service.queue(s).total, service.queue(s).total_exact) == (exact, True)
+
+
+def test_queue_evidence_is_read_once_for_a_page(engine):
+    """Every card keeps its source sentence, and a page's evidence, documents and labels take a fixed
+    number of statements, not one per card."""
+    from sqlalchemy import event as sa_event
+
+    _queue_kb(engine)
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with session_scope(engine) as s:
+        items = service.queue(s, page=PageParams(limit=500)).items
+        assert all(i.sources for i in items if i.entity is Entity.ACTOR)
+        hed = next(i for i in items if i.entity is Entity.ACTOR and i.label.endswith("Hedayah"))
+        assert {x.document for x in hed.sources} == {"doc-b", "doc-c"}
+        sa_event.listen(engine, "before_cursor_execute", count)
+        try:
+            service.queue(s, page=PageParams(limit=500))
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", count)
+    mentions = [st for st in seen if "FROM mentions" in st]
+    documents = [st for st in seen if "FROM documents" in st]
+    names = [st for st in seen if st.startswith("SELECT actors.id, actors.name, actors.acronym")]
+    assert len(mentions) <= 2 and len(documents) <= 1 and len(names) <= 1, seen

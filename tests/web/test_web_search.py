@@ -191,3 +191,30 @@ def test_opening_the_store_queues_documents_stored_while_the_triggers_were_missi
     queued = {(q.kind, q.ref_id) for q in session.scalars(select(DbSearchDirty))}
     assert (SearchKind.DOCUMENT, late.id) in queued and (SearchKind.DOCUMENT, doc.id) not in queued
     assert {h.ref_id for h in search.search(session, "bishkek", kinds=[SearchKind.DOCUMENT]).hits} == {late.id}
+
+
+def test_a_common_word_is_ranked_among_the_latest_matches_and_the_total_says_more_than(session, monkeypatch):
+    """Past search.CANDIDATES matches, the count stops (total = the cap, total_exact False) and the hits are
+    the best of the most recently indexed matches; below it, every match is counted and ranked."""
+    for i in range(7):
+        text = "Karimov " * (1 + (i % 3)) + f"met officials, report {i}."
+        session.add(DbDocument(doc_key=f"k{i}", path=f"/x/k{i}.txt", format=DocFormat.TXT, sha256=f"{i:064x}",
+                               size=len(text), title=f"Report {i}", published=dt.date(2018, 5, 4), text=text))
+        session.flush()
+        search.search(session, "karimov")  # index each one now: entry ids follow the documents' order
+    session.commit()
+    everything = search.search(session, "karimov", kinds=[SearchKind.DOCUMENT], limit=20)
+    assert (everything.total, everything.total_exact) == (7, True)
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    capped = search.search(session, "karimov", kinds=[SearchKind.DOCUMENT], limit=20)
+    assert (capped.total, capped.total_exact) == (4, False)
+    latest = {d.id for d in session.query(DbDocument).order_by(DbDocument.id.desc()).limit(4)}
+    assert {h.ref_id for h in capped.hits} == latest
+    assert [h.score for h in capped.hits] == sorted((h.score for h in capped.hits), reverse=True)
+    assert capped.hits[0].score > capped.hits[-1].score  # ranked, not in id order
+    page2 = search.search(session, "karimov", kinds=[SearchKind.DOCUMENT], limit=2, offset=2)
+    assert [h.ref_id for h in page2.hits] == [h.ref_id for h in capped.hits[2:4]] and not page2.total_exact
+    past = search.search(session, "karimov", kinds=[SearchKind.DOCUMENT], limit=2, offset=10)
+    assert past.hits == [] and (past.total, past.total_exact) == (4, False)
+    whole = search.search(session, "karimov", limit=20)  # every kind: the same cap without the kind filter
+    assert (whole.total, whole.total_exact) == (4, False)
