@@ -62,7 +62,7 @@ def _confidence(value: float | None) -> str:
     return f"confidence {value:.2f}" if value is not None else "not scored"
 
 
-def _show_item(item: review.QueueItem | review_service.QueueItemOut, number: int, total: int) -> None:
+def _show_item(item: review.QueueItem | review_service.QueueItemOut, number: int, total: int | str) -> None:
     state = getattr(item.state, "value", item.state)
     # a plain line, not a Rich rule: a rule's title is lost when the output is not a terminal
     console.print(f"[bold]{number}/{total}  {item.ref}[/]  ({state}, {_confidence(item.confidence)})", highlight=False)
@@ -186,8 +186,11 @@ def queue_cmd(
     if not page.items:
         console.print("no proposed fact matches these filters" if page.total == 0 else f"no facts past --offset {offset}")
     for number, item in enumerate(page.items, start=offset + 1):
-        _show_item(item, number, page.total)
-    if page.total > offset + len(page.items):
+        _show_item(item, number, page.total if page.total_exact else f"more than {page.total}")
+    if not page.total_exact:
+        console.print(f"[dim]more than {page.total - offset - len(page.items)} more: --offset "
+                      f"{offset + len(page.items)}[/]")
+    elif page.total > offset + len(page.items):
         console.print(f"[dim]{page.total - offset - len(page.items)} more: --offset {offset + len(page.items)}[/]")
 
 

@@ -128,15 +128,20 @@ def _notes(db: Session, done: int | None, batch: str | None, undone: int | None)
     return out
 
 
-def _pages(total: int, offset: int, size: int, request: Request) -> dict[str, Any]:
+def _pages(total: int, offset: int, size: int, request: Request, exact: bool = True,
+           more: bool | None = None) -> dict[str, Any]:
+    """The pager of the queue: ``total`` facts (``exact`` False: more than that, the count stopped),
+    ``more``: whether a page follows (when the listing knows it, else from ``total``)."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in NOTE_KEYS and k != "offset"]
 
     def link(new_offset: int) -> str:
         return "?" + urlencode(params + [("offset", str(new_offset))])
 
-    return {"total": total, "offset": offset, "size": size, "shown": min(size, max(0, total - offset)),
+    following = more if more is not None else offset + size < total
+    return {"total": total, "exact": exact, "offset": offset, "size": size,
+            "shown": min(size, max(0, total - offset)) if exact else size,
             "prev": link(max(0, offset - size)) if offset > 0 else None,
-            "next": link(offset + size) if offset + size < total else None}
+            "next": link(offset + size) if following else None}
 
 
 def _fields(db: Session, items: list[review_service.QueueItemOut]) -> dict[str, list[review_service.FieldOut]]:
@@ -173,7 +178,9 @@ def review_page(request: Request, document: str | None = None, actor: str | None
         "document": document or "", "actor": actor or "", "state": state, "member_state": member_state or "",
         "kinds": query.kind, "min_confidence": min_confidence or "", "max_confidence": max_confidence or "",
         "reviewable": [e.value for e in review_service.KINDS], "states": list(ReviewState),
-        "filter_pairs": _filters(query), "pages": _pages(page.total, offset, PAGE_SIZE, request)})
+        "filter_pairs": _filters(query), "pages": _pages(page.total, offset, PAGE_SIZE, request,
+                                                                    exact=page.total_exact,
+                                                                    more=page.next_cursor is not None)})
     return render(request, "review.html", ctx, nav="review")
 
 

@@ -112,3 +112,28 @@ def test_a_recommendation_correction_is_undone_through_the_api_and_the_web_page(
                         follow_redirects=False)
     assert r.status_code == 303 and "undone=" in r.headers["location"] and "error=" not in r.headers["location"]
     assert api.get(f"{V}/recs/{rec['id']}").json()["partners"] == ["OSCE"]
+
+
+def test_api_queue_pages_by_cursor_and_says_when_its_count_stopped(api, monkeypatch):
+    from ctrack.store import track_repo
+
+    whole = api.get(f"{V}/review/queue", params={"limit": 500}).json()
+    assert whole["total_exact"] and whole["next_cursor"] is None
+    refs, after = [], None
+    while True:
+        page = api.get(f"{V}/review/queue", params={"limit": 4, **({"after": after} if after else {})}).json()
+        refs += [i["ref"] for i in page["items"]]
+        after = page["next_cursor"]
+        if after is None:
+            break
+    assert refs == [i["ref"] for i in whole["items"]]
+    assert api.get(f"{V}/review/queue", params={"after": "nonsense"}).status_code == 422
+    monkeypatch.setattr(track_repo, "QUEUE_COUNT_CAP", 3)
+    capped = api.get(f"{V}/review/queue", params={"limit": 2}).json()
+    assert (capped["total"], capped["total_exact"]) == (3, False) and capped["next_cursor"]
+    page = api.client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    api.client.post("/login", data={"name": "viewer", "password": "correct horse battery", "csrf_token": token,
+                                    "next": "/review"}, follow_redirects=False)
+    html = api.client.get("/review").text
+    assert "More than 3 facts proposed" in html
