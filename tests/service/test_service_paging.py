@@ -270,3 +270,26 @@ def test_a_capped_briefing_counts_every_event_in_scope(engine):
         latest = sorted((e for e in whole.events if e.start), key=lambda e: (e.start, e.id))[-5:]
         assert [e.id for e in capped.events] == [e.id for e in latest]
         assert capped.by_type == whole.by_type and capped.by_state == whole.by_state
+
+
+def test_a_dense_timeline_walks_the_date_index_and_gives_the_same_pages(engine, monkeypatch):
+    """An actor in many events reads its page by testing events in date order (repo.DENSE); the pages,
+    cursors included, are those of the id-set read."""
+    _fill(engine, 30)
+
+    def pages(s, actor_id: int) -> list:
+        out, after = [], None
+        while True:
+            t = actors.timeline(s, actor_id, PageParams(limit=4, after=after))
+            out.append(([e.event.id for e in t.entries], t.total))
+            after = t.next_cursor
+            if after is None:
+                return out
+
+    with session_scope(engine) as s:
+        who = [actors.find_actor(s, name).id for name in ("CTED", "Tajikistan", "Amir Person003")]
+        monkeypatch.setattr(repo, "DENSE", 0)  # never dense: the id set
+        sparse = [pages(s, a) for a in who]
+        monkeypatch.setattr(repo, "DENSE", 10 ** 9)  # always dense: the walk
+        dense = [pages(s, a) for a in who]
+    assert dense == sparse and len(sparse[0]) > 3 and sparse[1][0][1] > 4
