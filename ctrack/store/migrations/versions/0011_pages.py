@@ -17,8 +17,11 @@ Create Date: 2026-12-07
   end_day) replaces the two one-day indexes, so that range tests the end day
   in the index; SQLite chose the end-day index for these filters when it had one.
 - ``ix_mentions_actor_doc`` / ``ix_mentions_event_doc`` (actor or event,
-  document, start) replace the one-column indexes: a fact's evidence is read
-  in reading order, the first few without the rest.
+  document, start) and ``ix_mentions_event_role`` replace the one-column
+  indexes: a fact's evidence is read in reading order, the first few without
+  the rest; each is partial (``… IS NOT NULL``), so that ``ANALYZE`` counts
+  the rows that name a target, not the nulls (SQLite read every mention for
+  one event's evidence: 150 ms at 100,000 documents).
 """
 from __future__ import annotations
 
@@ -60,13 +63,19 @@ def upgrade() -> None:
         op.create_index(name, table, ['review_state', 'id'], unique=False)
     op.drop_index('ix_mentions_actor_id', table_name='mentions')
     op.drop_index('ix_mentions_event_id', table_name='mentions')
-    op.create_index('ix_mentions_actor_doc', 'mentions', ['actor_id', 'document_id', 'start'], unique=False)
-    op.create_index('ix_mentions_event_doc', 'mentions', ['event_id', 'document_id', 'start'], unique=False)
+    op.drop_index('ix_mentions_event_role_id', table_name='mentions')
+    for name, col, cols in (('ix_mentions_actor_doc', 'actor_id', ['actor_id', 'document_id', 'start']),
+                            ('ix_mentions_event_doc', 'event_id', ['event_id', 'document_id', 'start']),
+                            ('ix_mentions_event_role', 'event_role_id', ['event_role_id'])):
+        where = sa.text(f"{col} IS NOT NULL")
+        op.create_index(name, 'mentions', cols, unique=False, sqlite_where=where, postgresql_where=where)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_mentions_event_role', table_name='mentions')
     op.drop_index('ix_mentions_event_doc', table_name='mentions')
     op.drop_index('ix_mentions_actor_doc', table_name='mentions')
+    op.create_index('ix_mentions_event_role_id', 'mentions', ['event_role_id'], unique=False)
     op.create_index('ix_mentions_event_id', 'mentions', ['event_id'], unique=False)
     op.create_index('ix_mentions_actor_id', 'mentions', ['actor_id'], unique=False)
     for table, name in _REVIEW:
