@@ -938,9 +938,10 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
     event_ids = select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
                                                    DbEventRole.review_state != _REJECTED)
     in_timeline = DbEvent.id.in_(event_ids)
-    role = aliased(DbEventRole)
-    one_row = (select(literal(1)).select_from(role).where(role.event_id == DbEvent.id, role.actor_id.in_(involved),
-                                                          role.review_state != _REJECTED).exists())
+    # (no alias: building one per request cost more than the read it saves)
+    one_row = (select(literal(1)).select_from(DbEventRole)
+               .where(DbEventRole.event_id == DbEvent.id, DbEventRole.actor_id.in_(involved),
+                      DbEventRole.review_state != _REJECTED).correlate(DbEvent).exists())
     if actor.kind is ActorKind.MEMBER_STATE and actor.iso3:
         # a member state's timeline is its engagements (ctrack.service.engagements): the --country rule
         in_timeline = _involving([actor.iso3])
@@ -1051,16 +1052,15 @@ def _involving_row(isos: list[str]) -> ColumnElement[bool]:
     states are one small id set)."""
     own = select(DbActor.id).where(DbActor.iso3.in_(isos))
     people = select(DbActor.id).where(DbActor.affiliation_id.in_(own))
-    role = aliased(DbEventRole)
     return or_(DbEvent.country.in_(isos),
-               select(literal(1)).select_from(role).where(role.event_id == DbEvent.id,
-                                                          role.actor_id.in_(union(own, people)),
-                                                          role.review_state != _REJECTED).exists())
+               select(literal(1)).select_from(DbEventRole)
+               .where(DbEventRole.event_id == DbEvent.id, DbEventRole.actor_id.in_(union(own, people)),
+                      DbEventRole.review_state != _REJECTED).correlate(DbEvent).exists())
 
 
 def _ending_after(lo: dt.date, hi: dt.date | None) -> ColumnElement[bool]:
-    """Events whose days overlap [``lo``, ``hi``] (``hi`` None: no upper end): ``end_day >= lo`` (and
-    ``start_day <= hi``), as one id set read by index ranges.
+    """Events that end on or after ``lo``, as one id set read by index ranges (``hi``, when given, bounds the
+    short ones' range; the caller adds ``start_day <= hi`` itself).
 
     Either day index alone keeps about half of the knowledge base for a recent ``lo``. An event of at most
     :data:`ctrack.store.models.SHORT_SPAN_DAYS` days that ends on or after ``lo`` starts on or after ``lo``
@@ -1068,10 +1068,11 @@ def _ending_after(lo: dt.date, hi: dt.date | None) -> ColumnElement[bool]:
     ``end_day`` too: only the matches reach the table); the longer ones (rare: multi-year programmes) come
     by ``ix_events_span_days``. Exact for any span: the two arms split on ``span_days``."""
     near = [DbEvent.start_day >= lo - dt.timedelta(days=SHORT_SPAN_DAYS), DbEvent.end_day >= lo]
-    far = [DbEvent.span_days > SHORT_SPAN_DAYS, DbEvent.end_day >= lo]
     if hi is not None:
         near.append(DbEvent.start_day <= hi)
-        far.append(DbEvent.start_day <= hi)
+    # no start_day bound on the long ones: with it SQLite read them by that half-open start_day range
+    # instead of ix_events_span_days (the caller keeps start_day <= hi on the rows)
+    far = [DbEvent.span_days > SHORT_SPAN_DAYS, DbEvent.end_day >= lo]
     return DbEvent.id.in_(union_all(select(DbEvent.id).where(*near), select(DbEvent.id).where(*far)))
 
 
@@ -1100,7 +1101,7 @@ def event_conditions(*, country: str | None = None, type: EventType | str | None
     elif since:
         # with a scope, the state's events drive the read (the id set of _involving); the days filter them
         conds.append(DbEvent.end_day >= dates.to_bound(since, upper=False))
-    if until and not (since and not (country or region)):
+    if until:
         conds.append(DbEvent.start_day <= dates.to_bound(until, upper=True))
     return conds
 
