@@ -116,12 +116,12 @@ def test_queue_refuses_bad_filters_with_a_clear_error(engine, query, message):
 def test_cli_queue_json_is_the_api_page_with_evidence_spans(engine, db_url):
     """``ctrack review queue --json`` printed a bare list whose facts had empty ``spans`` (filled only under a
     document filter) and no total: it is now the page the API answers (items, total, limit, offset,
-    next_cursor), each fact with its evidence spans in every document (document, start, end, text, rule)."""
+    next_cursor, total_exact), each fact with its evidence spans in every document (document, start, end, text, rule)."""
     _kb(engine)
     bodies = {"doc-a": "The Global Counterterrorism Forum and Kazakhstan held a workshop in Astana.",
               "doc-b": "Hedayah and the United Nations Office of Counter-Terrorism trained officials in Dushanbe."}
     page = run_json("review", "queue", "--kind", "actor", "--limit", "1", db=db_url)
-    assert set(page) == {"items", "total", "limit", "offset", "next_cursor"}
+    assert set(page) == {"items", "total", "total_exact", "limit", "offset", "next_cursor"} and page["total_exact"]
     assert page["total"] == 4 and page["limit"] == 1 and page["offset"] == 0 and len(page["items"]) == 1
     page = run_json("review", "queue", "--kind", "actor", db=db_url)
     by_name = {i["label"].split(" ", 1)[1].split(" (")[0]: i for i in page["items"]}
