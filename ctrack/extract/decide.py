@@ -26,8 +26,19 @@ sparse features):
   verb and preposition that govern the mention ("by", "with the support of",
   "from"), the words around it, the sentence distance, the actor's kind, the
   event type, and the role the cue rules proposed (a feature, not a verdict).
+  Role words of the schema that the parse links to the mention (``cues.json`` "role_words": the governing
+  noun or verb, the object of the verb it is the subject of, a noun in apposition) are features as classes
+  ("funding", "donor", "finance" all say funder), so that a phrasing no annotated document used still counts.
+- **verify** — for a role the cue rules proposed, whether the actor holds that very role (binary). The role
+  model's probability for the proposed role is that role's share among seven labels, not the chance that the
+  proposal holds: correct organizers whose other features look like a participant's got 0.02. The verification
+  model is trained on exactly these (pair, proposed role) cases and Platt-scaled on out-of-group predictions
+  (``ctrack.train._calibrator``), so its probability is the share of such roles that hold on a house style it
+  was not trained on (grouped CV: ``bench/role_calibration.py``).
 
-Each decided fact carries the model's probability as its ``confidence``.
+Each decided fact carries a probability of being right as its ``confidence``: an event's is the event model's;
+a role the rules proposed has the verification model's, a role the model added the role model's (both
+conditional on the event being real, since their training labels come from matched events).
 The models are stored as JSON (feature names, coefficients, classes) in
 ``ctrack/data/models/decisions.json`` and rebuilt by ``ctrack train``.
 """
@@ -62,8 +73,10 @@ TYPE_MARGIN = 0.1
 #: Decision thresholds (probabilities). Chosen by grouped cross-validation (``ctrack eval``), not on one document.
 DATE_MIN = 0.30
 EVENT_MIN = 0.05
-#: A role the cue rules proposed is dropped when the role model gives "no role" more than this.
+#: A role the cue rules proposed is dropped when the role model gives "no role" more than this (without a verification model).
 ROLE_KEEP_NONE_MAX = 0.9
+#: A role the cue rules proposed is kept when the verification model gives it at least this probability of holding.
+VERIFY_MIN = 0.2
 #: An actor the rules gave no role takes the model's most probable role when its probability is at least this.
 ROLE_ADD_MIN = 0.5
 #: A proposed event (:class:`EventProposal`) becomes an event when the proposal model gives it at least this.
@@ -159,13 +172,13 @@ def _token_span(doc, start: int, end: int):
     return doc.char_span(start, end, alignment_mode="expand")
 
 
-def _governors(root, depth: int = 2) -> list[tuple[str, str]]:
-    """The first ``depth`` content heads above ``root``: (preposition or dependency, lemma) pairs.
+def _governing(root, depth: int = 2) -> list[tuple[str, object]]:
+    """The first ``depth`` content heads above ``root``: (preposition or dependency, head token) pairs.
 
-    "organized by UNODC" gives [("by", "organize")]; "with funding from Japan" gives
-    [("from", "funding"), ("with", "organize")]; conjuncts pass through to their first conjunct.
+    "organized by UNODC" gives [("by", organized)]; "with funding from Japan" gives
+    [("from", funding), ("with", organize…)]; conjuncts pass through to their first conjunct.
     """
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, object]] = []
     tok, prep = root, root.dep_ or "dep"
     steps = 0
     while tok.head is not tok and steps < 12 and len(out) < depth:
@@ -180,10 +193,52 @@ def _governors(root, depth: int = 2) -> list[tuple[str, str]]:
             tok = head
             continue
         if head.pos_ in ("VERB", "NOUN", "AUX", "ADJ", "PROPN"):
-            out.append((prep, head.lemma_.lower()))
+            out.append((prep, head))
             prep = head.dep_ or "dep"
         tok = head
     return out
+
+
+def _governors(root, depth: int = 2) -> list[tuple[str, str]]:
+    """:func:`_governing` as (preposition or dependency, lemma) pairs: "organized by UNODC" gives [("by", "organize")]."""
+    return [(prep, head.lemma_.lower()) for prep, head in _governing(root, depth)]
+
+
+def role_word_features(root) -> dict[str, float]:
+    """Role words (``cues.json`` "role_words", :data:`ctrack.extract.lexicon.ROLE_WORDS`) that the parse links to an
+    actor's mention, whose head token is ``root``: a governing head ("hosted by X": ``gov=organizer``, with its
+    preposition and rank), the object of the verb the mention is the subject of ("X provided the funding":
+    ``obj=funder``), the subject of the verb it is the object of ("panellists included X": ``subj=speaker``), and
+    a noun in apposition ("X, the moderator": ``appos=chair``). Word classes, not words, so that a verb no
+    annotated document used still says its role. Returns {"rw_<where>=<role>": 1.0, …}."""
+    from ctrack.extract.lexicon import ROLE_WORDS
+
+    f: dict[str, float] = {}
+
+    def add(where: str, tok) -> None:
+        for r in ROLE_WORDS.get(tok.lemma_.lower(), ()):
+            f[f"rw_{where}={r.value}"] = 1.0
+            f[f"rw_any={r.value}"] = 1.0
+
+    govs = _governing(root, 3)
+    for n, (prep, head) in enumerate(govs):
+        add(f"gov{min(n, 1)}", head)
+        for r in ROLE_WORDS.get(head.lemma_.lower(), ()):
+            f[f"rw_govp={prep}|{r.value}"] = 1.0
+    if govs:
+        head = govs[0][1]
+        if head.pos_ in ("VERB", "AUX"):
+            for ch in head.children:
+                if root.dep_.startswith("nsubj") and ch.dep_ in ("dobj", "obj", "attr", "oprd"):
+                    add("obj", ch)
+                elif root.dep_ in ("dobj", "obj", "pobj", "attr") and ch.dep_.startswith("nsubj"):
+                    add("subj", ch)
+    for ch in root.children:
+        if ch.dep_ == "appos":
+            add("appos", ch)
+    if root.dep_ == "appos":
+        add("appos", root.head)
+    return f
 
 
 def _dep_path(a, b) -> tuple[str, str] | None:
@@ -319,6 +374,15 @@ def _role_features(ctx: DocContext, idx: EventIndex, ev: EventDraft, a: ActorEnt
         for k, v in _cue_features(ctx, m, cue_cache).items():
             f[k] = v
             f[f"{k}|d{min(best_d, 2)}"] = v
+        rw_key = ("role_words", m.start)
+        if rw_key not in cue_cache:
+            span = _token_span(ctx.doc, m.start, m.end)
+            cue_cache[rw_key] = role_word_features(span.root) if span is not None and len(span) else {}
+        for k, v in cue_cache[rw_key].items():
+            f[k] = v
+            f[f"{k}|d{min(best_d, 2)}"] = v
+            if k.startswith("rw_any="):
+                f[f"{k}|{et}"] = v
         if best_d == 0:
             for k, v in _mention_syntax(ctx, m, triggers).items():
                 f[k] = v
@@ -645,7 +709,7 @@ class LinearModel:
         return {c: e / total for c, e in zip(self.classes, exps)}
 
 
-_KINDS = ("date", "type", "event", "role", "proposal")
+_KINDS = ("date", "type", "event", "role", "proposal", "verify", "verify_calibration")
 
 
 @dataclass
@@ -657,6 +721,8 @@ class Models:
     event: LinearModel | None = None
     role: LinearModel | None = None
     proposal: LinearModel | None = None
+    verify: LinearModel | None = None
+    verify_calibration: LinearModel | None = None  # Platt scaling of verify's probability (ctrack.train._calibrator)
     meta: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -693,22 +759,53 @@ def shipped_models() -> Models:
 # ---------------------------------------------------------------------------
 # Deciding
 # ---------------------------------------------------------------------------
-def _decide_role(model: LinearModel, c: RoleCandidate, add_min: float) -> list[tuple[RoleType, Mention | None, float]]:
-    """The roles (role, evidence mention naming the model, probability) the role ``model`` decides for one
-    (event, actor) candidate: a role the cue rules proposed stands unless the model puts "no role" above
-    :data:`ROLE_KEEP_NONE_MAX`; a pair the rules left empty takes the model's best role when it reaches ``add_min``."""
-    probs = model.proba(c.features)
-    if c.rule_roles:
-        chosen = [] if probs.get(NONE, 0.0) > ROLE_KEEP_NONE_MAX else [(probs.get(r, 0.0), r) for r in c.rule_roles]
-    else:
-        ranked = sorted(((p, r) for r, p in probs.items() if r != NONE), reverse=True)
-        chosen = [ranked[0]] if ranked and ranked[0][0] >= add_min else []
+def calibration_features(p: float) -> dict[str, float]:
+    """The one feature of a Platt calibrator: the log-odds of the probability ``p`` it recalibrates (clipped)."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return {"logit": math.log(p / (1 - p))}
+
+
+def calibrated(calibrator: LinearModel | None, p: float) -> float:
+    """``p`` mapped through a Platt ``calibrator`` (unchanged without one)."""
+    return p if calibrator is None else calibrator.proba(calibration_features(p)).get("1", 0.0)
+
+
+def verify_features(c: RoleCandidate, role: str) -> dict[str, float]:
+    """The verification model's features for the role ``role`` the cue rules proposed for candidate ``c``: the role
+    candidate's features, each also joined with the proposed role (an organizer cue and a speaker cue say different
+    things in the same place), so that one definition serves training and deciding."""
+    f = {"proposed=" + role: 1.0}
+    for k, v in c.features.items():
+        f[k] = v
+        f[f"{role}|{k}"] = v
+    return f
+
+
+def _decide_role(models: Models, c: RoleCandidate, add_min: float) -> list[tuple[RoleType, Mention | None, float]]:
+    """The roles (role, evidence mention naming the model, probability of being right) decided for one (event,
+    actor) candidate. A role the cue rules proposed stands when the verification model gives it at least
+    :data:`VERIFY_MIN` (that probability is its confidence; without a verification model: unless the role model
+    puts "no role" above :data:`ROLE_KEEP_NONE_MAX`). A pair left without a role (none proposed, or every proposed
+    one rejected) takes the role model's best role when its probability reaches ``add_min``."""
+    probs = models.role.proba(c.features)
+    chosen: list[tuple[float, str, str]] = []
+    if c.rule_roles and models.verify is not None:
+        for r in c.rule_roles:
+            q = calibrated(models.verify_calibration, models.verify.proba(verify_features(c, r)).get("1", 0.0))
+            if q >= VERIFY_MIN:
+                chosen.append((q, r, "verify"))
+    elif c.rule_roles:
+        if probs.get(NONE, 0.0) <= ROLE_KEEP_NONE_MAX:
+            chosen = [(probs.get(r, 0.0), r, "model") for r in c.rule_roles]
+    if not chosen:
+        ranked = sorted(((p, r) for r, p in probs.items() if r != NONE and r not in c.rule_roles), reverse=True)
+        chosen = [(ranked[0][0], ranked[0][1], "model")] if ranked and ranked[0][0] >= add_min else []
     out = []
-    for p, r in chosen:
+    for p, r, how in chosen:
         m = c.evidence
         if m is not None:
             m = Mention(m.start, m.end, m.text, m.key,
-                        f"role:model p={p:.2f}" + (f" (rules: {','.join(c.rule_roles)})" if c.rule_roles else ""))
+                        f"role:{how} p={p:.2f}" + (f" (rules: {','.join(c.rule_roles)})" if c.rule_roles else ""))
         out.append((RoleType(r), m, p))
     return out
 
@@ -730,7 +827,7 @@ def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft
         ev.evidence = ev.evidence[:1] + [Span(start=d.start, end=d.end, text=d.text, rule=f"proposal:model p={p:.2f}")]
         if models.role is not None:
             for c in prop.roles:
-                for role, mention, q in _decide_role(models.role, c, PROPOSAL_ROLE_MIN):
+                for role, mention, q in _decide_role(models, c, PROPOSAL_ROLE_MIN):
                     ev.roles.append((c.key, role, mention))
                     ev.role_confidence[(c.key, role)] = q
         out.append(ev)
@@ -742,9 +839,9 @@ def apply_models(cands: Candidates, models: Models) -> None:
 
     Starts from the rules' state (so the same candidates can be decided again with other models):
     undated events get the most probable date (above :data:`DATE_MIN`); events below
-    :data:`EVENT_MIN` are dropped; a role the cue rules proposed is kept unless the role model puts
-    "no role" above :data:`ROLE_KEEP_NONE_MAX`, and a pair the rules left empty takes the model's best
-    role when it reaches :data:`ROLE_ADD_MIN`. Every event and role gets ``confidence``.
+    :data:`EVENT_MIN` are dropped; roles as :func:`_decide_role` decides them (a role the cue rules proposed
+    kept when the verification model gives it :data:`VERIFY_MIN`, a pair left empty taking the role model's
+    best role when it reaches :data:`ROLE_ADD_MIN`). Every event and role gets ``confidence``.
     """
     events = cands.events
     for ev, (etype, start, end, status, parent, roles, n_evidence) in zip(events, cands.snapshot):
@@ -780,7 +877,7 @@ def apply_models(cands: Candidates, models: Models) -> None:
     if models.role is not None:
         new_roles: dict[int, list] = {i: [] for i in range(len(events))}
         for c in cands.roles:
-            for role, mention, p in _decide_role(models.role, c, ROLE_ADD_MIN):
+            for role, mention, p in _decide_role(models, c, ROLE_ADD_MIN):
                 new_roles[c.event].append((c.key, role, mention))
                 events[c.event].role_confidence[(c.key, role)] = p
         for i, ev in enumerate(events):

@@ -110,6 +110,13 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {EventType(t): tuple(ws) for 
 ROLE_AFTER: tuple[tuple[str, RoleType], ...] = tuple((c["pattern"], RoleType(c["role"])) for c in _CUES["role_after"])
 ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = tuple((c["pattern"], RoleType(c["role"])) for c in _CUES["role_before"])
 
+#: Role words (SCHEMA.md "Roles") as lemmas: {lemma: roles}, for the role model's syntax features
+#: (:func:`ctrack.extract.decide.role_word_features`). From ``cues.json`` "role_words".
+ROLE_WORDS: dict[str, tuple[RoleType, ...]] = {}
+for _role, _entry in _CUES.get("role_words", {}).items():
+    if not _role.startswith("_"):
+        for _lemma in _entry["lemmas"]:
+            ROLE_WORDS[_lemma] = ROLE_WORDS.get(_lemma, ()) + (RoleType(_role),)
 
 #: Labels of fact-sheet lines per field ("Venue: Dakar"; see :mod:`ctrack.extract.fields`).
 FIELD_LABELS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _CUES.get("field_labels", {}).items() if not k.startswith("_")}
@@ -117,11 +124,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _CUES.get("f
 
 def cue_examples() -> dict:
     """The examples of ``cues.json``: {"event_triggers": {type: {"match": [...], "no_match": [...]}},
-    "role_after"/"role_before": [(pattern, role, match, no_match)]}; for the test that runs them all."""
+    "role_after"/"role_before": [(pattern, role, match, no_match)], "role_words": [(role, sentence, actor mention)]};
+    for the test that runs them all."""
     return {
         "event_triggers": _CUES.get("event_trigger_examples", {}),
         "role_after": [(c["pattern"], c["role"], c.get("match", []), c.get("no_match", [])) for c in _CUES["role_after"]],
         "role_before": [(c["pattern"], c["role"], c.get("match", []), c.get("no_match", [])) for c in _CUES["role_before"]],
+        "role_words": [(role, sentence, actor) for role, e in _CUES.get("role_words", {}).items() if not role.startswith("_")
+                       for sentence, actor in e.get("examples", [])],
     }
 
 

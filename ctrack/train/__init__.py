@@ -9,7 +9,7 @@ written from its own families; see ``../shared/corpus/train/README.md``), so
 that a family's documents are never split between training and test.
 
 :func:`train_models` fits the models of :mod:`ctrack.extract.decide`
-(date, type, event, role, proposal; scikit-learn ``LogisticRegression`` over
+(date, type, event, role, proposal, verify; scikit-learn ``LogisticRegression`` over
 ``DictVectorizer`` features) from the rules' candidates and labels taken from
 the gold records through the scorer's own alignment (``eval/score.py``).
 :func:`cross_validate` trains on all groups but one and scores the held group
@@ -25,10 +25,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ctrack.errors import TrainingError
-from ctrack.extract.decide import NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models, apply_models, event_decision_features
+from ctrack.extract.decide import (NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models, apply_models, event_decision_features,
+                                   verify_features)
 
 #: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
-C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL = 0.5, 0.5, 0.5, 0.3, 0.5
+C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL, C_VERIFY = 0.5, 0.5, 0.5, 0.3, 0.5, 0.3
 #: How many gold examples one example from an analyst's review decision weighs (``sample_weight``) when
 #: ``ctrack train --with-reviewed`` adds the knowledge base's reviewed facts (``--reviewed-weight`` overrides it).
 #: Chosen by ``bench/reviewed_weight.py`` on five annotated groups that play "reviewed" in turn (never on the
@@ -259,9 +260,43 @@ def _fit(features: list[dict], labels: list, C: float, weights: list[float] | No
     return LinearModel.from_sklearn(vec, model)
 
 
+def _calibrator(features: list[dict], labels: list[int], groups: list[str], C: float) -> LinearModel | None:
+    """Platt scaling for a binary model under a change of house style: for each group, the model is fitted on the
+    other groups and gives its probability to the held group's examples; a one-feature logistic regression
+    (:func:`ctrack.extract.decide.calibrated`) then maps those out-of-group probabilities to the share that holds.
+    In-sample probabilities would be too sure of themselves on a family nobody annotated. None with under two groups."""
+    from ctrack.extract.decide import calibration_features
+
+    xs, ys = [], []
+    for g in sorted(set(groups)):
+        m = _fit([f for f, x in zip(features, groups) if x != g], [y for y, x in zip(labels, groups) if x != g], C)
+        if m is None:
+            continue
+        for f, y, x in zip(features, labels, groups):
+            if x == g:
+                xs.append(calibration_features(m.proba(f).get("1", 0.0)))
+                ys.append(y)
+    return _fit(xs, ys, 1.0) if len(set(groups)) > 1 else None
+
+
+def verify_examples(roles: list, labels: list[tuple[int, str]]) -> tuple[list[dict], list[int]]:
+    """Examples of the verification model from role ``labels`` ([(candidate index, gold role or "none")] over the
+    candidates ``roles``): one per role the cue rules proposed for a labelled candidate, 1 when the gold holds it."""
+    held: dict[int, set[str]] = {}
+    for n, y in labels:
+        held.setdefault(n, set()).add(y)
+    feats, ys = [], []
+    for n in sorted(held):
+        c = roles[n]
+        for r in c.rule_roles:
+            feats.append(verify_features(c, r))
+            ys.append(int(r in held[n]))
+    return feats, ys
+
+
 def train_models(prepared: list[Prepared], reviewed: list | None = None,
                  reviewed_weight: float | None = None) -> Models:
-    """Fit the date, type, proposal, event and role models on ``prepared`` documents (see the module docstring).
+    """Fit the date, type, proposal, event, role and verification models on ``prepared`` documents (see the module docstring).
 
     ``reviewed``: :class:`ctrack.train.reviewed.ReviewedExample` documents whose candidates carry partial
     labels from the knowledge base's review decisions; they add examples (a None label adds none), each
@@ -304,6 +339,7 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         prop_labels += proposal_labels(p, Models(date=date_model, type=type_model))
     proposal_model = _fit(prop_feats, prop_labels, C_PROPOSAL)
     ev_feats, ev_labels, ev_w, role_feats, role_labels, role_w = [], [], [], [], [], []
+    ver_feats, ver_labels, ver_w, ver_groups = [], [], [], []
     for p in prepared:
         evl, rl = event_and_role_labels(p, Models(date=date_model, type=type_model))
         cands = p.cands.decisions
@@ -315,6 +351,11 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
             role_feats.append(cands.roles[n].features)
             role_labels.append(y)
             role_w.append(1.0)
+        vf, vy = verify_examples(cands.roles, rl)
+        ver_feats += vf
+        ver_labels += vy
+        ver_w += [1.0] * len(vy)
+        ver_groups += [p.item.group] * len(vy)
     for r in reviewed:
         cands = r.cands.decisions
         apply_models(cands, Models(date=date_model, type=type_model))  # the event features see the decided date and type
@@ -327,10 +368,17 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
             role_feats.append(cands.roles[n].features)
             role_labels.append(y)
             role_w.append(w)
+        vf, vy = verify_examples(cands.roles, r.labels.roles)
+        ver_feats += vf
+        ver_labels += vy
+        ver_w += [w] * len(vy)
+        ver_groups += ["reviewed"] * len(vy)
     models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
-                    role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model)
+                    role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model,
+                    verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
+                    verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY))
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
-                   "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "role_labels": ROLE_LABELS,
+                   "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "verify_examples": len(ver_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)

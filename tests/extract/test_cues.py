@@ -32,3 +32,23 @@ def test_event_triggers():
         bad += [f"{etype} should match {m!r}" for m in ex["match"] if not rx.search(m)]
         bad += [f"{etype} should not match {n!r}" for n in ex["no_match"] if rx.search(n)]
     assert not bad, "\n".join(bad)
+
+
+def test_role_words():
+    """Each role-word example: the parse links a word of its role to the actor mention (cues.json "role_words")."""
+    from ctrack.extract import get_extractor
+    from ctrack.extract.decide import role_word_features
+    from ctrack.extract.lexicon import ROLE_WORDS
+
+    nlp = get_extractor().nlp
+    assert len(ROLE_WORDS) > 50
+    bad = []
+    for role, sentence, actor in EXAMPLES["role_words"]:
+        RoleType(role)
+        doc = nlp(sentence)
+        start = sentence.index(actor)
+        span = doc.char_span(start, start + len(actor), alignment_mode="expand")
+        got = role_word_features(span.root)
+        if f"rw_any={role}" not in got:
+            bad.append(f"{role}: {sentence!r} gives {sorted(got)} for {actor!r}")
+    assert not bad, "\n".join(bad)

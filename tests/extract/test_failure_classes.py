@@ -42,6 +42,16 @@ Published: 1 February 2024
 A delegation of the Counter-Terrorism Committee Executive Directorate (CTED) is due to conduct an assessment visit to Kenya on 12-15 March 2024. The Executive Director of CTED, Natalia Gherman, will travel to Nairobi for the visit. A workshop on border management is expected to take place in Mombasa in April 2024.
 """
 
+# roles said by words no cue pattern lists: "X provide the project's funding", a relative clause "which Y implements",
+# speakers named after a colon ("Two experts addressed the participants: A and B")
+ROLE_WORDS = """Risk profiling course for customs officers opens in Almaty
+
+Published: 20 June 2023
+
+A training course on risk profiling for customs officers opened in Almaty, Kazakhstan, on 19 June 2023. The course belongs to a regional project which the United Nations Office on Drugs and Crime (UNODC) implements. Norway and Canada provide the project's funding.
+Two experts addressed the participants at the opening: Aida Bekova, Deputy Chairperson of the State Revenue Committee of Kazakhstan, and Tomas Lind, Programme Officer of UNODC.
+"""
+
 
 def _record(tmp_path, name, text):
     path = tmp_path / f"{name}.txt"
@@ -109,3 +119,30 @@ def test_every_fact_has_a_confidence(tmp_path, text):
     for e in rec.events:
         assert 0.0 <= e.confidence <= 1.0
         assert all(0.0 <= r.confidence <= 1.0 for r in e.roles)
+
+
+def test_roles_said_by_role_words(tmp_path):
+    """Speakers named after a colon ("Two experts addressed the participants: A and B") are found by the role words the
+    parse links to them; the funders ("Norway and Canada provide the project's funding") are not taken for participants.
+    (Their funder role and the organizer of the relative clause are not found yet: issue 8.)"""
+    rec = _record(tmp_path, "role-words", ROLE_WORDS)
+    ws = _only(rec, "workshop")
+    assert (ws.start, ws.city, ws.country) == ("2023-06-19", "Almaty", "KAZ")
+    roles = _roles(rec, ws)
+    assert {("Aida Bekova", "speaker"), ("Tomas Lind", "speaker")} <= roles
+    assert not {("Norway", "participant"), ("Canada", "participant")} & roles
+
+
+@pytest.mark.parametrize("text", [NOUN_ROLES, INVITATION_AND_PANEL])
+def test_rule_roles_confidence_is_a_probability_of_being_right(tmp_path, text):
+    """A role the cue rules found and that holds gets the verification model's probability, not the role model's
+    share for that role (which was near zero, 0.02, on correct organizers whose features the model read otherwise)."""
+    rec = _record(tmp_path, "conf-rule", text)
+    names = {a.id: a.name for a in rec.actors}
+    verified = [r for e in rec.events for r in e.roles if r.evidence is not None and r.evidence.rule.startswith("role:verify")]
+    assert verified, [(names[r.actor], r.role.value, r.evidence and r.evidence.rule) for e in rec.events for r in e.roles]
+    for r in verified:
+        assert r.evidence.rule.startswith(f"role:verify p={r.confidence:.2f}")
+    organizers = [r for e in rec.events for r in e.roles if r.role.value == "organizer"]
+    assert organizers and min(r.confidence for r in organizers) >= 0.5, \
+        [(names[r.actor], round(r.confidence, 2)) for r in organizers]
