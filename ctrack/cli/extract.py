@@ -36,7 +36,9 @@ RULES = {
     "date:relative": "a day told relative to another event (\"the same day\", \"the following day\")",
     "date:fact-sheet": "the date line of a fact sheet (\"Date: 3 May 2024\")",
     "venue:fact-sheet": "the venue line of a fact sheet (\"Venue: Dakar\")",
-    "role:model": "the role model decided this role, p its probability; \"rules:\" the roles the rules proposed",
+    "role:model": "the role model added this role, p its probability; \"rules:\" the roles the rules proposed (all rejected)",
+    "role:verify": "the verification model kept the role the cue rules proposed, p the probability that it holds "
+                   "(calibrated on house styles it was not trained on)",
     "date:model": "the date model picked this date among the event's candidates, p its probability",
     "type:model": "the type model changed the rules' event type (rules -> model), p its probability",
     "proposal:model": "the proposal model added an event that the rules had folded into another, p its probability",

@@ -51,9 +51,9 @@ def test_explain_legend_names_each_rule_and_model_behind_the_facts():
     result = CliRunner().invoke(app, ["extract", str(DEV_DOCS / "seed-000.txt"), "--explain"])
     assert result.exit_code == 0, result.output
     head = result.stdout.split("\n┏", 1)[0]  # the legend, above the first table
-    for name in ("gazetteer", "trigger", "date", "role:model", "event p"):
+    for name in ("gazetteer", "trigger", "date", "role:verify", "event p"):
         assert re.search(rf"^\s+{re.escape(name)}\s+\S", head, re.M), (name, head)
-    assert RULES["role:model"] in head and "(not described)" not in head
+    assert RULES["role:verify"] in head and "(not described)" not in head
     assert rule_name("role:model p=0.57 (rules: organizer,speaker)") == "role:model"
     assert rule_name("trigger:assessment_visit") == "trigger" and rule_name("date:relative") == "date:relative"
     data = {"actors": [{"mentions": [{"rule": "gazetteer"}, {"rule": "brand-new-rule"}]}],
