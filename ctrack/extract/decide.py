@@ -783,13 +783,13 @@ def verify_features(c: RoleCandidate, role: str) -> dict[str, float]:
 
 def _decide_role(models: Models, c: RoleCandidate, add_min: float) -> list[tuple[RoleType, Mention | None, float]]:
     """The roles (role, evidence mention naming the model, probability of being right) decided for one (event,
-    actor) candidate. A role the cue rules proposed stands when the verification model gives it at least
-    :data:`VERIFY_MIN` (that probability is its confidence; without a verification model: unless the role model
-    puts "no role" above :data:`ROLE_KEEP_NONE_MAX`). A pair left without a role (none proposed, or every proposed
-    one rejected) takes the role model's best role when its probability reaches ``add_min``."""
+    actor) candidate. A role the cue rules proposed stands unless the role model puts "no role" above
+    :data:`ROLE_KEEP_NONE_MAX` (how an analyst's rejections, weighted, reach the next document) or the verification
+    model gives it less than :data:`VERIFY_MIN`; the verification model's probability is its confidence. A pair
+    left without a role (none proposed, or every proposed one rejected) takes the role model's best role when its probability reaches ``add_min``."""
     probs = models.role.proba(c.features)
     chosen: list[tuple[float, str, str]] = []
-    if c.rule_roles and models.verify is not None:
+    if c.rule_roles and models.verify is not None and probs.get(NONE, 0.0) <= ROLE_KEEP_NONE_MAX:
         for r in c.rule_roles:
             q = calibrated(models.verify_calibration, models.verify.proba(verify_features(c, r)).get("1", 0.0))
             if q >= VERIFY_MIN:

@@ -119,8 +119,8 @@ def test_a_rejected_role_on_an_event_nobody_confirmed_teaches_no_role(dev001):
         workshop = _event(s, "workshop")
         review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Wibowo", "speaker").id, user=U)
         review.confirm(s, Entity.EVENT_ROLE, _role(s, workshop, "Laborde", "speaker").id, user=U)
-        # Indonesia: one of its two roles rejected, the other awaits review: no label for the pair
-        review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Indonesia", "speaker").id, user=U)
+        # the Task Force: one of its two roles rejected, the other awaits review: no label for the pair
+        review.reject(s, Entity.EVENT_ROLE, _role(s, workshop, "Implementation Task Force", "speaker").id, user=U)
     ex, d, roles = _labels(dev001)
     w = [e.type.value for e in d.events].index("workshop")
     # "Wibowo is no speaker here" holds whether or not the event is real; the confirmation says Laborde is one
