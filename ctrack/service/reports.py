@@ -62,7 +62,7 @@ def briefing(db: Session, country: str | None = None, region: str | None = None,
 def overview(db: Session) -> Overview:
     """The overview page's content, read as aggregates and short ``LIMIT``ed lists: 12 latest dated
     events, 8 planned events, the 12 member states in most events, 6 latest documents."""
-    recent = list_events(db, sort="-start", page=PageParams(limit=12)).items
+    recent = repo.latest_events(db, 12)
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()  # past planned events are "announced, not confirmed"
     planned = list_events(db, EventFilters(status=EventStatus.PLANNED, since=today), page=PageParams(limit=8)).items
     return Overview(
@@ -97,9 +97,43 @@ def network(db: Session, filters: EventFilters | None = None, *, max_nodes: int 
     took seconds to pair up). Counted in SQL (:func:`ctrack.store.repo.cooccurrence`); an edge lists
     its first 50 events. Raises :class:`NotFound` for an unknown country or region, :class:`BadQuery`
     for a bad date."""
-    return from_counts(repo.cooccurrence(db, _conditions(filters), kinds=kinds, max_nodes=max_nodes,
+    conds = _conditions(filters)
+    iso, n_events = _one_state(db, filters) or (None, None)
+    return from_counts(repo.cooccurrence(db, conds, kinds=kinds, max_nodes=max_nodes,
                                          min_weight=min_weight, meeting_types=MEETING_TYPES,
-                                         max_events=max_events))
+                                         max_events=max_events, n_events=n_events, iso3=iso))
+
+
+def _one_state(db: Session, filters: EventFilters | None) -> tuple[str, int] | None:
+    """(ISO3, events) when ``filters`` keep exactly the engagements of one member state (a country and
+    nothing else) and the aggregates are fresh (:mod:`ctrack.store.aggregates`), else None."""
+    from ctrack.store import aggregates
+
+    f = filters or EventFilters()
+    if not f.country or any((f.type, f.since, f.until, f.region, f.status, f.review_state, f.reviewed_only)):
+        return None
+    iso = repo.resolve_scope(country=f.country)[1][0]
+    if not (aggregates.kept(db) and aggregates.fresh(db)):
+        return None
+    return iso, sum(aggregates.state_counts(db, [iso]).get(iso, {}).values())
+
+
+#: Most assessment visits a member state's page lists.
+STATE_VISITS = 100
+
+
+def state_visits(db: Session, iso3: str, limit: int = STATE_VISITS) -> list[EventRow]:
+    """The first ``limit`` assessment visits engaging member state ``iso3``, in date order (undated last):
+    one index range of the aggregates (:func:`ctrack.store.aggregates.state_events`) when they are fresh,
+    else the event list's SQL. Raises :class:`NotFound` for an unknown state."""
+    from ctrack.schema import EventType
+    from ctrack.store import aggregates
+
+    iso = repo.resolve_scope(country=iso3)[1][0]
+    if aggregates.kept(db) and aggregates.fresh(db):
+        ids = aggregates.state_events(db, iso, limit, descending=False, type=EventType.ASSESSMENT_VISIT)
+        return repo.events_by_ids(db, ids)
+    return list_events(db, EventFilters(country=iso, type=EventType.ASSESSMENT_VISIT), page=PageParams(limit=limit)).items
 
 
 def _conditions(filters: EventFilters | None) -> list:
@@ -130,4 +164,5 @@ def events_in_scope(db: Session, filters: EventFilters | None = None) -> list[Ev
     return rows
 
 
-__all__ = ["Overview", "counts", "documents_by_language", "briefing", "overview", "states", "state_actor", "network", "events_in_scope", "NETWORK_EVENTS"]
+__all__ = ["Overview", "counts", "documents_by_language", "briefing", "overview", "states", "state_actor", "network", "events_in_scope", "NETWORK_EVENTS",
+           "state_visits", "STATE_VISITS"]

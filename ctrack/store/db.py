@@ -135,7 +135,8 @@ def migration_lock(engine: Engine, conn) -> Iterator[None]:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations on ``engine`` up to ``revision``, under :func:`migration_lock`; at
-    ``head``, then install what the newest schema derives (:func:`ctrack.store.search.ensure_triggers`).
+    ``head``, then install what the newest schema derives (:func:`ctrack.store.search.ensure_triggers`,
+    :func:`ctrack.store.aggregates.ensure`).
 
     Raises :class:`StoreError` on failure.
     """
@@ -149,11 +150,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             try:
                 command.upgrade(cfg, revision)
                 conn.commit()
-                if revision == "head":  # derived structures of the newest schema (search's change triggers)
+                if revision == "head":  # derived structures of the newest schema (search's and aggregates' triggers)
+                    from ctrack.store import aggregates
                     from ctrack.store.search import ensure_triggers
 
                     with Session(bind=conn) as session:
                         ensure_triggers(session)
+                        aggregates.ensure(session)
                         session.commit()
             finally:
                 if _is_sqlite(engine):

@@ -33,6 +33,7 @@ from ctrack.resolve.actors import (
 from ctrack.resolve.events import EventFacts, common_actor_ids, diff_fields, match_event
 from ctrack.resolve.names import match_person, person_key, person_tokens, surname
 from ctrack.schema import Actor, ActorKind, Document, Event, EventStatus, EventType, Record, RoleType
+from ctrack.store import aggregates
 from ctrack.store.cursor import decode_cursor, encode_cursor
 from ctrack.store.db import try_claim, write_lock
 from ctrack.store.models import (
@@ -732,23 +733,33 @@ def _actor_rows(session: Session, where: ColumnElement[bool]) -> list[ActorRow]:
 
 
 def _actor_rows_for(session: Session, ids: list[int]) -> list[ActorRow]:
-    """ActorRows for ``ids``, in that order: the events and documents are counted for those actors
-    alone (indexed reads; a count over every role grew with the knowledge base)."""
+    """ActorRows for ``ids``, in that order, with the events and documents of each: read from
+    ``agg_actors`` (:mod:`ctrack.store.aggregates`; the events counted in SQL for those actors alone
+    while this transaction has queued changes): the count of a busy person read a tenth of all roles."""
     if not ids:
         return []
     n_events: dict[int, int] = {}
     n_docs: dict[int, int] = {}
     actors: dict[int, DbActor] = {}
+    kept = aggregates.kept(session)
+    fresh = kept and aggregates.fresh(session)
     for chunk in _chunks(ids):
-        n_events.update(session.execute(
-            select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)))
-            .join(DbEvent, DbEvent.id == DbEventRole.event_id)
-            .where(DbEventRole.actor_id.in_(chunk), DbEventRole.review_state != _REJECTED,
-                   DbEvent.review_state != _REJECTED)
-            .group_by(DbEventRole.actor_id)).all())
-        n_docs.update(session.execute(
-            select(DbActorSource.actor_id, func.count(distinct(DbActorSource.document_id)))
-            .where(DbActorSource.actor_id.in_(chunk)).group_by(DbActorSource.actor_id)).all())
+        if kept:  # agg_actors: documents kept by triggers, events when nothing is queued
+            got = aggregates.actor_counts(session, chunk)
+            n_docs.update((a, c[2]) for a, c in got.items())
+            if fresh:
+                n_events.update((a, c[0]) for a, c in got.items())
+        if not fresh:
+            n_events.update(session.execute(
+                select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)))
+                .join(DbEvent, DbEvent.id == DbEventRole.event_id)
+                .where(DbEventRole.actor_id.in_(chunk), DbEventRole.review_state != _REJECTED,
+                       DbEvent.review_state != _REJECTED)
+                .group_by(DbEventRole.actor_id)).all())
+        if not kept:
+            n_docs.update(session.execute(
+                select(DbActorSource.actor_id, func.count(distinct(DbActorSource.document_id)))
+                .where(DbActorSource.actor_id.in_(chunk)).group_by(DbActorSource.actor_id)).all())
         actors.update((a.id, a) for a in session.scalars(
             select(DbActor).where(DbActor.id.in_(chunk))
             .options(selectinload(DbActor.aliases), selectinload(DbActor.affiliation))))
@@ -835,14 +846,24 @@ def page_actors(session: Session, *, kind: ActorKind | str | None = None, q: str
 def busiest_actors(session: Session, kind: ActorKind | str, limit: int) -> list[ActorRow]:
     """The ``limit`` actors of ``kind`` (not rejected) with roles in most events, most first (ties by name).
 
-    One grouped read of the role index (``event_roles (actor_id, event_id)``)
-    for the actors of that kind; roles a reviewer rejected are not counted.
+    The events are those of :class:`ActorRow` (not rejected, with a role not rejected): read from
+    ``agg_actors`` (:mod:`ctrack.store.aggregates`) through the actors of that kind, else (a transaction
+    with queued changes) one grouped read of the role index for them.
     """
+    from ctrack.store.web_models import DbAggActor
+
+    if aggregates.kept(session) and aggregates.fresh(session):
+        ids = list(session.scalars(
+            select(DbActor.id).join(DbAggActor, DbAggActor.actor_id == DbActor.id)
+            .where(DbActor.kind == ActorKind(kind), DbActor.review_state != _REJECTED, DbAggActor.events > 0)
+            .order_by(DbAggActor.events.desc(), DbActor.name).limit(limit)))
+        return _actor_rows_for(session, ids)
     n = func.count(distinct(DbEventRole.event_id)).label("n")
     rows = session.execute(
         select(DbEventRole.actor_id, n).join(DbActor, DbActor.id == DbEventRole.actor_id)
+        .join(DbEvent, DbEvent.id == DbEventRole.event_id)
         .where(DbActor.kind == ActorKind(kind), DbActor.review_state != _REJECTED,
-               DbEventRole.review_state != _REJECTED)
+               DbEventRole.review_state != _REJECTED, DbEvent.review_state != _REJECTED)
         .group_by(DbEventRole.actor_id, DbActor.name).order_by(n.desc(), DbActor.name).limit(limit)).all()
     return _actor_rows_for(session, [r[0] for r in rows])
 
@@ -928,7 +949,8 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
     a role for the state, its bodies or its people), see :mod:`ctrack.service.engagements`.
 
     ``limit`` (None: every event) pages the entries in SQL, from ``offset`` or
-    after the cursor ``after`` (keyset); ``total`` is the number of events and
+    after the cursor ``after`` (keyset); ``total`` is the number of events (read from the aggregates
+    of :mod:`ctrack.store.aggregates`: the actor's timeline total, a member state's engagements) and
     ``next_cursor`` the next page's cursor. Raises :class:`NotFound` for an
     unknown id and ValueError for a bad cursor.
     """
@@ -951,9 +973,15 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
         events = _load_events(session, in_timeline)
         total = len(events)
     else:
+        known = None  # the total from the aggregates (ctrack.store.aggregates) when nothing is queued
+        if aggregates.kept(session) and aggregates.fresh(session):
+            if actor.kind is ActorKind.MEMBER_STATE and actor.iso3:
+                known = sum(aggregates.state_counts(session, [actor.iso3]).get(actor.iso3, {}).values())
+            else:
+                known = aggregates.actor_counts(session, [actor_id]).get(actor_id, (0, 0, 0))[1]
         ids, total, cursor = _keyset_ids(session, DbEvent, [in_timeline, DbEvent.review_state != _REJECTED],
                                          DbEvent.start, False, limit, offset, after,
-                                         dense=[one_row, DbEvent.review_state != _REJECTED])
+                                         dense=[one_row, DbEvent.review_state != _REJECTED], total=known)
         by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids))} if ids else {}
         events = [by_id[i] for i in ids if i in by_id]
     entries = []
@@ -1149,7 +1177,8 @@ DENSE = 100
 
 def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: ColumnElement, descending: bool,
                 limit: int, offset: int, after: str | None, nullable: bool = True,
-                dense: list[ColumnElement[bool]] | None = None) -> tuple[list[int], int, str | None]:
+                dense: list[ColumnElement[bool]] | None = None,
+                total: int | None = None) -> tuple[list[int], int, str | None]:
     """Ids of one page of ``model`` rows matching ``where``, ordered by ``col`` then id (rows whose ``col`` is
     null last, by id), with the total (``COUNT``) and the next page's cursor.
 
@@ -1160,11 +1189,15 @@ def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: 
     ``where`` written as tests of one row (correlated ``EXISTS`` instead of
     an id set): when the matches are at least 1/:data:`DENSE` of the table,
     the page is read with it, in the order of the sort index, so it stops
-    after about ``DENSE`` × ``limit`` rows. Raises ValueError for a
+    after about ``DENSE`` × ``limit`` rows. ``total``, when the caller knows
+    the exact count already (an aggregate of :mod:`ctrack.store.aggregates`),
+    saves the ``COUNT`` of a first or keyset page. Raises ValueError for a
     cursor that is not one of this listing's.
     """
     ident = model.id
-    if nullable:
+    if total is not None and (offset == 0 or after is not None):
+        present = total  # counted already (an aggregate): the first page or a keyset page needs no split point
+    elif nullable:
         total, present = session.execute(select(func.count(), func.count(col)).select_from(model).where(*where)).one()
     else:
         total = present = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
@@ -1229,6 +1262,21 @@ def page_events(session: Session, *, country: str | None = None, type: EventType
     return [by_id[i] for i in ids if i in by_id], total, cursor
 
 
+def events_by_ids(session: Session, ids: list[int]) -> list[EventRow]:
+    """The :class:`EventRow` of each id (not rejected), in the order of ``ids``."""
+    by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids))} if ids else {}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def latest_events(session: Session, n: int) -> list[EventRow]:
+    """The ``n`` dated events (not rejected) that start last, latest first: one ``LIMIT``ed read of the
+    ``(start, id)`` index, with no ``COUNT`` of the events (the overview shows the total from
+    :func:`counts`)."""
+    ids = list(session.scalars(select(DbEvent.id).where(DbEvent.review_state != _REJECTED, DbEvent.start.is_not(None))
+                               .order_by(DbEvent.start.desc(), DbEvent.id.desc()).limit(n)))
+    return events_by_ids(session, ids)
+
+
 def briefing(session: Session, country: str | None = None, region: str | None = None,
              reviewed_only: bool = False, max_events: int | None = None, states: list[str] | None = None,
              since: str | None = None, until: str | None = None) -> Briefing:
@@ -1248,6 +1296,11 @@ def briefing(session: Session, country: str | None = None, region: str | None = 
     ``since``/``until`` keep the events overlapping that window (ISO dates at
     any precision). Raises :class:`NotFound` for an unknown country, state or
     region and ValueError for a bad date.
+
+    For one country over every date (the state page, the briefing's default), the total, the counts
+    by type and by member state are read from the aggregates kept on write
+    (:mod:`ctrack.store.aggregates`: ``agg_states``, ``agg_state_pairs``), a handful of rows; a region,
+    a list of states, a window or ``reviewed_only`` count in SQL over the events in scope.
     """
     if states:
         members = list(dict.fromkeys(resolve_scope(country=c)[1][0] for c in states))
@@ -1259,19 +1312,32 @@ def briefing(session: Session, country: str | None = None, region: str | None = 
         label, members = resolve_scope(country, region)
         conds = event_conditions(country=country, region=region, since=since, until=until,
                                  reviewed_only=reviewed_only)
-    total = session.scalar(select(func.count()).select_from(DbEvent).where(*conds)) or 0
+    # one member state, every date, every event not rejected: the counts are aggregates kept on write
+    summed = (country is not None and not (since or until or reviewed_only) and aggregates.kept(session)
+              and aggregates.fresh(session))
+    if summed:
+        by_type = {EventType(t): n for t, n in aggregates.state_counts(session, members).get(members[0], {}).items()}
+        total = sum(by_type.values())
+    else:
+        total = session.scalar(select(func.count()).select_from(DbEvent).where(*conds)) or 0
     if max_events is None:
         events = _load_events(session, and_(*conds), reviewed_only)
     else:
-        ids, _, _ = _keyset_ids(session, DbEvent, conds, DbEvent.start, True, max_events, 0, None)
+        if summed:  # the latest events of one state: an index range of agg_event_states
+            ids = aggregates.state_events(session, members[0], max_events)
+        else:
+            ids, _, _ = _keyset_ids(session, DbEvent, conds, DbEvent.start, True, max_events, 0, None)
         events = _load_events(session, DbEvent.id.in_(ids), reviewed_only) if ids else []
-    per_state: Counter[str] = Counter(dict(_engaged_states(session, conds, members, reviewed_only)))
+    engaged = aggregates.state_pairs(session, members[0]) if summed else \
+        dict(_engaged_states(session, conds, members, reviewed_only))
+    per_state: Counter[str] = Counter(engaged)
     for iso in members:
         per_state.setdefault(iso, 0)
     names = _state_names(session, set(per_state))
     by_state = sorted((StateCount(iso3=i, name=names.get(i, i), events=n, member=i in members)
                        for i, n in per_state.items()), key=lambda s: (-s.events, s.name))
-    by_type = dict(session.execute(select(DbEvent.type, func.count()).where(*conds).group_by(DbEvent.type)).all())
+    if not summed:
+        by_type = dict(session.execute(select(DbEvent.type, func.count()).where(*conds).group_by(DbEvent.type)).all())
     docs: dict[int, SourceRow] = {}
     for ev in events:
         for s in ev.sources:
@@ -1318,8 +1384,10 @@ def _engaged_states(session: Session, conds: list[ColumnElement[bool]], members:
 
 def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: set[ActorKind] | None = None,
                  max_nodes: int = 60, min_weight: int = 1, ids_per_edge: int = 50,
-                 meeting_types: Iterable[EventType] = (), max_events: int | None = None) -> dict[str, Any]:
-    """Who met whom in the events matching ``conds``, as grouped SQL reads (nothing per event in Python).
+                 meeting_types: Iterable[EventType] = (), max_events: int | None = None,
+                 n_events: int | None = None, iso3: str | None = None) -> dict[str, Any]:
+    """Who met whom in the events matching ``conds``: grouped SQL reads over every event in scope, or with
+    ``max_events`` one read of the drawn events' roles paired in Python (:func:`_cooccurrence_drawn`).
 
     Returns ``{"events": n, "drawn": n, "actors": n of distinct actors, "nodes": [(ActorRef, events)] (the
     ``max_nodes`` busiest, ties by name), "edges": [(a, b, weight, event_ids)]}``: pairs of kept actors
@@ -1329,15 +1397,23 @@ def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: s
     ``max_events`` (None: all) draws the network from the latest that many events in scope (by start,
     undated last; ``"events"`` still counts them all, ``"drawn"`` the ones used), so that its cost is
     bounded whatever the size of the scope: the pair counts over every event of a busy member state
-    took seconds at 100,000 events.
+    took seconds at 100,000 events. ``n_events``: the number of events in scope when the caller knows
+    it exactly (an aggregate), saving its ``COUNT``; with ``iso3`` too, the caller says that ``conds`` are
+    exactly the engagements of that member state and that the aggregates are fresh
+    (:func:`ctrack.store.aggregates.fresh`): the drawn events are then read from ``agg_event_states``.
     """
     if max_events is None:
         scope = select(DbEvent.id).where(*conds)
         n_events = session.scalar(select(func.count()).select_from(DbEvent).where(*conds)) or 0
         drawn = n_events
     else:
-        ids, n_events, _ = _keyset_ids(session, DbEvent, conds, DbEvent.start, True, max_events, 0, None)
-        scope, drawn = ids, len(ids)
+        if iso3 is not None and n_events is not None:  # the scope is one state's engagements: its aggregates
+            ids = aggregates.state_events(session, iso3, max_events)
+        else:
+            ids, n_events, _ = _keyset_ids(session, DbEvent, conds, DbEvent.start, True, max_events, 0, None,
+                                           total=n_events)
+        return _cooccurrence_drawn(session, ids, n_events, kinds=kinds, max_nodes=max_nodes, min_weight=min_weight,
+                                   ids_per_edge=ids_per_edge, meeting_types=meeting_types)
     live = [DbEventRole.review_state != _REJECTED, DbActor.review_state != _REJECTED,
             DbEventRole.event_id.in_(scope)]
     if kinds:
@@ -1380,6 +1456,49 @@ def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: s
             "edges": edges, "meetings": meetings}
 
 
+def _cooccurrence_drawn(session: Session, ids: list[int], n_events: int, *, kinds: set[ActorKind] | None,
+                        max_nodes: int, min_weight: int, ids_per_edge: int,
+                        meeting_types: Iterable[EventType]) -> dict[str, Any]:
+    """:func:`cooccurrence` over the drawn events ``ids`` (at most ``max_events``): their roles (not rejected,
+    of actors not rejected, of ``kinds``) read once, :data:`_chunks` at a time, with each event's type, and
+    paired in Python. The three grouped self-joins of the unbounded read took 0.6 s over 2,000 events at
+    100,000 (SQLite); this is one read of about five roles an event."""
+    actors_of: dict[int, set[int]] = defaultdict(set)
+    etype: dict[int, EventType] = {}
+    names: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        stmt = (select(DbEventRole.event_id, DbEventRole.actor_id, DbActor.name, DbEvent.type)
+                .join(DbActor, DbActor.id == DbEventRole.actor_id).join(DbEvent, DbEvent.id == DbEventRole.event_id)
+                .where(DbEventRole.event_id.in_(chunk), DbEventRole.review_state != _REJECTED,
+                       DbActor.review_state != _REJECTED))
+        if kinds:
+            stmt = stmt.where(DbActor.kind.in_(sorted(kinds, key=lambda k: k.value)))
+        for event_id, actor_id, name, typ in session.connection().execute(stmt).all():  # Core: no ORM row work
+            actors_of[event_id].add(actor_id)
+            etype[event_id] = typ
+            names[actor_id] = name
+    per_actor: Counter[int] = Counter()
+    for members in actors_of.values():
+        per_actor.update(members)
+    busiest = sorted(per_actor, key=lambda a: (-per_actor[a], names[a], a))[:max_nodes]
+    keep = set(busiest)
+    refs = {a.id: _ref(a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(busiest)))} if busiest else {}
+    pairs: dict[tuple[int, int], list[int]] = defaultdict(list)
+    met: Counter[tuple[int, int]] = Counter()
+    meeting = set(meeting_types)
+    for event_id in sorted(actors_of):
+        kept = sorted(actors_of[event_id] & keep)
+        for i, a in enumerate(kept):
+            for b in kept[i + 1:]:
+                pairs[(a, b)].append(event_id)
+                if etype[event_id] in meeting:
+                    met[(a, b)] += 1
+    edges = [(a, b, len(evs), evs[:ids_per_edge]) for (a, b), evs in sorted(pairs.items()) if len(evs) >= min_weight]
+    return {"events": n_events, "drawn": len(ids), "actors": len(per_actor),
+            "nodes": [(refs[a], per_actor[a]) for a in busiest if a in refs], "edges": edges,
+            "meetings": {(a, b): met[(a, b)] for a, b, _w, _ids in edges if met[(a, b)]}}
+
+
 def _state_names(session: Session, isos: set[str]) -> dict[str, str]:
     names = dict(session.execute(select(DbActor.iso3, DbActor.name).where(
         DbActor.kind == ActorKind.MEMBER_STATE, DbActor.iso3.in_(isos))).all()) if isos else {}
@@ -1404,7 +1523,30 @@ def documents_by_language(session: Session) -> dict[str, int]:
 
 def counts(session: Session) -> Counts:
     """How many documents, actors, events, roles, mentions and open conflicts the knowledge base holds
-    (rejected rows not counted), with actors per kind and events per type."""
+    (rejected rows not counted), with actors per kind and events per type.
+
+    On SQLite and PostgreSQL one read of ``agg_totals`` (rows per table and key, kept by triggers:
+    :mod:`ctrack.store.aggregates`), exact in the reader's transaction; elsewhere ``COUNT``s."""
+    if aggregates.kept(session):
+        t = aggregates.totals(session)
+
+        def split(table: str) -> dict[str, int]:
+            out: Counter[str] = Counter()
+            for key, n in t.get(table, {}).items():
+                first, _, state = key.rpartition("|")
+                if state != _REJECTED.value:
+                    out[first] += n
+            return out
+
+        kinds, types = split("actors"), split("events")
+        return Counts(
+            documents=sum(t.get("documents", {}).values()), actors=sum(kinds.values()), events=sum(types.values()),
+            roles=aggregates.rows_in_states(session, "event_roles", [s for s in ReviewState if s is not _REJECTED]),
+            mentions=sum(t.get("mentions", {}).values()),
+            conflicts=aggregates.rows_in_states(session, "conflicts", [ReviewState.PROPOSED]),
+            by_kind={k.value: kinds[k.value] for k in ActorKind if kinds.get(k.value)},
+            by_type={e.value: types[e.value] for e in EventType if types.get(e.value)})
+
     def n(stmt) -> int:
         return session.scalar(stmt) or 0
 

@@ -77,7 +77,15 @@ def engagement_counts(session: Session, isos: list[str] | None = None) -> dict[s
     with X's ISO3 (its government bodies) or a person or body affiliated to
     one of those holds a role (not rejected) in it. ``isos`` limits the
     states counted; states with no engagement are absent from the result.
+
+    Read from the aggregates kept on write (``agg_states``, :mod:`ctrack.store.aggregates`) when nothing
+    is queued in this transaction; else counted in SQL over every event.
     """
+    from ctrack.store import aggregates
+
+    if aggregates.kept(session) and aggregates.fresh(session):
+        return {iso: sum(by_type.values()) for iso, by_type in aggregates.state_counts(session, isos).items()
+                if sum(by_type.values())}
     live = DbEvent.review_state != _REJECTED
     aff = aliased(DbActor)
     venue = select(DbEvent.id.label("event_id"), DbEvent.country.label("iso3")).where(

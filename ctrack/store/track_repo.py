@@ -52,6 +52,9 @@ REVIEWABLE = (Entity.ACTOR, Entity.EVENT, Entity.EVENT_ROLE, Entity.PERSON_TITLE
               Entity.RECOMMENDATION)
 
 REVIEWED = (ReviewState.CONFIRMED, ReviewState.CORRECTED)
+#: The table of each reviewable kind of record (keys of ``agg_totals``).
+_TABLES = {Entity.ACTOR: "actors", Entity.EVENT: "events", Entity.EVENT_ROLE: "event_roles",
+           Entity.PERSON_TITLE: "person_titles", Entity.CONFLICT: "conflicts", Entity.RECOMMENDATION: "recommendations"}
 
 #: Columns left out of snapshots (large or internal).
 _SNAPSHOT_SKIP = {"text"}
@@ -710,11 +713,21 @@ def count_queue(session: Session, *, document_id: int | None = None, actor_id: i
                 iso3: str | None = None, kinds: Sequence[Entity] | None = None,
                 min_confidence: float | None = None, max_confidence: float | None = None,
                 states: Sequence[ReviewState] = (ReviewState.PROPOSED,), cap: int | None = None) -> int:
-    """How many rows :func:`queue_rows` would give, same filters (one ``COUNT`` per kind of record).
+    """How many rows :func:`queue_rows` would give, same filters (one ``COUNT`` per kind of record; without
+    filters, one read of the totals kept by triggers: :func:`ctrack.store.aggregates.rows_in_states`).
 
     With ``cap``, counting stops once more than ``cap`` rows are found and the answer is then ``cap + 1``
     ("more than ``cap``"): each kind's count reads at most the rows still missing (``LIMIT``), so the cost is
     bounded whatever the size of the queue."""
+    from ctrack.store import aggregates
+
+    if (document_id is None and actor_id is None and iso3 is None and min_confidence is None
+            and max_confidence is None and aggregates.kept(session)):
+        t = aggregates.totals(session)
+        wanted = {ReviewState(s).value for s in states}
+        exact = sum(n for entity in REVIEWABLE if kinds is None or entity in kinds
+                    for key, n in t.get(_TABLES[entity], {}).items() if key.rsplit("|", 1)[-1] in wanted)
+        return cap + 1 if cap is not None and exact > cap else exact
     total = 0
     for _, model, where, _conf in _queue_parts(document_id, actor_id, iso3, kinds, min_confidence,
                                                max_confidence):

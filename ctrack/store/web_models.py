@@ -134,4 +134,90 @@ class DbSearchDirty(Base):
     ref_id: Mapped[int] = mapped_column(Integer)
 
 
-__all__ = ["UserRole", "SearchKind", "DbUser", "DbApiToken", "DbWebSession", "DbSearchEntry", "DbSearchDirty"]
+class DbAggDirty(Base):
+    """An event (``kind`` "e") or actor ("a") whose aggregates may be out of date, written by database
+    triggers (:mod:`ctrack.store.aggregates`), read and emptied by :func:`ctrack.store.aggregates.refresh`."""
+
+    __tablename__ = "agg_dirty"
+    __table_args__ = (Index("ix_agg_dirty_kind_ref", "kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1))
+    ref_id: Mapped[int] = mapped_column(Integer)
+
+
+class DbAggEvent(Base):
+    """What one event (not rejected) adds to the aggregates, as last counted: ``links`` is a JSON object
+    (:func:`ctrack.store.aggregates.links_of`), so that a change can take the old contribution away."""
+
+    __tablename__ = "agg_events"
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    links: Mapped[str] = mapped_column(Text)
+
+
+class DbAggTotal(Base):
+    """Rows of table ``name`` with key ``key`` ("kind|review_state" of actors, "type|review_state" of events,
+    the review state of roles, titles, conflicts and recommendations, "" for documents and mentions),
+    kept by triggers."""
+
+    __tablename__ = "agg_totals"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DbAggState(Base):
+    """Events (not rejected) of ``type`` in ``review_state`` that engage member state ``iso3``
+    (the rule of ``--country``: :func:`ctrack.store.repo._involving`)."""
+
+    __tablename__ = "agg_states"
+
+    iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
+    type: Mapped[str] = mapped_column(String(24), primary_key=True)
+    review_state: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DbAggEventState(Base):
+    """Event ``event_id`` (not rejected) engages member state ``iso3`` (the rule of ``--country``), with the
+    event's ``type`` and ``start`` copied, so that a state's latest events (a briefing's, the network's, a
+    state page's visits) are one index range read, not an ordering of its whole record."""
+
+    __tablename__ = "agg_event_states"
+    __table_args__ = (Index("ix_agg_event_states_start", "iso3", "start", "event_id"),
+                      Index("ix_agg_event_states_type", "iso3", "type", "start", "event_id"),
+                      Index("ix_agg_event_states_event", "event_id"))
+
+    iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(24))
+    start: Mapped[str | None] = mapped_column(String(10))
+
+
+class DbAggStatePair(Base):
+    """Events (not rejected) engaging ``scope`` in which member state ``iso3`` takes part (a briefing's
+    counts by member state: :func:`ctrack.store.repo._engaged_states`)."""
+
+    __tablename__ = "agg_state_pairs"
+
+    scope: Mapped[str] = mapped_column(String(3), primary_key=True)
+    iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DbAggActor(Base):
+    """Per actor: ``events`` (not rejected) it holds a role in (not rejected), ``timeline`` events of it or
+    the actors acting for it (its timeline's total), ``documents`` naming it."""
+
+    __tablename__ = "agg_actors"
+
+    actor_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    events: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    timeline: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    documents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+__all__ = ["UserRole", "SearchKind", "DbUser", "DbApiToken", "DbWebSession", "DbSearchEntry", "DbSearchDirty",
+           "DbAggDirty", "DbAggEvent", "DbAggTotal", "DbAggState", "DbAggEventState", "DbAggStatePair", "DbAggActor"]

@@ -288,8 +288,7 @@ def state_page(request: Request, iso3: str, me: Principal = Depends(page_user), 
         return RedirectResponse(f"/states/{code}", status_code=307)
     section = recs.recommendations_section(db, country=code)
     actor = reports.state_actor(db, code)
-    visits = event_service.list_events(db, event_service.EventFilters(country=code, type=EventType.ASSESSMENT_VISIT),
-                                       page=PageParams(limit=PAGE_SIZE)).items
+    visits = reports.state_visits(db, code, PAGE_SIZE)
     return render(request, "state.html", {
         "b": data, "iso3": code, "actor": actor, "visits": visits, "section": section,
         "timeline": timeline_svg(data.events, width=1180, lane_height=28)}, nav="states")

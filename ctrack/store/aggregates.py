@@ -1,0 +1,633 @@
+"""Aggregates maintained on write: the counts the overview, a state's page, a briefing and a timeline show,
+kept in summary tables so that a read takes a handful of rows whatever the size of the knowledge base.
+
+With Zipf-like popularity the busiest member state is in about 30 % of all events and the busiest person
+in about 10 %: an exact ``COUNT`` over their records, a count by event type or the member-state counts of
+a briefing read a fixed share of the knowledge base and grow with it. These tables hold the answers:
+
+``agg_totals`` (:class:`~ctrack.store.web_models.DbAggTotal`)
+    Rows per table and key: actors by ``kind|review_state``, events by ``type|review_state``, roles,
+    titles, conflicts and recommendations by review state, documents and mentions. **Kept by database
+    triggers alone** (:data:`TOTALS`): every insert adds one, every delete takes one away, an update that
+    changes the key moves one; exact inside the writing transaction too.
+``agg_actors.documents``
+    Distinct documents naming an actor (``actor_sources``), kept by triggers: a source row counts when no
+    other source row pairs the same actor and document (an indexed look-up of the unique key).
+``agg_states``, ``agg_event_states``, ``agg_state_pairs``, ``agg_actors.events`` / ``.timeline``
+    Per member state, the events (not rejected) that engage it by type and review state (the rule of
+    ``--country``, :func:`ctrack.store.repo._involving`) and which they are, with type and start (its
+    latest events are an index range), the briefing's counts by member state for a
+    one-state scope (:func:`ctrack.store.repo._engaged_states`), per actor the events it holds a role in
+    and its timeline's total (its own events and those of the actors acting for it, two affiliation
+    levels down: :func:`ctrack.store.repo.actor_timeline`). These depend on joins (roles → actors →
+    affiliations), which a trigger cannot keep cheaply; so triggers queue the event (insert, delete,
+    change of type, venue or review state; a role written) or the actor (a change of affiliation, ISO3,
+    kind or review state) in ``agg_dirty``, and :func:`refresh` recounts just those events: it reads what
+    each event added last time (``agg_events.links``, :func:`links_of`), takes it away and adds the new
+    contribution. A queued actor stands for every event where it or an actor acting for it holds a role
+    (a change to a member state's own row recounts its whole record: rare, and said so here). An event's
+    start is queued too (it orders ``agg_event_states``).
+
+When :func:`refresh` runs: before every commit of a session that wrote (:func:`_refresh_before_commit`,
+a ``before_commit`` listener), so a committed knowledge base has an empty queue; when the knowledge base
+is opened (:func:`ensure`, for rows written by other means, e.g. a bulk load); it is cheap when nothing is
+queued. Readers never write: :func:`fresh` tells whether the queue is empty in the reader's own
+transaction (one indexed read), and when it is not (inside a transaction that wrote, before its commit)
+the readers in :mod:`ctrack.store.repo` count exactly in SQL instead. So every figure shown is exact.
+
+On PostgreSQL, refreshes are serialized by a transaction-level advisory lock (:data:`PG_LOCK_AGG`), so
+two writers never apply the same change twice; SQLite has one writer at a time anyway. The triggers are
+derived structures like the search triggers: :func:`ensure` installs them when any is missing (a batch
+migration on SQLite recreates a table without its triggers) and then recounts everything (:func:`rebuild`).
+"""
+from __future__ import annotations
+
+import json
+import weakref
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, event, func, insert, select, text, update
+from sqlalchemy.orm import Session, aliased
+
+from ctrack.store.models import DbActor, DbActorSource, DbEvent, DbEventRole, ReviewState
+from ctrack.store.web_models import (
+    DbAggActor, DbAggDirty, DbAggEvent, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal,
+)
+
+#: PostgreSQL advisory lock key of :func:`refresh` ("ctr" + 4; see :mod:`ctrack.store.db` for 1–3).
+PG_LOCK_AGG = 0x63_74_72_04
+#: Events recounted per read of roles.
+CHUNK = 500
+
+_REJECTED = ReviewState.REJECTED.value
+_STATE_KINDS = ("member_state", "government_body")
+
+#: Tables counted by ``agg_totals``: (table, SQL key of a row ``{r}`` = NEW or OLD, columns of the key).
+TOTALS = (
+    ("documents", "''", ()),
+    ("actors", "{r}.kind || '|' || {r}.review_state", ("kind", "review_state")),
+    ("events", "{r}.type || '|' || {r}.review_state", ("type", "review_state")),
+    ("event_roles", "{r}.review_state", ("review_state",)),
+    ("mentions", "''", ()),
+    ("conflicts", "{r}.review_state", ("review_state",)),
+    ("person_titles", "{r}.review_state", ("review_state",)),
+    ("recommendations", "{r}.review_state", ("review_state",)),
+)
+
+#: What queues an event or actor in ``agg_dirty``: (table, kind queued, column holding its id, columns whose
+#: change matters (None: any insert, delete or update of them)).
+QUEUED = (
+    ("events", "e", "id", ("type", "country", "review_state", "start")),
+    ("event_roles", "e", "event_id", ("event_id", "actor_id", "review_state")),
+    ("actors", "a", "id", ("affiliation_id", "iso3", "kind", "review_state")),
+)
+
+
+# --------------------------------------------------------------------------- triggers
+
+
+def _sqlite_ddl() -> list[str]:
+    out = []
+    for table, key, cols in TOTALS:
+        new, old = key.format(r="NEW"), key.format(r="OLD")
+        add = (f"INSERT OR IGNORE INTO agg_totals(name, key, n) VALUES ('{table}', {new}, 0); "
+               f"UPDATE agg_totals SET n = n + 1 WHERE name = '{table}' AND key = {new};")
+        sub = f"UPDATE agg_totals SET n = n - 1 WHERE name = '{table}' AND key = {old};"
+        out += [f"CREATE TRIGGER IF NOT EXISTS agg_totals_{table}_ins AFTER INSERT ON {table} BEGIN {add} END",
+                f"CREATE TRIGGER IF NOT EXISTS agg_totals_{table}_del AFTER DELETE ON {table} BEGIN {sub} END"]
+        if cols:
+            out.append(f"CREATE TRIGGER IF NOT EXISTS agg_totals_{table}_upd AFTER UPDATE OF {', '.join(cols)} "
+                       f"ON {table} WHEN {old} IS NOT {new} BEGIN {sub} {add} END")
+    for table, kind, col, cols in QUEUED:
+        ins = "INSERT INTO agg_dirty(kind, ref_id)"
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
+        if table != "actors":  # a new actor holds no role yet; a deleted one's roles go (and queue) with it
+            out += [f"CREATE TRIGGER IF NOT EXISTS agg_dirty_{table}_ins AFTER INSERT ON {table} "
+                    f"BEGIN {ins} VALUES ('{kind}', NEW.{col}); END",
+                    f"CREATE TRIGGER IF NOT EXISTS agg_dirty_{table}_del AFTER DELETE ON {table} "
+                    f"BEGIN {ins} VALUES ('{kind}', OLD.{col}); END"]
+        out.append(f"CREATE TRIGGER IF NOT EXISTS agg_dirty_{table}_upd AFTER UPDATE OF {', '.join(cols)} ON {table} "
+                   f"WHEN {changed} BEGIN {ins} VALUES ('{kind}', OLD.{col}); "
+                   f"{ins} SELECT '{kind}', NEW.{col} WHERE NEW.{col} IS NOT OLD.{col}; END")
+    other = ("SELECT 1 FROM actor_sources s WHERE s.actor_id = {r}.actor_id AND s.document_id = {r}.document_id")
+    add = ("INSERT OR IGNORE INTO agg_actors(actor_id, events, timeline, documents) VALUES (NEW.actor_id, 0, 0, 0); "
+           "UPDATE agg_actors SET documents = documents + 1 WHERE actor_id = NEW.actor_id AND NOT EXISTS ("
+           + other.format(r="NEW") + " AND s.id <> NEW.id);")
+    sub = ("UPDATE agg_actors SET documents = documents - 1 WHERE actor_id = OLD.actor_id AND NOT EXISTS ("
+           + other.format(r="OLD") + ");")
+    out += [f"CREATE TRIGGER IF NOT EXISTS agg_docs_ins AFTER INSERT ON actor_sources BEGIN {add} END",
+            f"CREATE TRIGGER IF NOT EXISTS agg_docs_del AFTER DELETE ON actor_sources BEGIN {sub} END",
+            "CREATE TRIGGER IF NOT EXISTS agg_docs_upd AFTER UPDATE OF actor_id, document_id ON actor_sources "
+            f"WHEN OLD.actor_id IS NOT NEW.actor_id OR OLD.document_id IS NOT NEW.document_id BEGIN {sub} {add} END"]
+    return out
+
+
+def _pg_function(name: str, table: str, body_ins: str, body_del: str, body_upd: str | None, cols: Iterable[str]) -> list[str]:
+    upd = f"ELSIF TG_OP = 'UPDATE' THEN {body_upd} " if body_upd else ""
+    ops = "INSERT OR DELETE" + (f" OR UPDATE OF {', '.join(cols)}" if body_upd else "")
+    return [f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP = 'INSERT' THEN {body_ins} ELSIF TG_OP = 'DELETE' THEN {body_del} {upd}"
+            f"END IF; RETURN NULL; END $$",
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} AFTER {ops} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"]
+
+
+def _pg_ddl() -> list[str]:
+    out = []
+    for table, key, cols in TOTALS:
+        new, old = key.format(r="NEW"), key.format(r="OLD")
+        add = (f"INSERT INTO agg_totals(name, key, n) VALUES ('{table}', {new}, 0) ON CONFLICT DO NOTHING; "
+               f"UPDATE agg_totals SET n = n + 1 WHERE name = '{table}' AND key = {new};")
+        sub = f"UPDATE agg_totals SET n = n - 1 WHERE name = '{table}' AND key = {old};"
+        upd = f"IF {old} IS DISTINCT FROM {new} THEN {sub} {add} END IF;" if cols else None
+        out += _pg_function(f"agg_totals_{table}", table, add, sub, upd, cols)
+    for table, kind, col, cols in QUEUED:
+        ins = "INSERT INTO agg_dirty(kind, ref_id) VALUES"
+        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in cols)
+        upd = (f"IF {changed} THEN {ins} ('{kind}', OLD.{col}); "
+               f"IF NEW.{col} IS DISTINCT FROM OLD.{col} THEN {ins} ('{kind}', NEW.{col}); END IF; END IF;")
+        if table == "actors":
+            out += _pg_function(f"agg_dirty_{table}", table, "NULL;", "NULL;", upd, cols)
+        else:
+            out += _pg_function(f"agg_dirty_{table}", table, f"{ins} ('{kind}', NEW.{col});",
+                                f"{ins} ('{kind}', OLD.{col});", upd, cols)
+    other = "SELECT 1 FROM actor_sources s WHERE s.actor_id = {r}.actor_id AND s.document_id = {r}.document_id"
+    add = ("INSERT INTO agg_actors(actor_id, events, timeline, documents) VALUES (NEW.actor_id, 0, 0, 0) "
+           "ON CONFLICT DO NOTHING; UPDATE agg_actors SET documents = documents + 1 WHERE actor_id = NEW.actor_id "
+           "AND NOT EXISTS (" + other.format(r="NEW") + " AND s.id <> NEW.id);")
+    sub = ("UPDATE agg_actors SET documents = documents - 1 WHERE actor_id = OLD.actor_id AND NOT EXISTS ("
+           + other.format(r="OLD") + ");")
+    upd = (f"IF OLD.actor_id IS DISTINCT FROM NEW.actor_id OR OLD.document_id IS DISTINCT FROM NEW.document_id "
+           f"THEN {sub} {add} END IF;")
+    out += _pg_function("agg_docs", "actor_sources", add, sub, upd, ("actor_id", "document_id"))
+    return out
+
+
+def _trigger_count(dialect: str) -> int:
+    if dialect == "sqlite":
+        return len(_sqlite_ddl())
+    return len(TOTALS) + len(QUEUED) + 1
+
+
+def _core(conn):
+    """The Core connection of ``conn`` (a session's, in its transaction): column reads without the ORM's
+    per-row result processing, a third of the time for thousands of rows."""
+    return conn.connection() if isinstance(conn, Session) else conn
+
+
+def _dialect(conn) -> str:
+    bind = conn.get_bind() if isinstance(conn, Session) else conn
+    return bind.dialect.name
+
+
+def triggers_present(conn) -> bool:
+    """True when every aggregate trigger is installed (``conn``: a session or connection)."""
+    dialect = _dialect(conn)
+    if dialect == "sqlite":
+        n = conn.execute(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                              "AND (name LIKE 'agg_totals_%' OR name LIKE 'agg_dirty_%' OR name LIKE 'agg_docs_%')"
+                              )).scalar()
+    elif dialect == "postgresql":
+        n = conn.execute(text("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                              "WHERE (t.tgname LIKE 'agg_totals_%' OR t.tgname LIKE 'agg_dirty_%' "
+                              "OR t.tgname = 'agg_docs') AND c.relnamespace = "
+                              "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())")).scalar()
+    else:
+        return False
+    return n == _trigger_count(dialect)
+
+
+def install_triggers(conn) -> None:
+    """Create (or replace) the aggregate triggers on SQLite or PostgreSQL; nothing on other databases."""
+    dialect = _dialect(conn)
+    if dialect == "sqlite":
+        drop_triggers(conn)
+        for stmt in _sqlite_ddl():
+            conn.execute(text(stmt))
+    elif dialect == "postgresql":
+        for stmt in _pg_ddl():
+            conn.execute(text(stmt))
+
+
+def drop_triggers(conn) -> None:
+    """Remove the aggregate triggers (and PostgreSQL's trigger functions)."""
+    dialect = _dialect(conn)
+    if dialect == "sqlite":
+        for (name,) in conn.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'agg_totals_%' "
+                "OR name LIKE 'agg_dirty_%' OR name LIKE 'agg_docs_%')")).all():
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    elif dialect == "postgresql":
+        names = [(f"agg_totals_{t}", t) for t, _k, _c in TOTALS] + [(f"agg_dirty_{t}", t) for t, *_ in QUEUED]
+        for name, table in names + [("agg_docs", "actor_sources")]:
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
+
+
+# --------------------------------------------------------------------------- what an event adds
+
+
+def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What each event of ``event_ids`` (not rejected; others are absent) adds to the aggregates, from the
+    current rows, in two reads:
+
+    ``{"t": type, "r": review state, "c": venue ISO3 or None, "d": start, "s": [ISO3 engaged by the --country rule: the
+    venue, a role (not rejected) of an actor with that ISO3 or of an actor affiliated to one], "e": [ISO3
+    counted in a briefing's by-member-state: for each role (not rejected) of an actor not rejected, the first
+    of the actor, its affiliation and theirs that is a member state or government body with an ISO3], "a":
+    [actors holding a role (not rejected)], "m": [their affiliations and theirs, not already in "a"]}``.
+    """
+    if not event_ids:
+        return {}
+    events = _core(conn).execute(select(DbEvent.id, DbEvent.type, DbEvent.country, DbEvent.review_state, DbEvent.start)
+                          .where(DbEvent.id.in_(event_ids), DbEvent.review_state != ReviewState.REJECTED)).all()
+    out: dict[int, dict[str, Any]] = {}
+    for eid, etype, country, state, start in events:
+        out[eid] = {"t": getattr(etype, "value", etype), "r": getattr(state, "value", state), "c": country, "d": start,
+                    "s": {country} if country else set(), "e": set(), "a": set(), "m": set()}
+    if not out:
+        return {}
+    a0, a1, a2 = aliased(DbActor), aliased(DbActor), aliased(DbActor)
+    rows = _core(conn).execute(
+        select(DbEventRole.event_id, a0.id, a0.kind, a0.iso3, a0.review_state, a1.id, a1.kind, a1.iso3,
+               a2.id, a2.kind, a2.iso3)
+        .join(a0, a0.id == DbEventRole.actor_id).outerjoin(a1, a1.id == a0.affiliation_id)
+        .outerjoin(a2, a2.id == a1.affiliation_id)
+        .where(DbEventRole.event_id.in_(list(out)), DbEventRole.review_state != ReviewState.REJECTED)).all()
+    for eid, i0, k0, iso0, st0, i1, k1, iso1, i2, k2, iso2 in rows:
+        link = out[eid]
+        link["a"].add(i0)
+        link["m"].update(i for i in (i1, i2) if i is not None)
+        link["s"].update(i for i in (iso0, iso1) if i)
+        if getattr(st0, "value", st0) != _REJECTED:
+            for kind, iso in ((k0, iso0), (k1, iso1), (k2, iso2)):
+                if iso and getattr(kind, "value", kind) in _STATE_KINDS:
+                    link["e"].add(iso)
+                    break
+    for link in out.values():
+        link["m"] -= link["a"]
+        for key in "seam":
+            link[key] = sorted(link[key])
+    return out
+
+
+def _contribution(links: dict[str, Any] | None) -> tuple[Counter, Counter, Counter, Counter]:
+    """(agg_states, agg_state_pairs, agg_actors.events, agg_actors.timeline) increments of one event."""
+    states, pairs, events, timeline = Counter(), Counter(), Counter(), Counter()
+    if not links:
+        return states, pairs, events, timeline
+    for iso in links["s"]:
+        states[(iso, links["t"], links["r"])] += 1
+        for other in set(links["e"]) | ({iso} if links["c"] == iso else set()):
+            pairs[(iso, other)] += 1
+    for a in links["a"]:
+        events[a] += 1
+        timeline[a] += 1
+    for a in links["m"]:
+        timeline[a] += 1
+    return states, pairs, events, timeline
+
+
+# --------------------------------------------------------------------------- keeping them
+
+
+def _upsert_ignore(conn, table, rows: list[dict]) -> None:
+    """Insert ``rows`` into ``table``, skipping those whose key exists."""
+    if not rows:
+        return
+    dialect = _dialect(conn)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # other databases: one at a time
+        keys = [c.name for c in table.primary_key.columns]
+        for row in rows:
+            if conn.execute(select(*table.primary_key.columns).where(
+                    *(table.c[k] == row[k] for k in keys))).first() is None:
+                conn.execute(insert(table), [row])
+        return
+    conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+
+
+def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Counter) -> None:
+    """Add the signed increments to the counters (rows created at 0 first where something is added)."""
+    st, pt, at = DbAggState.__table__, DbAggStatePair.__table__, DbAggActor.__table__
+    states = {k: v for k, v in states.items() if v}
+    pairs = {k: v for k, v in pairs.items() if v}
+    _upsert_ignore(conn, st, [{"iso3": i, "type": t, "review_state": r, "n": 0}
+                              for (i, t, r), v in states.items() if v > 0])
+    _upsert_ignore(conn, pt, [{"scope": s, "iso3": i, "n": 0} for (s, i), v in pairs.items() if v > 0])
+    if states:
+        from sqlalchemy import bindparam
+
+        conn.execute(update(st).where(st.c.iso3 == bindparam("k_iso3"), st.c.type == bindparam("k_type"),
+                                      st.c.review_state == bindparam("k_state")).values(n=st.c.n + bindparam("d")),
+                     [{"k_iso3": i, "k_type": t, "k_state": r, "d": v} for (i, t, r), v in states.items()])
+    if pairs:
+        from sqlalchemy import bindparam
+
+        conn.execute(update(pt).where(pt.c.scope == bindparam("k_scope"), pt.c.iso3 == bindparam("k_iso3"))
+                     .values(n=pt.c.n + bindparam("d")),
+                     [{"k_scope": s, "k_iso3": i, "d": v} for (s, i), v in pairs.items()])
+    actors = {a: (events.get(a, 0), timeline.get(a, 0)) for a in set(events) | set(timeline)}
+    actors = {a: d for a, d in actors.items() if d != (0, 0)}
+    if actors:
+        from sqlalchemy import bindparam
+
+        _upsert_ignore(conn, at, [{"actor_id": a, "events": 0, "timeline": 0, "documents": 0}
+                                  for a, (de, dt_) in actors.items() if de > 0 or dt_ > 0])
+        conn.execute(update(at).where(at.c.actor_id == bindparam("k_actor"))
+                     .values(events=at.c.events + bindparam("de"), timeline=at.c.timeline + bindparam("dt")),
+                     [{"k_actor": a, "de": de, "dt": dt_} for a, (de, dt_) in actors.items()])
+
+
+def _insert_links(conn, links: dict[int, dict[str, Any]]) -> None:
+    """Store what each event adds (``agg_events``) and the member states it engages (``agg_event_states``)."""
+    if not links:
+        return
+    conn.execute(insert(DbAggEvent.__table__),
+                 [{"event_id": eid, "links": json.dumps(link, sort_keys=True)} for eid, link in links.items()])
+    rows = [{"iso3": iso, "event_id": eid, "type": link["t"], "start": link["d"]}
+            for eid, link in links.items() for iso in link["s"]]
+    if rows:
+        conn.execute(insert(DbAggEventState.__table__), rows)
+
+
+def recount(conn, event_ids: Iterable[int]) -> int:
+    """Recount the aggregates of ``event_ids``: take away what each added last time, add what it adds now.
+    Returns how many events were recounted. Runs in the caller's transaction."""
+    ids = sorted(set(event_ids))
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i:i + CHUNK]
+        old = {eid: json.loads(links) for eid, links in conn.execute(
+            select(DbAggEvent.event_id, DbAggEvent.links).where(DbAggEvent.event_id.in_(chunk))).all()}
+        new = links_of(conn, chunk)
+        total = [Counter(), Counter(), Counter(), Counter()]
+        changed = [eid for eid in chunk if old.get(eid) != new.get(eid)]
+        for eid in changed:
+            for acc, plus, minus in zip(total, _contribution(new.get(eid)), _contribution(old.get(eid))):
+                acc.update(plus)
+                acc.subtract(minus)
+        if not changed:
+            continue
+        _apply(conn, *total)
+        conn.execute(delete(DbAggEvent).where(DbAggEvent.event_id.in_(changed)))
+        conn.execute(delete(DbAggEventState).where(DbAggEventState.event_id.in_(changed)))
+        _insert_links(conn, {eid: new[eid] for eid in changed if eid in new})
+    return len(ids)
+
+
+def _events_of_actors(conn, actor_ids: list[int]) -> set[int]:
+    """Events where one of ``actor_ids``, an actor affiliated to one, or one affiliated to those holds a role."""
+    out: set[int] = set()
+    for i in range(0, len(actor_ids), CHUNK):
+        chunk = actor_ids[i:i + CHUNK]
+        first = set(conn.execute(select(DbActor.id).where(DbActor.affiliation_id.in_(chunk))).scalars())
+        second = set(conn.execute(select(DbActor.id).where(DbActor.affiliation_id.in_(sorted(first)))).scalars()) \
+            if first else set()
+        involved = sorted(set(chunk) | first | second)
+        for j in range(0, len(involved), CHUNK):
+            out |= set(conn.execute(select(DbEventRole.event_id).where(
+                DbEventRole.actor_id.in_(involved[j:j + CHUNK])).distinct()).scalars())
+    return out
+
+
+def _lock(conn) -> None:
+    if _dialect(conn) == "postgresql":
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK_AGG}, hashtext(current_schema()))"))
+
+
+def refresh(conn) -> int:
+    """Recount what the triggers queued (events, and the events of queued actors) and empty the queue;
+    returns how many events were recounted (0, after one indexed read, when nothing is queued). Runs in the
+    caller's transaction; on PostgreSQL it first takes :data:`PG_LOCK_AGG` until that transaction ends."""
+    if conn.execute(select(DbAggDirty.id).limit(1)).first() is None:
+        return 0
+    _lock(conn)
+    queued = conn.execute(select(DbAggDirty.id, DbAggDirty.kind, DbAggDirty.ref_id)).all()
+    if not queued:
+        return 0
+    events = {ref for _id, kind, ref in queued if kind == "e"}
+    actors = sorted({ref for _id, kind, ref in queued if kind == "a"})
+    if actors:
+        events |= _events_of_actors(conn, actors)
+    n = recount(conn, events)
+    conn.execute(delete(DbAggDirty).where(DbAggDirty.id <= max(q[0] for q in queued)))
+    return n
+
+
+def fresh(conn) -> bool:
+    """True when nothing is queued in the caller's transaction, i.e. the aggregates equal fresh counts
+    (one indexed read). The readers in :mod:`ctrack.store.repo` count in SQL when it is False."""
+    return _dialect(conn) in ("sqlite", "postgresql") and conn.execute(select(DbAggDirty.id).limit(1)).first() is None
+
+
+def rebuild(conn) -> int:
+    """Recount every aggregate from the knowledge base (the migration's backfill, and after the triggers
+    were installed again): ``agg_totals`` and the document counts by grouped ``COUNT``s, the rest by
+    :func:`links_of` over every event, :data:`CHUNK` at a time. Returns how many events were counted."""
+    _lock(conn)
+    for model in (DbAggDirty, DbAggEvent, DbAggEventState, DbAggTotal, DbAggState, DbAggStatePair, DbAggActor):
+        conn.execute(delete(model))
+    from ctrack.store.models import DbConflict, DbDocument, DbMention, DbTitle
+    from ctrack.store.track_models import DbRecommendation
+
+    sep = "|"
+    totals = []
+    for model, name, key in (
+            (DbDocument, "documents", None), (DbActor, "actors", (DbActor.kind, DbActor.review_state)),
+            (DbEvent, "events", (DbEvent.type, DbEvent.review_state)),
+            (DbEventRole, "event_roles", (DbEventRole.review_state,)), (DbMention, "mentions", None),
+            (DbConflict, "conflicts", (DbConflict.review_state,)), (DbTitle, "person_titles", (DbTitle.review_state,)),
+            (DbRecommendation, "recommendations", (DbRecommendation.review_state,))):
+        if key is None:
+            n = conn.execute(select(func.count()).select_from(model)).scalar() or 0
+            totals.append({"name": name, "key": "", "n": n})
+            continue
+        for *values, n in conn.execute(select(*key, func.count()).group_by(*key)).all():
+            totals.append({"name": name, "key": sep.join(getattr(v, "value", v) for v in values), "n": n})
+    if totals:
+        conn.execute(insert(DbAggTotal.__table__), totals)
+    docs = conn.execute(select(DbActorSource.actor_id, func.count(func.distinct(DbActorSource.document_id)))
+                        .group_by(DbActorSource.actor_id)).all()
+    states, pairs, events, timeline = Counter(), Counter(), Counter(), Counter()
+    counted, last = 0, 0
+    while True:
+        ids = list(conn.execute(select(DbEvent.id).where(DbEvent.id > last).order_by(DbEvent.id)
+                                .limit(CHUNK)).scalars())
+        if not ids:
+            break
+        last = ids[-1]
+        links = links_of(conn, ids)
+        for eid, link in links.items():
+            for acc, plus in zip((states, pairs, events, timeline), _contribution(link)):
+                acc.update(plus)
+        _insert_links(conn, links)
+        counted += len(ids)
+    if states:
+        conn.execute(insert(DbAggState.__table__), [{"iso3": i, "type": t, "review_state": r, "n": n}
+                                                    for (i, t, r), n in states.items()])
+    if pairs:
+        conn.execute(insert(DbAggStatePair.__table__), [{"scope": s, "iso3": i, "n": n} for (s, i), n in pairs.items()])
+    per_actor: dict[int, dict[str, int]] = defaultdict(lambda: {"events": 0, "timeline": 0, "documents": 0})
+    for a, n in events.items():
+        per_actor[a]["events"] = n
+    for a, n in timeline.items():
+        per_actor[a]["timeline"] = n
+    for a, n in docs:
+        per_actor[a]["documents"] = n
+    rows = [{"actor_id": a, **v} for a, v in per_actor.items()]
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(DbAggActor.__table__), rows[i:i + 5000])
+    return counted
+
+
+def ensure(conn) -> bool:
+    """Install the triggers when any is missing and recount everything (:func:`rebuild`), else recount what
+    is queued (:func:`refresh`: rows written without a session, e.g. a bulk load). Returns True when the
+    triggers were installed. Run by :func:`ctrack.store.db.upgrade` when a knowledge base is opened."""
+    dialect = _dialect(conn)
+    if dialect not in ("sqlite", "postgresql"):
+        return False
+    if triggers_present(conn):
+        refresh(conn)
+        return False
+    install_triggers(conn)
+    rebuild(conn)
+    return True
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def kept(conn) -> bool:
+    """True on a database whose aggregates are kept (SQLite or PostgreSQL opened by ``open_store``)."""
+    return _dialect(conn) in ("sqlite", "postgresql")
+
+
+def totals(conn) -> dict[str, dict[str, int]]:
+    """``agg_totals`` as {table: {key: rows}} (one read of a few dozen rows; exact in the reader's
+    transaction: kept by triggers alone)."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, key, n in conn.execute(select(DbAggTotal.name, DbAggTotal.key, DbAggTotal.n)).all():
+        if n:
+            out[name][key] = n
+    return out
+
+
+def rows_in_states(conn, table: str, states: Iterable[ReviewState | str]) -> int:
+    """Rows of ``table`` (a table of :data:`TOTALS` with a review state) whose review state is one of
+    ``states``, from ``agg_totals`` (the state is the last part of the key)."""
+    wanted = {getattr(s, "value", s) for s in states}
+    return sum(n for key, n in totals(conn).get(table, {}).items() if key.rsplit("|", 1)[-1] in wanted)
+
+
+def state_counts(conn, iso3s: Iterable[str] | None = None,
+                 review_states: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
+    """{ISO3: {event type: events}} engaging each member state (``iso3s``: those only), counting events in
+    ``review_states`` (default: every state but rejected). Call when :func:`fresh`."""
+    stmt = select(DbAggState.iso3, DbAggState.type, func.sum(DbAggState.n)).group_by(DbAggState.iso3, DbAggState.type)
+    if iso3s is not None:
+        stmt = stmt.where(DbAggState.iso3.in_(sorted(set(iso3s))))
+    if review_states is not None:
+        stmt = stmt.where(DbAggState.review_state.in_(sorted({getattr(s, "value", s) for s in review_states})))
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for iso, etype, n in conn.execute(stmt).all():
+        if n:
+            out[iso][etype] = int(n)
+    return out
+
+
+def state_events(conn, iso3: str, limit: int, *, descending: bool = True, type: str | None = None) -> list[int]:
+    """Ids of the first ``limit`` events (not rejected) engaging member state ``iso3`` (of ``type`` when
+    given) by start (latest first when ``descending``), undated last, ties by id: what
+    :func:`ctrack.store.repo._keyset_ids` gives for the ``--country`` filter, read from the index of
+    ``agg_event_states`` (two ``LIMIT``ed range reads). Call when :func:`fresh`."""
+    t = DbAggEventState
+    where = [t.iso3 == iso3] + ([t.type == getattr(type, "value", type)] if type else [])
+    order = (t.start.desc(), t.event_id.desc()) if descending else (t.start.asc(), t.event_id.asc())
+    ids = list(_core(conn).execute(select(t.event_id).where(*where, t.start.is_not(None)).order_by(*order)
+                                   .limit(limit)).scalars())
+    if len(ids) < limit:
+        ids += list(_core(conn).execute(select(t.event_id).where(*where, t.start.is_(None))
+                                 .order_by(t.event_id.desc() if descending else t.event_id.asc())
+                                 .limit(limit - len(ids))).scalars())
+    return ids
+
+
+def state_pairs(conn, scope: str) -> dict[str, int]:
+    """{ISO3: events} of a briefing on member state ``scope`` by member state engaged (every event not
+    rejected; see :func:`ctrack.store.repo._engaged_states`). Call when :func:`fresh`."""
+    return {iso: n for iso, n in conn.execute(
+        select(DbAggStatePair.iso3, DbAggStatePair.n).where(DbAggStatePair.scope == scope)).all() if n}
+
+
+def actor_counts(conn, actor_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
+    """{actor id: (events, timeline total, documents)} from ``agg_actors`` (absent: all zero). The
+    documents are exact at any time; the events and the timeline total when :func:`fresh`."""
+    ids = sorted(set(actor_ids))
+    out: dict[int, tuple[int, int, int]] = {}
+    for i in range(0, len(ids), CHUNK):
+        out.update((a, (e, t, d)) for a, e, t, d in conn.execute(
+            select(DbAggActor.actor_id, DbAggActor.events, DbAggActor.timeline, DbAggActor.documents)
+            .where(DbAggActor.actor_id.in_(ids[i:i + CHUNK]))).all())
+    return out
+
+
+# --------------------------------------------------------------------------- on every commit
+
+
+_READY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engines whose database has ``agg_dirty``
+
+
+def _ready(session: Session) -> bool:
+    """True when the session's database has ``agg_dirty`` (not before migration 0011); remembered per engine."""
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    if _READY.get(engine):
+        return True
+    from sqlalchemy import inspect
+
+    found = inspect(session.connection()).has_table("agg_dirty")
+    if found:
+        _READY[engine] = True
+    return found
+
+
+def _wrote(session: Session, *_args) -> None:
+    session.info["ctrack_agg_wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_write(state) -> None:
+    """A statement that is not a SELECT may have queued something: refresh before the commit."""
+    if not state.is_select:
+        state.session.info["ctrack_agg_wrote"] = True
+
+
+event.listen(Session, "after_flush", _wrote)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous) -> None:
+    session.info.pop("ctrack_agg_wrote", None)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    """Recount what this session's writes queued, in its transaction, before it commits (see module doc)."""
+    if not session.info.pop("ctrack_agg_wrote", False):
+        return
+    if _dialect(session) not in ("sqlite", "postgresql") or not _ready(session):
+        return
+    session.flush()
+    refresh(session)
+    session.info.pop("ctrack_agg_wrote", None)
+
+
+__all__ = ["TOTALS", "QUEUED", "PG_LOCK_AGG", "CHUNK", "links_of", "recount", "refresh", "fresh", "rebuild",
+           "ensure", "install_triggers", "drop_triggers", "triggers_present", "kept", "totals", "rows_in_states",
+           "state_counts", "state_events", "state_pairs", "actor_counts"]

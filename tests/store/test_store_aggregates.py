@@ -1,0 +1,223 @@
+"""The aggregates kept on write (:mod:`ctrack.store.aggregates`) equal a fresh ``COUNT`` after every kind of
+write: ingest, confirmations, rejections, corrections (type, venue, start, affiliation, ISO3), merges and their
+undo, and deletes of documents, events and actors; on SQLite and PostgreSQL.
+
+The fresh counts are the SQL definitions the readers used before the aggregates: the ``--country`` rule
+(:func:`ctrack.store.repo.event_conditions`), the briefing's member-state counts
+(:func:`ctrack.store.repo._engaged_states`), a timeline's events (roles of the actor and the actors acting
+for it), ``COUNT``s of each table.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import distinct, func, select
+
+from ctrack.schema import Actor, ActorKind, DocumentInfo, Event, EventType, Record, Role, RoleType, Span
+from ctrack.store import aggregates, repo, track_repo
+from ctrack.store.db import session_scope
+from ctrack.store.models import (
+    DbActor, DbActorSource, DbConflict, DbDocument, DbEvent, DbEventRole, DbMention, DbTitle, ReviewState,
+)
+from ctrack.store.testing import make_document
+from ctrack.store.track_models import DbRecommendation, Entity
+from ctrack.track import review
+
+STATES = [("TJK", "Tajikistan"), ("KAZ", "Kazakhstan"), ("UZB", "Uzbekistan")]
+TYPES = [EventType.MEETING, EventType.WORKSHOP, EventType.ASSESSMENT_VISIT, EventType.CONFERENCE]
+REJECTED = ReviewState.REJECTED
+
+
+def _record(i: int) -> tuple:
+    """Document ``i``: a minister of a state (through its ministry: two affiliation levels) and a CTED officer
+    (affiliated to CTED) at an event held in another state every third document, in New York every fifth."""
+    iso, state = STATES[i % 3]
+    venue = "USA" if i % 5 == 0 else (STATES[(i + 1) % 3][0] if i % 3 == 0 else iso)
+    start = [f"{2010 + i % 9}-{1 + i % 12:02d}-{1 + i % 27:02d}", f"{2010 + i % 9}-{1 + i % 12:02d}", None][i % 3 if i % 7 else 2]
+    text = f"Document {i}: Minister Person{i} of the Ministry of Interior of {state} met CTED officer Officer{i % 4}."
+    actors = [
+        Actor(id="s", kind=ActorKind.MEMBER_STATE, name=state, iso3=iso),
+        Actor(id="m", kind=ActorKind.GOVERNMENT_BODY, name=f"Ministry of Interior of {state}", iso3=iso, affiliation="s"),
+        Actor(id="p", kind=ActorKind.PERSON, name=f"Amir Person{i:03d}", title="Minister", affiliation="m",
+              mentions=[Span(start=12, end=30, text=text[12:30])]),
+        Actor(id="c", kind=ActorKind.UN_ENTITY, name="Counter-Terrorism Committee Executive Directorate", acronym="CTED"),
+        Actor(id="o", kind=ActorKind.PERSON, name=f"Lena Officer{i % 4}", affiliation="c"),
+    ]
+    roles = [Role(actor="p", role=RoleType.PARTICIPANT), Role(actor="c", role=RoleType.ORGANIZER),
+             Role(actor="o", role=RoleType.SPEAKER)]
+    if i % 2:
+        roles.append(Role(actor="s", role=RoleType.SUBJECT))
+    if i % 4 == 1:
+        roles.append(Role(actor="p", role=RoleType.SPEAKER))  # two roles of one actor in one event
+    event = Event(id="e", type=TYPES[i % 4], name=f"Event {i}", start=start, country=venue, roles=roles)
+    return make_document(f"agg{i}", text, published=dt.date(2024, 1, 1)), Record(
+        document=DocumentInfo(id=f"agg{i}"), actors=actors, events=[event])
+
+
+def _fill(engine, n: int, first: int = 0) -> None:
+    with session_scope(engine) as s:
+        for i in range(first, first + n):
+            repo.save_document(s, *_record(i))
+
+
+def _fresh_state_counts(s, iso: str) -> tuple[dict, dict, list[int], list[int]]:
+    """By type, by member state, the latest events and the first meetings of ``iso``, counted in SQL."""
+    conds = repo.event_conditions(country=iso)
+    by_type = {t.value: n for t, n in s.execute(select(DbEvent.type, func.count()).where(*conds)
+                                                 .group_by(DbEvent.type)).all()}
+    pairs = {i: n for i, n in repo._engaged_states(s, conds, [iso], False) if n}
+    latest, _, _ = repo._keyset_ids(s, DbEvent, conds, DbEvent.start, True, 1000, 0, None)
+    meetings, _, _ = repo._keyset_ids(s, DbEvent, conds + [DbEvent.type == EventType.MEETING], DbEvent.start, False,
+                                      1000, 0, None)
+    return by_type, pairs, latest, meetings
+
+
+def _fresh_actor_counts(s, actor_id: int) -> tuple[int, int, int]:
+    live = [DbEventRole.review_state != REJECTED, DbEvent.review_state != REJECTED]
+    events = s.scalar(select(func.count(distinct(DbEventRole.event_id))).join(DbEvent, DbEvent.id == DbEventRole.event_id)
+                      .where(DbEventRole.actor_id == actor_id, *live)) or 0
+    involved = {actor_id} | repo._member_ids(s, actor_id)
+    timeline = s.scalar(select(func.count(distinct(DbEventRole.event_id))).join(DbEvent, DbEvent.id == DbEventRole.event_id)
+                        .where(DbEventRole.actor_id.in_(involved), *live)) or 0
+    docs = s.scalar(select(func.count(distinct(DbActorSource.document_id))).where(DbActorSource.actor_id == actor_id)) or 0
+    return events, timeline, docs
+
+
+def _fresh_totals(s) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for model, name, key in ((DbDocument, "documents", ()), (DbActor, "actors", (DbActor.kind, DbActor.review_state)),
+                             (DbEvent, "events", (DbEvent.type, DbEvent.review_state)),
+                             (DbEventRole, "event_roles", (DbEventRole.review_state,)), (DbMention, "mentions", ()),
+                             (DbConflict, "conflicts", (DbConflict.review_state,)),
+                             (DbTitle, "person_titles", (DbTitle.review_state,)),
+                             (DbRecommendation, "recommendations", (DbRecommendation.review_state,))):
+        if not key:
+            n = s.scalar(select(func.count()).select_from(model))
+            out[name] = {"": n} if n else {}
+            continue
+        out[name] = {"|".join(v.value for v in values): n
+                     for *values, n in s.execute(select(*key, func.count()).group_by(*key)).all()}
+    return {k: v for k, v in out.items() if v}
+
+
+def assert_exact(engine) -> None:
+    """Every aggregate equals its fresh count, in a new transaction (after the writer's commit)."""
+    with session_scope(engine) as s:
+        assert aggregates.fresh(s), "a committed knowledge base has nothing queued"
+        assert aggregates.totals(s) == _fresh_totals(s)
+        isos = set(s.scalars(select(DbActor.iso3).where(DbActor.iso3.is_not(None)))) | \
+            set(s.scalars(select(DbEvent.country).where(DbEvent.country.is_not(None))))
+        stored = aggregates.state_counts(s)
+        for iso in sorted(isos):
+            by_type, pairs, latest, meetings = _fresh_state_counts(s, iso)
+            assert stored.get(iso, {}) == by_type, iso
+            assert aggregates.state_pairs(s, iso) == pairs, iso
+            assert aggregates.state_events(s, iso, 1000) == latest, iso
+            assert aggregates.state_events(s, iso, 1000, descending=False, type=EventType.MEETING) == meetings, iso
+        assert set(stored) <= isos
+        counts = aggregates.actor_counts(s, s.scalars(select(DbActor.id)).all())
+        for actor_id in s.scalars(select(DbActor.id)):
+            assert counts.get(actor_id, (0, 0, 0)) == _fresh_actor_counts(s, actor_id), actor_id
+        assert track_repo.count_queue(s) == sum(
+            s.scalar(select(func.count()).select_from(m).where(m.review_state == ReviewState.PROPOSED)) or 0
+            for m in (DbActor, DbEvent, DbEventRole, DbTitle, DbConflict, DbRecommendation))
+        # what the faces read: the same numbers through the aggregates and through SQL
+        b = repo.briefing(s, country="TJK", max_events=5)
+        by_type, pairs, latest, _ = _fresh_state_counts(s, "TJK")
+        assert b.events_total == len(repo.list_events(s, country="TJK")) == sum(by_type.values())
+        assert b.by_type == {t.value: by_type[t.value] for t in EventType if by_type.get(t.value)}
+        assert {x.iso3: x.events for x in b.by_state if x.events} == pairs
+        assert sorted(e.id for e in b.events) == sorted(latest[:5])
+        assert repo.counts(s).events == sum(n for key, n in _fresh_totals(s)["events"].items()
+                                            if not key.endswith("|rejected"))
+
+
+def _snapshot(s) -> dict:
+    from ctrack.store.web_models import DbAggActor, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal
+
+    out = {}
+    for model in (DbAggTotal, DbAggState, DbAggStatePair, DbAggActor, DbAggEventState):
+        cols = list(model.__table__.c)
+        rows = s.execute(select(*cols)).all()
+        out[model.__tablename__] = sorted(tuple(r) for r in rows if any(
+            v for c, v in zip(cols, r) if c.name in ("n", "events", "timeline", "documents")) or
+            model is DbAggEventState)
+    return out
+
+
+def test_aggregates_equal_fresh_counts_after_every_kind_of_write(engine):
+    _fill(engine, 15)
+    assert_exact(engine)
+    with session_scope(engine) as s:
+        ev = {e.name: e.id for e in s.scalars(select(DbEvent))}
+        actor = {a.name: a.id for a in s.scalars(select(DbActor))}
+        review.reject(s, Entity.EVENT, ev["Event 3"], user="t")
+        role = s.scalars(select(DbEventRole).where(DbEventRole.event_id == ev["Event 1"],
+                                                   DbEventRole.role == RoleType.SUBJECT)).one()
+        review.reject(s, Entity.EVENT_ROLE, role.id, user="t")
+        review.confirm(s, Entity.EVENT, ev["Event 2"], user="t")
+    assert_exact(engine)
+    with session_scope(engine) as s:
+        review.correct(s, Entity.EVENT, ev["Event 4"], "type", "conference", user="t")
+        review.correct(s, Entity.EVENT, ev["Event 5"], "country", "KGZ", user="t")
+        review.correct(s, Entity.EVENT, ev["Event 6"], "start", "2030-01", user="t")
+    assert_exact(engine)
+    with session_scope(engine) as s:  # a ministry now acts for another state: its people's events follow it
+        review.correct(s, Entity.ACTOR, actor["Ministry of Interior of Tajikistan"], "affiliation_id",
+                       str(actor["Kazakhstan"]), user="t")
+        review.correct(s, Entity.ACTOR, actor["Ministry of Interior of Uzbekistan"], "iso3", "TKM", user="t")
+        review.reject(s, Entity.ACTOR, actor["Kazakhstan"], user="t")
+    assert_exact(engine)
+    with session_scope(engine) as s:
+        merged = review.merge(s, Entity.ACTOR, actor["Amir Person001"], actor["Amir Person004"], user="t").id
+        events = review.merge(s, Entity.EVENT, ev["Event 7"], ev["Event 10"], user="t").id
+    assert_exact(engine)
+    with session_scope(engine) as s:
+        review.undo(s, merged, user="t")
+        review.undo(s, events, user="t")
+    assert_exact(engine)
+    _fill(engine, 6, first=15)  # ingest after reviews: new roles on reviewed actors
+    assert_exact(engine)
+    with session_scope(engine) as s:  # deletes: a document (its sources and mentions), an event, an actor
+        s.delete(s.scalars(select(DbDocument).where(DbDocument.doc_key == "agg8")).one())
+        s.delete(s.get(DbEvent, ev["Event 9"]))
+        s.delete(s.get(DbActor, actor["Ministry of Interior of Kazakhstan"]))
+    assert_exact(engine)
+    with session_scope(engine) as s:  # kept on write = recounted from scratch
+        kept = _snapshot(s)
+        aggregates.rebuild(s)
+        assert _snapshot(s) == kept
+
+
+def test_readers_count_exactly_inside_a_writing_transaction(engine):
+    """Before its commit a writer's changes are queued: the readers count in SQL, so they still see them."""
+    _fill(engine, 9)
+    with session_scope(engine) as s:
+        before = repo.briefing(s, country="TJK", max_events=3)
+        tjk = repo.state_actor(s, "TJK")
+        visible = [e for e in repo.list_events(s, country="TJK")]
+        review.reject(s, Entity.EVENT, visible[0].id, user="t")
+        assert not aggregates.fresh(s)
+        after = repo.briefing(s, country="TJK", max_events=3)
+        assert after.events_total == before.events_total - 1 == len(repo.list_events(s, country="TJK"))
+        assert repo.counts(s).events == s.scalar(select(func.count()).select_from(DbEvent)
+                                                 .where(DbEvent.review_state != REJECTED))
+        assert repo.get_actor(s, tjk.id).events == _fresh_actor_counts(s, tjk.id)[0]
+    with session_scope(engine) as s:
+        assert aggregates.fresh(s)
+        assert repo.briefing(s, country="TJK", max_events=3).events_total == after.events_total
+
+
+def test_triggers_put_back_by_opening_recount_what_they_missed(engine):
+    """A batch migration on SQLite recreates a table without its triggers: opening the knowledge base puts
+    them back and recounts everything, so writes made meanwhile are counted."""
+    from ctrack.store.db import upgrade
+
+    _fill(engine, 6)
+    with session_scope(engine) as s:
+        aggregates.drop_triggers(s)
+    _fill(engine, 3, first=6)  # not seen by any trigger
+    upgrade(engine)
+    with session_scope(engine) as s:
+        assert aggregates.triggers_present(s)
+    assert_exact(engine)
