@@ -70,6 +70,7 @@ from sqlalchemy import Engine  # noqa: E402
 from ctrack.gazetteer import get_gazetteer  # noqa: E402
 from ctrack.resolve.actors import canonical_key, normalize, surface_forms  # noqa: E402
 from ctrack.schema import Actor, ActorKind, DocFormat, EventStatus, EventType, RoleType  # noqa: E402
+from ctrack.store import aggregates  # noqa: E402
 from ctrack.store import search as search_index  # noqa: E402
 from ctrack.store.db import open_store  # noqa: E402
 from ctrack.store.models import (  # noqa: E402
@@ -193,6 +194,7 @@ class Builder:
         are off while the bulk rows go in (the search entries are written here); :func:`finish` puts them back."""
         with self.engine.begin() as conn:
             search_index.drop_triggers(conn)
+            aggregates.drop_triggers(conn)  # recounted once at the end (finish), not row by row
         self._actor_rows()
         by_id = {a["id"]: a for a in self.actors}
         with self.engine.begin() as conn:
@@ -314,13 +316,14 @@ class Builder:
 
 
 def finish(engine: Engine) -> None:
-    """Build the search backend over the bulk entries, put the search triggers back and refresh the
-    planner's statistics."""
+    """Build the search backend over the bulk entries, put the search and aggregate triggers back (the
+    aggregates counted from the bulk rows) and refresh the planner's statistics."""
     from sqlalchemy.orm import Session
 
     with Session(engine) as s:
         search_index.ensure_index(s)  # SQLite: search_fts, filled from search_entries; PostgreSQL: the GIN index
         search_index.ensure_triggers(s)  # as open_store does; its one comparison finds every entry current
+        aggregates.ensure(s)  # as open_store does: triggers back, every aggregate counted from the bulk rows
         s.commit()
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":

@@ -122,6 +122,28 @@ def _one_state(db: Session, filters: EventFilters | None) -> tuple[str, int] | N
 STATE_VISITS = 100
 
 
+class StatePage(BaseModel):
+    """What a member state's page shows: its briefing content (the latest :data:`BRIEFING_EVENTS` events,
+    counts by type and member state over every event), its recommendations section, the stored state
+    actor (None when none is stored) and its first :data:`STATE_VISITS` assessment visits."""
+
+    briefing: Briefing
+    section: dict = Field(default_factory=dict)
+    actor: ActorRow | None = None
+    visits: list[EventRow] = Field(default_factory=list)
+
+
+def state_page(db: Session, iso3: str) -> StatePage:
+    """The content of ``/states/{iso3}`` (``iso3``: an ISO3 code or a state name; the page redirects to the
+    code). Counts come from the aggregates kept on write (:mod:`ctrack.store.aggregates`), so the
+    statements and the rows read do not grow with the state's record. Raises :class:`NotFound`."""
+    data = briefing(db, country=iso3)
+    code = data.country or iso3.upper()
+    return StatePage(briefing=data, section=recs.recommendations_section(db, country=code),
+                     actor=state_actor(db, code), visits=state_visits(db, code))
+
+
+
 def state_visits(db: Session, iso3: str, limit: int = STATE_VISITS) -> list[EventRow]:
     """The first ``limit`` assessment visits engaging member state ``iso3``, in date order (undated last):
     one index range of the aggregates (:func:`ctrack.store.aggregates.state_events`) when they are fresh,
@@ -165,4 +187,4 @@ def events_in_scope(db: Session, filters: EventFilters | None = None) -> list[Ev
 
 
 __all__ = ["Overview", "counts", "documents_by_language", "briefing", "overview", "states", "state_actor", "network", "events_in_scope", "NETWORK_EVENTS",
-           "state_visits", "STATE_VISITS"]
+           "state_visits", "STATE_VISITS", "StatePage", "state_page"]

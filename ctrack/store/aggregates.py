@@ -10,7 +10,7 @@ a briefing read a fixed share of the knowledge base and grow with it. These tabl
     titles, conflicts and recommendations by review state, documents and mentions. **Kept by database
     triggers alone** (:data:`TOTALS`): every insert adds one, every delete takes one away, an update that
     changes the key moves one; exact inside the writing transaction too.
-``agg_actors.documents``
+``agg_actor_documents``
     Distinct documents naming an actor (``actor_sources``), kept by triggers: a source row counts when no
     other source row pairs the same actor and document (an indexed look-up of the unique key).
 ``agg_states``, ``agg_event_states``, ``agg_state_pairs``, ``agg_actors.events`` / ``.timeline``
@@ -36,7 +36,9 @@ transaction (one indexed read), and when it is not (inside a transaction that wr
 the readers in :mod:`ctrack.store.repo` count exactly in SQL instead. So every figure shown is exact.
 
 On PostgreSQL, refreshes are serialized by a transaction-level advisory lock (:data:`PG_LOCK_AGG`), so
-two writers never apply the same change twice; SQLite has one writer at a time anyway. The triggers are
+two writers never apply the same change twice; SQLite has one writer at a time anyway. The tables written
+by triggers (``agg_totals``, ``agg_actor_documents``, ``agg_dirty``) and by recounts (the others) are
+apart, so a recount holding the lock never waits for a row a trigger of another open transaction holds. The triggers are
 derived structures like the search triggers: :func:`ensure` installs them when any is missing (a batch
 migration on SQLite recreates a table without its triggers) and then recounts everything (:func:`rebuild`).
 """
@@ -53,7 +55,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ctrack.store.models import DbActor, DbActorSource, DbEvent, DbEventRole, ReviewState
 from ctrack.store.web_models import (
-    DbAggActor, DbAggDirty, DbAggEvent, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal,
+    DbAggActor, DbAggActorDocuments, DbAggDirty, DbAggEvent, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal,
 )
 
 #: PostgreSQL advisory lock key of :func:`refresh` ("ctr" + 4; see :mod:`ctrack.store.db` for 1–3).
@@ -112,10 +114,10 @@ def _sqlite_ddl() -> list[str]:
                    f"WHEN {changed} BEGIN {ins} VALUES ('{kind}', OLD.{col}); "
                    f"{ins} SELECT '{kind}', NEW.{col} WHERE NEW.{col} IS NOT OLD.{col}; END")
     other = ("SELECT 1 FROM actor_sources s WHERE s.actor_id = {r}.actor_id AND s.document_id = {r}.document_id")
-    add = ("INSERT OR IGNORE INTO agg_actors(actor_id, events, timeline, documents) VALUES (NEW.actor_id, 0, 0, 0); "
-           "UPDATE agg_actors SET documents = documents + 1 WHERE actor_id = NEW.actor_id AND NOT EXISTS ("
+    add = ("INSERT OR IGNORE INTO agg_actor_documents(actor_id, n) VALUES (NEW.actor_id, 0); "
+           "UPDATE agg_actor_documents SET n = n + 1 WHERE actor_id = NEW.actor_id AND NOT EXISTS ("
            + other.format(r="NEW") + " AND s.id <> NEW.id);")
-    sub = ("UPDATE agg_actors SET documents = documents - 1 WHERE actor_id = OLD.actor_id AND NOT EXISTS ("
+    sub = ("UPDATE agg_actor_documents SET n = n - 1 WHERE actor_id = OLD.actor_id AND NOT EXISTS ("
            + other.format(r="OLD") + ");")
     out += [f"CREATE TRIGGER IF NOT EXISTS agg_docs_ins AFTER INSERT ON actor_sources BEGIN {add} END",
             f"CREATE TRIGGER IF NOT EXISTS agg_docs_del AFTER DELETE ON actor_sources BEGIN {sub} END",
@@ -154,10 +156,10 @@ def _pg_ddl() -> list[str]:
             out += _pg_function(f"agg_dirty_{table}", table, f"{ins} ('{kind}', NEW.{col});",
                                 f"{ins} ('{kind}', OLD.{col});", upd, cols)
     other = "SELECT 1 FROM actor_sources s WHERE s.actor_id = {r}.actor_id AND s.document_id = {r}.document_id"
-    add = ("INSERT INTO agg_actors(actor_id, events, timeline, documents) VALUES (NEW.actor_id, 0, 0, 0) "
-           "ON CONFLICT DO NOTHING; UPDATE agg_actors SET documents = documents + 1 WHERE actor_id = NEW.actor_id "
+    add = ("INSERT INTO agg_actor_documents(actor_id, n) VALUES (NEW.actor_id, 0) "
+           "ON CONFLICT DO NOTHING; UPDATE agg_actor_documents SET n = n + 1 WHERE actor_id = NEW.actor_id "
            "AND NOT EXISTS (" + other.format(r="NEW") + " AND s.id <> NEW.id);")
-    sub = ("UPDATE agg_actors SET documents = documents - 1 WHERE actor_id = OLD.actor_id AND NOT EXISTS ("
+    sub = ("UPDATE agg_actor_documents SET n = n - 1 WHERE actor_id = OLD.actor_id AND NOT EXISTS ("
            + other.format(r="OLD") + ");")
     upd = (f"IF OLD.actor_id IS DISTINCT FROM NEW.actor_id OR OLD.document_id IS DISTINCT FROM NEW.document_id "
            f"THEN {sub} {add} END IF;")
@@ -337,7 +339,7 @@ def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Cou
     if actors:
         from sqlalchemy import bindparam
 
-        _upsert_ignore(conn, at, [{"actor_id": a, "events": 0, "timeline": 0, "documents": 0}
+        _upsert_ignore(conn, at, [{"actor_id": a, "events": 0, "timeline": 0}
                                   for a, (de, dt_) in actors.items() if de > 0 or dt_ > 0])
         conn.execute(update(at).where(at.c.actor_id == bindparam("k_actor"))
                      .values(events=at.c.events + bindparam("de"), timeline=at.c.timeline + bindparam("dt")),
@@ -430,7 +432,8 @@ def rebuild(conn) -> int:
     were installed again): ``agg_totals`` and the document counts by grouped ``COUNT``s, the rest by
     :func:`links_of` over every event, :data:`CHUNK` at a time. Returns how many events were counted."""
     _lock(conn)
-    for model in (DbAggDirty, DbAggEvent, DbAggEventState, DbAggTotal, DbAggState, DbAggStatePair, DbAggActor):
+    for model in (DbAggDirty, DbAggEvent, DbAggEventState, DbAggTotal, DbAggState, DbAggStatePair, DbAggActor,
+                  DbAggActorDocuments):
         conn.execute(delete(model))
     from ctrack.store.models import DbConflict, DbDocument, DbMention, DbTitle
     from ctrack.store.track_models import DbRecommendation
@@ -472,16 +475,12 @@ def rebuild(conn) -> int:
                                                     for (i, t, r), n in states.items()])
     if pairs:
         conn.execute(insert(DbAggStatePair.__table__), [{"scope": s, "iso3": i, "n": n} for (s, i), n in pairs.items()])
-    per_actor: dict[int, dict[str, int]] = defaultdict(lambda: {"events": 0, "timeline": 0, "documents": 0})
-    for a, n in events.items():
-        per_actor[a]["events"] = n
-    for a, n in timeline.items():
-        per_actor[a]["timeline"] = n
-    for a, n in docs:
-        per_actor[a]["documents"] = n
-    rows = [{"actor_id": a, **v} for a, v in per_actor.items()]
+    rows = [{"actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0)} for a in set(events) | set(timeline)]
     for i in range(0, len(rows), 5000):
         conn.execute(insert(DbAggActor.__table__), rows[i:i + 5000])
+    rows = [{"actor_id": a, "n": n} for a, n in docs]
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(DbAggActorDocuments.__table__), rows[i:i + 5000])
     return counted
 
 
@@ -566,14 +565,17 @@ def state_pairs(conn, scope: str) -> dict[str, int]:
 
 
 def actor_counts(conn, actor_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
-    """{actor id: (events, timeline total, documents)} from ``agg_actors`` (absent: all zero). The
+    """{actor id: (events, timeline total, documents)} of the stored actors among ``actor_ids``, from
+    ``agg_actors`` and ``agg_actor_documents`` (no row: zero). The
     documents are exact at any time; the events and the timeline total when :func:`fresh`."""
     ids = sorted(set(actor_ids))
     out: dict[int, tuple[int, int, int]] = {}
+    d = DbAggActorDocuments
     for i in range(0, len(ids), CHUNK):
-        out.update((a, (e, t, d)) for a, e, t, d in conn.execute(
-            select(DbAggActor.actor_id, DbAggActor.events, DbAggActor.timeline, DbAggActor.documents)
-            .where(DbAggActor.actor_id.in_(ids[i:i + CHUNK]))).all())
+        out.update((a, (e or 0, t or 0, n or 0)) for a, e, t, n in conn.execute(
+            select(DbActor.id, DbAggActor.events, DbAggActor.timeline, d.n)
+            .outerjoin(DbAggActor, DbAggActor.actor_id == DbActor.id).outerjoin(d, d.actor_id == DbActor.id)
+            .where(DbActor.id.in_(ids[i:i + CHUNK]))).all())
     return out
 
 

@@ -209,15 +209,25 @@ class DbAggStatePair(Base):
 
 class DbAggActor(Base):
     """Per actor: ``events`` (not rejected) it holds a role in (not rejected), ``timeline`` events of it or
-    the actors acting for it (its timeline's total), ``documents`` naming it."""
+    the actors acting for it (its timeline's total). Written by recounts only."""
 
     __tablename__ = "agg_actors"
 
     actor_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     events: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     timeline: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    documents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class DbAggActorDocuments(Base):
+    """Per actor: ``n`` distinct documents naming it (``actor_sources``). Written by triggers only (a table
+    apart from :class:`DbAggActor`, so that a recount holding its lock never waits on a trigger's row)."""
+
+    __tablename__ = "agg_actor_documents"
+
+    actor_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 __all__ = ["UserRole", "SearchKind", "DbUser", "DbApiToken", "DbWebSession", "DbSearchEntry", "DbSearchDirty",
-           "DbAggDirty", "DbAggEvent", "DbAggTotal", "DbAggState", "DbAggEventState", "DbAggStatePair", "DbAggActor"]
+           "DbAggDirty", "DbAggEvent", "DbAggTotal", "DbAggState", "DbAggEventState", "DbAggStatePair", "DbAggActor",
+           "DbAggActorDocuments"]

@@ -282,15 +282,13 @@ def states_page(request: Request, me: Principal = Depends(page_user), db: Sessio
 
 @router.get("/states/{iso3}")
 def state_page(request: Request, iso3: str, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
-    data = reports.briefing(db, country=iso3)
+    page = reports.state_page(db, iso3)
+    data = page.briefing
     code = data.country or iso3.upper()
     if code != iso3:
         return RedirectResponse(f"/states/{code}", status_code=307)
-    section = recs.recommendations_section(db, country=code)
-    actor = reports.state_actor(db, code)
-    visits = reports.state_visits(db, code, PAGE_SIZE)
     return render(request, "state.html", {
-        "b": data, "iso3": code, "actor": actor, "visits": visits, "section": section,
+        "b": data, "iso3": code, "actor": page.actor, "visits": page.visits, "section": page.section,
         "timeline": timeline_svg(data.events, width=1180, lane_height=28)}, nav="states")
 
 

@@ -190,6 +190,10 @@ def _requests(s) -> dict:
         "documents": lambda: documents.list_documents(s, sort="-events", page=PageParams(limit=10, offset=5)),
         "network": lambda: reports.network(s, EventFilters(country="TJK")),
         "briefing": lambda: reports.briefing(s, country="KAZ", max_events=10),
+        "briefing_content": lambda: reports.briefing(s, country="KAZ"),
+        "briefing_region": lambda: reports.briefing(s, region="Central Asia", max_events=10),
+        "state_page": lambda: reports.state_page(s, "TJK"),
+        "states": lambda: reports.states(s),
         "event_detail": lambda: events.event_detail(s, events.list_events(s, page=PageParams(limit=1)).items[0].id),
     }
 

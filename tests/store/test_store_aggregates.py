@@ -133,14 +133,16 @@ def assert_exact(engine) -> None:
 
 
 def _snapshot(s) -> dict:
-    from ctrack.store.web_models import DbAggActor, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal
+    from ctrack.store.web_models import (
+        DbAggActor, DbAggActorDocuments, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal,
+    )
 
     out = {}
-    for model in (DbAggTotal, DbAggState, DbAggStatePair, DbAggActor, DbAggEventState):
+    for model in (DbAggTotal, DbAggState, DbAggStatePair, DbAggActor, DbAggActorDocuments, DbAggEventState):
         cols = list(model.__table__.c)
         rows = s.execute(select(*cols)).all()
         out[model.__tablename__] = sorted(tuple(r) for r in rows if any(
-            v for c, v in zip(cols, r) if c.name in ("n", "events", "timeline", "documents")) or
+            v for c, v in zip(cols, r) if c.name in ("n", "events", "timeline")) or
             model is DbAggEventState)
     return out
 

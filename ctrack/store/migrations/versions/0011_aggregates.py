@@ -1,4 +1,4 @@
-"""Aggregates maintained on write: ``agg_totals``, ``agg_states``, ``agg_state_pairs``, ``agg_actors``,
+"""Aggregates maintained on write: ``agg_totals``, ``agg_states``, ``agg_state_pairs``, ``agg_actors``, ``agg_actor_documents``,
 ``agg_event_states``, ``agg_events`` and the queue ``agg_dirty``.
 
 Revision ID: 0011_aggregates
@@ -80,7 +80,12 @@ def upgrade() -> None:
         sa.Column('actor_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('events', sa.Integer(), server_default='0', nullable=False),
         sa.Column('timeline', sa.Integer(), server_default='0', nullable=False),
-        sa.Column('documents', sa.Integer(), server_default='0', nullable=False),
+        sa.PrimaryKeyConstraint('actor_id'),
+    )
+    op.create_table(
+        'agg_actor_documents',
+        sa.Column('actor_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('n', sa.Integer(), server_default='0', nullable=False),
         sa.PrimaryKeyConstraint('actor_id'),
     )
     from ctrack.store import aggregates
@@ -94,7 +99,7 @@ def downgrade() -> None:
     from ctrack.store import aggregates
 
     aggregates.drop_triggers(op.get_bind())
-    for table in ('agg_actors', 'agg_state_pairs', 'agg_event_states', 'agg_states', 'agg_totals', 'agg_events'):
+    for table in ('agg_actor_documents', 'agg_actors', 'agg_state_pairs', 'agg_event_states', 'agg_states', 'agg_totals', 'agg_events'):
         op.drop_table(table)
     with op.batch_alter_table('agg_dirty') as batch_op:
         batch_op.drop_index('ix_agg_dirty_kind_ref')
