@@ -614,8 +614,10 @@ event.listen(Session, "after_flush", _wrote)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, _previous) -> None:
-    session.info.pop("ctrack_agg_wrote", None)
+def _forget(session: Session, previous) -> None:
+    """A rolled-back transaction queued nothing (a savepoint's rollback keeps what came before it)."""
+    if previous.parent is None:
+        session.info.pop("ctrack_agg_wrote", None)
 
 
 @event.listens_for(Session, "before_commit")
