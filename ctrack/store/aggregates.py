@@ -586,7 +586,7 @@ _READY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engines whose
 
 
 def _ready(session: Session) -> bool:
-    """True when the session's database has ``agg_dirty`` (not before migration 0011); remembered per engine."""
+    """True when the session's database has ``agg_dirty`` (not before migration 0012); remembered per engine."""
     bind = session.get_bind()
     engine = getattr(bind, "engine", bind)
     if _READY.get(engine):

@@ -1,8 +1,8 @@
 """Aggregates maintained on write: ``agg_totals``, ``agg_states``, ``agg_state_pairs``, ``agg_actors``, ``agg_actor_documents``,
 ``agg_event_states``, ``agg_events`` and the queue ``agg_dirty``.
 
-Revision ID: 0011_aggregates
-Revises: 0010_roles_cover
+Revision ID: 0012_aggregates
+Revises: 0011_pages
 Create Date: 2026-12-07
 
 The overview's totals, a member state's counts (events by type, the briefing's counts by member state) and
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0011_aggregates'
-down_revision: Union[str, None] = '0010_roles_cover'
+revision: str = '0012_aggregates'
+down_revision: Union[str, None] = '0011_pages'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
