@@ -121,9 +121,15 @@ def _one_state(db: Session, filters: EventFilters | None) -> tuple[str, int] | N
 #: Most assessment visits a member state's page lists.
 STATE_VISITS = 100
 
+#: Engagements a member state's page lists and draws (its latest; the page links to the paged list of all of
+#: them, ``/events?country=``). 250 rows made a 355 KB page for a busy state, and building and rendering
+#: them was most of the page's time (0.1-0.3 s at 10,000 events); the briefing pack keeps
+#: :data:`BRIEFING_EVENTS`.
+STATE_PAGE_EVENTS = 50
+
 
 class StatePage(BaseModel):
-    """What a member state's page shows: its briefing content (the latest :data:`BRIEFING_EVENTS` events,
+    """What a member state's page shows: its briefing content (the latest :data:`STATE_PAGE_EVENTS` events,
     counts by type and member state over every event), its recommendations section, the stored state
     actor (None when none is stored) and its first :data:`STATE_VISITS` assessment visits."""
 
@@ -137,7 +143,7 @@ def state_page(db: Session, iso3: str) -> StatePage:
     """The content of ``/states/{iso3}`` (``iso3``: an ISO3 code or a state name; the page redirects to the
     code). Counts come from the aggregates kept on write (:mod:`ctrack.store.aggregates`), so the
     statements and the rows read do not grow with the state's record. Raises :class:`NotFound`."""
-    data = briefing(db, country=iso3)
+    data = briefing(db, country=iso3, max_events=STATE_PAGE_EVENTS)
     code = data.country or iso3.upper()
     return StatePage(briefing=data, section=recs.recommendations_section(db, country=code),
                      actor=state_actor(db, code), visits=state_visits(db, code))
@@ -187,4 +193,4 @@ def events_in_scope(db: Session, filters: EventFilters | None = None) -> list[Ev
 
 
 __all__ = ["Overview", "counts", "documents_by_language", "briefing", "overview", "states", "state_actor", "network", "events_in_scope", "NETWORK_EVENTS",
-           "state_visits", "STATE_VISITS", "StatePage", "state_page"]
+           "state_visits", "STATE_VISITS", "STATE_PAGE_EVENTS", "StatePage", "state_page"]

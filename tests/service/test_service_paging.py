@@ -297,3 +297,16 @@ def test_a_dense_timeline_walks_the_date_index_and_gives_the_same_pages(engine, 
         monkeypatch.setattr(repo, "DENSE", 10 ** 9)  # always dense: the walk
         dense = [pages(s, a) for a in who]
     assert dense == sparse and len(sparse[0]) > 3 and sparse[1][0][1] > 4
+
+
+def test_a_state_page_lists_its_latest_engagements_and_counts_all(engine, monkeypatch):
+    """The state page lists the latest :data:`reports.STATE_PAGE_EVENTS` engagements (in date order, as the
+    briefing lists its events) while its total and counts by type cover every event of the state."""
+    _fill(engine, 30)
+    monkeypatch.setattr(reports, "STATE_PAGE_EVENTS", 4)
+    with session_scope(engine) as s:
+        page = reports.state_page(s, "TJK")
+        full = reports.briefing(s, country="TJK")  # the pack's 250 latest: every one here
+    assert [e.id for e in page.briefing.events] == [e.id for e in full.events if e.start][-4:]
+    assert page.briefing.events_total == full.events_total == len(full.events) > 10
+    assert page.briefing.by_type == full.by_type
