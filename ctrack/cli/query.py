@@ -226,7 +226,8 @@ def show_cmd(
 
 @app.command("search")
 def search_cmd(
-    query: str = typer.Argument(..., help="words to find: each a word prefix, all required, case and accents ignored"),
+    words: list[str] = typer.Argument(..., help="words to find: each a word prefix, all required, case and accents "
+                                                 "ignored (quoting them is not needed)"),
     kind: Optional[list[SearchKind]] = typer.Option(None, "--kind", "-k", help="only hits of this kind; repeat for several"),
     db: Optional[str] = _DB,
     as_json: bool = _JSON,
@@ -235,6 +236,7 @@ def search_cmd(
 ) -> None:
     """Search documents, actors, events and recommendations, best match first (as GET /api/v1/search and the
     /search page). What was ingested or reviewed is found at once: the index catches up before each search."""
+    query = " ".join(words)
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:  # committed: the index keeps what this search brought up to date

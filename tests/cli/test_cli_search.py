@@ -56,3 +56,7 @@ def test_search_finds_what_ingest_just_stored(db_url, tmp_path):
     text = run("search", "voronkov", "--db", db_url).stdout
     assert "Vladimir Voronkov" in text and "hit" in text
     assert "nothing found for 'zanzibar'" in run("search", "zanzibar", "--db", db_url).stdout
+    # several words, unquoted as README shows them, or quoted: the same search (every word required)
+    both = search(db_url, "coninsx", "kyrgyz")
+    assert both["total"] >= 1 and both == search(db_url, "coninsx kyrgyz")
+    assert search(db_url, "coninsx", "zanzibar")["total"] == 0
