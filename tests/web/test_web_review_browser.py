@@ -107,14 +107,14 @@ def test_correct_a_field_see_what_changed_and_undo_it(kb, browser_page):
 
 def test_bulk_confirm_of_a_filtered_set_counts_first_and_undoes_as_a_whole(kb, browser_page):
     page, base = browser_page, kb
-    filters = "kind=event_role&max_confidence=0.8"
+    filters = "kind=event_role&max_confidence=0.9"  # the seed: several roles under 0.9
     listed = _api(page, base, f"/review/queue?{filters}&limit=500")
     count, refs = listed["total"], [i["ref"] for i in listed["items"]]
     assert count > 1
     page.goto(base + f"/review?{filters}")
     page.locator("a", has_text=f"Confirm all {count}").click()
     heading = page.locator("h1")
-    sync_api.expect(heading).to_have_text(f"Confirm {count} facts matching kind event role, confidence 0 to 0.8?")
+    sync_api.expect(heading).to_have_text(f"Confirm {count} facts matching kind event role, confidence 0 to 0.9?")
     assert _states(page, base, refs) == ["proposed"] * count  # counting changed nothing
     page.locator("#bulk-go").click()
     page.wait_for_url(re.compile(r".*batch=\w+.*"))
