@@ -31,7 +31,7 @@ from typing import Any, Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, delete, distinct, func, or_, select, true
+from sqlalchemy import and_, delete, distinct, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from ctrack.errors import NotFound, StoreError
@@ -499,8 +499,15 @@ def event_detail(session: Session, event_id: int) -> EventDetail:
     # part_of_id as one value) and PostgreSQL read it as an index range
     sub_ids = list(session.scalars(select(DbEvent.id).where(DbEvent.part_of_id == event_id)))
     subs = _load_events(session, DbEvent.id.in_(sub_ids)) if sub_ids else []
-    role_ids = select(DbEventRole.id).where(DbEventRole.event_id == event_id)
-    evidence = _spans(session, or_(DbMention.event_id == event_id, DbMention.event_role_id.in_(role_ids)))
+    # the mentions of the event and those of its roles, as one id list of two index reads: written as
+    # ``event_id = x OR event_role_id IN (roles of x)``, PostgreSQL cannot use an index for the OR of a
+    # subquery, estimates half the table and hashes every actor and role (73 ms at 10,000 events, growing
+    # with the knowledge base); SQLite reads both indexes either way
+    mine = union_all(
+        select(DbMention.id).where(DbMention.event_id == event_id),
+        select(DbMention.id).join(DbEventRole, DbEventRole.id == DbMention.event_role_id)
+        .where(DbEventRole.event_id == event_id))
+    evidence = _spans(session, DbMention.id.in_(mine))
     return EventDetail(event=event, parent=parent, sub_events=subs, evidence=evidence)
 
 
