@@ -105,11 +105,11 @@ def resolve_principal(request: Request, db: Session) -> Principal | None:
             throttle.failed("token", address=client_address(request))
             raise BadToken("unknown or revoked API token")
         principal = Principal(user.id, user.name, user.role, "token")
-        db.commit()
     else:
         live = web_repo.get_web_session(db, request.cookies.get(SESSION_COOKIE))
         if live is not None:
             principal = Principal(live.user.id, live.user.name, live.user.role, "session", live.csrf_token)
+    if db.new or db.dirty or db.deleted:  # a token's time of use, an expired session deleted: kept at once
         db.commit()
     request.state.principal = principal
     return principal
