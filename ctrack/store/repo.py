@@ -34,7 +34,7 @@ from ctrack.resolve.events import EventFacts, common_actor_ids, diff_fields, mat
 from ctrack.resolve.names import match_person, person_key, person_tokens, surname
 from ctrack.schema import Actor, ActorKind, Document, Event, EventStatus, EventType, Record, RoleType
 from ctrack.store import aggregates
-from ctrack.store.cursor import decode_cursor, encode_cursor
+from ctrack.store.cursor import decode_cursor, encode_cursor, typed_value
 from ctrack.store.db import try_claim, write_lock
 from ctrack.store.models import (
     DbActor, DbActorSource, DbAlias, DbConflict, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention,
@@ -1214,8 +1214,12 @@ def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: 
     if after is not None:
         value, last_id = decode_cursor(after, 2)
         if value is not None:
-            beyond = (or_(col < value, and_(col == value, ident < last_id)) if descending
-                      else or_(col > value, and_(col == value, ident > last_id)))
+            # the row value (col, id) past the cursor's: an index range on (col, id) for PostgreSQL and
+            # SQLite; written as 'col > v OR (col = v AND id > last)', PostgreSQL read the index from its
+            # start and filtered (9,001 rows for a page at 90 % of 10,000 events); nulls are read apart below
+            key = tuple_(col, ident)
+            bound = tuple_(literal(typed_value(value, col.type), type_=col.type), literal(last_id, type_=ident.type))
+            beyond = key < bound if descending else key > bound
             got += session.execute(select(col, ident).where(*where, col.is_not(None), beyond)
                                    .order_by(*order).limit(want)).all()
             if len(got) < want and nullable:
@@ -1236,8 +1240,7 @@ def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: 
     got = got[:limit]
     cursor = None
     if more and got:
-        v = got[-1][0]
-        cursor = encode_cursor([v.value if hasattr(v, "value") else v, got[-1][1]])
+        cursor = encode_cursor([got[-1][0], got[-1][1]])  # enums, dates and datetimes as JSON (see cursor.py)
     return [i for _, i in got], total, cursor
 
 

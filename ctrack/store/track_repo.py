@@ -22,7 +22,9 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Index, Table, UniqueConstraint, and_, func, or_, select, true, update
+from sqlalchemy import (
+    Column, ColumnElement, Index, Table, UniqueConstraint, and_, func, literal, or_, select, true, tuple_, update,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from ctrack.errors import NotFound
@@ -590,8 +592,11 @@ def _queue_arm(entity: Entity, model: type, where: tuple, conf: Any, states: Seq
     if after is not None and tuple(after[:2]) == group:
         _b, _cn, ac, ak, aid = after
         if cnull == 0:
+            # the row value (confidence, id) past the cursor's: an index range, where the OR of
+            # 'conf > ac OR (conf = ac AND id > aid)' is a filter over the index read from its start
             conds.append(conf >= ac if k > ak else conf > ac if k < ak
-                         else or_(conf > ac, and_(conf == ac, model.id > aid)))
+                         else tuple_(conf, model.id) > tuple_(literal(ac, type_=conf.type),
+                                                              literal(aid, type_=model.id.type)))
         elif k < ak:
             return None
         elif k == ak:

@@ -527,7 +527,8 @@ def event_detail(session: Session, event_id: int) -> EventDetail:
 
 
 __all__ = [
-    "TOKEN_PREFIX", "SESSION_LIFETIME", "TOKEN_USE_RESOLUTION", "MIN_PASSWORD_LENGTH", "MAX_PASSWORD_LENGTH", "MIN_PASSWORD_SCORE",
+    "TOKEN_PREFIX", "SESSION_LIFETIME", "TOKEN_USE_RESOLUTION", "MIN_PASSWORD_LENGTH", "MAX_PASSWORD_LENGTH",
+    "MIN_PASSWORD_SCORE",
     "check_password", "revoke_tokens_of", "hash_password", "create_user", "get_user",
     "list_users", "set_role", "set_password", "set_active", "authenticate", "create_token", "user_for_token",
     "list_tokens", "revoke_token", "create_web_session", "get_web_session", "end_web_session",

@@ -1,11 +1,13 @@
-"""What a short read request costs the knowledge base (issue 12): an event's evidence read by index, a
-Bearer request that writes nothing when its token was used a moment ago, keyset paging by row values.
+"""What a short read request costs the knowledge base (issue 12): an event's evidence read by index, and
+keyset paging by row values ``(col, id) > (v, last)``, an index range on both backends, with the same rows
+and order as before across missing values and equal keys (Bearer requests that write nothing:
+``tests/api/test_api_request_cost.py``).
 
-Each test runs on SQLite and on PostgreSQL (the ``db_url`` fixture), and checks the rows that come out;
-where the point is a statement not sent, the statements are counted with a ``before_cursor_execute``
-listener.
+Each test runs on SQLite and on PostgreSQL (the ``db_url`` fixture) and checks the rows that come out.
 """
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select, update
 
@@ -65,3 +67,83 @@ def test_event_evidence_is_its_own_spans_and_its_roles_once_each(engine):
         other = web_repo.event_detail(s, two).evidence
         assert [(x.text, x.target) for x in other] == [("CTED visited", "role"), ("visited", "event")]
         assert len({x.id for x in spans + other}) == 4
+
+
+STATES = [TJK, KAZ, {"id": "UZB", "kind": "member_state", "name": "Uzbekistan", "iso3": "UZB"},
+          {"id": "KGZ", "kind": "member_state", "name": "Kyrgyzstan", "iso3": "KGZ"},
+          {"id": "TKM", "kind": "member_state", "name": "Turkmenistan", "iso3": "TKM"}]
+#: (start, venue) of the events: five on one day, two on one month, three undated, one without a venue.
+DATES = [("2018-05-03", "TJK"), ("2018-05-03", "KAZ"), ("2018-05-03", "UZB"), ("2018-05-03", "KGZ"),
+         ("2018-05-03", "TKM"), ("2018-05", "TJK"), ("2018-05", "KAZ"), (None, "UZB"), (None, "KGZ"),
+         (None, None), ("2019-01-10", "TKM"), ("2017-12-01", "KAZ")]
+
+
+def _paging_kb(engine) -> None:
+    """One document per event (so none merge): the :data:`DATES`, CTED in each with one member state; the
+    documents' publication dates repeat and some are missing."""
+    for i, (start, venue) in enumerate(DATES):
+        state = STATES[i % len(STATES)]
+        ev = {"id": f"e{i}", "type": ["meeting", "workshop", "assessment_visit"][i % 3], "name": f"Event {i % 4}",
+              "start": start, "country": venue, "status": "held",
+              "roles": [{"actor": "cted", "role": "participant"}, {"actor": state["id"], "role": "participant"}]}
+        rec = Record.model_validate({
+            "schema": "ctrack.extraction/1",
+            "document": {"id": f"d{i}", "title": f"d{i}", "published": [None, "2019-02-01", "2019-02-01"][i % 3]},
+            "actors": [CTED, state], "events": [ev]})
+        published = dt.date(2019, 2, 1) if i % 3 else None
+        with session_scope(engine) as s:
+            repo.save_document(s, make_document(f"d{i}", f"text {i}", published=published, title=f"d{i}"), rec)
+
+
+def _walk(page, limit: int) -> list[int]:
+    """Every id of a listing read ``limit`` at a time by its cursor; ``page(after, limit)`` gives one page."""
+    out, after = [], None
+    while True:
+        rows, total, after = page(after, limit)
+        out += rows
+        if after is None:
+            return out
+        assert len(out) <= total
+
+
+def test_keyset_pages_cross_null_dates_and_equal_keys_once_each(engine):
+    _paging_kb(engine)
+    with session_scope(engine) as s:
+        for sort in repo.EVENT_SORTS:
+            for descending in (False, True):
+                rows, total, _ = repo.page_events(s, sort=sort, descending=descending, limit=100)
+                whole = [e.id for e in rows]
+                assert total == len(DATES) == len(whole)
+                for limit in (1, 2, 5):
+                    got = _walk(lambda after, n: (lambda r: ([e.id for e in r[0]], r[1], r[2]))(
+                        repo.page_events(s, sort=sort, descending=descending, limit=n, after=after)), limit)
+                    assert got == whole, (sort, descending, limit)
+        # the order itself: by start (undated last either way), ties by id
+        rows = repo.page_events(s, sort="start", limit=100)[0]
+        starts = [(e.start is None, e.start or "", e.id) for e in rows]
+        assert starts == sorted(starts) and [e.start for e in rows][-3:] == [None, None, None]
+        rows = repo.page_events(s, sort="start", descending=True, limit=100)[0]
+        dated = [(e.start, e.id) for e in rows if e.start]
+        assert dated == sorted(dated, reverse=True) and [e.start for e in rows][-3:] == [None, None, None]
+        # documents: publication dates repeat or are missing; a date or a time in the cursor (ISO text)
+        for sort, descending in ((x, d) for x in web_repo.DOCUMENT_SORTS for d in (False, True)):
+            whole = [d.id for d in web_repo.page_documents(s, sort=sort, descending=descending, limit=100)[0]]
+            assert len(whole) == len(DATES)
+            for limit in (1, 2, 5):
+                got = _walk(lambda after, n: (lambda r: ([d.id for d in r[0]], r[1], r[2]))(
+                    web_repo.page_documents(s, sort=sort, descending=descending, limit=n, after=after)), limit)
+                assert got == whole, (sort, descending, limit)
+        published = [d.published for d in web_repo.page_documents(s, sort="published", limit=100)[0]]
+        assert published[-4:] == [None] * 4 and published[:8] == [dt.date(2019, 2, 1)] * 8
+        actor = repo.find_actor(s, "CTED")
+        whole = [t.event.id for t in repo.actor_timeline(s, actor.id, limit=100).entries]
+        assert len(whole) == len(DATES)
+        for limit in (1, 3):
+            got, after = [], None
+            while True:
+                page = repo.actor_timeline(s, actor.id, limit=limit, after=after)
+                got += [t.event.id for t in page.entries]
+                after = page.next_cursor
+                if after is None:
+                    break
+            assert got == whole
