@@ -391,16 +391,15 @@ def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str
             return call
 
         def cursor_at(path: str, fraction: float) -> str | None:
-            """The keyset cursor of the row at ``fraction`` of a list (walked once, not timed: 500 a page)."""
+            """The keyset cursor that continues a list after its first ``fraction`` of rows (not timed): the
+            ``next_cursor`` of a one-row page at that ``offset``, so the store encodes it as it does for any
+            page. One ``OFFSET`` read, where walking the list 500 rows a page took each page about 0.5 s on
+            PostgreSQL at a million events. None when the list is shorter than one row at that point."""
             total = client.get(path, params={"limit": 1}, headers=auth).json()["total"]
-            target, after, seen = int(total * fraction), None, 0
-            while seen + 500 <= target:
-                body = client.get(path, params={"limit": 500, **({"after": after} if after else {})},
-                                  headers=auth).json()
-                after, seen = body["next_cursor"], seen + len(body["items"])
-                if after is None:
-                    break
-            return after
+            target = int(total * fraction)
+            if target < 1:
+                return None
+            return client.get(path, params={"limit": 1, "offset": target - 1}, headers=auth).json()["next_cursor"]
 
         deep = {p: cursor_at(p, 0.9) for p in ("/api/v1/events", "/api/v1/actors", "/api/v1/documents")}
         n_queue = client.get("/api/v1/review/queue", params={"limit": 1}, headers=auth).json()["total"]
