@@ -622,8 +622,14 @@ def _forget(session: Session, previous) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session: Session) -> None:
-    """Recount what this session's writes queued, in its transaction, before it commits (see module doc)."""
-    if not session.info.pop("ctrack_agg_wrote", False):
+    """Recount what this session's writes queued, in its transaction, before it commits (see module doc).
+
+    SQLAlchemy calls this before the commit's own flush: changes still pending in the session (an attribute
+    set, an object added or deleted, then ``commit()``) count as writes too, else their queue would outlive
+    the commit and every reader would count in SQL until the next writer.
+    """
+    wrote = session.info.pop("ctrack_agg_wrote", False)
+    if not (wrote or session.new or session.dirty or session.deleted):
         return
     if _dialect(session) not in ("sqlite", "postgresql") or not _ready(session):
         return

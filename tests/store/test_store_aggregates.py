@@ -191,6 +191,19 @@ def test_aggregates_equal_fresh_counts_after_every_kind_of_write(engine):
         assert _snapshot(s) == kept
 
 
+def test_a_change_left_to_the_commit_s_flush_is_counted_before_it(engine):
+    """An attribute set (or an object deleted) and then committed, with no flush in between, is recounted in
+    that commit: nothing stays queued for the readers."""
+    _fill(engine, 6)
+    with session_scope(engine) as s:
+        first = s.scalars(select(DbEvent).order_by(DbEvent.id)).first()
+        first.review_state = REJECTED
+    assert_exact(engine)
+    with session_scope(engine) as s:
+        s.delete(s.scalars(select(DbEvent).order_by(DbEvent.id.desc())).first())
+    assert_exact(engine)
+
+
 def test_readers_count_exactly_inside_a_writing_transaction(engine):
     """Before its commit a writer's changes are queued: the readers count in SQL, so they still see them."""
     _fill(engine, 9)
