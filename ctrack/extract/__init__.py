@@ -27,7 +27,7 @@ from functools import lru_cache
 from ctrack.extract import actors as actor_rules
 from ctrack.extract import persons as person_rules
 from ctrack.extract.context import DocContext, Mention, split_sentences
-from ctrack.extract.decide import Candidates, Models, apply_models, build_candidates, shipped_models
+from ctrack.extract.decide import Candidates, Models, apply_models, build_candidates, decide_actors, shipped_models
 from ctrack.extract.events import EventDraft, find_events
 from ctrack.extract.fields import apply_fact_sheet
 from ctrack.extract.roles import assign_roles
@@ -125,8 +125,10 @@ class Extractor:
 
     def decide(self, cands: "DocCandidates", models: Models | None = None) -> Record:
         """Decide the candidates of one document with ``models`` (default: shipped) and build its record."""
-        apply_models(cands.decisions, shipped_models() if models is None else models)
-        return _to_record(cands.document, cands.decisions.ctx, cands.decisions.idx.events, cands.keys, cands.ids)
+        models = shipped_models() if models is None else models
+        apply_models(cands.decisions, models)
+        kept, cands.actor_confidence = decide_actors(cands.actor_features, models)
+        return _to_record(cands.document, cands.decisions.ctx, cands.decisions.idx.events, kept, cands.ids)
 
     # ------------------------------------------------------------------
     def _gazetteer_matches(self, doc) -> list[tuple[int, int, str, str]]:
@@ -168,7 +170,10 @@ class Extractor:
         apply_fact_sheet(ctx, idx)
         _name_government_bodies(ctx, main_state)
         keys = _record_keys(ctx, idx.events)
-        return DocCandidates(document, build_candidates(ctx, idx, heads, main_state, keys), keys)
+        decisions = build_candidates(ctx, idx, heads, main_state, keys)
+        rule_roles = {k for ev in idx.events for k, _, _ in ev.roles}
+        return DocCandidates(document, decisions, keys,
+                             actor_features=actor_rules.actor_feature_table(ctx, keys, rule_roles, heads))
 
 
 #: Texts longer than this (characters) are parsed in paragraph-aligned chunks of at most this size.
@@ -195,12 +200,15 @@ def paragraph_chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
 @dataclass
 class DocCandidates:
     """One document with the candidates its rules proposed (see :class:`ctrack.extract.decide.Candidates`)
-    and ``keys``, the actors that go into its record."""
+    and ``keys``, the actor candidates of its record (the actor model keeps or drops each; its features in
+    ``actor_features``)."""
 
     document: Document
     decisions: Candidates
     keys: set[str]
     ids: dict[str, str] = field(default_factory=dict)  # actor key -> local id in the last record built
+    actor_features: dict[str, dict[str, float]] = field(default_factory=dict)  # actor key -> actor model features
+    actor_confidence: dict[str, float] = field(default_factory=dict)  # actor key -> actor model probability (last decision)
 
 
 def _record_keys(ctx: DocContext, events: list[EventDraft]) -> set[str]:

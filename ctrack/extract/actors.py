@@ -212,7 +212,11 @@ def _kind_for_name(name: str) -> tuple[ActorKind, str | None]:
     return ActorKind.OTHER_ORG, None
 
 
-def _add_new_org(ctx: DocContext, name: str, acronym: str | None, start: int, end: int, rule: str) -> ActorEntry | None:
+def _add_new_org(ctx: DocContext, name: str, acronym: str | None, start: int, end: int, rule: str,
+                 state: str | None = None) -> ActorEntry | None:
+    """Add an organization the gazetteer may not know, named ``name`` at [start, end). ``state`` (ISO3) is the
+    state that owns it when the text says so outside the name ("Bangladesh's Anti-Terrorism Unit"): the body is
+    then that state's ``government_body``. Returns the entry, or None for a name that is no actor."""
     gaz = get_gazetteer()
     name = re.sub(r"^(?:the|The)\s+", "", name).strip(" ,.;:")
     name = re.sub(r"['’]s$", "", name)
@@ -222,6 +226,11 @@ def _add_new_org(ctx: DocContext, name: str, acronym: str | None, start: int, en
     if known is not None:
         return add_known_org(ctx, known, start, end, rule)
     kind, iso3 = _kind_for_name(name)
+    if state and kind in (ActorKind.GOVERNMENT_BODY, ActorKind.OTHER_ORG) and iso3 in (None, state):
+        kind, iso3 = ActorKind.GOVERNMENT_BODY, state
+        name = _ministry_word_order(name)
+        if name.startswith("Ministry") and " of " not in name.split("Ministry", 1)[1][4:]:
+            name = f"{name} of {state_phrase(state)}"  # one key per state: two states' ministries of one portfolio
     if kind is ActorKind.GOVERNMENT_BODY and iso3:
         name = _canonical_ministry(name, iso3)
     key = f"org:{normalize_name(name)}"
@@ -251,6 +260,18 @@ def _canonical_ministry(name: str, iso3: str) -> str:
     if m and gaz.lookup_state(m.group(1)) is not None:
         return f"{m.group(2)} of {state_phrase(iso3)}"
     return name
+
+
+def _ministry_word_order(name: str) -> str:
+    """"Foreign Affairs Ministry" → "Ministry of Foreign Affairs", "Foreign Ministry" → "Ministry of Foreign
+    Affairs", "Interior Ministry" → "Ministry of Interior": a ministry named by its portfolio before the head word
+    takes the "Ministry of <portfolio>" form its full name has (SCHEMA.md's example, "Ministry of Foreign Affairs of
+    Tajikistan"). Other names are returned unchanged."""
+    m = re.fullmatch(r"(?:the\s+)?([A-Z][\w\-]+(?:\s+(?:and\s+)?[A-Z][\w\-]+){0,3})\s+Ministry", name)
+    if not m:
+        return name
+    portfolio = "Foreign Affairs" if m.group(1) == "Foreign" else m.group(1)
+    return f"Ministry of {portfolio}"
 
 
 def _initials(words: list[str]) -> str:
@@ -400,8 +421,26 @@ def find_named_orgs(ctx: DocContext) -> None:
                                               "meeting", "photo", "participants", "members", "representatives"}:
                 name = " ".join(words[1:])
                 start = sent.start + sent.text.find(name, rel)
+            # the run stops at a comma; "Directorate of Nationality, Passports and Immigration" goes on past it
+            more = _LIST_TAIL.match(ctx.text, start + len(name))
+            if more and _list_inside_name(re.split(r"(,\s+(?:and\s+)?)", name + more.group(0)), 0) > 0 \
+                    and not _names_a_person(ctx, more.start(), more.end()):
+                name += more.group(0)
             for piece_start, piece in _split_run(ctx, start, name):
                 _consider_org_run(ctx, piece_start, piece)
+
+
+#: What may continue a name past a comma: ", B and C", ", B, C and D" (capitalized words, a final "and").
+_LIST_TAIL = re.compile(r"(?:,\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})*,?\s+and\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2}"
+                        r"(?=[\s,.;:)]|$)")
+
+
+def _names_a_person(ctx: DocContext, start: int, end: int) -> bool:
+    """Does spaCy's NER see a person in [start, end) ("…, Bai Tian, and Vladimir Tarabrin")?"""
+    if ctx.doc is None:
+        return False
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.ent_type_ == "PERSON" for t in span)
 
 
 def _split_run(ctx: DocContext, start: int, name: str):
@@ -419,16 +458,62 @@ def _split_run(ctx: DocContext, start: int, name: str):
     # "Ministry of Justice and Public Security", "Institute for Strategic and Regional Studies" are one name when
     # the part after "and" has no head or name of its own
     pos = start
-    for item in re.split(r"(,\s+(?:and\s+)?(?:the\s+)?)", name):
+    pieces = re.split(r"(,\s+(?:and\s+)?(?:the\s+)?)", name)
+    i = 0
+    while i < len(pieces):
+        item = pieces[i]
+        j = _list_inside_name(pieces, i)
+        if j > i:
+            whole = "".join(pieces[i:j + 1])
+            yield pos, whole
+            pos += len(whole)
+            i = j + 1
+            continue
         if item and not re.fullmatch(r",\s+(?:and\s+)?(?:the\s+)?", item):
             yield from _split_and(ctx, pos, item)
         pos += len(item)
+        i += 1
+
+
+def _is_bare_words(part: str) -> bool:
+    """A part of a run that names nothing on its own: no organization head, no known organization or state."""
+    gaz = get_gazetteer()
+    return bool(part) and _org_head(part) is None and gaz.lookup_org(part) is None and gaz.lookup_state(part) is None \
+        and not part.isupper()
+
+
+def _list_inside_name(pieces: list[str], i: int) -> int:
+    """Index of the last comma piece (``pieces`` alternate items and separators) that still belongs to the name
+    starting at item ``i``, or ``i``: "Directorate of Nationality, Passports and Immigration", "Coordinating
+    Ministry for Political, Legal and Security Affairs" list the words of one name, not bodies. The list
+    continues a name whose head ends in "of"/"for" + words, holds only bare words (:func:`_is_bare_words`) and
+    ends with an "and" item."""
+    if not re.search(r"\b(?:of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?$", pieces[i]) or _org_head(pieces[i]) is None:
+        return i
+    j = i + 2
+    while j < len(pieces):
+        item = pieces[j]
+        last_piece = re.split(r"\s+(?:under|of|for|in)\s+", item)[0]
+        if not all(_is_bare_words(w) for w in re.split(r"\s+and\s+", last_piece)) or len(last_piece.split()) > 4:
+            return i
+        if " and " in last_piece or pieces[j - 1].strip().startswith(", and") or re.match(r",\s+and\b", pieces[j - 1]):
+            return j
+        j += 2
+    return i
 
 
 def _split_and(ctx: DocContext, start: int, name: str):
     gaz = get_gazetteer()
     parts = re.split(r"(\s+and\s+(?:the\s+)?)", name)
     names = [p for i, p in enumerate(parts) if i % 2 == 0 and p]
+    head = _org_head(names[1]) if len(names) == 2 else None
+    if head is not None and parts[1] == " and " and _is_bare_words(names[0]) and len(names[0].split()) <= 2 \
+            and " of " not in names[1][:names[1].find(head)] and names[1].split()[0] not in ORG_HEADS \
+            and not ctx.covered(start, start + len(names[0])):
+        # "Home and Tribal Affairs Department", "Counter-Terrorism and Transnational Crime Unit": the first word
+        # is a modifier coordinated with the second part's, inside one name
+        yield start, name
+        return
     if len(names) > 1 and any(p[:1].isupper() and _org_head(p) is None and gaz.lookup_org(p) is None
                               and gaz.lookup_state(p) is None and not p.isupper() and len(p.split()) <= 3
                               and " of " not in p for p in names[1:]) \
@@ -445,8 +530,56 @@ def _split_and(ctx: DocContext, start: int, name: str):
 _TO_SUFFIX = re.compile(r"^\s+to\s+(?:the\s+)?(United Nations(?:\s+(?:Office\s+)?(?:at|in)\s+[A-Z][a-z]+)?|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 
 
-def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
+_POSSESSIVE = re.compile(r"['’]s\s+(?=[A-Z])")
+
+
+def _possessive_owner(ctx: DocContext, start: int, owner: str) -> tuple[str | None, bool]:
+    """Who owns what follows "<owner>'s": (ISO3 of a state owner, whether the owner is an organization). A state is
+    the gazetteer's ("Sri Lanka's", "the United Kingdom's"); an organization is a known one, an acronym or a name
+    with an organization head ("the Department of State's"). Neither for "People's", "Women's", "King's"."""
+    gaz = get_gazetteer()
+    words = owner.split()
+    for n in range(min(4, len(words)), 0, -1):
+        st = gaz.lookup_state(" ".join(words[-n:]))
+        if st is not None:
+            return st.iso3, False
+    last = words[-1] if words else ""
+    if len(words) >= 2 and words[-2] == "the" and not last.isupper():
+        return None, False  # "of the People's Republic of China": the possessive is inside a name
+    known = any(m.end == start + len(owner) and ctx.actors[m.key].kind.is_org for m in ctx.mentions)
+    return None, bool(known or gaz.lookup_org(last) or (last.isupper() and len(last) > 1) or _org_head(owner))
+
+
+def _possessive_inside_name(owner: str, poss: str, rest: str) -> bool:
+    """Is the possessive part of a known name that spans it ("… of the Lao People's Democratic Republic")?"""
+    gaz = get_gazetteer()
+    words, after = owner.split(), rest.split()
+    for i in range(len(words)):
+        for k in range(len(after), 0, -1):
+            phrase = " ".join(words[i:]) + poss.rstrip() + " " + " ".join(after[:k])
+            if gaz.lookup_state(phrase) is not None or gaz.lookup_org(phrase) is not None:
+                return True
+    return False
+
+
+def _consider_org_run(ctx: DocContext, start: int, name: str, state: str | None = None) -> None:
+    """Add the organization a run of capitalized words ``name`` at ``start`` names, if it names one (see
+    :func:`find_named_orgs`). ``state``: the ISO3 of the state that owns it, said outside the name.
+
+    A possessive splits the run ("Bangladesh's Anti-Terrorism Unit", "the Department of State's Coordinator for
+    Counterterrorism"): the owner is a state, which then owns the body after it, or an organization named on its
+    own; what follows is a body of its own or a person's title."""
     name = name.rstrip(" .,;:")
+    poss = _POSSESSIVE.search(name)
+    if poss:
+        owner, rest = name[:poss.start()], name[poss.end():]
+        owner_state, owner_org = _possessive_owner(ctx, start, owner)
+        if (owner_state or owner_org) and not _possessive_inside_name(owner, name[poss.start():poss.end()], rest):
+            if owner_org and len(owner.split()) >= 2:
+                _consider_org_run(ctx, start, owner)
+            if rest:
+                _consider_org_run(ctx, start + poss.end(), rest, state=owner_state)
+            return
     month = re.search(r"\s+(?:for|in|of)\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
                       r"December)$", name)
     if month:
@@ -495,7 +628,7 @@ def _consider_org_run(ctx: DocContext, start: int, name: str) -> None:
         return
     for x in inside:
         _drop_mention(ctx, x)
-    _add_new_org(ctx, name, None, start, end, "org-name")
+    _add_new_org(ctx, name, None, start, end, "org-name", state=state)
 
 
 
@@ -599,3 +732,137 @@ def _government_of(ctx: DocContext, start: int, name: str) -> None:
     for x in inside:
         _drop_mention(ctx, x)
     add_state(ctx, st.iso3, start + m.start(), end, "government-of", True)
+
+
+# ---------------------------------------------------------------------------
+# Features of an actor candidate, for the actor decision model (ctrack.extract.decide, ``Models.actor``)
+# ---------------------------------------------------------------------------
+_NUM_BUCKETS = (1, 2, 3, 5)
+
+
+def _bucket(n: int) -> str:
+    """``n`` as a coarse bucket ("1", "2", "3", "5+" …) so that a count is a class, not a scale."""
+    for b in _NUM_BUCKETS:
+        if n <= b:
+            return str(b)
+    return f"{_NUM_BUCKETS[-1]}+"
+
+
+def _mention_syntax(ctx: DocContext, m: Mention) -> dict[str, float]:
+    """Syntax of one mention from the spaCy parse: the dependency label of its root, the preposition or verb
+    that governs it, whether it is coordinated or in apposition, what its root's head is, and the entity label
+    spaCy gave its tokens. Empty without a parse."""
+    doc = ctx.doc
+    if doc is None:
+        return {}
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return {}
+    root = span.root
+    f = {f"dep={root.dep_}": 1.0}
+    head = root.head
+    if root.dep_ == "pobj" and head.dep_ == "prep":
+        f[f"prep={head.lower_}"] = 1.0
+        gov = head.head
+        f[f"prep_head={gov.pos_}"] = 1.0
+        if gov.pos_ in ("NOUN", "PROPN", "VERB"):
+            f[f"prep_head_lemma={gov.lemma_.lower()}"] = 1.0
+    elif root.dep_ in ("nsubj", "nsubjpass", "dobj", "agent") and head.pos_ in ("VERB", "AUX"):
+        f[f"verb={head.lemma_.lower()}"] = 1.0
+    elif root.dep_ in ("compound", "poss", "amod"):
+        f[f"modifies={head.lemma_.lower()}"] = 1.0
+    if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
+        f["coordinated"] = 1.0
+    if root.dep_ == "appos" or any(c.dep_ == "appos" for c in root.children):
+        f["appos"] = 1.0
+    ents = {t.ent_type_ for t in span if t.ent_type_}
+    for e in ents:
+        f[f"ner={e}"] = 1.0
+    if not ents:
+        f["ner=none"] = 1.0
+    if span.start > 0:
+        prev = doc[span.start - 1]
+        f[f"prev={prev.lower_ if prev.is_punct or prev.is_stop else prev.pos_}"] = 1.0
+    if span.end < len(doc):
+        nxt = doc[span.end]
+        f[f"next={nxt.lower_ if nxt.is_punct or nxt.is_stop else nxt.pos_}"] = 1.0
+    return f
+
+
+def actor_feature_table(ctx: DocContext, keys: set[str], rule_role_keys: set[str], headline: int) -> dict[str, dict[str, float]]:
+    """{actor key: :func:`actor_features`} for every actor of ``keys`` (the record's candidates)."""
+    from collections import Counter
+
+    states_per_sentence = Counter(ctx.sentence_at(x.start).index for x in ctx.mentions
+                                  if x.key in ctx.actors and ctx.actors[x.key].kind is ActorKind.MEMBER_STATE)
+    return {k: actor_features(ctx, ctx.actors[k], keys, rule_role_keys, headline, states_per_sentence)
+            for k in sorted(keys) if k in ctx.actors}
+
+
+def actor_features(ctx: DocContext, entry: ActorEntry, keys: set[str], rule_role_keys: set[str],
+                   headline: int, states_per_sentence=None) -> dict[str, float]:
+    """The features of actor candidate ``entry`` for the actor model: does it belong in the record?
+
+    ``keys`` are the actors the rules put in the record, ``rule_role_keys`` those a cue rule gave a role,
+    ``headline`` the number of headline sentences. Features are what holds across house styles: the actor's
+    kind, the rules that found its mentions, how often and where it is named, the syntax of its mentions
+    (:func:`_mention_syntax`, averaged over mentions), its name's shape (words, head word, a possessive or a
+    connector at its start), whether others depend on it (a person's affiliation, a body's state).
+    Returns {feature name: value}."""
+    f: dict[str, float] = {"bias": 1.0, f"kind={entry.kind.value}": 1.0}
+    mentions = entry.mentions
+    f[f"mentions={_bucket(len(mentions))}"] = 1.0
+    for rule in {m.rule.split()[0] for m in mentions}:
+        f[f"rule={rule}"] = 1.0
+        f[f"{entry.kind.value}|rule={rule}"] = 1.0
+    if not mentions:
+        f["no_mention"] = 1.0
+    if not entry.is_actor:
+        f["rules_place"] = 1.0
+    if entry.key in rule_role_keys:
+        f["rule_role"] = 1.0
+        f[f"{entry.kind.value}|rule_role"] = 1.0
+    dependants = [a for a in ctx.actors.values() if a.key in keys and a.affiliation == entry.key]
+    if dependants:
+        f["affiliation_of"] = 1.0
+    if entry.kind is ActorKind.MEMBER_STATE and any(
+            a.key in keys and a.kind is ActorKind.GOVERNMENT_BODY and a.iso3 == entry.iso3 for a in ctx.actors.values()):
+        f["state_of_body"] = 1.0
+    if entry.title:
+        f["has_title"] = 1.0
+    if entry.acronym:
+        f["has_acronym"] = 1.0
+    words = entry.name.split()
+    f[f"words={_bucket(len(words))}"] = 1.0
+    if words:
+        f[f"{entry.kind.value}|last={words[-1].lower().strip('.,')}"] = 1.0
+        if words[0][:1].islower():
+            f["starts_lower"] = 1.0
+    if re.search(r"['’]s\b", entry.name):
+        f["possessive_in_name"] = 1.0
+    if entry.kind.is_org and re.search(r"\b(?:and|of|for|in|on|under)$", entry.name):
+        f["ends_connector"] = 1.0
+    if entry.kind is ActorKind.PERSON:
+        gaz = get_gazetteer()
+        if any(gaz.lookup_city(w) is not None or gaz.lookup_state(w) is not None for w in words):
+            f["person_has_place_word"] = 1.0
+        if any(w.isupper() and len(w) > 1 for w in words):
+            f["person_has_caps_word"] = 1.0
+    if mentions:
+        sents = [ctx.sentence_at(m.start).index for m in mentions]
+        first = min(sents)
+        f["in_headline"] = float(first < headline)
+        f[f"first_sentence={_bucket(first + 1)}"] = 1.0
+        f[f"sentences={_bucket(len(set(sents)))}"] = 1.0
+        syn: dict[str, float] = {}
+        for m in mentions:
+            for k, v in _mention_syntax(ctx, m).items():
+                syn[k] = syn.get(k, 0.0) + v
+        for k, v in syn.items():
+            f[k] = v / len(mentions)
+            f[f"{entry.kind.value}|{k}"] = v / len(mentions)
+        # a state in a long list of states is more often a place or a membership roll than an actor
+        if entry.kind is ActorKind.MEMBER_STATE:
+            most = max((states_per_sentence or {}).get(s, 1) for s in set(sents))
+            f[f"states_in_sentence={_bucket(most)}"] = 1.0
+    return f

@@ -83,6 +83,8 @@ ROLE_ADD_MIN = 0.5
 PROPOSAL_MIN = 0.2
 #: An actor takes the role model's best role in a proposed event when its probability is at least this.
 PROPOSAL_ROLE_MIN = 0.25
+#: An actor candidate the rules put in the record stays there when the actor model gives it at least this.
+ACTOR_MIN = 0.3
 
 
 # ---------------------------------------------------------------------------
@@ -709,7 +711,7 @@ class LinearModel:
         return {c: e / total for c, e in zip(self.classes, exps)}
 
 
-_KINDS = ("date", "type", "event", "role", "proposal", "verify", "verify_calibration")
+_KINDS = ("date", "type", "event", "role", "proposal", "verify", "verify_calibration", "actor")
 
 
 @dataclass
@@ -723,6 +725,7 @@ class Models:
     proposal: LinearModel | None = None
     verify: LinearModel | None = None
     verify_calibration: LinearModel | None = None  # Platt scaling of verify's probability (ctrack.train._calibrator)
+    actor: LinearModel | None = None  # keep/drop of an actor candidate (ctrack.extract.actors.actor_features)
     meta: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -832,6 +835,18 @@ def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft
                     ev.role_confidence[(c.key, role)] = q
         out.append(ev)
     return out
+
+
+def decide_actors(features: dict[str, dict[str, float]], models: Models) -> tuple[set[str], dict[str, float]]:
+    """Which actor candidates stay in the record: ({kept keys}, {key: probability of being a gold actor}).
+
+    ``features`` maps each candidate's key to :func:`ctrack.extract.actors.actor_features`. Without an actor model
+    every candidate stays (probability 1.0); with one, a candidate stays when its probability reaches
+    :data:`ACTOR_MIN`."""
+    if models.actor is None:
+        return set(features), {k: 1.0 for k in features}
+    probs = {k: models.actor.proba(f).get("1", 0.0) for k, f in features.items()}
+    return {k for k, p in probs.items() if p >= ACTOR_MIN}, probs
 
 
 def apply_models(cands: Candidates, models: Models) -> None:

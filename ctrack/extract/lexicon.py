@@ -23,6 +23,12 @@ HONORIFICS = (
     "Lieutenant General", "Major General", "Brigadier General", "Colonel", "Lt. Gen.", "Maj. Gen.", "Gen.", "Col.",
     "Judge", "Justice", "Senator", "Sheikh", "Shaikh", "H.R.H.", "HRH", "Hon.", "Honourable", "Honorable", "the Honourable",
     "ASG", "USG", "SG", "Captain", "Commander", "Admiral",
+    # ranks written with a hyphen or abbreviated, and honorifics of other traditions (NOTES: "Rank and honorifics
+    # (Prince, Dr, Mallam, Chief, Rear Admiral, Major-General (retd)) are dropped"; "Lt. Gen.", "Capt.", "Dato'")
+    "Major-General", "Lieutenant-General", "Brigadier-General", "Lieutenant General", "Lt.-Gen.", "Maj.-Gen.",
+    "Lt. Gen", "Maj. Gen", "Brig. Gen.", "Brigadier", "Rear Admiral", "Vice Admiral", "Air Marshal", "Air Chief Marshal",
+    "Lieutenant", "Lt.", "Capt.", "Maj.", "Mallam", "Alhaji", "Alhaja", "Shri", "Smt.", "Prince", "Princess",
+    "Dato'", "Dato", "Datuk", "Tan Sri",
 )
 _HONORIFIC_ALT = "|".join(sorted((re.escape(h) for h in HONORIFICS), key=len, reverse=True))
 #: Matches one or more honorifics at the start of a string.

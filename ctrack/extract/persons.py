@@ -26,6 +26,7 @@ from ctrack.extract.actors import state_key
 from ctrack.extract.context import ActorEntry, DocContext, Mention
 from ctrack.extract.lexicon import (
     HONORIFIC_PREFIX_RE,
+    HONORIFICS,
     ORG_HEADS,
     STATE_TITLE_WORDS,
     TITLE_HEADS,
@@ -299,14 +300,62 @@ def _tidy_title(title: str) -> str:
         title = HONORIFIC_PREFIX_RE.sub("", title).strip()
     # "UN Secretary-General": the organization is the affiliation's business, not the title's
     title = re.sub(r"^(?:UN|United Nations|U\.N\.)\s+", "", title)
-    # a UN grade beside a function: the function wins ("Assistant Secretary-General and Executive Director")
-    parts = [p.strip() for p in re.split(r"\s+and\s+", title) if p.strip()]
+    # a verb ends the title: "Secretary-General will fly back to New York", "Godfrey met Foreign Secretary …"
+    words = title.split()
+    for i, w in enumerate(words):
+        if i and w in _CLAUSE_VERBS:
+            title = " ".join(words[:i])
+            break
+    title = re.sub(r"(?:\s+(?:of|for|and|the|on|to|in|at))+$", "", title)
+    # a UN grade beside a function: the function wins ("Assistant Secretary-General and Executive Director");
+    # a name or a clause before "and" is no title: "Payne and the Indonesian Defence Minister"
+    parts = [re.sub(r"^(?:(?:the|on|of|and)\s+)+", "", p.strip()) for p in re.split(r"\s+and\s+", title) if p.strip()]
     if len(parts) > 1 and all(_looks_like_title(p) for p in parts):
         non_grade = [p for p in parts if p not in UN_GRADES]
         title = non_grade[-1] if non_grade else parts[-1]
+    elif len(parts) > 1 and _looks_like_title(parts[-1]) and not _looks_like_title(parts[0]) \
+            and any(parts[-1].endswith(h) for h in TITLE_HEADS):
+        title = parts[-1]
+    title = _strip_title_affixes(title)
     if not _looks_like_title(title):
         return ""
     return title
+
+
+#: Honorifics that end a title phrase before the name they belong to ("Foreign Minister Prince Faisal"), even
+#: where the same word can head a title of its own ("Crown Prince").
+_TRAILING_HONORIFICS = {"Prince", "Princess", "Sheikh", "Shaikh", "Dame", "Sir", "Mallam", "Alhaji", "Dato'", "Datuk"}
+#: Verbs and auxiliaries that start a clause, never a word of a title (a title phrase read past the name's clause).
+_CLAUSE_VERBS = {"will", "would", "shall", "should", "can", "could", "may", "might", "must", "is", "was", "are", "were",
+                 "has", "have", "had", "met", "meets", "said", "says", "told", "added", "visited", "visits", "held", "holds",
+                 "attended", "called", "urged", "welcomed", "noted", "stressed", "opened", "signed", "discussed", "received"}
+
+
+def _strip_title_affixes(title: str) -> str:
+    """What stands around a function without being part of it: a leading state or demonym ("French President",
+    "Indonesian Defence Minister"), a leading organization acronym or possessive owner ("SCO Secretary-General",
+    "European Union's Commissioner for the Security Union": the affiliation says it, SCHEMA.md) and trailing
+    honorifics ("Foreign Minister Prince"). Only when what is left still reads as a title."""
+    gaz = get_gazetteer()
+    for _ in range(2):
+        words = title.split()
+        if len(words) < 2:
+            break
+        rest = " ".join(words[1:])
+        poss = re.match(r"^[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,4}['’]s\s+", title)
+        if poss and _looks_like_title(title[poss.end():]):
+            title = title[poss.end():]
+        elif words[0] not in _TITLE_WORDS and (gaz.lookup_state(words[0]) is not None
+                                               or (words[0].isupper() and len(words[0]) > 1 and words[0] not in HONORIFICS)) \
+                and _looks_like_title(rest):
+            title = rest
+        else:
+            break
+    words = title.split()
+    while len(words) > 1 and (words[-1] in _TRAILING_HONORIFICS or words[-1] not in _TITLE_WORDS
+                              and (words[-1] in HONORIFICS or words[-1].rstrip(".") in HONORIFICS)):
+        words.pop()
+    return " ".join(words)
 
 
 def _looks_like_title(title: str) -> bool:

@@ -30,6 +30,7 @@ from ctrack.extract.decide import (NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, 
 
 #: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
 C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL, C_VERIFY = 0.5, 0.5, 0.5, 0.3, 0.5, 0.3
+C_ACTOR = 0.1
 #: How many gold examples one example from an analyst's review decision weighs (``sample_weight``) when
 #: ``ctrack train --with-reviewed`` adds the knowledge base's reviewed facts (``--reviewed-weight`` overrides it).
 #: Chosen by ``bench/reviewed_weight.py`` on five annotated groups that play "reviewed" in turn (never on the
@@ -239,6 +240,21 @@ def event_and_role_labels(prep: Prepared, models: Models) -> tuple[list[int], li
     return ev_labels, roles
 
 
+def actor_examples(prep: Prepared) -> tuple[list[dict], list[int]]:
+    """The actor model's examples of one document: per actor candidate (:attr:`DocCandidates.actor_features`),
+    its features and 1 when the scorer aligns it with a gold actor (same kind group; name, acronym or ISO3
+    agreeing), else 0. The candidates are the rules' (no model decides which actors are listed)."""
+    pred = _record(prep, Models())
+    p2g, _ = align(prep.item.gold, pred)
+    ids = prep.cands.ids
+    feats, labels = [], []
+    for key, f in prep.cands.actor_features.items():
+        if key in ids:
+            feats.append(f)
+            labels.append(int(ids[key] in p2g))
+    return feats, labels
+
+
 # ---------------------------------------------------------------------------
 # Fitting
 # ---------------------------------------------------------------------------
@@ -373,12 +389,18 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         ver_labels += vy
         ver_w += [w] * len(vy)
         ver_groups += ["reviewed"] * len(vy)
+    act_feats, act_labels = [], []
+    for p in prepared:
+        f, y = actor_examples(p)
+        act_feats += f
+        act_labels += y
     models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
                     role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model,
                     verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
-                    verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY))
+                    verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY),
+                    actor=_fit(act_feats, act_labels, C_ACTOR))
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
-                   "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "verify_examples": len(ver_labels), "role_labels": ROLE_LABELS,
+                   "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)
