@@ -189,7 +189,7 @@ def _kind_for_name(name: str) -> tuple[ActorKind, str | None]:
     """Kind (and ISO3 for a national body) of an organization the gazetteer does not know."""
     gaz = get_gazetteer()
     iso3 = None
-    for m in re.finditer(r"[A-Z][\w'’\-]+(?:\s+(?:and\s+)?[A-Z][\w'’\-]+)*", name):
+    for m in re.finditer(r"(?:[A-Z]\.){2,3}|[A-Z][\w'’\-]+(?:\s+(?:and\s+)?[A-Z][\w'’\-]+)*", name):
         st = gaz.lookup_state(m.group(0))
         if st is not None:
             iso3 = st.iso3
@@ -226,6 +226,9 @@ def _add_new_org(ctx: DocContext, name: str, acronym: str | None, start: int, en
     if known is not None:
         return add_known_org(ctx, known, start, end, rule)
     kind, iso3 = _kind_for_name(name)
+    parent = gaz.lookup_org(name.split()[0]) if kind is ActorKind.OTHER_ORG and name.split()[0].isupper() else None
+    if parent is not None and normalize_name(parent.name) not in NON_ACTOR_ORG_NAMES:
+        kind = parent.kind  # "OSCE Presence in Albania": a body of the OSCE is a regional organization too
     if state and kind in (ActorKind.GOVERNMENT_BODY, ActorKind.OTHER_ORG) and iso3 in (None, state):
         kind, iso3 = ActorKind.GOVERNMENT_BODY, state
         name = _ministry_word_order(name)
@@ -527,6 +530,14 @@ def _split_and(ctx: DocContext, start: int, name: str):
         pos += len(p)
 
 
+def _is_place(text: str) -> bool:
+    """Is ``text`` (or its first one or two words) a state or a city of the gazetteer?"""
+    gaz = get_gazetteer()
+    words = text.split()
+    return any(gaz.lookup_state(" ".join(words[:n])) is not None or gaz.lookup_city(" ".join(words[:n])) is not None
+               for n in range(len(words), 0, -1))
+
+
 _TO_SUFFIX = re.compile(r"^\s+to\s+(?:the\s+)?(United Nations(?:\s+(?:Office\s+)?(?:at|in)\s+[A-Z][a-z]+)?|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 
 
@@ -588,10 +599,11 @@ def _consider_org_run(ctx: DocContext, start: int, name: str, state: str | None 
     if re.search(r"\b(?:establish|establishing|create|creating|set up|setting up|open|opening|found|founding)\s+(?:of\s+)?(?:a|an|the)\s+"
                  r"(?:new\s+|future\s+|proposed\s+)?$", ctx.text[max(0, start - 40):start]):
         return  # "an initiative to establish a United Nations Regional Centre …": a future body is not an actor (SCHEMA.md)
-    if re.search(r"\b(?:Permanent Mission|Mission|Delegation|Embassy)\s+of\b", name):
-        # "Permanent Mission of India to the United Nations", "Delegation of the European Union to Pakistan"
+    if re.search(r"\b(?:Permanent Mission|Mission|Delegation|Embassy)\s+of\b|\b(?:Mission|Presence|Delegation|Embassy|Office)$", name):
+        # "Permanent Mission of India to the United Nations", "Delegation of the European Union to Pakistan",
+        # "OSCE Mission to Montenegro": an office with its own presence is named with where it is accredited
         suffix = _TO_SUFFIX.match(ctx.text[end:end + 60])
-        if suffix:
+        if suffix and (suffix.group(1).startswith("United Nations") or _is_place(suffix.group(1))):
             name, end = name + ctx.text[end:end + suffix.end()], end + suffix.end()
     if re.search(r"\b(?:Government|Governments|authorities)\b", name):
         _government_of(ctx, start, name)

@@ -84,7 +84,7 @@ ORG_HEADS = {
     "Academy", "School", "Association", "Foundation", "Observatory", "Authority", "Parliament", "Team", "Compact",
     "Task Force", "Group", "Coalition", "Forum", "Alliance", "Federation", "Society", "Bank",
     "Presidency", "Government", "Guard", "Gendarmerie", "Prosecution", "Airport", "Corporation", "Company",
-    "Institution", "College", "Board", "Programme Office",
+    "Institution", "College", "Board", "Programme Office", "Embassy", "Presence", "Consulate", "High Commission",
 }
 #: Org heads that are not actors when standing alone in a name: programmes,
 #: networks and initiatives are named in ``launch`` events, not as actors.
@@ -96,6 +96,7 @@ GOVERNMENT_BODY_WORDS = {
     "National Security", "Border Guard", "Border Service", "Customs", "Prosecutor", "Prosecution", "Parliament",
     "Presidency", "Financial Intelligence Unit", "National Counter-Terrorism", "Security Service",
     "Coast Guard", "Royal", "Federal", "National Police", "Interior", "Cabinet", "Senate", "National Assembly",
+    "Embassy", "Consulate", "High Commission",
 }
 
 #: Words that join the capitalized words of a name ("Organization *for*

@@ -55,7 +55,7 @@ def test_retrain_on_a_subset_runs_end_to_end_and_is_deterministic(corpora, tmp_p
     subset = [corpora[s] for s in ("dev-001", "dev-004", "dev-010", "tra-005", "trb-002", "trc-003", "trd-001")]
     prepared = prepare(subset)
     first, second = train_models(prepared), train_models(prepared)
-    assert first.role is not None and first.date is not None
+    assert first.role is not None and first.date is not None and first.actor is not None
     first.save(tmp_path / "a.json")
     second.save(tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -64,6 +64,33 @@ def test_retrain_on_a_subset_runs_end_to_end_and_is_deterministic(corpora, tmp_p
     assert record.events, "the retrained pipeline found no event in dev-002"
     assert all(e.confidence is not None for e in record.events)
     assert all(r.confidence is not None for e in record.events for r in e.roles)
+
+
+def test_actor_model_decides_which_candidates_are_listed(corpora):
+    """The actor model is trained on the scorer's alignment (1: the candidate is a gold actor) and keeps a candidate
+    when its probability reaches ACTOR_MIN; without it every candidate of the rules is listed."""
+    from ctrack.extract.decide import ACTOR_MIN, decide_actors
+    from ctrack.train import actor_examples
+
+    prepared = prepare([corpora[s] for s in ("dev-001", "tra-005", "trb-005", "trc-007", "trd-003")])
+    feats, labels = [], []
+    for p in prepared:
+        f, y = actor_examples(p)
+        feats += f
+        labels += y
+    assert 0 < sum(labels) < len(labels), "the subset must hold gold actors and spurious candidates"
+    models = train_models(prepared)
+    probs_gold = [models.actor.proba(f)["1"] for f, y in zip(feats, labels) if y]
+    probs_spurious = [models.actor.proba(f)["1"] for f, y in zip(feats, labels) if not y]
+    # on its own training data the model ranks gold actors above spurious candidates on average
+    assert sum(probs_gold) / len(probs_gold) > sum(probs_spurious) / len(probs_spurious) + 0.1
+    cands = prepared[3].cands  # trc-007: a membership roll of states, most not actors
+    kept, probs = decide_actors(cands.actor_features, models)
+    assert kept == {k for k, p in probs.items() if p >= ACTOR_MIN} and kept < set(cands.actor_features)
+    record = get_extractor().decide(cands, models)
+    assert {a.id for a in record.actors} == {cands.ids[k] for k in kept}
+    everything, _ = decide_actors(cands.actor_features, Models())
+    assert everything == set(cands.actor_features)
 
 
 def test_cross_validation_floors_on_a_fixed_fold(corpora):
