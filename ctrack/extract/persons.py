@@ -64,6 +64,8 @@ _NAME_AFTER_TITLE = re.compile(
 def _clean_name(text: str) -> str:
     name = strip_honorifics(text.replace("\n", " "))
     name = re.sub(r"['’]s$", "", name).strip(" ,.;:()")
+    # post-nominal letters and a retired rank's "(retd)" are no part of a name ("Max Hill QC")
+    name = re.sub(r"(?:,?\s+(?:QC|KC|MP|OBE|CBE|MBE|KBE|PhD|retd\.?|rtd\.?|\(retd\.?\)))+$", "", name)
     # leading title words that NER folded into the name ("Executive Director Michèle Coninsx")
     words = name.split()
     while len(words) > 2 and (words[0] in _TITLE_WORDS or words[0].rstrip(",") in _TITLE_WORDS):
@@ -307,6 +309,8 @@ def _tidy_title(title: str) -> str:
             title = " ".join(words[:i])
             break
     title = re.sub(r"(?:\s+(?:of|for|and|the|on|to|in|at))+$", "", title)
+    # "Counsellor at the Embassy": where the function is held is the affiliation's business (SCHEMA.md)
+    title = re.sub(r"\s+at\s+(?:the\s+)?(?:[A-Z]\.|[A-Z][\w'’\-]*).*$", "", title)
     # a UN grade beside a function: the function wins ("Assistant Secretary-General and Executive Director");
     # a name or a clause before "and" is no title: "Payne and the Indonesian Defence Minister"
     parts = [re.sub(r"^(?:(?:the|on|of|and)\s+)+", "", p.strip()) for p in re.split(r"\s+and\s+", title) if p.strip()]

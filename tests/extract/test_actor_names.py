@@ -5,9 +5,10 @@ written for it; the tests check the actors and titles that come out of the whole
   while a possessive inside a known name stays ("… of the Lao People's Democratic Republic");
 - coordinated words inside one name ("Customs and Border Protection Directorate", "Directorate of Visas,
   Permits and Residence") are not split into bodies;
-- ranks and honorifics of other traditions are not part of a name ("Lieutenant-General", "Mallam", "Prince");
+- ranks, honorifics of other traditions and post-nominals are not part of a name ("Lieutenant-General",
+  "Mallam", "Prince", "QC");
 - a title is the function only: not the clause or the name before "and", not a leading demonym or acronym,
-  not a trailing honorific.
+  not a trailing honorific, not where it is held ("at the Embassy").
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ Malawi's Anti-Narcotics Unit and Peru's Foreign Ministry took part in a workshop
 The Customs and Border Protection Directorate of Zambia presented its risk management system, and the Directorate of Visas, Permits and Residence explained new procedures. Officials of the Department of Immigration, Vera Lindqvist, and Tomas Berg attended.
 Lieutenant-General Joseph Banda, the commander of the border police, and Mallam Ibrahim Sule spoke at the opening.
 Tanaka and the Malawian Defence Minister Peter Mwale closed the workshop. SADC Executive Secretary Elias Magosi sent a message. Foreign Minister Prince Faisal Al-Saud of Saudi Arabia also addressed the participants.
+Anna Kowalczyk, Counsellor at the Embassy, and Rupert Hale QC, the Independent Reviewer, joined the closing session.
 """
 
 
@@ -64,7 +66,7 @@ def test_coordinated_words_stay_in_one_name(record):
 
 def test_ranks_and_honorifics_leave_names(record):
     persons = {a.name for a in record.actors if a.kind.value == "person"}
-    assert {"Joseph Banda", "Ibrahim Sule", "Faisal Al-Saud"} <= persons
+    assert {"Joseph Banda", "Ibrahim Sule", "Faisal Al-Saud", "Rupert Hale"} <= persons
     assert not [p for p in persons if p.startswith(("Lieutenant", "Mallam", "Prince"))]
 
 
@@ -72,6 +74,7 @@ def test_ranks_and_honorifics_leave_names(record):
     ("Peter Mwale", "Defence Minister"),        # not "Tanaka and the Malawian Defence Minister"
     ("Elias Magosi", "Executive Secretary"),    # not "SADC Executive Secretary"
     ("Faisal Al-Saud", "Foreign Minister"),     # not "Foreign Minister Prince"
+    ("Anna Kowalczyk", "Counsellor"),           # not "Counsellor at the Embassy"
 ])
 def test_titles_are_the_function_only(record, name, title):
     assert _actor(record, name).title == title
