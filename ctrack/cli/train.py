@@ -100,8 +100,9 @@ def train_command(
     size = target.stat().st_size
     console.print(f"trained on {plural(len(prepared), 'document')} ({', '.join(models.meta['groups'])}): "
                   f"{models.meta['date_examples']} date, {models.meta['type_examples']} type, "
-                  f"{models.meta['event_examples']} event, {models.meta['role_examples']} role and "
-                  f"{models.meta.get('proposal_examples', 0)} proposed-event examples; "
+                  f"{models.meta['event_examples']} event, {models.meta['role_examples']} role, "
+                  f"{models.meta.get('proposal_examples', 0)} proposed-event and "
+                  f"{models.meta.get('actor_examples', 0)} actor examples; "
                   f"wrote {target} ({size / 1024:.0f} KiB)")
 
 
