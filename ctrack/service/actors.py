@@ -51,20 +51,23 @@ def find_actor(db: Session, name: str) -> ActorRow:
     return repo.find_actor(db, name)
 
 
-def timeline(db: Session, actor_id: int, page: PageParams | None = None) -> Timeline:
+def timeline(db: Session, actor_id: int, page: PageParams | None = None, actor: ActorRow | None = None) -> Timeline:
     """One page of an actor's timeline: its events in date order with its roles, its people's roles,
     counterparts and sources, and a person's dated titles; ``total`` events in all and the next page's
-    cursor. Raises :class:`NotFound` for an unknown id, :class:`BadQuery` for a bad page."""
+    cursor. ``actor``: its row when the caller has read it already. Raises :class:`NotFound` for an
+    unknown id, :class:`BadQuery` for a bad page."""
     page = check_page(page or PageParams(limit=TIMELINE_PAGE))
     try:
-        return repo.actor_timeline(db, actor_id, limit=page.limit, offset=page.offset, after=page.after)
+        return repo.actor_timeline(db, actor_id, limit=page.limit, offset=page.offset, after=page.after,
+                                   actor=actor)
     except ValueError as exc:
         raise BadQuery(str(exc)) from None
 
 
 def show(db: Session, name: str, page: PageParams | None = None) -> Timeline:
     """``ctrack show NAME``: the timeline (one page) of the actor ``name`` means. Raises :class:`NotFound`."""
-    return timeline(db, find_actor(db, name).id, page)
+    actor = find_actor(db, name)
+    return timeline(db, actor.id, page, actor=actor)
 
 
 class ActorPage(BaseModel):

@@ -42,6 +42,7 @@ from ctrack.store.models import (
 )
 from ctrack.store.track_models import DbReviewDecision, DecisionKind, Entity
 from ctrack.store.track_repo import merged_into
+from ctrack.store.web_models import DbAggEventState
 from ctrack.store.views import (
     ActorRef, ActorRow, Briefing, ConflictRow, Counts, EventRow, RoleRow, SaveResult, SourceRow, StateCount,
     Timeline, TimelineEntry, TitleRow,
@@ -946,7 +947,7 @@ def _member_ids(session: Session, actor_id: int) -> set[int]:
 
 
 def actor_timeline(session: Session, actor_id: int, limit: int | None = None, offset: int = 0,
-                   after: str | None = None) -> Timeline:
+                   after: str | None = None, actor: ActorRow | None = None) -> Timeline:
     """The events of an actor in date order (undated last), with its roles, its people's roles
     (``via``), the counterparts and the sources of each, plus a person's dated titles. For a member
     state, its engagements: the events :func:`list_events` keeps for ``country=ISO3`` (held there, or
@@ -955,10 +956,15 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
     ``limit`` (None: every event) pages the entries in SQL, from ``offset`` or
     after the cursor ``after`` (keyset); ``total`` is the number of events (read from the aggregates
     of :mod:`ctrack.store.aggregates`: the actor's timeline total, a member state's engagements) and
-    ``next_cursor`` the next page's cursor. Raises :class:`NotFound` for an
-    unknown id and ValueError for a bad cursor.
+    ``next_cursor`` the next page's cursor. A member state's page is read from the index of its
+    engagements in the aggregates (``agg_event_states``, :func:`ctrack.store.aggregates.state_events`'
+    order) when they are fresh: a range of ``limit`` + 1 rows whatever the size of its record (the
+    test of each event by the ``--country`` rule walked hundreds of events per page of a busy state).
+    ``actor``: the row of ``actor_id`` when the caller has it already (:func:`find_actor`). Raises
+    :class:`NotFound` for an unknown id and ValueError for a bad cursor.
     """
-    actor = get_actor(session, actor_id)
+    if actor is None or actor.id != actor_id:
+        actor = get_actor(session, actor_id)
     members = _member_ids(session, actor_id)
     involved = {actor_id} | members
     event_ids = select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
@@ -983,9 +989,15 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
                 known = sum(aggregates.state_counts(session, [actor.iso3]).get(actor.iso3, {}).values())
             else:
                 known = aggregates.actor_counts(session, [actor_id]).get(actor_id, (0, 0, 0))[1]
-        ids, total, cursor = _keyset_ids(session, DbEvent, [in_timeline, DbEvent.review_state != _REJECTED],
-                                         DbEvent.start, False, limit, offset, after,
-                                         dense=[one_row, DbEvent.review_state != _REJECTED], total=known)
+        if known is not None and actor.kind is ActorKind.MEMBER_STATE and actor.iso3:
+            # its engagements, in the aggregates' index (iso3, start, event_id): not rejected, the --country rule
+            t = DbAggEventState
+            ids, total, cursor = _keyset_ids(session, t, [t.iso3 == actor.iso3], t.start, False, limit, offset,
+                                             after, total=known, ident=t.event_id)
+        else:
+            ids, total, cursor = _keyset_ids(session, DbEvent, [in_timeline, DbEvent.review_state != _REJECTED],
+                                             DbEvent.start, False, limit, offset, after,
+                                             dense=[one_row, DbEvent.review_state != _REJECTED], total=known)
         by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids))} if ids else {}
         events = [by_id[i] for i in ids if i in by_id]
     entries = []
@@ -1003,9 +1015,12 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
         titles.append(TitleRow(title=t.title, affiliation=_ref(aff) if aff else None, as_of=t.as_of,
                                source=_source(d)))
     titles.sort(key=lambda t: (dates.sort_key(t.as_of), t.source.doc_key))
-    member_refs = [_ref(a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(members), 
-                                                                          DbActor.review_state != _REJECTED)
-                                                    .order_by(DbActor.kind, DbActor.name))] if members else []
+    # columns, not ORM objects: a busy member state has hundreds of bodies and people
+    member_refs = [ActorRef.model_construct(id=i, kind=k, name=n, acronym=ac, iso3=iso)
+                   for i, k, n, ac, iso in session.execute(
+                       select(DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3)
+                       .where(DbActor.id.in_(members), DbActor.review_state != _REJECTED)
+                       .order_by(DbActor.kind, DbActor.name))] if members else []
     return Timeline(actor=actor, titles=titles, members=member_refs, entries=entries, total=total,
                     next_cursor=cursor)
 
@@ -1182,7 +1197,7 @@ DENSE = 100
 def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: ColumnElement, descending: bool,
                 limit: int, offset: int, after: str | None, nullable: bool = True,
                 dense: list[ColumnElement[bool]] | None = None,
-                total: int | None = None) -> tuple[list[int], int, str | None]:
+                total: int | None = None, ident: ColumnElement | None = None) -> tuple[list[int], int, str | None]:
     """Ids of one page of ``model`` rows matching ``where``, ordered by ``col`` then id (rows whose ``col`` is
     null last, by id), with the total (``COUNT``) and the next page's cursor.
 
@@ -1195,10 +1210,12 @@ def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: 
     the page is read with it, in the order of the sort index, so it stops
     after about ``DENSE`` × ``limit`` rows. ``total``, when the caller knows
     the exact count already (an aggregate of :mod:`ctrack.store.aggregates`),
-    saves the ``COUNT`` of a first or keyset page. Raises ValueError for a
+    saves the ``COUNT`` of a first or keyset page. ``ident`` (default
+    ``model.id``) is the id column returned and ordered on (``event_id`` of
+    an aggregates table standing for the events). Raises ValueError for a
     cursor that is not one of this listing's.
     """
-    ident = model.id
+    ident = model.id if ident is None else ident
     if total is not None and (offset == 0 or after is not None):
         present = total  # counted already (an aggregate): the first page or a keyset page needs no split point
     elif nullable:

@@ -310,3 +310,42 @@ def test_a_state_page_lists_its_latest_engagements_and_counts_all(engine, monkey
     assert [e.id for e in page.briefing.events] == [e.id for e in full.events if e.start][-4:]
     assert page.briefing.events_total == full.events_total == len(full.events) > 10
     assert page.briefing.by_type == full.by_type
+
+
+def test_a_member_states_timeline_from_the_aggregates_equals_the_one_from_the_events(engine, monkeypatch):
+    """A member state's timeline pages are read from the aggregates' index of its engagements; its pages
+    (by cursor and by offset, undated events last), cursors and total equal those of the events' own SQL
+    (the aggregates switched off), and every page of one state takes the same statements."""
+    from ctrack.store import aggregates
+
+    _fill(engine, 30)
+
+    def pages(s, actor_id: int) -> list:
+        out, after = [], None
+        while True:
+            t = actors.timeline(s, actor_id, PageParams(limit=4, after=after))
+            out.append(([e.event.id for e in t.entries], t.total, t.next_cursor))
+            after = t.next_cursor
+            if after is None:
+                break
+        for offset in (0, 5, 13, 14, 20):
+            t = actors.timeline(s, actor_id, PageParams(limit=4, offset=offset))
+            out.append(([e.event.id for e in t.entries], t.total, t.next_cursor))
+        return out
+
+    with session_scope(engine) as s:
+        tjk = actors.find_actor(s, "Tajikistan").id
+        assert aggregates.fresh(s)
+        with _statements(engine) as first:
+            actors.timeline(s, tjk, PageParams(limit=4))
+        deep = actors.timeline(s, tjk, PageParams(limit=12)).next_cursor
+        with _statements(engine) as last:
+            actors.timeline(s, tjk, PageParams(limit=4, after=deep))
+        assert any("agg_event_states" in q for q in first) and len(last) == len(first)
+        kept = pages(s, tjk)
+        monkeypatch.setattr(aggregates, "fresh", lambda conn: False)
+        counted = pages(s, tjk)
+        every = [e.id for e in repo.list_events(s, country="TJK")]
+    assert kept == counted
+    assert kept[0][1] == len(every) > 10 and [i for ids, *_ in kept[:4] for i in ids] == every
+    assert any(len(ids) < 4 for ids, *_ in kept)  # the undated tail reached
