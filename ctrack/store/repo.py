@@ -1491,15 +1491,16 @@ def _cooccurrence_drawn(session: Session, ids: list[int], n_events: int, *, kind
     etype: dict[int, EventType] = {}
     names: dict[int, str] = {}
     for chunk in _chunks(ids):
-        stmt = (select(DbEventRole.event_id, DbEventRole.actor_id, DbActor.name, DbEvent.type)
-                .join(DbActor, DbActor.id == DbEventRole.actor_id).join(DbEvent, DbEvent.id == DbEventRole.event_id)
+        # each event's type once (not once per role: a join of the events made every role row carry it)
+        etype.update(session.connection().execute(select(DbEvent.id, DbEvent.type).where(DbEvent.id.in_(chunk))).all())
+        stmt = (select(DbEventRole.event_id, DbEventRole.actor_id, DbActor.name)
+                .join(DbActor, DbActor.id == DbEventRole.actor_id)
                 .where(DbEventRole.event_id.in_(chunk), DbEventRole.review_state != _REJECTED,
                        DbActor.review_state != _REJECTED))
         if kinds:
             stmt = stmt.where(DbActor.kind.in_(sorted(kinds, key=lambda k: k.value)))
-        for event_id, actor_id, name, typ in session.connection().execute(stmt).all():  # Core: no ORM row work
+        for event_id, actor_id, name in session.connection().execute(stmt).all():  # Core: no ORM row work
             actors_of[event_id].add(actor_id)
-            etype[event_id] = typ
             names[actor_id] = name
     per_actor: Counter[int] = Counter()
     for members in actors_of.values():
