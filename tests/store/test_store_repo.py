@@ -403,3 +403,27 @@ def test_briefing_counts_each_event_once_per_state(dev_kb):
         counts = engagement_counts(s)
         for st in whole.by_state:
             assert st.events <= counts.get(st.iso3, 0), st
+
+
+def test_event_rows_leave_out_the_roles_of_a_rejected_actor_and_keep_each_sources_document(engine):
+    """The event rows read the actors and documents apart from the roles and sources (by key): a rejected
+    actor's roles are left out, the others keep their actor's fields, role order and each source and
+    conflict its document."""
+    osce = {"id": "osce", "kind": "regional_org", "name": "Organization for Security and Co-operation in Europe",
+            "acronym": "OSCE"}
+    save(engine, "a", [CTED, TJK, osce], [conf(roles=[{"actor": "TJK", "role": "organizer"},
+                                                     {"actor": "osce", "role": "organizer"},
+                                                     {"actor": "cted", "role": "participant"}])], "2018-05-05")
+    save(engine, "b", [CTED, TJK], [conf(city="Dushambe")], "2018-05-10")
+    with session_scope(engine) as s:
+        (before,) = repo.list_events(s)
+        assert [(r.actor.short, r.role) for r in before.roles] == [
+            ("OSCE", RoleType.ORGANIZER), ("Tajikistan", RoleType.ORGANIZER), ("CTED", RoleType.PARTICIPANT)]
+        assert [d.doc_key for d in before.sources] == ["a", "b"]
+        assert [(c.field, c.source.doc_key, c.source.title) for c in before.conflicts] == [("city", "b", "b")]
+        s.scalars(select(DbActor).where(DbActor.acronym == "OSCE")).one().review_state = ReviewState.REJECTED
+    with session_scope(engine) as s:
+        (after,) = repo.list_events(s)
+        assert [(r.actor.short, r.actor.kind.value, r.actor.iso3) for r in after.roles] == [
+            ("Tajikistan", "member_state", "TJK"), ("CTED", "un_entity", None)]
+        assert after.sources == before.sources and after.conflicts == before.conflicts
