@@ -412,7 +412,7 @@ def _actor_side(db: Session, actor_id: int) -> ActorSide:
 
     actor = actor_service.get_actor(db, actor_id)
     timeline = actor_service.timeline(db, actor_id, PageParams(limit=EVENTS_SHOWN))
-    roles, _ = repo.actor_aggregates(db, actor_id)
+    roles, *_ = repo.actor_aggregates(db, actor_id)
     spans = dedupe_repo.actor_evidence(db, actor_id, EVIDENCE_SHOWN)
     docs = track_repo.documents_of(db, Entity.ACTOR, actor_id)
     texts = web_repo.document_texts(db, sorted({s.document_id for s in spans}))

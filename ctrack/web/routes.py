@@ -207,6 +207,7 @@ def actor_page(request: Request, actor_id: int, offset: int = Query(0, ge=0), me
     return render(request, "actor.html", {
         "t": p.timeline, "a": p.timeline.actor, "counterparts": p.counterparts,
         "roles": [(r.value, n) for r, n in p.roles], "sources": p.sources,
+        "counted": p.counted_events, "of": p.role_events,
         "pages": _pages(p.timeline.total, offset, PAGE_SIZE, request),
     }, nav="actors")
 

@@ -349,3 +349,46 @@ def test_a_member_states_timeline_from_the_aggregates_equals_the_one_from_the_ev
     assert kept == counted
     assert kept[0][1] == len(every) > 10 and [i for ids, *_ in kept[:4] for i in ids] == every
     assert any(len(ids) < 4 for ids, *_ in kept)  # the undated tail reached
+
+
+def _recount(timeline, actor_id: int, n: int | None, top: int = 20) -> tuple[list, list, int]:
+    """Roles held and counterparts recounted in Python from the latest ``n`` entries of a whole timeline
+    (by start, undated last; None: all)."""
+    from collections import Counter
+
+    entries = timeline.entries
+    dated = sorted((e for e in entries if e.event.start), key=lambda e: (e.event.start, e.event.id), reverse=True)
+    undated = sorted((e for e in entries if not e.event.start), key=lambda e: e.event.id, reverse=True)
+    latest = (dated + undated)[:n] if n is not None else entries
+    roles = Counter(r for e in latest for r in e.roles)
+    names, shared = {}, Counter()
+    for e in latest:
+        for r in e.counterparts:
+            names[r.actor.id] = r.actor.name
+        shared.update({r.actor.id for r in e.counterparts})
+    return (sorted(roles.items(), key=lambda x: (-x[1], x[0].value)),
+            sorted(shared.items(), key=lambda x: (-x[1], names[x[0]]))[:top], len(latest))
+
+
+def test_an_actor_pages_counts_are_over_its_latest_events_and_equal_a_recount(engine, monkeypatch):
+    """An actor's page counts the roles held and the counterparts over the latest ACTOR_PAGE_EVENTS events
+    of its timeline (a member state's engagements too), says how many of how many; the figures equal a
+    recount over those timeline entries, and over every entry when the actor has fewer events."""
+    _fill(engine, 30)
+    with session_scope(engine) as s:
+        who = [actors.find_actor(s, name).id for name in ("CTED", "Tajikistan", "Amir Person003")]
+        for cap in (5, actors.ACTOR_PAGE_EVENTS):
+            monkeypatch.setattr(actors, "ACTOR_PAGE_EVENTS", cap)
+            for actor_id in who:
+                page = actors.actor_page(s, actor_id, PageParams(limit=3))
+                whole = repo.actor_timeline(s, actor_id)
+                roles, shared, counted = _recount(whole, actor_id, cap)
+                assert page.role_events == page.timeline.total == whole.total
+                assert page.counted_events == counted == min(cap, whole.total)
+                assert [(r, c) for r, c in page.roles] == roles
+                assert [(a.id, c) for a, c in page.counterparts] == shared
+        # cut: fewer events counted than the actor has
+        monkeypatch.setattr(actors, "ACTOR_PAGE_EVENTS", 5)
+        cted = actors.actor_page(s, who[0])
+        assert cted.counted_events == 5 < cted.role_events
+        assert sum(c for _r, c in cted.roles) == 5  # CTED organizes each event once

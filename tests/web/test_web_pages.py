@@ -140,3 +140,16 @@ def test_every_page_module_is_mounted_by_routes_mount(web):
                                    ("decision_page", {"decision_id": 3}, "/dedupe/decisions/3")):
         assert bare.url_path_for(endpoint, **params) == path
     assert web.get("/dedupe").status_code == 200
+
+
+def test_an_actor_page_says_when_its_counts_cover_only_its_latest_events(web, monkeypatch):
+    from ctrack.service import actors
+
+    assert login(web, "viewer")
+    search = web.client.get("/search?q=Coninsx").text
+    actor = re.search(r'href="/actors/(\d+)">Michèle Coninsx', search).group(1)
+    assert 'id="counted-over"' not in web.client.get(f"/actors/{actor}").text  # every event counted
+    monkeypatch.setattr(actors, "ACTOR_PAGE_EVENTS", 1)
+    page = web.client.get(f"/actors/{actor}").text
+    note = re.search(r'id="counted-over">([^<]+)<', page)
+    assert note and re.search(r"latest 1 of \d+ events", note.group(1))
