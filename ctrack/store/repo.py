@@ -1540,18 +1540,22 @@ def _cooccurrence_drawn(session: Session, ids: list[int], n_events: int, *, kind
     actors_of: dict[int, set[int]] = defaultdict(set)
     etype: dict[int, EventType] = {}
     names: dict[int, str] = {}
+    conn = session.connection()  # Core: no ORM row work
+    roles: list[tuple[int, int]] = []
     for chunk in _chunks(ids):
         # each event's type once (not once per role: a join of the events made every role row carry it)
-        etype.update(session.connection().execute(select(DbEvent.id, DbEvent.type).where(DbEvent.id.in_(chunk))).all())
-        stmt = (select(DbEventRole.event_id, DbEventRole.actor_id, DbActor.name)
-                .join(DbActor, DbActor.id == DbEventRole.actor_id)
-                .where(DbEventRole.event_id.in_(chunk), DbEventRole.review_state != _REJECTED,
-                       DbActor.review_state != _REJECTED))
+        etype.update(conn.execute(select(DbEvent.id, DbEvent.type).where(DbEvent.id.in_(chunk))).all())
+        roles += conn.execute(select(DbEventRole.event_id, DbEventRole.actor_id)
+                              .where(DbEventRole.event_id.in_(chunk), DbEventRole.review_state != _REJECTED)).all()
+    # the actors by key, apart (joined, PostgreSQL hashed the whole actors table for each chunk of roles)
+    for chunk in _chunks(sorted({a for _e, a in roles})):
+        stmt = select(DbActor.id, DbActor.name).where(DbActor.id.in_(chunk), DbActor.review_state != _REJECTED)
         if kinds:
             stmt = stmt.where(DbActor.kind.in_(sorted(kinds, key=lambda k: k.value)))
-        for event_id, actor_id, name in session.connection().execute(stmt).all():  # Core: no ORM row work
+        names.update(conn.execute(stmt).all())
+    for event_id, actor_id in roles:
+        if actor_id in names:
             actors_of[event_id].add(actor_id)
-            names[actor_id] = name
     per_actor: Counter[int] = Counter()
     for members in actors_of.values():
         per_actor.update(members)

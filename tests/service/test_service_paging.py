@@ -392,3 +392,23 @@ def test_an_actor_pages_counts_are_over_its_latest_events_and_equal_a_recount(en
         cted = actors.actor_page(s, who[0])
         assert cted.counted_events == 5 < cted.role_events
         assert sum(c for _r, c in cted.roles) == 5  # CTED organizes each event once
+
+
+def test_a_drawn_network_leaves_out_a_rejected_actor(engine):
+    """The drawn network reads its actors apart from the roles: a rejected actor is no node and no link,
+    and the rest is unchanged."""
+    from sqlalchemy import select
+
+    from ctrack.store.models import DbActor, ReviewState
+
+    _fill(engine, 12)
+    with session_scope(engine) as s:
+        before = reports.network(s, EventFilters(country="TJK"))
+        cted = actors.find_actor(s, "CTED").id
+        assert cted in {n.id for n in before.nodes}
+        s.scalars(select(DbActor).where(DbActor.id == cted)).one().review_state = ReviewState.REJECTED
+    with session_scope(engine) as s:
+        after = reports.network(s, EventFilters(country="TJK"))
+    assert cted not in {n.id for n in after.nodes} | {e.source for e in after.edges} | {e.target for e in after.edges}
+    kept = [(e.source, e.target, e.weight) for e in before.edges if cted not in (e.source, e.target)]
+    assert [(e.source, e.target, e.weight) for e in after.edges] == kept and after.events == before.events
