@@ -421,10 +421,28 @@ def refresh(conn) -> int:
     return n
 
 
+#: ``Session.info`` key of what :func:`fresh` and :func:`totals` read in the session's transaction: kept
+#: until the session writes (a flush, a statement other than a SELECT) or a transaction of it ends, so that
+#: the several readers of one request (the overview: four) read each once.
+READ_CACHE = "ctrack_agg_reads"
+
+
+def _once(conn, key: str, read):
+    """``read()`` once per transaction of a session (see :data:`READ_CACHE`); a connection reads every time."""
+    if not isinstance(conn, Session):
+        return read()
+    cache = conn.info.setdefault(READ_CACHE, {})
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
 def fresh(conn) -> bool:
     """True when nothing is queued in the caller's transaction, i.e. the aggregates equal fresh counts
-    (one indexed read). The readers in :mod:`ctrack.store.repo` count in SQL when it is False."""
-    return _dialect(conn) in ("sqlite", "postgresql") and conn.execute(select(DbAggDirty.id).limit(1)).first() is None
+    (one indexed read, once per transaction until the session writes: :data:`READ_CACHE`). The readers in
+    :mod:`ctrack.store.repo` count in SQL when it is False."""
+    return _dialect(conn) in ("sqlite", "postgresql") and _once(
+        conn, "fresh", lambda: conn.execute(select(DbAggDirty.id).limit(1)).first() is None)
 
 
 def rebuild(conn) -> int:
@@ -508,10 +526,14 @@ def kept(conn) -> bool:
 
 
 def totals(conn) -> dict[str, dict[str, int]]:
-    """``agg_totals`` as {table: {key: rows}} (one read of a few dozen rows; exact in the reader's
-    transaction: kept by triggers alone)."""
+    """``agg_totals`` as {table: {key: rows}} (one read of a few dozen rows, once per transaction until the
+    session writes: :data:`READ_CACHE`; exact in the reader's transaction: kept by triggers alone). The
+    caller gets its own copy."""
+    def read() -> list:
+        return conn.execute(select(DbAggTotal.name, DbAggTotal.key, DbAggTotal.n)).all()
+
     out: dict[str, dict[str, int]] = defaultdict(dict)
-    for name, key, n in conn.execute(select(DbAggTotal.name, DbAggTotal.key, DbAggTotal.n)).all():
+    for name, key, n in _once(conn, "totals", read):
         if n:
             out[name][key] = n
     return out
@@ -601,13 +623,21 @@ def _ready(session: Session) -> bool:
 
 def _wrote(session: Session, *_args) -> None:
     session.info["ctrack_agg_wrote"] = True
+    session.info.pop(READ_CACHE, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_write(state) -> None:
-    """A statement that is not a SELECT may have queued something: refresh before the commit."""
+    """A statement that is not a SELECT may have queued something: refresh before the commit, read again."""
     if not state.is_select:
         state.session.info["ctrack_agg_wrote"] = True
+        state.session.info.pop(READ_CACHE, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_reads(session: Session, _transaction) -> None:
+    """A transaction (or savepoint) ended: what it read may have changed."""
+    session.info.pop(READ_CACHE, None)
 
 
 event.listen(Session, "after_flush", _wrote)
@@ -638,6 +668,6 @@ def _refresh_before_commit(session: Session) -> None:
     session.info.pop("ctrack_agg_wrote", None)
 
 
-__all__ = ["TOTALS", "QUEUED", "PG_LOCK_AGG", "CHUNK", "links_of", "recount", "refresh", "fresh", "rebuild",
-           "ensure", "install_triggers", "drop_triggers", "triggers_present", "kept", "totals", "rows_in_states",
+__all__ = ["TOTALS", "QUEUED", "PG_LOCK_AGG", "READ_CACHE", "CHUNK", "links_of", "recount", "refresh", "fresh",
+           "rebuild", "ensure", "install_triggers", "drop_triggers", "triggers_present", "kept", "totals", "rows_in_states",
            "state_counts", "state_events", "state_pairs", "actor_counts"]

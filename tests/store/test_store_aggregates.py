@@ -204,6 +204,44 @@ def test_a_change_left_to_the_commit_s_flush_is_counted_before_it(engine):
     assert_exact(engine)
 
 
+def test_a_transaction_reads_the_queue_and_totals_once_until_it_writes(engine):
+    """The readers of one request share one read of ``agg_dirty`` and of ``agg_totals``; a write, a savepoint
+    rolled back and a new transaction each read again (statements counted on the engine)."""
+    from sqlalchemy import event
+
+    _fill(engine, 6)
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        sent.append(" ".join(statement.split()))
+
+    def reads(table: str) -> int:
+        return sum(f"FROM {table}" in x and x.startswith("SELECT") for x in sent)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with session_scope(engine) as s:
+            for _ in range(3):
+                assert aggregates.fresh(s)
+                total = repo.counts(s).events
+            assert reads("agg_dirty") == 1 and reads("agg_totals") == 1
+            event_id = s.scalars(select(DbEvent.id).order_by(DbEvent.id)).first()
+            savepoint = s.begin_nested()
+            review.reject(s, Entity.EVENT, event_id, user="t")
+            assert not aggregates.fresh(s)  # queued by the write: read again
+            assert repo.counts(s).events == total - 1
+            assert reads("agg_dirty") == 2 and reads("agg_totals") == 2
+            savepoint.rollback()  # the write undone: read again
+            assert aggregates.fresh(s) and repo.counts(s).events == total
+            assert reads("agg_dirty") == 3 and reads("agg_totals") == 3
+        sent.clear()
+        with session_scope(engine) as s:  # a new transaction reads again
+            assert aggregates.fresh(s) and repo.counts(s).events == total
+            assert reads("agg_dirty") == 1 and reads("agg_totals") == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 def test_readers_count_exactly_inside_a_writing_transaction(engine):
     """Before its commit a writer's changes are queued: the readers count in SQL, so they still see them."""
     _fill(engine, 9)
