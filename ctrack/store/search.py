@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -118,6 +119,20 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+#: Engines whose database was found with its search index and its ``search_dirty`` triggers by
+#: :func:`refresh`: later refreshes through them skip those two catalog reads (a search request then sends
+#: one read of the queue, not five statements). Forgotten by :func:`drop_triggers` and :func:`rebuild`; the
+#: triggers leave a database only that way, or in a migration, and :func:`ctrack.store.db.upgrade` (any
+#: process opening the knowledge base) puts them back and queues what they missed.
+_IN_PLACE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _engine(conn):
+    """The engine of a session or a connection (the key of :data:`_IN_PLACE`)."""
+    bind = conn.get_bind() if isinstance(conn, Session) else conn
+    return getattr(bind, "engine", bind)
+
+
 #: The writes that make a search entry stale: (table, column holding the id, kind of the entry). A trigger on
 #: each table lists the id of every row inserted, updated or deleted (old and new id) in ``search_dirty``.
 #: An event's entry holds its roles, an actor's its aliases and titles, a recommendation's its terms and parties.
@@ -184,6 +199,7 @@ def _triggers_present(session: Session, dialect: str) -> bool:
 def drop_triggers(conn) -> None:
     """Remove the ``search_dirty`` triggers (``conn``: a SQLAlchemy connection or session)."""
     dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
+    _IN_PLACE.pop(_engine(conn), None)
     for table, _col, _kind in WATCHED:
         name = f"search_dirty_{table}"
         if dialect == "sqlite":
@@ -412,13 +428,18 @@ def refresh(session: Session) -> int:
     and empties the queue: a few indexed queries when nothing changed,
     whatever the size of the knowledge base. On a database without triggers
     (neither SQLite nor PostgreSQL, or not opened by :func:`ctrack.store.db.open_store`) it compares
-    everything (:func:`_full_scan`).
+    everything (:func:`_full_scan`). The index and the triggers are looked for once per engine
+    (:data:`_IN_PLACE`).
     """
-    ensure_index(session)
-    dialect = _dialect(session)
-    if dialect not in ("sqlite", "postgresql") or not _triggers_present(session, dialect):
-        # no triggers (a database not opened by open_store): compare everything
-        return sum(reindex(session, kind, sorted(ids)) for kind, ids in _full_scan(session).items() if ids)
+    engine = _engine(session)
+    if not _IN_PLACE.get(engine):
+        created = ensure_index(session)
+        dialect = _dialect(session)
+        if dialect not in ("sqlite", "postgresql") or not _triggers_present(session, dialect):
+            # no triggers (a database not opened by open_store): compare everything
+            return sum(reindex(session, kind, sorted(ids)) for kind, ids in _full_scan(session).items() if ids)
+        if not created:  # an index made in this transaction is not in place until it commits
+            _IN_PLACE[engine] = True
     queued = session.execute(select(DbSearchDirty.id, DbSearchDirty.kind, DbSearchDirty.ref_id)).all()
     if not queued:
         return 0
@@ -445,6 +466,7 @@ def index_document(session: Session, document_id: int) -> int:
 def rebuild(session: Session) -> int:
     """Drop the whole index and build it again from the knowledge base; returns entries written."""
     dialect = _dialect(session)
+    _IN_PLACE.pop(_engine(session), None)
     if dialect == "sqlite":
         session.execute(text("DROP TABLE IF EXISTS search_fts"))
     elif dialect == "postgresql":
@@ -489,14 +511,17 @@ def search(session: Session, query: str, *, kinds: list[SearchKind] | None = Non
     ``query``: words, each matched as a word prefix, all required, case and
     accents ignored. ``kinds`` limits the result to those kinds of thing.
     ``limit`` (1–200) and ``offset`` page through the results. Refreshes the
-    index first (see :func:`refresh`). A query with no word gives no hits.
+    index first when anything is queued (see :func:`refresh`; in a savepoint). A query with no word gives
+    no hits.
     At most :data:`CANDIDATES` matches are ranked and counted: past that, the
     page says so (``total_exact`` False, ``total`` = the cap) and ranks the
     most recently indexed ones.
     """
     try:
-        with session.begin_nested():
-            refresh(session)
+        # nothing queued (the common case, once the index and triggers were seen): no savepoint, one read
+        if not _IN_PLACE.get(_engine(session)) or session.execute(select(DbSearchDirty.id).limit(1)).first():
+            with session.begin_nested():
+                refresh(session)
     except IntegrityError:  # another transaction is indexing the same rows right now
         pass
     terms = query_terms(query)

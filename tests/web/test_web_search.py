@@ -218,3 +218,31 @@ def test_a_common_word_is_ranked_among_the_latest_matches_and_the_total_says_mor
     assert past.hits == [] and (past.total, past.total_exact) == (4, False)
     whole = search.search(session, "karimov", limit=20)  # every kind: the same cap without the kind filter
     assert (whole.total, whole.total_exact) == (4, False)
+
+
+def test_a_search_with_nothing_queued_sends_one_read_before_its_query(session):
+    """Once the index and the triggers were seen, a search with nothing queued reads the queue once: no
+    savepoint, no catalog read; a write is still in the next search."""
+    from sqlalchemy import event as sa_event
+
+    doc, person, state, event = _kb(session)
+    search.search(session, "Coninsx")  # makes the index (open_store does not; the app does when it starts)
+    session.commit()
+    search.search(session, "Coninsx")  # finds index and triggers in place
+    seen: list[str] = []
+
+    def log(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()).lower())
+
+    sa_event.listen(session.get_bind(), "before_cursor_execute", log)
+    try:
+        assert search.search(session, "coninsx").total >= 1
+        before_query = seen[:[i for i, s in enumerate(seen) if "search_entries" in s or "search_fts" in s][0]]
+        assert len(before_query) == 1 and "from search_dirty" in before_query[0], seen
+        assert not [s for s in seen if "savepoint" in s or "sqlite_master" in s or "pg_trigger" in s
+                    or "to_regclass" in s], seen
+        person.name = "Michèle Coninsx-Later"
+        session.commit()
+        assert search.search(session, "later", kinds=[SearchKind.ACTOR]).total == 1
+    finally:
+        sa_event.remove(session.get_bind(), "before_cursor_execute", log)
