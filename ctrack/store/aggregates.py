@@ -431,6 +431,8 @@ def _once(conn, key: str, read):
     """``read()`` once per transaction of a session (see :data:`READ_CACHE`); a connection reads every time."""
     if not isinstance(conn, Session):
         return read()
+    if conn.new or conn.dirty or conn.deleted:  # changes still to flush: read again (the read flushes them)
+        conn.info.pop(READ_CACHE, None)
     cache = conn.info.setdefault(READ_CACHE, {})
     if key not in cache:
         cache[key] = read()
