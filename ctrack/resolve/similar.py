@@ -39,8 +39,8 @@ the parties; no parties on one side 0.3; none shared 0) and name 0.25 (the
 ``token_sort_ratio`` of the names, 0 when they carry different numbers, "7th
 meeting" / "8th meeting"; one unnamed 0.5). Two reports the
 resolver sees as distinct events (:func:`ctrack.resolve.events.distinct_events`:
-meetings with different counterparts, visits to different states) are not
-proposed. Two events reported by one and the same document only (the
+meetings with different counterparts, visits to different states,
+incompatible organizers or visitors) are not proposed. Two events reported by one and the same document only (the
 extractor read two events there) lose 20.
 """
 from __future__ import annotations
@@ -54,7 +54,7 @@ from rapidfuzz import fuzz, utils
 
 from ctrack.resolve import dates
 from ctrack.resolve.actors import kind_group, normalize
-from ctrack.resolve.events import BILATERAL_TYPES, SUBJECT_TYPES, EventFacts, distinct_events
+from ctrack.resolve.events import EventFacts, distinct_events
 from ctrack.resolve.names import compare_tokens, fold, person_tokens
 from ctrack.schema import ActorKind
 from ctrack.wording import plural
@@ -240,12 +240,12 @@ def _norm(text: str | None) -> str:
 
 class EventView:
     """An event's features for :func:`compare_events`, computed once (a block compares each event with many
-    others): the parties that are not very common, the days it covers, the folded name and its numbers,
+    others): the parties that are neither very common nor the place, the days it covers, the folded name and its numbers,
     and the documents that report it (None when unknown)."""
 
     def __init__(self, facts: EventFacts, common: Iterable[int] = (), documents: Iterable[int] | None = None):
         self.facts = facts
-        self.parties = frozenset(facts.parties - set(common))
+        self.parties = frozenset(facts.parties - set(common) - facts.place_actors)
         self.span = dates.interval(facts.start, facts.end)
         self.name = _norm(facts.name)
         self.numbers = frozenset(re.findall(r"\d+", facts.name or ""))
@@ -260,7 +260,7 @@ def compare_events(va: EventView, vb: EventView, names: Mapping[int, str] | None
     a, b = va.facts, vb.facts
     if a.country and b.country and a.country != b.country:
         return None
-    if (a.type in BILATERAL_TYPES or a.type in SUBJECT_TYPES) and distinct_events(a, b):
+    if distinct_events(a, b):
         return None
     if va.span and vb.span:
         overlap = va.span[0] <= vb.span[1] and vb.span[0] <= va.span[1]

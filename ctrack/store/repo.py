@@ -30,7 +30,8 @@ from ctrack.resolve.actors import (
     ActorCandidate, ActorMatch, canonical_key, is_fuller_name, kind_group, lookup_keys, match_actor, normalize,
     normalize_actor, surface_forms,
 )
-from ctrack.resolve.events import EventFacts, common_actor_ids, diff_fields, match_event
+from ctrack.resolve.events import (EventFacts, common_actor_ids, compatible_types, diff_fields,
+                                   fold_document_events, match_event, specific_type)
 from ctrack.resolve.names import match_person, person_key, person_tokens, surname
 from ctrack.schema import Actor, ActorKind, Document, Event, EventStatus, EventType, Record, RoleType
 from ctrack.store import aggregates
@@ -410,11 +411,40 @@ class _Saver:
         return common_actor_ids(role_counts, total)
 
     def _resolve_events(self) -> None:
+        """Merge each event of the record into a stored event or create it.
+
+        First the events the record tells twice are folded into one
+        (:func:`ctrack.resolve.events.fold_document_events`: an "assessment
+        visit" and a "visit" of the same days and visitors): the one told
+        again is merged into the kept one's row like a second report (fill,
+        refine, conflicts; its roles and evidence added) and its own facts are
+        kept in the merge decision (an event has one source row per document).
+        """
         affiliations = self._affiliations(set(self.actor_ids.values()))
-        all_facts = [self._facts(ev, affiliations) for ev in self.record.events]
+        states = {row.id: row.iso3 for row in self.actors.values()
+                  if row.kind == ActorKind.MEMBER_STATE and row.iso3}
+        all_facts = [self._facts(ev, affiliations, states) for ev in self.record.events]
+        index = {ev.id: i for i, ev in enumerate(self.record.events)}
+        folded = fold_document_events(all_facts, {i: index[ev.part_of] for i, ev in enumerate(self.record.events)
+                                                  if ev.part_of in index})
         common = self._common_actors(all_facts)
         used: set[int] = set()
-        for ev, facts in zip(self.record.events, all_facts):
+        kept_first = sorted(range(len(all_facts)), key=lambda i: i in folded)
+        for i in kept_first:
+            ev, facts = self.record.events[i], all_facts[i]
+            if i in folded:
+                kept = self.record.events[folded[i]]
+                row = self.s.get(DbEvent, self.event_ids[kept.id])
+                self._merge_event(row, ev)
+                row.confidence = _higher(row.confidence, ev.confidence)
+                self._log("event", ev.id, row.id, False, "same_event_in_document", None, kept=kept.id[:200],
+                          facts=self._event_facts(ev))
+                self.result.events_merged += 1
+                self.event_ids[ev.id] = row.id
+                self._roles(row, ev)
+                self._mentions(ev.evidence, event_id=row.id)
+                self.s.flush()
+                continue
             match = match_event(facts, self._event_candidates(facts, common), common, used)
             created = match is None
             if match is not None:
@@ -438,13 +468,22 @@ class _Saver:
             self._mentions(ev.evidence, event_id=row.id)
             self.s.flush()
 
-    def _facts(self, ev: Event, affiliations: dict[int, int]) -> EventFacts:
-        """The event as reported, for matching; ``affiliations`` maps stored person ids to their affiliation."""
+    def _facts(self, ev: Event, affiliations: dict[int, int], states: dict[int, str]) -> EventFacts:
+        """The event as reported, for matching; ``affiliations`` maps stored person ids to their affiliation,
+        ``states`` stored member-state ids to their ISO3."""
         roles = frozenset((self.actor_ids[r.actor], r.role) for r in ev.roles if r.actor in self.actor_ids)
         actors = {a for a, _ in roles}
         return EventFacts(id=None, type=ev.type, start=ev.start, end=ev.end, country=ev.country, city=ev.city,
-                          name=ev.name, roles=roles,
-                          affiliations={a: b for a, b in affiliations.items() if a in actors})
+                          name=ev.name, roles=roles, status=ev.status,
+                          affiliations={a: b for a, b in affiliations.items() if a in actors},
+                          states={a: iso for a, iso in states.items() if a in actors})
+
+    def _states(self, actor_ids: set[int]) -> dict[int, str]:
+        """{stored member-state id: ISO3} among ``actor_ids``."""
+        if not actor_ids:
+            return {}
+        return dict(self.s.execute(select(DbActor.id, DbActor.iso3).where(
+            DbActor.id.in_(actor_ids), DbActor.kind == ActorKind.MEMBER_STATE, DbActor.iso3.is_not(None))).all())
 
     def _affiliations(self, actor_ids: set[int]) -> dict[int, int]:
         if not actor_ids:
@@ -454,7 +493,8 @@ class _Saver:
             DbActor.kind == ActorKind.PERSON)).all())
 
     def _event_candidates(self, facts: EventFacts, common: set[int]) -> list[EventFacts]:
-        """Stored events that :func:`match_event` could merge ``facts`` into: the same type, a start in the
+        """Stored events that :func:`match_event` could merge ``facts`` into: a compatible type
+        (:func:`ctrack.resolve.events.compatible_types`), a start in the
         years around its dates (or undated and named, for an undated named report), and a party in common
         that is not among the ``common`` actors — a role held by one of its parties, or by a person acting
         for one (rule 4; without such a party nothing can match, so the read stops there). Events a
@@ -462,7 +502,7 @@ class _Saver:
         parties = sorted(facts.parties - set(common))
         if not parties:
             return []
-        q = select(DbEvent).where(DbEvent.type == facts.type)
+        q = select(DbEvent).where(DbEvent.type.in_(compatible_types(facts.type)))
         span = dates.interval(facts.start, facts.end)
         if span is not None:
             # a start in the years around its dates, read on the indexed day column: start_day is the first
@@ -496,10 +536,11 @@ class _Saver:
                     DbEventRole.event_id.in_(set(survivor) | set(survivor.values())),
                     DbEventRole.review_state != _REJECTED)):
             roles[event_id].add((actor_id, role))
-        affs = self._affiliations({a for pairs in roles.values() for a, _ in pairs})
+        role_actors = {a for pairs in roles.values() for a, _ in pairs}
+        affs, states = self._affiliations(role_actors), self._states(role_actors)
         return [EventFacts(id=survivor[e.id], type=e.type, start=e.start, end=e.end, country=e.country,
                            city=e.city, name=e.name, roles=frozenset(roles[e.id] | roles[survivor[e.id]]),
-                           affiliations=affs) for e in events]
+                           affiliations=affs, states=states, status=e.status) for e in events]
 
     def _event_facts(self, ev: Event) -> dict[str, Any]:
         facts = ev.model_dump(mode="json", exclude={"evidence", "roles"})
@@ -510,6 +551,15 @@ class _Saver:
         return facts
 
     def _merge_event(self, row: DbEvent, ev: Event) -> None:
+        """Fold a report ``ev`` into the stored ``row`` (:func:`ctrack.resolve.events.diff_fields`). A report
+        of a more specific compatible type (an assessment visit into a stored visit) refines the type, unless
+        a reviewer decided the row: then it is a conflict."""
+        if ev.type is not row.type and specific_type(row.type, ev.type) is ev.type:
+            if row.review_state.is_human:
+                self._conflict("type", ev.type.value, row.type.value, event_id=row.id)
+            else:
+                self._log("event", ev.id, row.id, False, "refine_type", value=ev.type.value, old=row.type.value)
+                row.type = ev.type
         existing = {f: getattr(row, f) for f in ("name", "start", "end", "city", "country", "status", "delegations")}
         incoming = {"name": ev.name, "start": ev.start, "end": ev.end, "city": ev.city, "country": ev.country,
                     "status": ev.status, "delegations": ev.delegations}

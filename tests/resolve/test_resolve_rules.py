@@ -1,6 +1,8 @@
 """Pure resolve rules: person names, dates at text precision, event matching and field merging."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ctrack.resolve import dates
@@ -149,3 +151,50 @@ def test_diff_fields_fill_refine_conflict_keep():
                        {"start": "2018-05", "status": EventStatus.PLANNED}) == []
     # a reviewed row is never changed: everything different is a conflict
     assert {c.action for c in diff_fields(existing, incoming, reviewed=True)} == {"conflict"}
+
+
+def test_date_fit_at_precision():
+    from ctrack.resolve.events import date_fit
+    d = lambda start, end=None, name=None: ev(None, start=start, end=end, name=name)  # noqa: E731
+    assert date_fit(d("2018-03-06", "2018-03-07"), d("2018-03")) == "pinned"
+    assert date_fit(d("2018"), d("2018")) == "same" and date_fit(d("2018-03"), d("2018-03")) == "pinned"
+    assert date_fit(d("2018"), d("2018-03-06")) == "loose"  # a year holds every visit of that year
+    assert date_fit(d("2017", "2020"), d("2019-06-12")) == "loose"
+    assert date_fit(d("2018-04"), d("2018-03-06")) is None
+    assert date_fit(d(None, name="Plan"), d(None, name="plan")) == "same"
+    assert date_fit(d(None), d("2018")) is None
+
+
+def test_a_loose_date_needs_a_sign_of_its_own_and_the_place_is_not_a_shared_participant():
+    kgz, cted, unoct, ctc, mfa = 20, 10, 11, 12, 21
+    old = ev(1, type=EventType.VISIT, start="2018-10-29", end="2018-11-01", country="KGZ",
+             roles=[(cted, O), (kgz, S), (mfa, P)], affs={mfa: kgz})
+    old = replace(old, states={kgz: "KGZ"})
+    # a 2018 visit with no venue, sharing CTED only: the year says nothing
+    assert match_event(ev(None, type=EventType.VISIT, start="2018", country=None, roles=[(cted, O), (ctc, O)]),
+                       [old]) is None
+    # the same, stating the state visited: one visit
+    assert match_event(ev(None, type=EventType.VISIT, start="2018", country="KGZ", roles=[(cted, O), (kgz, S)]),
+                       [old]).event_id == 1
+    # same days, sharing only Kyrgyzstan (the place): no evidence
+    assert match_event(EventFacts(id=None, type=EventType.VISIT, start="2018-10-30", country="KGZ",
+                                  roles=frozenset({(unoct, O), (kgz, S)}), states={kgz: "KGZ"}), [old]) is None
+
+
+def test_incompatible_organizers_make_two_events_and_compatible_types_one():
+    from ctrack.resolve.events import compatible_types, distinct_events, specific_type, types_compatible
+    cted, unoct, kgz, mfa = 10, 11, 20, 21
+    a = ev(1, type=EventType.ASSESSMENT_VISIT, roles=[(cted, O), (kgz, S), (mfa, P)])
+    b = ev(None, type=EventType.VISIT, roles=[(unoct, O), (kgz, S), (mfa, P)])
+    assert distinct_events(a, b) and match_event(b, [a]) is None
+    joint = ev(None, type=EventType.VISIT, roles=[(unoct, O), (cted, P), (kgz, S), (mfa, P)])
+    assert not distinct_events(a, joint) and match_event(joint, [a]).event_id == 1
+    assert types_compatible(EventType.VISIT, EventType.ASSESSMENT_VISIT)
+    assert not types_compatible(EventType.VISIT, EventType.MEETING)
+    assert compatible_types(EventType.VISIT) == (EventType.VISIT, EventType.ASSESSMENT_VISIT)
+    assert specific_type(EventType.VISIT, EventType.ASSESSMENT_VISIT) is EventType.ASSESSMENT_VISIT
+    # a host state co-organizing is the place, not an incompatible organizer
+    c = ev(1, type=EventType.CONFERENCE, country="UZB", roles=[(30, O), (cted, P)])
+    c = replace(c, states={30: "UZB"})
+    d = ev(None, type=EventType.CONFERENCE, country="UZB", roles=[(unoct, O), (cted, RoleType.SPEAKER)])
+    assert not distinct_events(c, d)
