@@ -6,9 +6,10 @@ An event **engages** member state X when it is not rejected and
 - X itself, an actor with X's ISO3 (a government body of X), or a person or
   body affiliated to one of those holds a role (not rejected) in it.
 
-That is the rule of ``ctrack events --country X`` (:func:`ctrack.store.repo.list_events`).
+That is the rule of ``ctrack events --country X`` (:func:`ctrack.store.repo.list_events`), and
+:data:`RULE` says it in words on the pages that count engagements.
 A member state's timeline (``ctrack show X``, ``/actors/{id}``,
-:func:`ctrack.store.repo.actor_timeline`) is its engagements. ``ctrack show X``, the member-state list (``/states``), the member-state page
+:func:`ctrack.store.repo.actor_timeline`) is its engagements. ``ctrack show X``, the overview's "Member states engaged" (``/``, :func:`top_engaged`), the member-state list (``/states``), the member-state page
 (``/states/X``), ``ctrack report --country X`` and the HTTP API all count and
 list engagements through this module, and ``tests/service/test_engagements.py``
 checks that they agree.
@@ -27,10 +28,13 @@ from sqlalchemy.orm import Session
 from ctrack.resolve import dates
 from ctrack.schema import EventStatus
 from ctrack.store import repo, stream
-from ctrack.store.views import EventRow, TimelineEntry
+from ctrack.store.views import EventRow, StateCount, TimelineEntry
 
 #: How a past planned event with no report that it was held is shown.
 ANNOUNCED = "announced, not confirmed"
+#: The rule of this module in words, shown on every page that counts engagements (``/``, ``/states``).
+RULE = ("events held in the state, or in which the state, one of its government bodies or one of its "
+        "people holds a role (rejected events and roles not counted)")
 
 
 def shown_status(ev: EventRow, today: dt.date | None = None) -> str:
@@ -68,9 +72,21 @@ def engagement_counts(db: Session, isos: list[str] | None = None) -> dict[str, i
     return stream.engagement_counts(db, isos)
 
 
+def top_engaged(db: Session, n: int) -> list[StateCount]:
+    """The ``n`` stored member states with most engagements (:func:`engagement_counts`), most first, ties by
+    name: the order and the counts of the member-state list (``/states``,
+    :func:`ctrack.service.reports.states`), which lists the stored member states. States without an
+    engagement are left out."""
+    engaged = engagement_counts(db)
+    names = repo.stored_state_names(db, set(engaged))
+    rows = [StateCount(iso3=iso, name=name, events=engaged[iso]) for iso, name in names.items() if engaged[iso]]
+    return sorted(rows, key=lambda r: (-r.events, r.name))[:n]
+
+
 def held_in(entry: TimelineEntry, iso3: str | None) -> bool:
     """True when the entry's event is in a state's timeline only because it was held there."""
     return not entry.roles and not entry.via and bool(iso3) and entry.event.country == iso3
 
 
-__all__ = ["ANNOUNCED", "shown_status", "engagements", "engagement_count", "engagement_counts", "held_in"]
+__all__ = ["ANNOUNCED", "RULE", "shown_status", "engagements", "engagement_count", "engagement_counts",
+           "top_engaged", "held_in"]

@@ -14,19 +14,20 @@ from ctrack.service.events import EventFilters, list_events
 from ctrack.service.network import MEETING_TYPES, Network, from_counts
 from ctrack.service.paging import PageParams
 from ctrack.store import repo, web_repo
-from ctrack.store.views import ActorRow, Briefing, Counts, EventRow
+from ctrack.store.views import ActorRow, Briefing, Counts, EventRow, StateCount
 from ctrack.store.web_repo import DocumentSummary
 from ctrack.track import recommendations as recs
 
 
 class Overview(BaseModel):
-    """What the overview page shows: counts, the latest and the planned events, the busiest member
-    states, recommendation totals, the size of the review queue and the latest documents."""
+    """What the overview page shows: counts, the latest and the planned events, the member states with most
+    engagements (the definition and counts of ``/states``: :func:`ctrack.service.engagements.top_engaged`),
+    recommendation totals, the size of the review queue and the latest documents."""
 
     counts: Counts
     recent: list[EventRow] = Field(default_factory=list)
     planned: list[EventRow] = Field(default_factory=list)
-    states: list[ActorRow] = Field(default_factory=list)
+    states: list[StateCount] = Field(default_factory=list)
     rec_totals: dict = Field(default_factory=dict)
     queue_size: int = 0
     documents: list[DocumentSummary] = Field(default_factory=list)
@@ -61,13 +62,15 @@ def briefing(db: Session, country: str | None = None, region: str | None = None,
 
 def overview(db: Session) -> Overview:
     """The overview page's content, read as aggregates and short ``LIMIT``ed lists: 12 latest dated
-    events, 8 planned events, the 12 member states in most events, 6 latest documents."""
+    events, 8 planned events, the 12 member states with most engagements, 6 latest documents."""
+    from ctrack.service.engagements import top_engaged
+
     recent = repo.latest_events(db, 12)
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()  # past planned events are "announced, not confirmed"
     planned = list_events(db, EventFilters(status=EventStatus.PLANNED, since=today), page=PageParams(limit=8)).items
     return Overview(
         counts=repo.counts(db), recent=[e for e in recent if e.start], planned=planned,
-        states=repo.busiest_actors(db, ActorKind.MEMBER_STATE, 12), rec_totals=recs.statistics(db)["totals"],
+        states=top_engaged(db, 12), rec_totals=recs.statistics(db)["totals"],
         queue_size=review_service.queue_size(db), documents=web_repo.latest_documents(db, 6))
 
 

@@ -1644,6 +1644,21 @@ def _state_names(session: Session, isos: set[str]) -> dict[str, str]:
     return names
 
 
+def stored_state_names(session: Session, isos: set[str]) -> dict[str, str]:
+    """{ISO3: name} of the stored member states (not rejected) among ``isos``; the one in most events when a
+    code has several rows (as :func:`state_actor`)."""
+    if not isos:
+        return {}
+    out: dict[str, str] = {}
+    for chunk in _chunks(sorted(isos)):
+        rows = session.execute(select(DbActor.iso3, DbActor.name).where(
+            DbActor.kind == ActorKind.MEMBER_STATE, DbActor.review_state != _REJECTED, DbActor.iso3.in_(chunk))
+            .order_by(DbActor.iso3, DbActor.id)).all()
+        for iso, name in rows:
+            out.setdefault(iso, name)
+    return out
+
+
 def documents_by_language(session: Session) -> dict[str, int]:
     """Stored documents per language (ISO 639-1 code -> count), most first."""
     rows = session.execute(select(DbDocument.language, func.count()).group_by(DbDocument.language)).all()

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from ctrack.service.passages import segments
-from ctrack.service.engagements import shown_status
+from ctrack.service.engagements import RULE as ENGAGEMENT_RULE, shown_status
 from ctrack.wording import noun, plural
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -106,7 +106,8 @@ def event_dates(ev: Any) -> str:
 templates.env.filters.update(country=country_name, words=words, highlight=highlight, marked=marked,
                              evidence_marked=evidence_marked,
                              date=date_label, plural=plural)
-templates.env.globals.update(country_name=country_name, event_dates=event_dates, shown_status=shown_status, noun=noun)
+templates.env.globals.update(country_name=country_name, event_dates=event_dates, shown_status=shown_status, noun=noun,
+                             engagement_rule=ENGAGEMENT_RULE)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,

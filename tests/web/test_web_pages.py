@@ -153,3 +153,54 @@ def test_an_actor_page_says_when_its_counts_cover_only_its_latest_events(web, mo
     page = web.client.get(f"/actors/{actor}").text
     note = re.search(r'id="counted-over">([^<]+)<', page)
     assert note and re.search(r"latest 1 of \d+ events", note.group(1))
+
+
+def _engagement_rows(html: str, section: str) -> list[tuple[str, int]]:
+    """(ISO3, engagements) of each state row of the overview's "Member states engaged" table (``section``
+    "home") or of the /states table ("states"), in page order."""
+    if section == "home":
+        html = html.split("<h2>Member states engaged</h2>", 1)[1].split("</table>", 1)[0]
+        return [(iso, int(n)) for iso, n in re.findall(
+            r'href="/states/([A-Z]{3})">.*?</td>\s*<td class="num">.*?(\d+)</td>', html, re.S)]
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [(iso, int(n)) for iso, n in re.findall(
+        r'<td>([A-Z]{3})</td><td class="num">(\d+)</td>', body)]
+
+
+def test_overview_and_member_states_count_engagements_alike(web):
+    """The overview's "Member states engaged" and /states count by one rule (events held in the state or where
+    the state, its bodies or its people hold a role), state it, and agree state by state and in order. A state
+    engaged through a ministry and as the venue (Kyrgyzstan here) counted only the state actor's own roles on
+    the overview before."""
+    import datetime as dt
+
+    from ctrack.schema import Record
+    from ctrack.store import repo
+    from ctrack.store.db import session_scope
+    from ctrack.store.testing import make_document
+
+    record = Record.model_validate({
+        "schema": "ctrack.extraction/1",
+        "document": {"id": "kgz-news", "title": "kgz-news", "published": "2019-05-10", "language": "en"},
+        "actors": [{"id": "mfa", "kind": "government_body", "name": "Ministry of Foreign Affairs of Kyrgyzstan",
+                    "iso3": "KGZ"},
+                   {"id": "KGZ", "kind": "member_state", "name": "Kyrgyzstan", "iso3": "KGZ"},
+                   {"id": "osce", "kind": "regional_org", "name": "OSCE", "acronym": "OSCE"}],
+        "events": [{"id": "w", "type": "workshop", "start": "2019-05-08", "city": "Bishkek", "country": "KGZ",
+                    "status": "held", "roles": [{"actor": "osce", "role": "organizer"}]},
+                   {"id": "m", "type": "meeting", "start": "2019-05-09", "status": "held",
+                    "roles": [{"actor": "mfa", "role": "participant"}, {"actor": "osce", "role": "participant"}]},
+                   {"id": "c", "type": "conference", "start": "2019-05-01", "country": "AUT", "status": "held",
+                    "roles": [{"actor": "KGZ", "role": "participant"}, {"actor": "osce", "role": "organizer"}]}]})
+    assert login(web, "viewer")
+    seed = dict(_engagement_rows(web.client.get("/states").text, "states")).get("KGZ", 0)
+    with session_scope(web.app.state.engine) as s:
+        repo.save_document(s, make_document("kgz-news", "text of kgz-news", dt.date(2019, 5, 10)), record)
+    home, states = web.client.get("/").text, web.client.get("/states").text
+    overview = _engagement_rows(home, "home")
+    listed = _engagement_rows(states, "states")
+    assert overview and overview == [row for row in listed if row[1]][:len(overview)]
+    # three more: held in Bishkek, its ministry's meeting, its own role in Vienna (the state's own roles: one)
+    assert dict(overview)["KGZ"] == dict(listed)["KGZ"] == seed + 3
+    assert 'id="engagement-rule"' in home and 'id="engagement-rule"' in states
+    assert "one of its government bodies" in home and "one of its government bodies" in states
