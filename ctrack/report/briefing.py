@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from ctrack import __version__
 from ctrack.errors import CtrackError
 from ctrack.figures import TYPE_COLOURS, network_svg, timeline_svg
-from ctrack.service.briefing import SECTIONS, Pack
+from ctrack.service.briefing import SECTIONS, UNCONFIRMED_BELOW, Pack, unconfirmed
 from ctrack.wording import plural
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -64,7 +64,9 @@ def render_briefing(pack: Pack, title: str | None = None, sections: Iterable[str
 
     ``sections`` picks and orders the sections (:data:`SECTIONS`); ``base_url``
     is the web app's address for the links to source documents (none when
-    None). The same page prints as the PDF (:func:`pdf_bytes`).
+    None). Roles the pack cannot state as facts (:func:`ctrack.service.briefing.unconfirmed`: not reviewed,
+    confidence under :data:`ctrack.service.briefing.UNCONFIRMED_BELOW`) are marked "(unconfirmed)" and
+    counted on the cover. The same page prints as the PDF (:func:`pdf_bytes`).
     """
     chosen = check_sections(sections)
     b = pack.briefing
@@ -81,7 +83,7 @@ def render_briefing(pack: Pack, title: str | None = None, sections: Iterable[str
         colours={t.value: c for t, c in TYPE_COLOURS.items()}, engaged=engaged,
         max_type=max(b.by_type.values(), default=0), max_state=max((st.events for st in engaged), default=0),
         version=__version__, generated=b.generated_at.strftime("%d %B %Y, %H:%M UTC"), reviewed_only=reviewed_only,
-        base=base_url.rstrip("/") if base_url else None)
+        base=base_url.rstrip("/") if base_url else None, unconfirmed=unconfirmed, unconfirmed_below=UNCONFIRMED_BELOW)
 
 
 def pdf_bytes(html: str) -> bytes:

@@ -22,20 +22,35 @@ from ctrack.schema import EventType
 from ctrack.service.engagements import ANNOUNCED, shown_status
 from ctrack.service.network import Network, who_met_whom
 from ctrack.store import repo
-from ctrack.store.views import Briefing, EventRow
+from ctrack.store.views import Briefing, EventRow, RoleRow
 from ctrack.track.recommendations import recommendations_section
 
 #: The sections of a pack, in their order; a user may choose any of them (``--sections``).
 SECTIONS = ("cover", "summary", "recommendations", "engagements", "network", "visits", "sources")
 #: Most actors drawn in the pack's network figure (the busiest are kept).
 NETWORK_NODES = 40
+#: A role no reviewer confirmed or corrected is marked "unconfirmed" in a pack when its confidence is under
+#: this. A role's confidence is a calibrated probability that it is right on a house style the models were not
+#: trained on (the role-verification model, Platt-scaled on out-of-group predictions: :mod:`ctrack.extract.decide`,
+#: reliability table by ``bench/role_calibration.py``), and extraction keeps roles down to
+#: ``decide.VERIFY_MIN`` (0.2): under 0.5 a kept role is more likely wrong than right, so a pack must not
+#: state it as a fact.
+UNCONFIRMED_BELOW = 0.5
+
+
+def unconfirmed(role: RoleRow) -> bool:
+    """True when ``role`` is neither confirmed nor corrected by a reviewer and its confidence is known and
+    under :data:`UNCONFIRMED_BELOW` (a rejected role is never in a pack)."""
+    return (not role.review_state.is_human and role.confidence is not None
+            and role.confidence < UNCONFIRMED_BELOW)
 
 
 class Summary(BaseModel):
     """The one-page summary's figures. Recommendation counts are of reviewed recommendations on ``on``;
     ``activities_under_way`` are the activities of open recommendations with progress above 0 % and under
     100 %; ``engagements`` counts events in the window, ``held``/``planned``/``announced`` split them by the
-    status shown; ``last_visit`` is the latest assessment visit in the window."""
+    status shown; ``last_visit`` is the latest assessment visit in the window; ``roles`` counts the roles of
+    the events listed and ``unconfirmed_roles`` those of them the pack marks :func:`unconfirmed`."""
 
     open: int = 0
     ta_needed: int = 0
@@ -49,6 +64,8 @@ class Summary(BaseModel):
     announced: int = 0
     by_type: dict[str, int] = Field(default_factory=dict)
     last_visit: EventRow | None = None
+    roles: int = 0
+    unconfirmed_roles: int = 0
 
 
 class Pack(BaseModel):
@@ -121,10 +138,12 @@ def pack_content(db: Session, *, country: str | None = None, region: str | None 
         held=sum(1 for s in status.values() if s == "held"), planned=sum(1 for s in status.values() if s == "planned"),
         announced=sum(1 for s in status.values() if s == ANNOUNCED), by_type=b.by_type,
         last_visit=max(dated_visits, key=lambda ev: dates.sort_key(ev.start)) if dated_visits else
-        (visits[-1] if visits else None))
+        (visits[-1] if visits else None),
+        roles=sum(len(ev.roles) for ev in b.events),
+        unconfirmed_roles=sum(1 for ev in b.events for r in ev.roles if unconfirmed(r)))
     net = who_met_whom(b.events, max_nodes=NETWORK_NODES)
     return Pack(briefing=b, since=since, until=until, on=day, recs=recs, summary=summary, visits=visits,
                 network=net, status=status)
 
 
-__all__ = ["SECTIONS", "Summary", "Pack", "pack_content"]
+__all__ = ["SECTIONS", "UNCONFIRMED_BELOW", "unconfirmed", "Summary", "Pack", "pack_content"]

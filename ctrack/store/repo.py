@@ -717,7 +717,7 @@ _DOC_COLUMNS = (DbDocument.id, DbDocument.doc_key, DbDocument.title, DbDocument.
 
 
 _EVENT_COLUMNS = (DbEvent.id, DbEvent.type, DbEvent.name, DbEvent.start, DbEvent.end, DbEvent.city, DbEvent.country,
-                  DbEvent.status, DbEvent.delegations, DbEvent.part_of_id, DbEvent.review_state)
+                  DbEvent.status, DbEvent.delegations, DbEvent.part_of_id, DbEvent.review_state, DbEvent.confidence)
 _ROLE_ORDER = {r: i for i, r in enumerate(RoleType)}
 
 
@@ -744,7 +744,8 @@ def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bo
     ids = [e.id for e in events]
     for chunk in _chunks(ids):
         role_rows += conn.execute(
-            select(DbEventRole.event_id, DbEventRole.role, DbEventRole.review_state, DbEventRole.actor_id)
+            select(DbEventRole.event_id, DbEventRole.role, DbEventRole.review_state, DbEventRole.actor_id,
+                   DbEventRole.confidence)
             .where(DbEventRole.event_id.in_(chunk), DbEventRole.review_state.in_(kept))).all()
         source_rows += conn.execute(select(DbEventSource.event_id, DbEventSource.document_id)
                                     .where(DbEventSource.event_id.in_(chunk))).all()
@@ -785,8 +786,10 @@ def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bo
         out.append(EventRow.model_construct(
             id=e.id, type=e.type, name=e.name, start=e.start, end=e.end, city=e.city, country=e.country,
             status=e.status, delegations=e.delegations, part_of_id=e.part_of_id, review_state=e.review_state,
+            confidence=e.confidence,
             roles=[RoleRow.model_construct(actor=ActorRef.model_construct(
-                id=a[0], kind=a[1], name=a[2], acronym=a[3], iso3=a[4]), role=r[1], review_state=r[2])
+                id=a[0], kind=a[1], name=a[2], acronym=a[3], iso3=a[4]), role=r[1], review_state=r[2],
+                confidence=r[4])
                    for r in ordered for a in (refs[r[3]],)],
             sources=sorted(sources.get(e.id, ()), key=lambda d: (d.published or dt.date.max, d.doc_key)),
             conflicts=conflicts.get(e.id, [])))

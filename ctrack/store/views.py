@@ -63,11 +63,13 @@ class SourceRow(_View):
 
 
 class RoleRow(_View):
-    """An (actor, role) pair of an event."""
+    """An (actor, role) pair of an event; ``confidence`` is the extraction's probability that it is right
+    (``event_roles.confidence``; None when not known)."""
 
     actor: ActorRef
     role: RoleType
     review_state: ReviewState = ReviewState.PROPOSED
+    confidence: float | None = None
 
 
 class ConflictRow(_View):
@@ -85,7 +87,8 @@ class EventRow(_View):
     """A resolved event with its roles, source documents and recorded conflicts.
 
     ``start``/``end`` are ISO dates at text precision; ``country`` is the
-    venue's ISO3; ``part_of_id`` the parent event's id.
+    venue's ISO3; ``part_of_id`` the parent event's id; ``confidence`` the extraction's probability that
+    the event is real (the highest its sources gave; None when not known).
     """
 
     id: int
@@ -99,6 +102,7 @@ class EventRow(_View):
     delegations: int | None = None
     part_of_id: int | None = None
     review_state: ReviewState = ReviewState.PROPOSED
+    confidence: float | None = None
     roles: list[RoleRow] = Field(default_factory=list)
     sources: list[SourceRow] = Field(default_factory=list)
     conflicts: list[ConflictRow] = Field(default_factory=list)

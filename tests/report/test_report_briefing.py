@@ -251,3 +251,47 @@ def test_api_serves_the_pack_as_pdf_and_the_state_page_links_to_it(db_url):
     assert 'href="/api/v1/reports/briefing?country=TJK&amp;format=pdf"' in page and "Download briefing (PDF)" in page
     region = api.get("/events", params={"region": "Central Asia"}).text
     assert "/api/v1/reports/briefing?format=pdf&amp;region=Central%20Asia" in region
+
+
+def test_unreviewed_low_confidence_roles_are_marked_and_counted_in_the_pack(engine):
+    """A role under UNCONFIRMED_BELOW that no reviewer confirmed is marked "(unconfirmed)" where the pack lists
+    roles and counted on the cover; a confident role and a low one a reviewer confirmed are stated plainly."""
+    from ctrack.schema import Record
+    from ctrack.service.briefing import UNCONFIRMED_BELOW, pack_content
+    from ctrack.store.models import DbActor, DbEventRole
+    from ctrack.store.testing import make_document
+    from ctrack.store.track_models import Entity
+    from ctrack.track import review
+
+    assert 0.2 < UNCONFIRMED_BELOW <= 0.5  # over extraction's floor (decide.VERIFY_MIN), at most even odds
+    record = Record.model_validate({
+        "schema": "ctrack.extraction/1",
+        "document": {"id": "kgz-visit", "title": "kgz-visit", "published": "2019-03-02", "language": "en"},
+        "actors": [{"id": "cted", "kind": "un_entity", "name": "Counter-Terrorism Committee Executive Directorate",
+                    "acronym": "CTED"},
+                   {"id": "unodc", "kind": "un_entity", "name": "United Nations Office on Drugs and Crime",
+                    "acronym": "UNODC"},
+                   {"id": "osce", "kind": "regional_org", "name": "Organization for Security and Co-operation in Europe",
+                    "acronym": "OSCE"},
+                   {"id": "KGZ", "kind": "member_state", "name": "Kyrgyzstan", "iso3": "KGZ"}],
+        "events": [{"id": "v", "type": "assessment_visit", "start": "2019-02-25", "end": "2019-02-28",
+                    "country": "KGZ", "status": "held", "confidence": 0.95,
+                    "roles": [{"actor": "cted", "role": "organizer", "confidence": 0.93},
+                              {"actor": "KGZ", "role": "subject", "confidence": 0.97},
+                              {"actor": "unodc", "role": "funder", "confidence": 0.31},
+                              {"actor": "osce", "role": "participant", "confidence": 0.24}]}]})
+    with session_scope(engine) as s:
+        repo.save_document(s, make_document("kgz-visit", "text of kgz-visit", dt.date(2019, 3, 2)), record)
+    with session_scope(engine) as s:
+        osce_role = s.scalar(select(DbEventRole.id).join(DbActor, DbActor.id == DbEventRole.actor_id)
+                             .where(DbActor.acronym == "OSCE"))
+        review.confirm(s, Entity.EVENT_ROLE, osce_role, user="amina")
+    with session_scope(engine) as s:
+        pack = pack_content(s, country="KGZ", on=ON)
+    assert (pack.summary.roles, pack.summary.unconfirmed_roles) == (4, 1)
+    html = render_briefing(pack)
+    row = re.search(r'<tr id="ev-\d+">(.*?)</tr>', html, flags=re.S).group(1)
+    assert re.search(r"funder: UNODC <span class=\"unconfirmed\"[^>]*>\(unconfirmed\)</span>", row)
+    assert "organizer: CTED</div>" in row and "participant: OSCE</div>" in row  # confident; confirmed by a reviewer
+    assert "1 role of 4 is marked" in html
+    assert html.count("confidence 0.31\">(unconfirmed)</span>") == 2  # the engagements and assessment visits rows
