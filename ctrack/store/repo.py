@@ -1317,6 +1317,14 @@ def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: 
     ``model.id``) is the id column returned and ordered on (``event_id`` of
     an aggregates table standing for the events). Raises ValueError for a
     cursor that is not one of this listing's.
+
+    When ``dense`` is given and the matches are fewer (sparse: an actor with
+    few events), the matches are collected, then sorted: the read is a
+    subquery with ``OFFSET 0`` that the ``ORDER BY``/``LIMIT`` cannot be
+    pushed into. PostgreSQL otherwise walked the sort index and tested every
+    row against the id set, betting on finding ``limit`` matches early: at
+    1,000,000 events the first page of an organization with 35-333 events
+    took 35-41 s. SQLite already collected and sorted (same plan).
     """
     ident = model.id if ident is None else ident
     if total is not None and (offset == 0 or after is not None):
@@ -1325,11 +1333,24 @@ def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: 
         total, present = session.execute(select(func.count(), func.count(col)).select_from(model).where(*where)).one()
     else:
         total = present = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    sparse = dense is not None
     if dense is not None and present and present * DENSE >= (session.scalar(select(func.max(ident))) or 0):
-        where = dense
-    order = (col.desc(), ident.desc()) if descending else (col.asc(), ident.asc())
-    id_order = ident.desc() if descending else ident.asc()
+        where, sparse = dense, False
     want = limit + 1
+
+    def read(conds: list, by_value: bool, n: int, skip: int = 0) -> list:
+        """``(col, id)`` of the rows matching ``conds`` in listing order (by ``col`` then id, or by id for the
+        rows without a value), ``skip`` rows skipped, at most ``n``."""
+        stmt = select(col, ident).where(*conds)
+        if sparse:
+            stmt = stmt.offset(0).subquery()
+            value, key = stmt.c
+            stmt = select(value, key)
+        else:
+            value, key = col, ident
+        order = (value, key) if by_value else (key,)
+        return session.execute(stmt.order_by(*(c.desc() if descending else c.asc() for c in order))
+                               .offset(skip).limit(n)).all()
     got: list[tuple[Any, int]] = []
     if after is not None:
         value, last_id = decode_cursor(after, 2)
@@ -1340,22 +1361,17 @@ def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: 
             key = tuple_(col, ident)
             bound = tuple_(literal(typed_value(value, col.type), type_=col.type), literal(last_id, type_=ident.type))
             beyond = key < bound if descending else key > bound
-            got += session.execute(select(col, ident).where(*where, col.is_not(None), beyond)
-                                   .order_by(*order).limit(want)).all()
+            got += read([*where, col.is_not(None), beyond], True, want)
             if len(got) < want and nullable:
-                got += session.execute(select(col, ident).where(*where, col.is_(None)).order_by(id_order)
-                                       .limit(want - len(got))).all()
+                got += read([*where, col.is_(None)], False, want - len(got))
         else:
             past = ident < last_id if descending else ident > last_id
-            got += session.execute(select(col, ident).where(*where, col.is_(None), past).order_by(id_order)
-                                   .limit(want)).all()
+            got += read([*where, col.is_(None), past], False, want)
     else:
         if offset < present:
-            got += session.execute(select(col, ident).where(*where, *([col.is_not(None)] if nullable else []))
-                                   .order_by(*order).offset(offset).limit(want)).all()
+            got += read([*where, *([col.is_not(None)] if nullable else [])], True, want, offset)
         if len(got) < want and nullable:
-            got += session.execute(select(col, ident).where(*where, col.is_(None)).order_by(id_order)
-                                   .offset(max(0, offset - present)).limit(want - len(got))).all()
+            got += read([*where, col.is_(None)], False, want - len(got), max(0, offset - present))
     more = len(got) > limit
     got = got[:limit]
     cursor = None
