@@ -3,7 +3,8 @@
 documents outside the annotated corpora keep the cross-validated ``all`` figure, and raise it on the reviewed
 documents' own house style?
 
-    PYTHONPATH=. .venv/bin/python bench/reviewed_training.py [--group train-d] [--decisions 30] [--count decisions|changes] [--weight W]
+    PYTHONPATH=. .venv/bin/python bench/reviewed_training.py [--group train-d] [--decisions 30] [--count decisions|changes]
+                                                             [--weight W] [--scale S]
 
 Protocol (nothing of the held-out group is ever in the annotated corpora used):
 
@@ -16,11 +17,15 @@ Protocol (nothing of the held-out group is ever in the annotated corpora used):
    makes ``--decisions`` decisions on events and roles against half A's gold records: confirm what gold has,
    correct a type, a date or a role where gold differs, reject what gold lacks.
 4. The reviewed facts become training labels (:mod:`ctrack.train.reviewed`, as ``ctrack train --with-reviewed``),
-   each weighing ``--weight`` gold examples (default :data:`ctrack.train.REVIEWED_WEIGHT`, chosen by
+   each weighing ``--weight`` gold examples (default :data:`ctrack.train.REVIEWED_WEIGHT`) with local feature
+   copies at ``--scale`` (domain adaptation, default :data:`ctrack.train.LOCAL_SCALE`; both chosen by
    ``bench/reviewed_weight.py`` on other groups, never on this half B).
 5. Printed: (a) grouped cross-validation over the remaining corpora without and with the reviewed documents
-   (on the training side of every fold only); (b) ``score.py`` figures on half B with the model trained on the
-   remaining corpora, without and with the reviewed documents; (c) the same on half A, for reference only (its
+   (on the training side of every fold only; the held fold decided as the general domain); (b) ``score.py``
+   figures on half B with the model trained on the remaining corpora, without and with the reviewed documents,
+   decided as the local domain (as the extraction pipeline decides a knowledge base's new documents with an
+   adapted model), and, for comparison, with the reviewed examples only joining the shared data (scale 0, no
+   adaptation: what ``ctrack train --with-reviewed`` did before); (c) the same on half A, for reference only (its
    facts were reviewed, so it is not a held-out figure).
 """
 from __future__ import annotations
@@ -48,10 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--count", choices=("decisions", "changes"), default="decisions",
                     help="what --decisions counts: every decision (default), or only corrections and rejections")
     ap.add_argument("--weight", type=float, help="weight of a reviewed example (default ctrack.train.REVIEWED_WEIGHT)")
+    ap.add_argument("--scale", type=float, help="local scale of the domain adaptation (default ctrack.train.LOCAL_SCALE; "
+                    "0: none)")
+    ap.add_argument("--also-scales", default="", help="more local scales to measure the same way, comma-separated "
+                    "(rows of their own; the choice is bench/reviewed_weight.py's, never this half B's)")
     ap.add_argument("--db", help="knowledge base URL for half A (default: SQLite in a temporary folder)")
     args = ap.parse_args(argv)
 
-    from ctrack.train import REVIEWED_WEIGHT, cross_validate, default_corpora, figures, load_corpora, prepare, score, train_models
+    from ctrack.train import LOCAL_SCALE, REVIEWED_WEIGHT, cross_validate, default_corpora, figures, load_corpora, prepare, score, train_models
     from ctrack.train.analyst import reviewed_examples
     from ctrack.train.reviewed import label_counts
 
@@ -78,13 +87,22 @@ def main(argv: list[str] | None = None) -> int:
     for action, ref, detail in review.decisions:
         print(f"   {action:8s} {ref:16s} {detail}")
     w = REVIEWED_WEIGHT if args.weight is None else args.weight
-    print(f"reviewed training examples: {label_counts(examples)}, each weighing {w:g} gold examples")
+    sc = LOCAL_SCALE if args.scale is None else args.scale
+    print(f"reviewed training examples: {label_counts(examples)}, each weighing {w:g} gold examples, local scale {sc:g}")
     print(f"[{time.perf_counter() - t0:.0f}s] cross-validating the remaining corpora without and with them ...")
     cv_before = cross_validate(prep_rest)
-    cv_after = cross_validate(prep_rest, reviewed=examples, reviewed_weight=w)
-    after_model = train_models(prep_rest, examples, w)
+    cv_after = cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=sc)
+    after_model = train_models(prep_rest, examples, w, sc).for_domain("local")
+    plain_model = train_models(prep_rest, examples, w, 0.0)
     b_before, b_after = figures(score(prep_b, before_model)), figures(score(prep_b, after_model))
     a_before, a_after = figures(score(prep_a, before_model)), figures(score(prep_a, after_model))
+    b_plain, a_plain = figures(score(prep_b, plain_model)), figures(score(prep_a, plain_model))
+    also = []
+    for x in [float(v) for v in args.also_scales.split(",") if v]:
+        cv_x = cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=x)
+        m_x = train_models(prep_rest, examples, w, x).for_domain("local")
+        also.append((x, cv_x, figures(score(prep_b, m_x)), figures(score(prep_a, m_x))))
+        print(f"[{time.perf_counter() - t0:.0f}s] scale {x:g} measured", flush=True)
     print(f"[{time.perf_counter() - t0:.0f}s] done\n")
     print("F1 without -> with the reviewed documents (change)\n")
     print("| measured on | " + " | ".join(CATS) + " |")
@@ -93,10 +111,16 @@ def main(argv: list[str] | None = None) -> int:
     for g in cv_before["folds"]:
         print(_row(f"    fold {g} ({cv_before['folds'][g]['documents']})", cv_before["folds"][g]["figures"],
                    cv_after["folds"][g]["figures"]))
-    print(_row(f"(b) half B of {args.group} ({len(prep_b)} docs, never reviewed)", b_before, b_after))
-    print(_row(f"(c) half A of {args.group} ({len(prep_a)} docs, reviewed; reference only)", a_before, a_after))
+    print(_row(f"(b) half B of {args.group} ({len(prep_b)} docs, never reviewed), local domain", b_before, b_after))
+    print(_row(f"(c) half A of {args.group} ({len(prep_a)} docs, reviewed; reference only), local domain", a_before, a_after))
+    print(_row("    (b) without adaptation (scale 0)", b_before, b_plain))
+    print(_row("    (c) without adaptation (scale 0)", a_before, a_plain))
+    for x, cv_x, b_x, a_x in also:
+        print(_row(f"(a) at local scale {x:g}", cv_before["pooled"]["figures"], cv_x["pooled"]["figures"]))
+        print(_row(f"(b) at local scale {x:g}", b_before, b_x))
+        print(_row(f"(c) at local scale {x:g}", a_before, a_x))
     cv_b, cv_a = cv_before["pooled"]["figures"]["all"]["f1"], cv_after["pooled"]["figures"]["all"]["f1"]
-    print(f"\ncross-validated all {cv_b:.4f} -> {cv_a:.4f}: {'not lower' if round(cv_a, 4) >= round(cv_b, 4) else 'LOWER'}; "
+    print(f"\nat local scale {sc:g}: cross-validated all {cv_b:.4f} -> {cv_a:.4f}: {'not lower' if round(cv_a, 4) >= round(cv_b, 4) else 'LOWER'}; "
           f"half B all {b_before['all']['f1']:.4f} -> {b_after['all']['f1']:.4f}: "
           f"{'raised' if b_after['all']['f1'] > b_before['all']['f1'] else 'NOT raised'}")
     return 0

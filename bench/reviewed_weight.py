@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""How much should an analyst's reviewed fact weigh against a gold example? The choice of
-:data:`ctrack.train.REVIEWED_WEIGHT`, made on annotated families that play "reviewed" in turn, never on the half B
+"""How much should an analyst's reviewed fact weigh against a gold example, and how strongly should the knowledge
+base's house style be adapted to? The choice of :data:`ctrack.train.REVIEWED_WEIGHT` and
+:data:`ctrack.train.LOCAL_SCALE`, made on annotated families that play "reviewed" in turn, never on the half B
 that ``bench/reviewed_training.py`` reports.
 
     PYTHONPATH=. .venv/bin/python bench/reviewed_weight.py [--groups dev,heldout,heldout2,train-a,train-b]
-                                                           [--weights 1,3,10,30] [--decisions 30] [--cv]
+                                                           [--weights 1,3,10,30] [--scales 0] [--decisions 30] [--cv]
 
 For every selection group g (a source family set of :func:`ctrack.train.default_corpora`): g is taken out of the
 corpora, split alternately into half A and half B (as ``bench/reviewed_training.py`` does); the model trained on the
 other groups extracts half A into a fresh knowledge base, the simulated analyst (:mod:`ctrack.train.analyst`) makes
 ``--decisions`` decisions on it, and for every weight the models are trained on the other groups plus the reviewed
-examples weighing that much. Printed per weight: the ``all`` F1 change on half B of each group (the house style the
+examples weighing that much, for every local scale (``--scales``; 0 = no domain adaptation, the reviewed examples
+only join the shared data; s > 0 = local weights, :func:`ctrack.extract.decide.local_features`, and half B decided as
+the local domain, as the extraction pipeline decides the knowledge base's documents). Printed per weight and scale: the ``all`` F1 change on half B of each group (the house style the
 analyst reviewed, documents nobody reviewed), their mean, and how many groups went down. With ``--cv`` also the
 pooled grouped cross-validation of the other groups with the reviewed examples on every training side (does the
 house style's lesson hurt the other families?), which costs one cross-validation per group and weight.
@@ -31,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--groups", default="dev,heldout,heldout2,train-a,train-b",
                     help="selection groups, comma-separated (default: all but train-c and train-d, the report's groups)")
     ap.add_argument("--weights", default="1,3,10,30", help="weights to try, comma-separated (default 1,3,10,30)")
+    ap.add_argument("--scales", default="0", help="local scales to try, comma-separated (default 0: no adaptation)")
     ap.add_argument("--decisions", type=int, default=30, help="review decisions per group (default 30)")
     ap.add_argument("--cv", action="store_true", help="also cross-validate the other groups for every weight (slow)")
     args = ap.parse_args(argv)
@@ -39,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from ctrack.train.analyst import reviewed_examples
     from ctrack.train.reviewed import label_counts
 
-    weights = [float(w) for w in args.weights.split(",")]
+    weights = [(float(w), float(sc)) for w in args.weights.split(",") for sc in args.scales.split(",")]
     t0 = time.perf_counter()
     prepared = prepare(load_corpora(default_corpora(ROOT)))
     groups = sorted({p.item.group for p in prepared})
@@ -49,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown group(s) {', '.join(unknown)}; groups are {', '.join(groups)}", file=sys.stderr)
         return 2
     print(f"[{time.perf_counter() - t0:.0f}s] parsed {len(prepared)} documents")
-    rows: dict[float, list[float]] = {w: [] for w in weights}
-    cv_rows: dict[float, list[float]] = {w: [] for w in weights}
+    rows: dict[tuple, list[float]] = {w: [] for w in weights}
+    cv_rows: dict[tuple, list[float]] = {w: [] for w in weights}
     for g in chosen:
         rest = [p for p in prepared if p.item.group != g]
         held = [p for p in prepared if p.item.group == g]
@@ -63,20 +67,23 @@ def main(argv: list[str] | None = None) -> int:
               f"{review.counts}, examples {label_counts(examples)}; half B all {b0:.4f}"
               + (f", CV all {cv0:.4f}" if cv0 is not None else ""))
         for w in weights:
-            b1 = figures(score(half_b, train_models(rest, examples, w)))["all"]["f1"]
+            model = train_models(rest, examples, w[0], w[1]).for_domain("local")
+            b1 = figures(score(half_b, model))["all"]["f1"]
             rows[w].append(b1 - b0)
-            line = f"   weight {w:g}: half B all {b0:.4f} -> {b1:.4f} ({b1 - b0:+.4f})"
+            line = f"   weight {w[0]:g} scale {w[1]:g}: half B all {b0:.4f} -> {b1:.4f} ({b1 - b0:+.4f})"
             if args.cv:
-                cv1 = cross_validate(rest, reviewed=examples, reviewed_weight=w)["pooled"]["figures"]["all"]["f1"]
+                cv1 = cross_validate(rest, reviewed=examples, reviewed_weight=w[0],
+                                     local_scale=w[1])["pooled"]["figures"]["all"]["f1"]
                 cv_rows[w].append(cv1 - cv0)
                 line += f"; CV all {cv0:.4f} -> {cv1:.4f} ({cv1 - cv0:+.4f})"
             print(line, flush=True)
-    print(f"\n[{time.perf_counter() - t0:.0f}s] half B all F1 change per weight over {len(chosen)} groups ({', '.join(chosen)})\n")
-    print("| weight | mean change | groups down / up | per group |" + (" CV mean change | CV down |" if args.cv else ""))
-    print("|---|---|---|---|" + ("---|---|" if args.cv else ""))
+    print(f"\n[{time.perf_counter() - t0:.0f}s] half B all F1 change per weight and local scale over {len(chosen)} groups "
+          f"({', '.join(chosen)})\n")
+    print("| weight | local scale | mean change | groups down / up | per group |" + (" CV mean change | CV down |" if args.cv else ""))
+    print("|---|---|---|---|---|" + ("---|---|" if args.cv else ""))
     for w in weights:
         d = rows[w]
-        line = (f"| {w:g} | {sum(d) / len(d):+.4f} | {sum(x < -5e-5 for x in d)} / {sum(x > 5e-5 for x in d)} | "
+        line = (f"| {w[0]:g} | {w[1]:g} | {sum(d) / len(d):+.4f} | {sum(x < -5e-5 for x in d)} / {sum(x > 5e-5 for x in d)} | "
                 + ", ".join(f"{x:+.3f}" for x in d) + " |")
         if args.cv:
             c = cv_rows[w]

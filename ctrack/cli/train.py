@@ -80,18 +80,25 @@ def train_command(
     reviewed_weight: float = typer.Option(None, "--reviewed-weight", min=1.0,
                                           help="with --with-reviewed: how many gold examples one reviewed example "
                                                "weighs (default ctrack.train.REVIEWED_WEIGHT, see docs/benchmarks.md)"),
+    local_scale: float = typer.Option(None, "--local-scale", min=0.0,
+                                      help="with --with-reviewed: strength of the adaptation to the knowledge base's "
+                                           "own documents (local weights, learned from the reviewed ones and used only "
+                                           "for documents extracted with this model); 0 turns it off (default "
+                                           "ctrack.train.LOCAL_SCALE, see docs/benchmarks.md)"),
 ) -> None:
     """Train the extraction decision models (date, type, event, role) on the annotated corpora. Seeded and deterministic.
 
-    With --with-reviewed, the analysts' review decisions in the knowledge base teach the models too."""
+    With --with-reviewed, the analysts' review decisions in the knowledge base teach the models too: the models learn
+    local weights for the knowledge base's own house style beside the general ones, and every document extracted
+    with the written model is decided as one of the knowledge base's (docs/benchmarks.md, "Corrections that teach")."""
     from ctrack.extract.decide import MODEL_PATH
     from ctrack.train import train_models
 
-    if (db or force or reviewed_weight is not None) and not with_reviewed:
-        err.print("[red]--db, --force and --reviewed-weight only apply with --with-reviewed[/]")
+    if (db or force or reviewed_weight is not None or local_scale is not None) and not with_reviewed:
+        err.print("[red]--db, --force, --reviewed-weight and --local-scale only apply with --with-reviewed[/]")
         raise typer.Exit(2)
     if with_reviewed:
-        _train_with_reviewed(corpus, db, out or MODEL_PATH, force, reviewed_weight)
+        _train_with_reviewed(corpus, db, out or MODEL_PATH, force, reviewed_weight, local_scale)
         return
     prepared = _prepare(corpus)
     models = train_models(prepared)
@@ -134,16 +141,18 @@ def _compare(before: dict, after: dict, n_reviewed: int) -> None:
 
 
 def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path, force: bool,
-                         weight: float | None = None) -> None:
+                         weight: float | None = None, local_scale: float | None = None) -> None:
     """``ctrack train --with-reviewed``: label the KB's reviewed documents, cross-validate without and with them
-    (each reviewed example weighing ``weight`` gold ones, default :data:`ctrack.train.REVIEWED_WEIGHT`), and write
-    the model trained on both only when the pooled `all` F1 does not drop (or ``force``)."""
+    (each reviewed example weighing ``weight`` gold ones, default :data:`ctrack.train.REVIEWED_WEIGHT`, with local
+    weights at ``local_scale``, default :data:`ctrack.train.LOCAL_SCALE`; the annotated folds are decided as the
+    general domain), and write the model trained on both only when the pooled `all` F1 does not drop (or ``force``).
+    The written model decides every document it extracts as the knowledge base's own (local domain)."""
     from rich.progress import Progress
 
     from ctrack.cli.kb import fail, open_kb
     from ctrack.errors import NoReviewedFacts
     from ctrack.store.db import session_scope
-    from ctrack.train import REVIEWED_WEIGHT, cross_validate, train_models
+    from ctrack.train import LOCAL_SCALE, REVIEWED_WEIGHT, cross_validate, train_models
     from ctrack.train.reviewed import (
         annotated_fingerprints, check_reviewed, keep_new_model, label_counts, load_reviewed, prepare_reviewed,
     )
@@ -175,16 +184,19 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
         fail(exc)
     n = label_counts(examples)
     weight = REVIEWED_WEIGHT if weight is None else weight
+    local_scale = LOCAL_SCALE if local_scale is None else local_scale
     console.print(f"{plural(n['documents'], 'reviewed document')} ({plural(found.decided['events'], 'decided event')}, "
                   f"{plural(found.decided['roles'], 'decided role')} in the knowledge base) give {n['events']} event, "
                   f"{n['types']} type, {n['dates']} date and {n['roles']} role examples, each weighing "
-                  f"{weight:g} {noun(1 if weight == 1 else 2, 'annotated one')}", highlight=False)
+                  f"{weight:g} {noun(1 if weight == 1 else 2, 'annotated one')}; "
+                  + (f"local weights for the knowledge base's documents at scale {local_scale:g}" if local_scale > 0
+                     else "no local weights (--local-scale 0)"), highlight=False)
     groups = sorted({p.item.group for p in prepared})
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("cross-validating without, then with the reviewed documents", total=2 * len(groups))
         before = cross_validate(prepared, progress=lambda _g: bar.advance(task))
         after = cross_validate(prepared, reviewed=examples, progress=lambda _g: bar.advance(task),
-                               reviewed_weight=weight)
+                               reviewed_weight=weight, local_scale=local_scale)
     _compare(before, after, len(examples))
     b, a = before["pooled"]["figures"]["all"]["f1"], after["pooled"]["figures"]["all"]["f1"]
     keep = keep_new_model(before["pooled"]["figures"], after["pooled"]["figures"])
@@ -192,12 +204,14 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
         console.print(f"[bold]not written[/]: the cross-validated all F1 drops with the reviewed documents "
                       f"({b:.3f} -> {a:.3f}); {target} is unchanged (--force writes it anyway)", highlight=False)
         return
-    models = train_models(prepared, examples, weight)
+    models = train_models(prepared, examples, weight, local_scale)
     models.save(target)
     why = (f"all F1 {b:.3f} -> {a:.3f}, not lower" if keep else
            f"all F1 {b:.3f} -> {a:.3f} drops, written because of --force")
     console.print(f"[bold]written[/] ({why}): trained on {len(prepared)} annotated and {len(examples)} reviewed "
-                  f"documents; wrote {target} ({target.stat().st_size / 1024:.0f} KiB)", highlight=False)
+                  f"documents; wrote {target} ({target.stat().st_size / 1024:.0f} KiB)"
+                  + ("; documents extracted with it are decided with the local weights (the knowledge base's house style)"
+                     if models.local_scale > 0 else ""), highlight=False)
 
 
 @app.command("eval")

@@ -40,6 +40,12 @@ sparse features):
   rules that found it, how often and where it is named, the syntax of its mentions, its name's shape, whether a
   person or a body depends on it. A candidate under :data:`ACTOR_MIN` is left out, with the roles it held.
 
+**Local weights** (``ctrack train --with-reviewed``): beside the general weights learned from the annotated corpora,
+the event, verification and role models can carry weights learned from a knowledge base's reviewed documents alone
+(domain adaptation by feature augmentation, :func:`local_features`). A document decided as the knowledge base's own
+(``Models.domain == "local"``, what the extraction pipeline does with such models) must then pass each keep test
+with them too: an analyst's rejections in one note drop the same pattern in the next note of that house style.
+
 Each decided fact carries a probability of being right as its ``confidence``: an event's is the event model's;
 a role the rules proposed has the verification model's, a role the model added the role model's (both
 conditional on the event being real, since their training labels come from matched events).
@@ -719,10 +725,51 @@ class LinearModel:
 
 _KINDS = ("date", "type", "event", "role", "proposal", "verify", "verify_calibration", "actor")
 
+#: Prefix of a feature's *local* copy (domain adaptation by feature augmentation, ``ctrack train --with-reviewed``).
+LOCAL = "local|"
+#: The local domain's own intercept, as a feature (every local example and prediction has it).
+LOCAL_BIAS = LOCAL + "bias"
+#: The models that learn local weights, and only ever use them to keep or drop a fact the general models extracted
+#: (an event; a role, whether the cue rules proposed it or the role model added it), which is what an analyst's review
+#: decides. The date, type and proposal models take reviewed examples into their shared data only. The review queue
+#: shows extracted facts alone, so local weights that could also add, date or retype facts would learn that sample's
+#: make-up (nearly all confirmed: types, roles that hold) as the house style's and add facts nobody reviewed
+#: (measured with every model local and free to add: dev half B all -0.058 at scale 1, docs/benchmarks.md).
+LOCAL_KINDS = ("event", "verify", "role")
+
+
+def local_features(features: dict[str, float], scale: float) -> dict[str, float]:
+    """``features`` with a local copy of each (``local|<name>``, value times ``scale``) and the local bias.
+
+    Domain adaptation by feature augmentation (Daumé III 2007, "Frustratingly easy domain adaptation"), in its
+    hierarchical form: the annotated corpora are the general domain and keep the features as they are (the shared
+    copy, no general-only copy), the knowledge base's reviewed documents are the local domain and have both. A
+    model trained so decides a general document with the shared weights alone and a local one with shared plus
+    local weights: the local weights are the house style's departure from the general model, fitted on the
+    reviewed examples only and held near zero by the L2 penalty (``scale`` s makes that penalty 1/s² as strong; see
+    :data:`ctrack.train.LOCAL_SCALE`). (Daumé's symmetric form, a general-only copy as well, would decide a local
+    document whose features no reviewed example had with half of the general weights: with 30 reviewed examples
+    against thousands, nearly every feature.)"""
+    out = dict(features)
+    for k, v in features.items():
+        out[LOCAL + k] = v * scale
+    out[LOCAL_BIAS] = scale
+    return out
+
 
 @dataclass
 class Models:
-    """The decision models (any may be None: that decision is then left to the rules)."""
+    """The decision models (any may be None: that decision is then left to the rules).
+
+    ``local_scale`` > 0: the models carry local weights (``local|`` features, :func:`local_features`) learned from a
+    knowledge base's reviewed documents by ``ctrack train --with-reviewed``. ``domain`` says how documents are
+    decided: ``"general"`` with the shared weights alone (how the annotated corpora are scored, and what a model
+    without local weights always does), ``"local"`` with the local weights added (the knowledge base's own
+    documents; :data:`LOCAL_KINDS` says which decisions, :meth:`keep_probability` and ``_decide_role`` how: they can
+    only drop a fact the general weights keep). Models read from a file (:meth:`from_json`) decide as ``"local"`` when they have local weights, so
+    that the extraction pipeline (CLI, API, ingest) uses the adaptation for every new document; models returned by
+    :func:`ctrack.train.train_models` decide as ``"general"`` (cross-validation scores annotated documents).
+    :meth:`for_domain` gives the same models deciding the other way. Not stored: ``domain``."""
 
     date: LinearModel | None = None
     type: LinearModel | None = None
@@ -733,18 +780,54 @@ class Models:
     verify_calibration: LinearModel | None = None  # Platt scaling of verify's probability (ctrack.train._calibrator)
     actor: LinearModel | None = None  # keep/drop of an actor candidate (ctrack.extract.actors.actor_features)
     meta: dict = field(default_factory=dict)
+    local_scale: float = 0.0
+    domain: str = "general"
+
+    def for_domain(self, domain: str) -> "Models":
+        """The same models (shared objects) deciding documents of ``domain`` ("general" or "local").
+
+        Raises ValueError for another domain."""
+        if domain not in ("general", "local"):
+            raise ValueError(f"domain must be 'general' or 'local', not {domain!r}")
+        return Models(**{k: getattr(self, k) for k in _KINDS}, meta=self.meta, local_scale=self.local_scale, domain=domain)
+
+    def deciding_local(self) -> bool:
+        """True when deciding a local document with local weights (see the class)."""
+        return self.domain == "local" and self.local_scale > 0
+
+    def keep_probability(self, kind: str, features: dict[str, float], threshold: float) -> float:
+        """The probability that a fact the rules extracted holds, by the binary model ``kind`` ("event" or "verify",
+        :data:`LOCAL_KINDS`; verify's is Platt-calibrated): the general models' probability, and for a local document
+        with local weights, the local one (shared plus local weights, :func:`local_features`) *where the general
+        probability reaches* ``threshold``. The local weights thus only ever drop a fact the general models keep, or
+        change its confidence; they never bring back one the general models drop, since an analyst's decisions were
+        only ever about kept facts."""
+        model = getattr(self, kind)
+        p = model.proba(features).get("1", 0.0)
+        if kind == "verify":
+            p = calibrated(self.verify_calibration, p)
+        if not self.deciding_local() or p < threshold:
+            return p
+        q = model.proba(local_features(features, self.local_scale)).get("1", 0.0)
+        return calibrated(self.verify_calibration, q) if kind == "verify" else q
 
     def to_json(self) -> dict:
         """The models as one JSON-ready dict (``ctrack/data/models/decisions.json``)."""
-        return {"format": "ctrack.decisions/1", "meta": self.meta,
-                **{k: getattr(self, k).to_json() for k in _KINDS if getattr(self, k) is not None}}
+        out = {"format": "ctrack.decisions/1", "meta": self.meta,
+               **{k: getattr(self, k).to_json() for k in _KINDS if getattr(self, k) is not None}}
+        if self.local_scale > 0:
+            out["local_scale"] = self.local_scale
+        return out
 
     @classmethod
     def from_json(cls, data: dict) -> "Models":
-        """Inverse of :meth:`to_json`. Raises ValueError on another format."""
+        """Inverse of :meth:`to_json`; models with local weights decide as ``"local"`` (see the class).
+        Raises ValueError on another format."""
         if data.get("format") != "ctrack.decisions/1":
             raise ValueError("not a ctrack.decisions/1 model file")
-        return cls(**{k: LinearModel.from_json(data[k]) for k in _KINDS if k in data}, meta=data.get("meta", {}))
+        scale = float(data.get("local_scale", 0.0))
+        return cls(**{k: LinearModel.from_json(data[k]) for k in _KINDS if k in data}, meta=data.get("meta", {}),
+                   local_scale=scale, domain="local" if scale > 0 else "general")
 
     def save(self, path: Path) -> None:
         """Write the models as compact JSON to ``path``."""
@@ -795,20 +878,25 @@ def _decide_role(models: Models, c: RoleCandidate, add_min: float) -> list[tuple
     actor) candidate. A role the cue rules proposed stands unless the role model puts "no role" above
     :data:`ROLE_KEEP_NONE_MAX` (how an analyst's rejections, weighted, reach the next document) or the verification
     model gives it less than :data:`VERIFY_MIN`; the verification model's probability is its confidence. A pair
-    left without a role (none proposed, or every proposed one rejected) takes the role model's best role when its probability reaches ``add_min``."""
+    left without a role (none proposed, or every proposed one rejected) takes the role model's best role when its probability reaches ``add_min``.
+    With local weights on a local document (:meth:`Models.keep_probability`), each of these tests must also pass with
+    them: they can drop a role the general models keep, never add one."""
     probs = models.role.proba(c.features)
+    lprobs = models.role.proba(local_features(c.features, models.local_scale)) if models.deciding_local() else probs
+    keep_none = probs.get(NONE, 0.0) <= ROLE_KEEP_NONE_MAX and lprobs.get(NONE, 0.0) <= ROLE_KEEP_NONE_MAX
     chosen: list[tuple[float, str, str]] = []
-    if c.rule_roles and models.verify is not None and probs.get(NONE, 0.0) <= ROLE_KEEP_NONE_MAX:
+    if c.rule_roles and models.verify is not None and keep_none:
         for r in c.rule_roles:
-            q = calibrated(models.verify_calibration, models.verify.proba(verify_features(c, r)).get("1", 0.0))
+            q = models.keep_probability("verify", verify_features(c, r), VERIFY_MIN)
             if q >= VERIFY_MIN:
                 chosen.append((q, r, "verify"))
     elif c.rule_roles:
-        if probs.get(NONE, 0.0) <= ROLE_KEEP_NONE_MAX:
-            chosen = [(probs.get(r, 0.0), r, "model") for r in c.rule_roles]
+        if keep_none:
+            chosen = [(lprobs.get(r, 0.0), r, "model") for r in c.rule_roles]
     if not chosen:
         ranked = sorted(((p, r) for r, p in probs.items() if r != NONE and r not in c.rule_roles), reverse=True)
-        chosen = [(ranked[0][0], ranked[0][1], "model")] if ranked and ranked[0][0] >= add_min else []
+        if ranked and ranked[0][0] >= add_min and lprobs.get(ranked[0][1], 0.0) >= add_min:
+            chosen = [(lprobs.get(ranked[0][1], 0.0), ranked[0][1], "model")]
     out = []
     for p, r, how in chosen:
         m = c.evidence
@@ -893,7 +981,7 @@ def apply_models(cands: Candidates, models: Models) -> None:
     kept = list(events)
     if models.event is not None:
         for ev, feats in zip(events, cands.event_features):
-            ev.confidence = models.event.proba(event_decision_features(feats, ev)).get("1", 0.0)
+            ev.confidence = models.keep_probability("event", event_decision_features(feats, ev), EVENT_MIN)
         kept = [ev for ev in events if ev.confidence >= EVENT_MIN]
     if models.role is not None:
         new_roles: dict[int, list] = {i: [] for i in range(len(events))}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ctrack.errors import TrainingError
 from ctrack.extract.decide import (NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, Models, apply_models, event_decision_features,
-                                   verify_features)
+                                   local_features, verify_features)
 
 #: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
 C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL, C_VERIFY = 0.5, 0.5, 0.5, 0.3, 0.5, 0.3
@@ -37,6 +37,12 @@ C_ACTOR = 0.1  # grouped CV, actor model only: pooled actors 0.819 at C 0.1, 0.8
 #: groups the report measures): the mean change of the unreviewed half's ``all`` F1 was -0.0000 at 1, -0.0011 at 3,
 #: -0.0016 at 10 (docs/benchmarks.md, "Corrections that teach"); a heavier weight fits the 30 decisions' noise.
 REVIEWED_WEIGHT = 1.0
+#: Domain adaptation of ``ctrack train --with-reviewed``: the value of a reviewed example's local feature copies
+#: (:func:`ctrack.extract.decide.local_features`); the L2 penalty on the local weights is 1/LOCAL_SCALE² as strong as
+#: on the shared ones. 0 turns the adaptation off (reviewed examples then only join the shared training data,
+#: weighted). Chosen by ``bench/reviewed_weight.py --scales`` on five annotated groups that play "reviewed" in turn,
+#: never on the groups the report measures (docs/benchmarks.md, "Corrections that teach").
+LOCAL_SCALE = 1.0
 SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 
 
@@ -311,18 +317,29 @@ def verify_examples(roles: list, labels: list[tuple[int, str]]) -> tuple[list[di
 
 
 def train_models(prepared: list[Prepared], reviewed: list | None = None,
-                 reviewed_weight: float | None = None) -> Models:
+                 reviewed_weight: float | None = None, local_scale: float | None = None) -> Models:
     """Fit the date, type, proposal, event, role and verification models on ``prepared`` documents (see the module docstring).
 
     ``reviewed``: :class:`ctrack.train.reviewed.ReviewedExample` documents whose candidates carry partial
     labels from the knowledge base's review decisions; they add examples (a None label adds none), each
     weighing ``reviewed_weight`` gold examples (scikit-learn ``sample_weight``; default
-    :data:`REVIEWED_WEIGHT`, where the figure comes from). Raises ValueError for a weight below 1.
+    :data:`REVIEWED_WEIGHT`, where the figure comes from). With ``local_scale`` > 0 (default
+    :data:`LOCAL_SCALE`) the reviewed documents are a domain of their own: their event, role and verification
+    examples (:data:`ctrack.extract.decide.LOCAL_KINDS`) carry local copies of their features
+    (:func:`ctrack.extract.decide.local_features`), so those models learn local weights that apply only to documents
+    decided as ``"local"`` (:class:`ctrack.extract.decide.Models`); their date and type examples join the shared data. The returned models decide
+    as ``"general"``. Raises ValueError for a weight below 1 or a negative scale.
     """
     reviewed = reviewed or []
     w = REVIEWED_WEIGHT if reviewed_weight is None else float(reviewed_weight)
     if w < 1.0:
         raise ValueError(f"reviewed_weight must be at least 1 (a reviewed fact is at least a gold one), not {w}")
+    a = (LOCAL_SCALE if local_scale is None else float(local_scale)) if reviewed else 0.0
+    if a < 0:
+        raise ValueError(f"local_scale must not be negative, not {a}")
+
+    def loc(f: dict) -> dict:
+        return local_features(f, a) if a > 0 else f
     feats, labels = [], []
     for p in prepared:
         feats += [c.features for c in p.cands.decisions.dates]
@@ -377,15 +394,15 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         apply_models(cands, Models(date=date_model, type=type_model))  # the event features see the decided date and type
         for ev, f, y in zip(cands.events, cands.event_features, r.labels.events):
             if y is not None:
-                ev_feats.append(event_decision_features(f, ev))
+                ev_feats.append(loc(event_decision_features(f, ev)))
                 ev_labels.append(y)
                 ev_w.append(w)
         for n, y in r.labels.roles:
-            role_feats.append(cands.roles[n].features)
+            role_feats.append(loc(cands.roles[n].features))
             role_labels.append(y)
             role_w.append(w)
         vf, vy = verify_examples(cands.roles, r.labels.roles)
-        ver_feats += vf
+        ver_feats += [loc(f) for f in vf]
         ver_labels += vy
         ver_w += [w] * len(vy)
         ver_groups += ["reviewed"] * len(vy)
@@ -398,13 +415,14 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
                     role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model,
                     verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
                     verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY),
-                    actor=_fit(act_feats, act_labels, C_ACTOR))
+                    actor=_fit(act_feats, act_labels, C_ACTOR), local_scale=a)
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
                    "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)
         models.meta["reviewed_weight"] = w
+        models.meta["local_scale"] = a
     return models
 
 
@@ -427,11 +445,13 @@ def figures(counts: dict) -> dict:
 
 
 def cross_validate(prepared: list[Prepared], only: list[str] | None = None, reviewed: list | None = None,
-                   progress=None, reviewed_weight: float | None = None) -> dict:
+                   progress=None, reviewed_weight: float | None = None, local_scale: float | None = None) -> dict:
     """Grouped cross-validation: for each group (or each of ``only``), train on the others and score it.
 
     ``reviewed`` documents (:class:`ctrack.train.reviewed.ReviewedExample`) join the training side of every
-    fold and are never scored, each example weighing ``reviewed_weight`` (:func:`train_models`). ``progress`` is called with each finished group's name.
+    fold and are never scored, each example weighing ``reviewed_weight`` and with local copies at ``local_scale``
+    (:func:`train_models`); the held group, annotated, is decided as a ``"general"`` document (its own house
+    style, not the knowledge base's). ``progress`` is called with each finished group's name.
     Returns {"folds": {group: {"documents": n, "counts": …, "figures": …}}, "pooled": {"counts", "figures"}}.
     """
     S = scorer()
@@ -443,7 +463,7 @@ def cross_validate(prepared: list[Prepared], only: list[str] | None = None, revi
             continue
         train = [p for p in prepared if p.item.group != g]
         test = [p for p in prepared if p.item.group == g]
-        counts = score(test, train_models(train, reviewed, reviewed_weight))
+        counts = score(test, train_models(train, reviewed, reviewed_weight, local_scale).for_domain("general"))
         S.add_counts(pooled, counts)
         folds[g] = {"documents": len(test), "counts": counts, "figures": figures(counts)}
         if progress:

@@ -5,6 +5,8 @@ review decisions through :mod:`ctrack.track.review` and check the labels derived
 """
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import pytest
@@ -242,14 +244,44 @@ def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev00
 
 
 HOUSE = Path(__file__).resolve().parent / "house"
+#: What the next two notes' speakers become at the default local scale (ctrack.train.LOCAL_SCALE = 1): the
+#: Russian Federation's speaker role goes in both, the ambassadors' stay (at scale 3 both go, measured).
+EXPECT = [["Pavel Orlov"], ["Sergei Volkov"]]
 
 
-def test_a_correction_on_one_document_changes_the_extraction_of_the_next_of_its_house_style(tmp_path):
-    """A tiny house style (``tests/train/house``): a programme's workshop notes, each ending with an ambassador who
-    "welcomed the workshop in a statement issued in Moscow", whom the models read as a speaker. The analyst rejects
-    the two speaker roles of the first note (on an event nobody confirmed); ``ctrack train --with-reviewed`` learns
-    it, and the second note, never reviewed, comes out without them. At weight 1 the two examples are lost among
-    the annotated ones and nothing changes (measured: both roles stay)."""
+def test_local_weights_only_ever_drop_a_fact_the_general_models_keep():
+    from ctrack.extract.decide import LOCAL_BIAS, LinearModel, local_features
+
+    # a binary event model: "x" says keep (shared weight 2), its local copy says drop (-6), the local bias -1
+    vocab = {"x": 0, "local|x": 1, LOCAL_BIAS: 2}
+    event = LinearModel(vocab, [[-2.0, 6.0, 1.0], [2.0, -6.0, -1.0]], [0.0, 0.0], ["0", "1"])
+    assert local_features({"x": 1.0}, 0.5) == {"x": 1.0, "local|x": 0.5, LOCAL_BIAS: 0.5}
+    general = Models(event=event, local_scale=1.0)
+    assert general.domain == "general" and not general.deciding_local()
+    p = general.keep_probability("event", {"x": 1.0}, 0.05)
+    assert p == pytest.approx(1 / (1 + math.exp(-4)))  # shared weights alone
+    local = Models.from_json(general.to_json())  # read from a file: decides as the knowledge base's documents
+    assert local.domain == "local" and local.deciding_local() and local.local_scale == 1.0
+    q = local.keep_probability("event", {"x": 1.0}, 0.05)
+    assert q == pytest.approx(1 / (1 + math.exp(10)))  # (2 - 6 - 1) * 2 classes: dropped
+    assert local.for_domain("general").keep_probability("event", {"x": 1.0}, 0.05) == pytest.approx(p)
+    # a fact the general model drops stays dropped, whatever the local weights say
+    weak = LinearModel(vocab, [[2.0, -9.0, 0.0], [-2.0, 9.0, 0.0]], [0.0, 0.0], ["0", "1"])
+    assert Models(event=weak, local_scale=1.0, domain="local").keep_probability("event", {"x": 1.0}, 0.05) < 0.05
+    assert Models.from_json(Models(event=event).to_json()).domain == "general"  # no local weights: general
+    with pytest.raises(ValueError, match="domain must be"):
+        local.for_domain("regional")
+
+
+def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alone(tmp_path, monkeypatch):
+    """Domain adaptation (``ctrack train --with-reviewed``, local weights). The house style (``tests/train/house``):
+    a programme's workshop notes, each ending with an ambassador who "welcomed the workshop in a statement issued in
+    Moscow", whom the models read as a speaker (the ambassador and the state both). The analyst rejects the two
+    speaker roles of the first note only. With the default local scale, the next notes of the style, never reviewed,
+    come out as the analyst taught (:data:`EXPECT`); documents of other styles come out as before; without the adaptation
+    (``--local-scale 0``, the reviewed examples in the shared data at weight 1) nothing changes at all."""
+    import ctrack.extract.decide as decide
+
     a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
     b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
     runner = CliRunner()
@@ -258,19 +290,24 @@ def test_a_correction_on_one_document_changes_the_extraction_of_the_next_of_its_
     assert res.exit_code == 0, res.output
     base = Models.load(base_path)
     ex = get_extractor()
-    first, second = read(HOUSE / "house-1.txt"), read(HOUSE / "house-2.txt")
+    notes = [read(HOUSE / f"house-{n}.txt") for n in (1, 2, 3)]
+    others = [read(DEV / "docs" / "dev-014.txt"), read(DEV / "docs" / "dev-016.txt")]
 
-    def speakers(doc, models) -> list[str]:
+    def facts(doc, models=None) -> list[tuple]:
         record = ex.extract(doc, models)
         names = {x.id: x.name for x in record.actors}
-        return sorted(names[r.actor] for e in record.events for r in e.roles if r.role.value == "speaker")
+        return sorted((e.type.value, e.start, names[r.actor], r.role.value) for e in record.events for r in e.roles)
 
-    assert speakers(first, base) == ["Elena Morozova", "Russian Federation"]
-    assert speakers(second, base) == ["Pavel Orlov", "Russian Federation"]
+    def speakers(doc, models=None) -> list[str]:
+        return [name for _t, _s, name, role in facts(doc, models) if role == "speaker"]
+
+    assert [speakers(n, base) for n in notes] == [["Elena Morozova", "Russian Federation"],
+                                                  ["Pavel Orlov", "Russian Federation"],
+                                                  ["Russian Federation", "Sergei Volkov"]]
     url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
     engine = open_store(url)
     with session_scope(engine) as s:
-        save_document(s, first, ex.extract(first, base))
+        save_document(s, notes[0], ex.extract(notes[0], base))
     with session_scope(engine) as s:
         for r in s.scalars(select(DbEventRole).where(DbEventRole.role == "speaker")).all():
             review.reject(s, Entity.EVENT_ROLE, r.id, user=U, comment="a statement from Moscow, not a speech here")
@@ -282,10 +319,32 @@ def test_a_correction_on_one_document_changes_the_extraction_of_the_next_of_its_
         assert res.exit_code == 0, res.output
         return res.stdout
 
-    out = train(new_path, "--reviewed-weight", "10")
-    assert "give 0 event, 0 type, 0 date and 2 role examples, each weighing 10 annotated ones" in out, out
-    assert "written (all F1" in out, out
-    assert Models.load(new_path).meta["reviewed_weight"] == 10.0
-    assert speakers(second, Models.load(new_path)) == []
-    train(flat_path, "--reviewed-weight", "1")
-    assert speakers(second, Models.load(flat_path)) == ["Pavel Orlov", "Russian Federation"]
+    out = train(new_path)
+    assert "give 0 event, 0 type, 0 date and 2 role examples, each weighing 1 annotated one; local weights" in out, out
+    assert "written (all F1" in out and "decided with the local weights" in out, out
+    adapted = Models.load(new_path)
+    assert adapted.domain == "local" and adapted.meta["local_scale"] == adapted.local_scale > 0
+    assert [speakers(n, adapted) for n in notes[1:]] == EXPECT
+    for n in notes[1:]:  # the rest of each note is as before: only the taught roles went
+        assert [f for f in facts(n, base) if f[3] != "speaker"] == [f for f in facts(n, adapted) if f[3] != "speaker"]
+    for doc in others:  # other house styles: the local weights change nothing
+        assert facts(doc, adapted) == facts(doc, adapted.for_domain("general")) == facts(doc, base)
+    # the extraction pipeline (CLI, API, ingest: the package's model file) decides new documents as local ones
+    monkeypatch.setattr(decide, "MODEL_PATH", new_path)
+    decide.shipped_models.cache_clear()
+    try:
+        assert speakers(notes[1]) == EXPECT[0]
+        res = runner.invoke(app, ["extract", str(HOUSE / "house-3.txt")])
+        assert res.exit_code == 0, res.output
+        record = json.loads(res.stdout)
+        names = {x["id"]: x["name"] for x in record["actors"]}
+        assert sorted(names[r["actor"]] for e in record["events"] for r in e["roles"] if r["role"] == "speaker") == EXPECT[1]
+    finally:
+        monkeypatch.undo()
+        decide.shipped_models.cache_clear()
+    out = train(flat_path, "--local-scale", "0")
+    assert "no local weights (--local-scale 0)" in out, out
+    flat = Models.load(flat_path)
+    assert flat.domain == "general" and flat.local_scale == 0
+    assert [speakers(n, flat) for n in notes[1:]] == [["Pavel Orlov", "Russian Federation"],
+                                                      ["Russian Federation", "Sergei Volkov"]]
