@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
                     "0: none)")
     ap.add_argument("--also-scales", default="", help="more local scales to measure the same way, comma-separated "
                     "(rows of their own; the choice is bench/reviewed_weight.py's, never this half B's)")
+    ap.add_argument("--no-cv", action="store_true", help="skip (a), the two cross-validations (most of the time)")
     ap.add_argument("--db", help="knowledge base URL for half A (default: SQLite in a temporary folder)")
     args = ap.parse_args(argv)
 
@@ -90,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     sc = LOCAL_SCALE if args.scale is None else args.scale
     print(f"reviewed training examples: {label_counts(examples)}, each weighing {w:g} gold examples, local scale {sc:g}")
     print(f"[{time.perf_counter() - t0:.0f}s] cross-validating the remaining corpora without and with them ...")
-    cv_before = cross_validate(prep_rest)
-    cv_after = cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=sc)
+    cv_before = None if args.no_cv else cross_validate(prep_rest)
+    cv_after = None if args.no_cv else cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=sc)
     after_model = train_models(prep_rest, examples, w, sc).for_domain("local")
     plain_model = train_models(prep_rest, examples, w, 0.0)
     b_before, b_after = figures(score(prep_b, before_model)), figures(score(prep_b, after_model))
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     b_plain, a_plain = figures(score(prep_b, plain_model)), figures(score(prep_a, plain_model))
     also = []
     for x in [float(v) for v in args.also_scales.split(",") if v]:
-        cv_x = cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=x)
+        cv_x = None if args.no_cv else cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=x)
         m_x = train_models(prep_rest, examples, w, x).for_domain("local")
         also.append((x, cv_x, figures(score(prep_b, m_x)), figures(score(prep_a, m_x))))
         print(f"[{time.perf_counter() - t0:.0f}s] scale {x:g} measured", flush=True)
@@ -107,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     print("F1 without -> with the reviewed documents (change)\n")
     print("| measured on | " + " | ".join(CATS) + " |")
     print("|---|" + "---|" * len(CATS))
-    print(_row(f"(a) grouped CV, remaining {len(rest)} docs, pooled", cv_before["pooled"]["figures"], cv_after["pooled"]["figures"]))
-    for g in cv_before["folds"]:
+    if cv_before is not None:
+        print(_row(f"(a) grouped CV, remaining {len(rest)} docs, pooled", cv_before["pooled"]["figures"], cv_after["pooled"]["figures"]))
+    for g in cv_before["folds"] if cv_before is not None else []:
         print(_row(f"    fold {g} ({cv_before['folds'][g]['documents']})", cv_before["folds"][g]["figures"],
                    cv_after["folds"][g]["figures"]))
     print(_row(f"(b) half B of {args.group} ({len(prep_b)} docs, never reviewed), local domain", b_before, b_after))
@@ -116,13 +118,18 @@ def main(argv: list[str] | None = None) -> int:
     print(_row("    (b) without adaptation (scale 0)", b_before, b_plain))
     print(_row("    (c) without adaptation (scale 0)", a_before, a_plain))
     for x, cv_x, b_x, a_x in also:
-        print(_row(f"(a) at local scale {x:g}", cv_before["pooled"]["figures"], cv_x["pooled"]["figures"]))
+        if cv_x is not None:
+            print(_row(f"(a) at local scale {x:g}", cv_before["pooled"]["figures"], cv_x["pooled"]["figures"]))
         print(_row(f"(b) at local scale {x:g}", b_before, b_x))
         print(_row(f"(c) at local scale {x:g}", a_before, a_x))
+    half_b = (f"half B all {b_before['all']['f1']:.4f} -> {b_after['all']['f1']:.4f}: "
+              f"{'raised' if b_after['all']['f1'] > b_before['all']['f1'] else 'NOT raised'}")
+    if cv_before is None:
+        print(f"\nat local scale {sc:g}: cross-validation skipped (--no-cv); {half_b}")
+        return 0
     cv_b, cv_a = cv_before["pooled"]["figures"]["all"]["f1"], cv_after["pooled"]["figures"]["all"]["f1"]
-    print(f"\nat local scale {sc:g}: cross-validated all {cv_b:.4f} -> {cv_a:.4f}: {'not lower' if round(cv_a, 4) >= round(cv_b, 4) else 'LOWER'}; "
-          f"half B all {b_before['all']['f1']:.4f} -> {b_after['all']['f1']:.4f}: "
-          f"{'raised' if b_after['all']['f1'] > b_before['all']['f1'] else 'NOT raised'}")
+    print(f"\nat local scale {sc:g}: cross-validated all {cv_b:.4f} -> {cv_a:.4f}: "
+          f"{'not lower' if round(cv_a, 4) >= round(cv_b, 4) else 'LOWER'}; {half_b}")
     return 0
 
 

@@ -40,8 +40,9 @@ REVIEWED_WEIGHT = 1.0
 #: Domain adaptation of ``ctrack train --with-reviewed``: the value of a reviewed example's local feature copies
 #: (:func:`ctrack.extract.decide.local_features`); the L2 penalty on the local weights is 1/LOCAL_SCALE² as strong as
 #: on the shared ones. 0 turns the adaptation off (reviewed examples then only join the shared training data,
-#: weighted). Chosen by ``bench/reviewed_weight.py --scales`` on five annotated groups that play "reviewed" in turn,
-#: never on the groups the report measures (docs/benchmarks.md, "Corrections that teach").
+#: weighted). Not tuned: 1 penalizes local weights exactly as shared ones. ``bench/reviewed_weight.py --scales``
+#: compares scales on annotated groups that play "reviewed" in turn (never the groups the report measures); that
+#: run has not been completed (docs/benchmarks.md, "Corrections that teach", third round).
 LOCAL_SCALE = 1.0
 SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 
