@@ -18,7 +18,7 @@ the store's own tables, after the Alembic migrations) that produces what
 :func:`ctrack.store.repo.save_document` stores for such documents: actors
 with canonical keys and normalized aliases (:mod:`ctrack.resolve.actors`),
 a person's dated title, actor and event sources with their facts, roles,
-the event's evidence span, the day columns (:func:`ctrack.store.models.event_days`, ``span_days``)
+the event's evidence span, the day columns (:func:`ctrack.store.models.event_days`, ``span_days``, ``span_tier``)
 and the search entries (title, text, folded text, as :mod:`ctrack.store.search`
 indexes them). Left out, because no read below touches them: an actor
 mention for every name (one evidence span per event is kept), and the
@@ -75,7 +75,7 @@ from ctrack.store import search as search_index  # noqa: E402
 from ctrack.store.db import open_store  # noqa: E402
 from ctrack.store.models import (  # noqa: E402
     DbActor, DbActorSource, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, DbTitle, event_days,
-    span_days, surname_key,
+    span_days, span_tier, surname_key,
 )
 from ctrack.store.web_models import DbSearchEntry, SearchKind  # noqa: E402
 
@@ -257,7 +257,8 @@ class Builder:
                              "title": ename, "published": None, "language": "en", "text": body, "ingested_at": T0})
                 d0, d1 = event_days(start, end)
                 events.append({"id": event_id, "type": etype, "name": ename, "start": start, "end": end,
-                               "start_day": d0, "end_day": d1, "span_days": span_days(d0, d1), "city": city,
+                               "start_day": d0, "end_day": d1, "span_days": span_days(d0, d1),
+                               "span_tier": span_tier(span_days(d0, d1)), "city": city,
                                "country": venue_state,
                                "status": status, "delegations": None, "part_of_id": None,
                                "review_state": "proposed", "created_at": T0, "updated_at": T0})

@@ -45,7 +45,9 @@ def list_events(db: Session, filters: EventFilters | None = None, sort: str | No
     unless ``sort`` (a key of :data:`SORTS`, ``-`` first for descending) says otherwise.
 
     Filtering, sorting, counting and paging happen in SQL; ``page.after`` (a
-    page's ``next_cursor``) reads the next page by keyset. Raises
+    page's ``next_cursor``) reads the next page by keyset. A date range in date
+    order counts at most :data:`ctrack.store.repo.EVENT_COUNT_CAP` events: past
+    that, ``total`` is the cap and ``total_exact`` false ("more than"). Raises
     :class:`BadQuery` for a bad date, sort key or cursor and :class:`NotFound`
     for an unknown country or region.
     """
@@ -53,13 +55,14 @@ def list_events(db: Session, filters: EventFilters | None = None, sort: str | No
     page = check_page(page)
     key, descending = parse_sort(sort, list(SORTS))
     try:
-        rows, total, cursor = repo.page_events(
+        rows, total, cursor, exact = repo.page_events(
             db, country=f.country, region=f.region, type=f.type, since=f.since, until=f.until, status=f.status,
             review_state=f.review_state, reviewed_only=f.reviewed_only, sort=key or "start", descending=descending,
-            limit=page.limit, offset=page.offset, after=page.after)
+            limit=page.limit, offset=page.offset, after=page.after, count_cap=repo.EVENT_COUNT_CAP)
     except ValueError as exc:
         raise BadQuery(str(exc)) from None
-    return Page[EventRow](items=rows, total=total, limit=page.limit, offset=page.offset, next_cursor=cursor)
+    return Page[EventRow](items=rows, total=total, total_exact=exact, limit=page.limit, offset=page.offset,
+                          next_cursor=cursor)
 
 
 def event_detail(db: Session, event_id: int) -> EventOut:

@@ -26,7 +26,7 @@ a briefing read a fixed share of the knowledge base and grow with it. These tabl
     each event added last time (``agg_events.links``, :func:`links_of`), takes it away and adds the new
     contribution. A queued actor stands for every event where it or an actor acting for it holds a role
     (a change to a member state's own row recounts its whole record: rare, and said so here). An event's
-    start is queued too (it orders ``agg_event_states``).
+    start and end are queued too (``agg_event_states`` holds its start, last day and span tier).
 
 When :func:`refresh` runs: before every commit of a session that wrote (:func:`_refresh_before_commit`,
 a ``before_commit`` listener), so a committed knowledge base has an empty queue; when the knowledge base
@@ -44,6 +44,7 @@ migration on SQLite recreates a table without its triggers) and then recounts ev
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import weakref
 from collections import Counter, defaultdict
@@ -79,9 +80,9 @@ TOTALS = (
 )
 
 #: What queues an event or actor in ``agg_dirty``: (table, kind queued, column holding its id, columns whose
-#: change matters (None: any insert, delete or update of them)).
+#: change matters, quoted where a reserved word (None: any insert, delete or update of them)).
 QUEUED = (
-    ("events", "e", "id", ("type", "country", "review_state", "start")),
+    ("events", "e", "id", ("type", "country", "review_state", "start", '"end"')),  # "end": a reserved word
     ("event_roles", "e", "event_id", ("event_id", "actor_id", "review_state")),
     ("actors", "a", "id", ("affiliation_id", "iso3", "kind", "review_state")),
 )
@@ -235,7 +236,8 @@ def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
     """What each event of ``event_ids`` (not rejected; others are absent) adds to the aggregates, from the
     current rows, in two reads:
 
-    ``{"t": type, "r": review state, "c": venue ISO3 or None, "d": start, "s": [ISO3 engaged by the --country rule: the
+    ``{"t": type, "r": review state, "c": venue ISO3 or None, "d": start, "f": last day (ISO) or None, "k": span
+    tier (:func:`ctrack.store.models.span_tier`) or None, "s": [ISO3 engaged by the --country rule: the
     venue, a role (not rejected) of an actor with that ISO3 or of an actor affiliated to one], "e": [ISO3
     counted in a briefing's by-member-state: for each role (not rejected) of an actor not rejected, the first
     of the actor, its affiliation and theirs that is a member state or government body with an ISO3], "a":
@@ -243,11 +245,13 @@ def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
     """
     if not event_ids:
         return {}
-    events = _core(conn).execute(select(DbEvent.id, DbEvent.type, DbEvent.country, DbEvent.review_state, DbEvent.start)
+    events = _core(conn).execute(select(DbEvent.id, DbEvent.type, DbEvent.country, DbEvent.review_state, DbEvent.start,
+                                        DbEvent.end_day, DbEvent.span_tier)
                           .where(DbEvent.id.in_(event_ids), DbEvent.review_state != ReviewState.REJECTED)).all()
     out: dict[int, dict[str, Any]] = {}
-    for eid, etype, country, state, start in events:
+    for eid, etype, country, state, start, end_day, tier in events:
         out[eid] = {"t": getattr(etype, "value", etype), "r": getattr(state, "value", state), "c": country, "d": start,
+                    "f": _iso_day(end_day), "k": tier,
                     "s": {country} if country else set(), "e": set(), "a": set(), "m": set()}
     if not out:
         return {}
@@ -273,6 +277,13 @@ def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
         for key in "seam":
             link[key] = sorted(link[key])
     return out
+
+
+def _iso_day(value) -> str | None:
+    """A day read from a ``Date`` column as ISO text (SQLite's driver may give the text itself), or None."""
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
 
 
 def _contribution(links: dict[str, Any] | None) -> tuple[Counter, Counter, Counter, Counter]:
@@ -352,7 +363,8 @@ def _insert_links(conn, links: dict[int, dict[str, Any]]) -> None:
         return
     conn.execute(insert(DbAggEvent.__table__),
                  [{"event_id": eid, "links": json.dumps(link, sort_keys=True)} for eid, link in links.items()])
-    rows = [{"iso3": iso, "event_id": eid, "type": link["t"], "start": link["d"]}
+    rows = [{"iso3": iso, "event_id": eid, "type": link["t"], "start": link["d"],
+             "end_day": dt.date.fromisoformat(link["f"]) if link.get("f") else None, "span_tier": link.get("k")}
             for eid, link in links.items() for iso in link["s"]]
     if rows:
         conn.execute(insert(DbAggEventState.__table__), rows)

@@ -220,7 +220,11 @@ class DbEvent(Base):
     year), kept with them: a filter "ends on or after D" reads ``start_day``
     from D minus :data:`SHORT_SPAN_DAYS` on, plus the few longer events by
     ``ix_events_span_days`` (:func:`ctrack.store.repo.event_conditions`).
-    ``(review_state, confidence, id)`` orders the review queue's events.
+    ``(review_state, confidence, id)`` orders the review queue's events. ``span_tier``
+    (:func:`span_tier`: 0 for at most 7 days, 1 for a month, 2 for a year, 3 longer) leads
+    ``ix_events_tier_start``: within one tier an event that ends on or after D starts at most that tier's
+    days before D, so "the first page of the events overlapping [D, E] by start" is one bounded, ordered
+    index range per tier (:func:`ctrack.store.repo.page_events`), not a sort of every match.
     """
 
     __tablename__ = "events"
@@ -230,6 +234,7 @@ class DbEvent(Base):
         Index("ix_events_country_start", "country", "start"),
         Index("ix_events_span_days", "span_days"),
         Index("ix_events_review_confidence", "review_state", "confidence", "id"),
+        Index("ix_events_tier_start", "span_tier", "start", "id", "end_day", "review_state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -240,6 +245,7 @@ class DbEvent(Base):
     start_day: Mapped[dt.date | None] = mapped_column(Date)
     end_day: Mapped[dt.date | None] = mapped_column(Date)
     span_days: Mapped[int | None] = mapped_column(Integer)
+    span_tier: Mapped[int | None] = mapped_column(Integer)
     city: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(3), index=True)
     status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, 16), default=EventStatus.HELD)
@@ -266,6 +272,29 @@ def span_days(start_day: dt.date | None, end_day: dt.date | None) -> int | None:
     return (end_day - start_day).days if start_day is not None and end_day is not None else None
 
 
+#: Longest span (days from first to last day) of each span tier but the last (:func:`span_tier`): a week, a
+#: month, a year (366 covers any date at year precision); tier ``len(SPAN_TIERS)`` holds the longer events.
+SPAN_TIERS = (7, 31, 366)
+
+
+def span_tier(span: int | None) -> int | None:
+    """The tier of an event lasting ``span`` days (:attr:`DbEvent.span_days`): the index of the first of
+    :data:`SPAN_TIERS` at least ``span``, or ``len(SPAN_TIERS)`` for longer; None when undated. The SQL of
+    migration 0013's backfill (:func:`span_tier_sql`) gives the same."""
+    if span is None:
+        return None
+    for i, days in enumerate(SPAN_TIERS):
+        if span <= days:
+            return i
+    return len(SPAN_TIERS)
+
+
+def span_tier_sql(column: str = "span_days") -> str:
+    """:func:`span_tier` as an SQL ``CASE`` over ``column`` (for set-based backfills)."""
+    whens = " ".join(f"WHEN {column} <= {days} THEN {i}" for i, days in enumerate(SPAN_TIERS))
+    return f"CASE WHEN {column} IS NULL THEN NULL {whens} ELSE {len(SPAN_TIERS)} END"
+
+
 def event_days(start: str | None, end: str | None) -> tuple[dt.date | None, dt.date | None]:
     """(first day, last day) an event from ``start`` to ``end`` covers, or (None, None) when undated
     (:func:`ctrack.resolve.dates.interval`)."""
@@ -278,9 +307,11 @@ def event_days(start: str | None, end: str | None) -> tuple[dt.date | None, dt.d
 @event.listens_for(DbEvent, "before_insert")
 @event.listens_for(DbEvent, "before_update")
 def _event_days(_mapper, _connection, target: DbEvent) -> None:
-    """Keep ``start_day``/``end_day``/``span_days`` in step with ``start``/``end`` on every ORM write of an event."""
+    """Keep ``start_day``/``end_day``/``span_days``/``span_tier`` in step with ``start``/``end`` on every ORM
+    write of an event."""
     target.start_day, target.end_day = event_days(target.start, target.end)
     target.span_days = span_days(target.start_day, target.end_day)
+    target.span_tier = span_tier(target.span_days)
 
 
 class DbEventSource(Base):
@@ -412,5 +443,5 @@ class DbMergeDecision(Base):
 
 __all__ = [
     "ReviewState", "DbDocument", "DbActor", "DbActorSource", "DbAlias", "DbTitle", "DbEvent", "DbEventSource",
-    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow", "event_days", "span_days", "SHORT_SPAN_DAYS", "surname_key",
+    "DbEventRole", "DbMention", "DbConflict", "DbMergeDecision", "utcnow", "event_days", "span_days", "SHORT_SPAN_DAYS", "SPAN_TIERS", "span_tier", "span_tier_sql", "surname_key",
 ]

@@ -39,7 +39,7 @@ from ctrack.store.cursor import decode_cursor, encode_cursor, typed_value
 from ctrack.store.db import try_claim, write_lock
 from ctrack.store.models import (
     DbActor, DbActorSource, DbAlias, DbConflict, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention,
-    DbMergeDecision, DbTitle, ReviewState, SHORT_SPAN_DAYS,
+    DbMergeDecision, DbTitle, ReviewState, SHORT_SPAN_DAYS, SPAN_TIERS,
 )
 from ctrack.store.track_models import DbReviewDecision, DecisionKind, Entity
 from ctrack.store.track_repo import merged_into
@@ -48,6 +48,7 @@ from ctrack.store.views import (
     ActorRef, ActorRow, Briefing, ConflictRow, Counts, EventRow, RoleRow, SaveResult, SourceRow, StateCount,
     Timeline, TimelineEntry, TitleRow,
 )
+from ctrack.store.web_models import DbAggEventState
 
 _REJECTED = ReviewState.REJECTED
 _GROUP_ORDER = {"state": 0, "org": 1, "person": 2}
@@ -1226,6 +1227,79 @@ def _ending_after(lo: dt.date, hi: dt.date | None) -> ColumnElement[bool]:
     return DbEvent.id.in_(union_all(select(DbEvent.id).where(*near), select(DbEvent.id).where(*far)))
 
 
+def _start_from(day: dt.date) -> str:
+    """The least ISO date text (at any precision) whose first day is on or after ``day``: "2019" for
+    2019-01-01, "2019-03" for 2019-03-01, else the day itself. ISO date texts sort in the order of their first
+    days ("2019" < "2019-01-01" < "2019-01-02" < "2019-02"), so ``start >= _start_from(D)`` keeps exactly the
+    starts whose first day is D or later, and ``start <= E.isoformat()`` those whose first day is E or earlier:
+    a range of an index on ``start``."""
+    if day.month == 1 and day.day == 1:
+        return f"{day.year:04d}"
+    if day.day == 1:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+def _overlap_arms(tier: ColumnElement, start: ColumnElement, end_day: ColumnElement, lo: dt.date,
+                  hi: dt.date | None) -> list[list[ColumnElement[bool]]]:
+    """The conditions of "overlaps [lo, hi]" (``hi`` None: open) split by span tier
+    (:data:`ctrack.store.models.SPAN_TIERS`), each a bounded ``start`` range: an event of tier ``t`` that ends
+    on or after ``lo`` starts at most ``SPAN_TIERS[t]`` days before it; the last tier (longer events, rare)
+    is bounded by ``hi`` only. Exact: the union of the arms is ``end_day >= lo AND start_day <= hi``."""
+    upper = [start <= hi.isoformat()] if hi is not None else [start.is_not(None)]
+    arms = []
+    for t in range(len(SPAN_TIERS) + 1):
+        lower = [start >= _start_from(lo - dt.timedelta(days=SPAN_TIERS[t]))] if t < len(SPAN_TIERS) else []
+        arms.append([tier == t, *lower, *upper, end_day >= lo])
+    return arms
+
+
+#: A date-filtered event list counts at most this many matches (then ``total`` is this + 1: "more than";
+#: :func:`page_events`' ``count_cap``), so that the count of a busy state over many years or of every event
+#: since a year stays bounded as the knowledge base grows, as the review queue's does.
+EVENT_COUNT_CAP = 10_000
+
+
+def _overlap_page(session: Session, cols: tuple[ColumnElement, ColumnElement, ColumnElement, ColumnElement],
+                  where: list[ColumnElement[bool]], lo: dt.date, hi: dt.date | None, descending: bool, limit: int,
+                  offset: int, after: str | None, count_cap: int | None) -> tuple[list[int], int, str | None]:
+    """One page of the rows matching ``where`` whose days overlap [``lo``, ``hi``], by ``start`` then id, from a
+    table with ``cols`` = (span tier, start, id, last day): the events themselves or a state's rows of
+    ``agg_event_states``. Returns (ids, total, next cursor) as :func:`_keyset_ids` does (cursor: [start, id]).
+
+    Per span tier (:func:`_overlap_arms`) one ``LIMIT``ed read in the order of the tier index, merged: the
+    rows read are the page plus those of each tier that start within the tier's span before ``lo`` and end
+    before it, whatever the size of the knowledge base. ``total`` counts the matches, at most ``count_cap`` + 1
+    (None: all). Undated rows never overlap a range. Raises ValueError for a cursor of another listing."""
+    tier, start, ident, end_day = cols
+    arms = [[*where, *c] for c in _overlap_arms(tier, start, end_day, lo, hi)]
+    matches = union_all(*(select(ident).where(*c) for c in arms))
+    if count_cap is not None:
+        matches = matches.limit(count_cap + 1)
+    total = session.scalar(select(func.count()).select_from(matches.subquery())) or 0
+    keyset: list[ColumnElement[bool]] = []
+    if after is not None:
+        value, last_id = decode_cursor(after, 2)
+        if value is None:  # past the dated rows: none left (undated rows never overlap a range)
+            return [], total, None
+        value = str(value)
+        # start >= value (<=) first: the range of the tier index; the rest picks up after the cursor's row
+        keyset = ([start <= value, or_(start < value, and_(start == value, ident < last_id))] if descending
+                  else [start >= value, or_(start > value, and_(start == value, ident > last_id))])
+        offset = 0
+    order = (start.desc(), ident.desc()) if descending else (start.asc(), ident.asc())
+    want = offset + limit + 1
+    parts = [select(start.label("s"), ident.label("i")).where(*c, *keyset).order_by(*order).limit(want).subquery()
+             for c in arms]
+    merged = union_all(*(select(p.c.s, p.c.i) for p in parts)).subquery()
+    got = session.execute(select(merged.c.s, merged.c.i)
+                          .order_by(*((merged.c.s.desc(), merged.c.i.desc()) if descending
+                                      else (merged.c.s.asc(), merged.c.i.asc())))
+                          .offset(offset).limit(limit + 1)).all()
+    cursor = encode_cursor([got[limit - 1][0], got[limit - 1][1]]) if len(got) > limit else None
+    return [i for _, i in got[:limit]], total, cursor
+
+
 def event_conditions(*, country: str | None = None, type: EventType | str | None = None, since: str | None = None,
                       until: str | None = None, region: str | None = None, status: EventStatus | str | None = None,
                       review_state: ReviewState | str | None = None,
@@ -1384,25 +1458,63 @@ def page_events(session: Session, *, country: str | None = None, type: EventType
                 since: str | None = None, until: str | None = None, region: str | None = None,
                 status: EventStatus | str | None = None, review_state: ReviewState | str | None = None,
                 reviewed_only: bool = False, sort: str = "start", descending: bool = False, limit: int = 50,
-                offset: int = 0, after: str | None = None) -> tuple[list[EventRow], int, str | None]:
+                offset: int = 0, after: str | None = None,
+                count_cap: int | None = None) -> tuple[list[EventRow], int, str | None, bool]:
     """One page of the events :func:`list_events` would give, filtered, sorted, counted and sliced in SQL.
 
     ``status`` and ``review_state`` filter too; ``sort`` is one of
     :data:`EVENT_SORTS` (missing values last either way, ties by id);
     ``after`` is the cursor of the previous page (keyset paging). Returns
-    (rows, total, next cursor or None). A constant number of statements
+    (rows, total, next cursor or None, total exact). A constant number of statements
     whatever the size of the knowledge base. Raises :class:`NotFound` for an
     unknown country or region, ValueError for a bad type, date, sort or cursor.
+
+    With ``since``, in date order and without a region, the page is read per
+    span tier from the tier index (:func:`_overlap_page`: of the events, or
+    for one ``country`` of its rows in ``agg_event_states`` when the
+    aggregates are fresh), and ``count_cap`` (None: exact) stops the count
+    past that many matches: ``total`` is then ``count_cap`` and "total
+    exact" False ("more than"). The whole list's total comes from the
+    aggregates' table totals.
     """
     if sort not in EVENT_SORTS:
         raise ValueError(f"cannot sort events by {sort!r}; one of: {', '.join(EVENT_SORTS)}")
     conds = event_conditions(country=country, type=type, since=since, until=until, region=region, status=status,
                               review_state=review_state, reviewed_only=reviewed_only)
-    col = _event_sort_column(sort)
-    ids, total, cursor = _keyset_ids(session, DbEvent, conds, col, descending, limit, offset, after,
-                                     nullable=sort in ("start", "country", "name"))
+    ids, capped = None, True
+    if sort == "start" and since and not region:
+        # a date range in date order: per span tier, a bounded start range read in index order (_overlap_page)
+        lo = dates.to_bound(since, upper=False)
+        hi = dates.to_bound(until, upper=True) if until else None
+        if not country:
+            where = event_conditions(type=type, status=status, review_state=review_state,
+                                     reviewed_only=reviewed_only)
+            ids, total, cursor = _overlap_page(session, (DbEvent.span_tier, DbEvent.start, DbEvent.id,
+                                                         DbEvent.end_day), where, lo, hi, descending, limit,
+                                               offset, after, count_cap)
+        elif not (status or review_state or reviewed_only) and aggregates.kept(session) and aggregates.fresh(session):
+            # the state's rows of agg_event_states (every event not rejected that engages it, with its days)
+            t = DbAggEventState
+            where = [t.iso3 == resolve_scope(country=country)[1][0]]
+            if type:
+                where.append(t.type == EventType(type).value)
+            ids, total, cursor = _overlap_page(session, (t.span_tier, t.start, t.event_id, t.end_day), where, lo,
+                                               hi, descending, limit, offset, after, count_cap)
+    if ids is None:
+        capped = False  # counted exactly
+        col = _event_sort_column(sort)
+        known = None
+        if not any((country, type, since, until, region, status, review_state, reviewed_only)) and \
+                aggregates.kept(session):
+            # the whole list: its size is kept by the aggregates' triggers (exact at any time)
+            known = aggregates.rows_in_states(session, "events", [s for s in ReviewState if s is not _REJECTED])
+        ids, total, cursor = _keyset_ids(session, DbEvent, conds, col, descending, limit, offset, after,
+                                         nullable=sort in ("start", "country", "name"), total=known)
+    exact = True
+    if capped and count_cap is not None and total > count_cap:
+        total, exact = count_cap, False
     by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids), reviewed_only)} if ids else {}
-    return [by_id[i] for i in ids if i in by_id], total, cursor
+    return [by_id[i] for i in ids if i in by_id], total, cursor, exact
 
 
 def events_by_ids(session: Session, ids: list[int]) -> list[EventRow]:

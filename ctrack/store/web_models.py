@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ctrack.store.base import Base
@@ -182,18 +182,24 @@ class DbAggState(Base):
 
 class DbAggEventState(Base):
     """Event ``event_id`` (not rejected) engages member state ``iso3`` (the rule of ``--country``), with the
-    event's ``type`` and ``start`` copied, so that a state's latest events (a briefing's, the network's, a
-    state page's visits) are one index range read, not an ordering of its whole record."""
+    event's ``type``, ``start``, ``end_day`` and ``span_tier`` copied, so that a state's latest events (a
+    briefing's, the network's, a state page's visits) are one index range read, not an ordering of its whole
+    record, and so are the first page of a state's events over a date range
+    (``ix_agg_event_states_span``: per span tier, a bounded ``start`` range in order; see
+    :attr:`ctrack.store.models.DbEvent.span_tier`)."""
 
     __tablename__ = "agg_event_states"
     __table_args__ = (Index("ix_agg_event_states_start", "iso3", "start", "event_id"),
                       Index("ix_agg_event_states_type", "iso3", "type", "start", "event_id"),
-                      Index("ix_agg_event_states_event", "event_id"))
+                      Index("ix_agg_event_states_event", "event_id"),
+                      Index("ix_agg_event_states_span", "iso3", "span_tier", "start", "event_id", "end_day"))
 
     iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     type: Mapped[str] = mapped_column(String(24))
     start: Mapped[str | None] = mapped_column(String(10))
+    end_day: Mapped[dt.date | None] = mapped_column(Date)
+    span_tier: Mapped[int | None] = mapped_column(Integer)
 
 
 class DbAggStatePair(Base):

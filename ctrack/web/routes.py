@@ -237,7 +237,7 @@ def events_page(request: Request, country: str | None = None, region: str | None
                                      page=PageParams(limit=PAGE_SIZE, offset=offset))
     return render(request, "events.html", {
         "rows": page.items, "f": filters, "types": list(EventType),
-        "pages": _pages(page.total, offset, PAGE_SIZE, request)}, nav="events")
+        "pages": _pages(page.total, offset, PAGE_SIZE, request) | {"exact": page.total_exact}}, nav="events")
 
 
 @router.get("/events/{event_id}")
