@@ -883,7 +883,9 @@ def page_actors(session: Session, *, kind: ActorKind | str | None = None, q: str
 
     ``sort`` is one of :data:`ACTOR_SORTS` (ties by id); ``after`` the
     cursor of the previous page (keyset paging, an indexed range read on
-    kind, name and id). Returns (rows, total, next cursor or None). Raises
+    kind, name and id). Without ``q`` the total comes from the aggregates'
+    table totals (actors by kind and review state), not a ``COUNT`` of the
+    actors. Returns (rows, total, next cursor or None). Raises
     ValueError for an unknown kind, sort or a bad cursor.
     """
     if sort is not None and sort not in ACTOR_SORTS:
@@ -903,7 +905,15 @@ def page_actors(session: Session, *, kind: ActorKind | str | None = None, q: str
                 .where(DbActorSource.actor_id == DbActor.id).correlate(DbActor).scalar_subquery(),)
     else:
         cols = ()
-    total = session.scalar(select(func.count()).select_from(DbActor).where(*conds)) or 0
+    if not q and aggregates.kept(session):
+        # kind and review state are the key of the actors' table totals (exact at any time: kept by triggers)
+        wanted = {ReviewState(review_state).value} if review_state else {
+            st.value for st in ReviewState if st is not _REJECTED}
+        total = sum(n for key, n in aggregates.totals(session).get("actors", {}).items()
+                    if key.rsplit("|", 1)[-1] in wanted
+                    and (not kind or key.rsplit("|", 1)[0] == ActorKind(kind).value))
+    else:
+        total = session.scalar(select(func.count()).select_from(DbActor).where(*conds)) or 0
     keys = (*cols, DbActor.id)
     stmt = select(*keys).where(*conds)
     if after is not None:

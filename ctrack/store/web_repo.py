@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from ctrack.errors import NotFound, StoreError
 from ctrack.schema import DocFormat, RoleType
+from ctrack.store import aggregates
 from ctrack.store.models import (
     DbActor, DbActorSource, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, ReviewState, utcnow,
 )
@@ -434,8 +435,11 @@ def page_documents(session: Session, *, q: str | None = None, since: dt.date | N
         "actors": select(func.count(distinct(DbActorSource.actor_id))).where(
             DbActorSource.document_id == DbDocument.id).correlate(DbDocument).scalar_subquery(),
     }[sort]
+    # every document: the count kept by the aggregates' triggers (exact at any time), not a COUNT
+    known = aggregates.totals(session).get("documents", {}).get("", 0) \
+        if not (q or since or until) and aggregates.kept(session) else None
     ids, total, cursor = _keyset_ids(session, DbDocument, _document_conditions(q, since, until), col, descending,
-                                     limit, offset, after, nullable=sort == "published")
+                                     limit, offset, after, nullable=sort == "published", total=known)
     return _summaries_for(session, ids), total, cursor
 
 
