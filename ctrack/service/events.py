@@ -55,7 +55,7 @@ def list_events(db: Session, filters: EventFilters | None = None, sort: str | No
     page = check_page(page)
     key, descending = parse_sort(sort, list(SORTS))
     try:
-        rows, total, cursor, exact = repo.page_events(
+        rows, total, cursor, exact = repo.page_events_counted(
             db, country=f.country, region=f.region, type=f.type, since=f.since, until=f.until, status=f.status,
             review_state=f.review_state, reviewed_only=f.reviewed_only, sort=key or "start", descending=descending,
             limit=page.limit, offset=page.offset, after=page.after, count_cap=repo.EVENT_COUNT_CAP)

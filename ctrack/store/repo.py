@@ -1464,7 +1464,15 @@ def _keyset_ids(session: Session, model, where: list[ColumnElement[bool]], col: 
     return [i for _, i in got], total, cursor
 
 
-def page_events(session: Session, *, country: str | None = None, type: EventType | str | None = None,
+def page_events(session: Session, *, count_cap: int | None = None,
+                **filters: Any) -> tuple[list[EventRow], int, str | None]:
+    """One page of events as :func:`page_events_counted` reads it, as (rows, total, next cursor or None);
+    when ``count_cap`` stopped the count, ``total`` is ``count_cap`` + 1 ("more than ``count_cap``")."""
+    rows, total, cursor, exact = page_events_counted(session, count_cap=count_cap, **filters)
+    return rows, total if exact else total + 1, cursor
+
+
+def page_events_counted(session: Session, *, country: str | None = None, type: EventType | str | None = None,
                 since: str | None = None, until: str | None = None, region: str | None = None,
                 status: EventStatus | str | None = None, review_state: ReviewState | str | None = None,
                 reviewed_only: bool = False, sort: str = "start", descending: bool = False, limit: int = 50,
@@ -1475,7 +1483,7 @@ def page_events(session: Session, *, country: str | None = None, type: EventType
     ``status`` and ``review_state`` filter too; ``sort`` is one of
     :data:`EVENT_SORTS` (missing values last either way, ties by id);
     ``after`` is the cursor of the previous page (keyset paging). Returns
-    (rows, total, next cursor or None, total exact). A constant number of statements
+    (rows, total, next cursor or None, whether total is exact). A constant number of statements
     whatever the size of the knowledge base. Raises :class:`NotFound` for an
     unknown country or region, ValueError for a bad type, date, sort or cursor.
 
