@@ -341,7 +341,10 @@ def test_a_member_states_timeline_from_the_aggregates_equals_the_one_from_the_ev
         deep = actors.timeline(s, tjk, PageParams(limit=12)).next_cursor
         with _statements(engine) as last:
             actors.timeline(s, tjk, PageParams(limit=4, after=deep))
-        assert any("agg_event_states" in q for q in first) and len(last) == len(first)
+        # a constant number of statements however deep: the deep page may run from the dated engagements into the
+        # undated ones, which the keyset reads in one more statement (start IS NULL, after the dated range)
+        assert any("agg_event_states" in q for q in first)
+        assert len(first) <= len(last) <= len(first) + 1
         kept = pages(s, tjk)
         monkeypatch.setattr(aggregates, "fresh", lambda conn: False)
         counted = pages(s, tjk)
