@@ -244,7 +244,7 @@ def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev00
 
 
 HOUSE = Path(__file__).resolve().parent / "house"
-#: What the next two notes' speakers become at the default local scale (ctrack.train.LOCAL_SCALE = 1): the
+#: What the next two notes' speakers become at local scale 1 (``--local-scale 1``; ctrack.train.LOCAL_SCALE is 0, off): the
 #: Russian Federation's speaker role goes in both, the ambassadors' stay (at scale 3 both go, measured).
 EXPECT = [["Pavel Orlov"], ["Sergei Volkov"]]
 
@@ -277,7 +277,7 @@ def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alo
     """Domain adaptation (``ctrack train --with-reviewed``, local weights). The house style (``tests/train/house``):
     a programme's workshop notes, each ending with an ambassador who "welcomed the workshop in a statement issued in
     Moscow", whom the models read as a speaker (the ambassador and the state both). The analyst rejects the two
-    speaker roles of the first note only. With the default local scale, the next notes of the style, never reviewed,
+    speaker roles of the first note only. At local scale 1 (``--local-scale 1``; off by default), the next notes of the style, never reviewed,
     come out as the analyst taught (:data:`EXPECT`); documents of other styles come out as before; without the adaptation
     (``--local-scale 0``, the reviewed examples in the shared data at weight 1) nothing changes at all."""
     import ctrack.extract.decide as decide
@@ -319,7 +319,7 @@ def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alo
         assert res.exit_code == 0, res.output
         return res.stdout
 
-    out = train(new_path)
+    out = train(new_path, "--local-scale", "1")
     assert "give 0 event, 0 type, 0 date and 2 role examples, each weighing 1 annotated one; local weights" in out, out
     assert "written (all F1" in out and "decided with the local weights" in out, out
     adapted = Models.load(new_path)
