@@ -107,6 +107,14 @@ def _walk(page, limit: int) -> list[int]:
         assert len(out) <= total
 
 
+def _timeline(s, actor_id: int):
+    """``actor_timeline`` as a ``page(after, limit)`` for :func:`_walk`."""
+    def page(after, n):
+        t = repo.actor_timeline(s, actor_id, limit=n, after=after)
+        return [e.event.id for e in t.entries], t.total, t.next_cursor
+    return page
+
+
 def test_keyset_pages_cross_null_dates_and_equal_keys_once_each(engine):
     _paging_kb(engine)
     with session_scope(engine) as s:
@@ -140,14 +148,7 @@ def test_keyset_pages_cross_null_dates_and_equal_keys_once_each(engine):
         whole = [t.event.id for t in repo.actor_timeline(s, actor.id, limit=100).entries]
         assert len(whole) == len(DATES)
         for limit in (1, 3):
-            got, after = [], None
-            while True:
-                page = repo.actor_timeline(s, actor.id, limit=limit, after=after)
-                got += [t.event.id for t in page.entries]
-                after = page.next_cursor
-                if after is None:
-                    break
-            assert got == whole
+            assert _walk(_timeline(s, actor.id), limit) == whole
 
 
 def _plan(session, stmt) -> str:
@@ -234,14 +235,7 @@ def test_a_sparse_timeline_is_collected_then_sorted_and_pages_the_same(engine, m
                 paged = [t.event.id for t in repo.actor_timeline(s, who.id, limit=100).entries]
                 assert paged == whole and len(whole) > 1
                 for limit in (1, 2):
-                    got, after = [], None
-                    while True:
-                        page = repo.actor_timeline(s, who.id, limit=limit, after=after)
-                        got += [t.event.id for t in page.entries]
-                        after = page.next_cursor
-                        if after is None:
-                            break
-                    assert got == whole, (dense_at, who.name, limit)
+                    assert _walk(_timeline(s, who.id), limit) == whole, (dense_at, who.name, limit)
                     by_offset = [t.event.id for o in range(0, len(whole), limit)
                                  for t in repo.actor_timeline(s, who.id, limit=limit, offset=o).entries]
                     assert by_offset == whole, (dense_at, who.name, limit)
