@@ -146,3 +146,19 @@ def make_document(doc_id: str, text_: str, published: dt.date | None = None, tit
         sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), title=title,
         published=published, text=text_,
     )
+
+
+def store_record(engine: Engine, doc_id: str, published: str, actors: list[dict], events: list[dict]):
+    """Store a ``ctrack.extraction/1`` record a test writes itself (``actors`` and ``events`` as SCHEMA.md
+    gives them) for a document ``doc_id`` published on ``published`` (ISO date), through
+    :func:`ctrack.store.repo.save_document`; returns its :class:`~ctrack.store.repo.SaveResult`."""
+    from ctrack.store import repo
+    from ctrack.store.db import session_scope
+
+    record = Record.model_validate({"schema": "ctrack.extraction/1",
+                                    "document": {"id": doc_id, "title": doc_id, "published": published,
+                                                 "language": "en"},
+                                    "actors": actors, "events": events})
+    doc = make_document(doc_id, f"text of {doc_id}", dt.date.fromisoformat(published), title=doc_id)
+    with session_scope(engine) as s:
+        return repo.save_document(s, doc, record)

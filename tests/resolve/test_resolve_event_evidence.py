@@ -9,15 +9,14 @@ document gave no venue merged into a programme of workshops spanning years elsew
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import select
 
-from ctrack.schema import EventType, Record, RoleType
+from ctrack.schema import EventType, RoleType
 from ctrack.store import repo
 from ctrack.store.db import session_scope
 from ctrack.store.models import DbDocument, DbEvent, DbEventSource, DbMergeDecision
-from ctrack.store.testing import make_document
+from ctrack.store.testing import store_record as save
 
 O, P, S, SP, F = RoleType.ORGANIZER, RoleType.PARTICIPANT, RoleType.SUBJECT, RoleType.SPEAKER, RoleType.FUNDER
 
@@ -38,16 +37,6 @@ QAT = {"id": "QAT", "kind": "member_state", "name": "Qatar", "iso3": "QAT"}
 KGZ_MFA = {"id": "mfa", "kind": "government_body", "name": "Ministry of Foreign Affairs of Kyrgyzstan",
            "iso3": "KGZ", "affiliation": "KGZ"}
 NCTC = {"id": "nctc", "kind": "government_body", "name": "National Counter Terrorism Centre", "iso3": "KEN"}
-
-
-def save(engine, doc_id: str, published: str, actors: list[dict], events: list[dict]):
-    record = Record.model_validate({"schema": "ctrack.extraction/1",
-                                    "document": {"id": doc_id, "title": doc_id, "published": published,
-                                                 "language": "en"},
-                                    "actors": actors, "events": events})
-    doc = make_document(doc_id, f"text of {doc_id}", dt.date.fromisoformat(published), title=doc_id)
-    with session_scope(engine) as s:
-        return repo.save_document(s, doc, record)
 
 
 def roles(*pairs: tuple[str, RoleType]) -> list[dict]:

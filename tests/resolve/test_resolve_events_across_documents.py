@@ -7,15 +7,14 @@ report that must find the right one of two same-day meetings.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import select
 
-from ctrack.schema import EventType, Record, RoleType
+from ctrack.schema import EventType, RoleType
 from ctrack.store import repo
 from ctrack.store.db import session_scope
 from ctrack.store.models import DbDocument, DbEventSource
-from ctrack.store.testing import make_document
+from ctrack.store.testing import store_record as save
 
 CTC = {"id": "ctc", "kind": "un_entity", "name": "Counter-Terrorism Committee", "acronym": "CTC"}
 CTED = {"id": "cted", "kind": "un_entity", "name": "Counter-Terrorism Committee Executive Directorate",
@@ -30,16 +29,6 @@ TJK = {"id": "TJK", "kind": "member_state", "name": "Tajikistan", "iso3": "TJK"}
 KGZ = {"id": "KGZ", "kind": "member_state", "name": "Kyrgyzstan", "iso3": "KGZ"}
 AFG = {"id": "AFG", "kind": "member_state", "name": "Afghanistan", "iso3": "AFG"}
 IND = {"id": "IND", "kind": "member_state", "name": "India", "iso3": "IND"}
-
-
-def save(engine, doc_id: str, published: str, actors: list[dict], events: list[dict]):
-    record = Record.model_validate({"schema": "ctrack.extraction/1",
-                                    "document": {"id": doc_id, "title": doc_id, "published": published,
-                                                 "language": "en"},
-                                    "actors": actors, "events": events})
-    doc = make_document(doc_id, f"text of {doc_id}", dt.date.fromisoformat(published), title=doc_id)
-    with session_scope(engine) as s:
-        return repo.save_document(s, doc, record)
 
 
 def role(actor: str, r: RoleType) -> dict:
