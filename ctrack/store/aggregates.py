@@ -13,11 +13,12 @@ a briefing read a fixed share of the knowledge base and grow with it. These tabl
 ``agg_actor_documents``
     Distinct documents naming an actor (``actor_sources``), kept by triggers: a source row counts when no
     other source row pairs the same actor and document (an indexed look-up of the unique key).
-``agg_states``, ``agg_event_states``, ``agg_state_pairs``, ``agg_actors.events`` / ``.timeline``
+``agg_states``, ``agg_event_states``, ``agg_state_pairs``, ``agg_actors.events`` / ``.timeline`` / ``.briefed``
     Per member state, the events (not rejected) that engage it by type and review state (the rule of
     ``--country``, :func:`ctrack.store.repo._involving`) and which they are, with type and start (its
     latest events are an index range), the briefing's counts by member state for a
     one-state scope (:func:`ctrack.store.repo._engaged_states`), per actor the events it holds a role in
+    (and how many of them a briefing pack shows: the review queue's first group)
     and its timeline's total (its own events and those of the actors acting for it, two affiliation
     levels down: :func:`ctrack.store.repo.actor_timeline`). These depend on joins (roles → actors →
     affiliations), which a trigger cannot keep cheaply; so triggers queue the event (insert, delete,
@@ -241,7 +242,10 @@ def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
     venue, a role (not rejected) of an actor with that ISO3 or of an actor affiliated to one], "e": [ISO3
     counted in a briefing's by-member-state: for each role (not rejected) of an actor not rejected, the first
     of the actor, its affiliation and theirs that is a member state or government body with an ISO3], "a":
-    [actors holding a role (not rejected)], "m": [their affiliations and theirs, not already in "a"]}``.
+    [actors holding a role (not rejected)], "m": [their affiliations and theirs, not already in "a"], "b": a
+    briefing pack shows it (a venue, or a role, not rejected, of an actor with an ISO3, or affiliated to one, up
+    to two steps: the review queue's rule, :func:`ctrack.store.track_repo._briefed`)}``. Links stored before
+    migration 0015 have no "b": it was then ``bool(links["s"])`` (:func:`briefed_of`).
     """
     if not event_ids:
         return {}
@@ -252,7 +256,7 @@ def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
     for eid, etype, country, state, start, end_day, tier in events:
         out[eid] = {"t": getattr(etype, "value", etype), "r": getattr(state, "value", state), "c": country, "d": start,
                     "f": _iso_day(end_day), "k": tier,
-                    "s": {country} if country else set(), "e": set(), "a": set(), "m": set()}
+                    "s": {country} if country else set(), "e": set(), "a": set(), "m": set(), "b": bool(country)}
     if not out:
         return {}
     a0, a1, a2 = aliased(DbActor), aliased(DbActor), aliased(DbActor)
@@ -267,6 +271,7 @@ def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
         link["a"].add(i0)
         link["m"].update(i for i in (i1, i2) if i is not None)
         link["s"].update(i for i in (iso0, iso1) if i)
+        link["b"] = link["b"] or bool(iso0 or iso1 or iso2)
         if getattr(st0, "value", st0) != _REJECTED:
             for kind, iso in ((k0, iso0), (k1, iso1), (k2, iso2)):
                 if iso and getattr(kind, "value", kind) in _STATE_KINDS:
@@ -286,11 +291,20 @@ def _iso_day(value) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
 
 
-def _contribution(links: dict[str, Any] | None) -> tuple[Counter, Counter, Counter, Counter]:
-    """(agg_states, agg_state_pairs, agg_actors.events, agg_actors.timeline) increments of one event."""
-    states, pairs, events, timeline = Counter(), Counter(), Counter(), Counter()
+def briefed_of(links: dict[str, Any]) -> bool:
+    """Whether the event of ``links`` (:func:`links_of`) is one a briefing pack shows: its "b", or for links
+    stored before migration 0015 (which have none) whether it engaged a member state by the venue or an
+    actor or its affiliation (``"s"``), as that migration counted them (it recounts the events it could not
+    tell so, those engaging a state only through an affiliation's affiliation)."""
+    return bool(links["b"]) if "b" in links else bool(links["s"])
+
+
+def _contribution(links: dict[str, Any] | None) -> tuple[Counter, Counter, Counter, Counter, Counter]:
+    """(agg_states, agg_state_pairs, agg_actors.events, agg_actors.timeline, agg_actors.briefed) increments of
+    one event."""
+    states, pairs, events, timeline, briefed = Counter(), Counter(), Counter(), Counter(), Counter()
     if not links:
-        return states, pairs, events, timeline
+        return states, pairs, events, timeline, briefed
     for iso in links["s"]:
         states[(iso, links["t"], links["r"])] += 1
         for other in set(links["e"]) | ({iso} if links["c"] == iso else set()):
@@ -300,7 +314,9 @@ def _contribution(links: dict[str, Any] | None) -> tuple[Counter, Counter, Count
         timeline[a] += 1
     for a in links["m"]:
         timeline[a] += 1
-    return states, pairs, events, timeline
+    if briefed_of(links):
+        briefed.update(links["a"])
+    return states, pairs, events, timeline, briefed
 
 
 # --------------------------------------------------------------------------- keeping them
@@ -325,7 +341,7 @@ def _upsert_ignore(conn, table, rows: list[dict]) -> None:
     conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
 
 
-def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Counter) -> None:
+def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Counter, briefed: Counter) -> None:
     """Add the signed increments to the counters (rows created at 0 first where something is added)."""
     st, pt, at = DbAggState.__table__, DbAggStatePair.__table__, DbAggActor.__table__
     states = {k: v for k, v in states.items() if v}
@@ -345,16 +361,18 @@ def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Cou
         conn.execute(update(pt).where(pt.c.scope == bindparam("k_scope"), pt.c.iso3 == bindparam("k_iso3"))
                      .values(n=pt.c.n + bindparam("d")),
                      [{"k_scope": s, "k_iso3": i, "d": v} for (s, i), v in pairs.items()])
-    actors = {a: (events.get(a, 0), timeline.get(a, 0)) for a in set(events) | set(timeline)}
-    actors = {a: d for a, d in actors.items() if d != (0, 0)}
+    actors = {a: (events.get(a, 0), timeline.get(a, 0), briefed.get(a, 0))
+              for a in set(events) | set(timeline) | set(briefed)}
+    actors = {a: d for a, d in actors.items() if d != (0, 0, 0)}
     if actors:
         from sqlalchemy import bindparam
 
-        _upsert_ignore(conn, at, [{"actor_id": a, "events": 0, "timeline": 0}
-                                  for a, (de, dt_) in actors.items() if de > 0 or dt_ > 0])
+        _upsert_ignore(conn, at, [{"actor_id": a, "events": 0, "timeline": 0, "briefed": 0}
+                                  for a, d in actors.items() if max(d) > 0])
         conn.execute(update(at).where(at.c.actor_id == bindparam("k_actor"))
-                     .values(events=at.c.events + bindparam("de"), timeline=at.c.timeline + bindparam("dt")),
-                     [{"k_actor": a, "de": de, "dt": dt_} for a, (de, dt_) in actors.items()])
+                     .values(events=at.c.events + bindparam("de"), timeline=at.c.timeline + bindparam("dt"),
+                             briefed=at.c.briefed + bindparam("db")),
+                     [{"k_actor": a, "de": de, "dt": dt_, "db": db} for a, (de, dt_, db) in actors.items()])
 
 
 def _insert_links(conn, links: dict[int, dict[str, Any]]) -> None:
@@ -379,7 +397,7 @@ def recount(conn, event_ids: Iterable[int]) -> int:
         old = {eid: json.loads(links) for eid, links in conn.execute(
             select(DbAggEvent.event_id, DbAggEvent.links).where(DbAggEvent.event_id.in_(chunk))).all()}
         new = links_of(conn, chunk)
-        total = [Counter(), Counter(), Counter(), Counter()]
+        total = [Counter(), Counter(), Counter(), Counter(), Counter()]
         changed = [eid for eid in chunk if old.get(eid) != new.get(eid)]
         for eid in changed:
             for acc, plus, minus in zip(total, _contribution(new.get(eid)), _contribution(old.get(eid))):
@@ -488,7 +506,7 @@ def rebuild(conn) -> int:
         conn.execute(insert(DbAggTotal.__table__), totals)
     docs = conn.execute(select(DbActorSource.actor_id, func.count(func.distinct(DbActorSource.document_id)))
                         .group_by(DbActorSource.actor_id)).all()
-    states, pairs, events, timeline = Counter(), Counter(), Counter(), Counter()
+    states, pairs, events, timeline, briefed = Counter(), Counter(), Counter(), Counter(), Counter()
     counted, last = 0, 0
     while True:
         ids = list(conn.execute(select(DbEvent.id).where(DbEvent.id > last).order_by(DbEvent.id)
@@ -498,7 +516,7 @@ def rebuild(conn) -> int:
         last = ids[-1]
         links = links_of(conn, ids)
         for eid, link in links.items():
-            for acc, plus in zip((states, pairs, events, timeline), _contribution(link)):
+            for acc, plus in zip((states, pairs, events, timeline, briefed), _contribution(link)):
                 acc.update(plus)
         _insert_links(conn, links)
         counted += len(ids)
@@ -507,7 +525,8 @@ def rebuild(conn) -> int:
                                                     for (i, t, r), n in states.items()])
     if pairs:
         conn.execute(insert(DbAggStatePair.__table__), [{"scope": s, "iso3": i, "n": n} for (s, i), n in pairs.items()])
-    rows = [{"actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0)} for a in set(events) | set(timeline)]
+    rows = [{"actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0), "briefed": briefed.get(a, 0)}
+            for a in set(events) | set(timeline)]
     for i in range(0, len(rows), 5000):
         conn.execute(insert(DbAggActor.__table__), rows[i:i + 5000])
     rows = [{"actor_id": a, "n": n} for a, n in docs]
@@ -682,6 +701,6 @@ def _refresh_before_commit(session: Session) -> None:
     session.info.pop("ctrack_agg_wrote", None)
 
 
-__all__ = ["TOTALS", "QUEUED", "PG_LOCK_AGG", "READ_CACHE", "CHUNK", "links_of", "recount", "refresh", "fresh",
+__all__ = ["TOTALS", "QUEUED", "PG_LOCK_AGG", "READ_CACHE", "CHUNK", "links_of", "briefed_of", "recount", "refresh", "fresh",
            "rebuild", "ensure", "install_triggers", "drop_triggers", "triggers_present", "kept", "totals", "rows_in_states",
            "state_counts", "state_events", "state_pairs", "actor_counts"]

@@ -215,13 +215,17 @@ class DbAggStatePair(Base):
 
 class DbAggActor(Base):
     """Per actor: ``events`` (not rejected) it holds a role in (not rejected), ``timeline`` events of it or
-    the actors acting for it (its timeline's total). Written by recounts only."""
+    the actors acting for it (its timeline's total), ``briefed`` those of its ``events`` that a briefing pack
+    shows (engaging some member state: the review queue's rule, :func:`ctrack.store.track_repo._briefed`), so
+    that the queue's briefing facts among the actors are an index read (migration 0015). Written by recounts
+    only."""
 
     __tablename__ = "agg_actors"
 
     actor_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     events: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     timeline: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    briefed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DbAggActorDocuments(Base):

@@ -83,6 +83,21 @@ def _fresh_actor_counts(s, actor_id: int) -> tuple[int, int, int]:
     return events, timeline, docs
 
 
+def _fresh_briefed(s) -> dict[int, int]:
+    """Per actor, the events (not rejected) it holds a role in (not rejected) that a briefing pack shows, by the
+    review queue's SQL rule (:func:`ctrack.store.track_repo._briefed_event`)."""
+    return dict(s.execute(select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)))
+                          .join(DbEvent, DbEvent.id == DbEventRole.event_id)
+                          .where(DbEventRole.review_state != REJECTED, track_repo._briefed_event(DbEvent))
+                          .group_by(DbEventRole.actor_id)).all())
+
+
+def _stored_briefed(s) -> dict[int, int]:
+    from ctrack.store.web_models import DbAggActor
+
+    return dict(s.execute(select(DbAggActor.actor_id, DbAggActor.briefed).where(DbAggActor.briefed != 0)).all())
+
+
 def _fresh_totals(s) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for model, name, key in ((DbDocument, "documents", ()), (DbActor, "actors", (DbActor.kind, DbActor.review_state)),
@@ -118,6 +133,13 @@ def assert_exact(engine) -> None:
         counts = aggregates.actor_counts(s, s.scalars(select(DbActor.id)).all())
         for actor_id in s.scalars(select(DbActor.id)):
             assert counts.get(actor_id, (0, 0, 0)) == _fresh_actor_counts(s, actor_id), actor_id
+        assert _stored_briefed(s) == _fresh_briefed(s)
+        # the queue's briefing flag of an actor and a title (read from agg_actors) is the per-row rule's
+        flags: dict = {}
+        track_repo.queue_rows(s, kinds=[Entity.ACTOR, Entity.PERSON_TITLE], flags=flags)
+        shown = set(s.scalars(select(DbActor.id).where(track_repo._briefed_actor(DbActor.id))))
+        person = dict(s.execute(select(DbTitle.id, DbTitle.person_id)).all())
+        assert flags == {(e, i): (i if e is Entity.ACTOR else person[i]) in shown for e, i in flags}
         assert track_repo.count_queue(s) == sum(
             s.scalar(select(func.count()).select_from(m).where(m.review_state == ReviewState.PROPOSED)) or 0
             for m in (DbActor, DbEvent, DbEventRole, DbTitle, DbConflict, DbRecommendation))
@@ -142,7 +164,7 @@ def _snapshot(s) -> dict:
         cols = list(model.__table__.c)
         rows = s.execute(select(*cols)).all()
         out[model.__tablename__] = sorted(tuple(r) for r in rows if any(
-            v for c, v in zip(cols, r) if c.name in ("n", "events", "timeline")) or
+            v for c, v in zip(cols, r) if c.name in ("n", "events", "timeline", "briefed")) or
             model is DbAggEventState)
     return out
 
@@ -280,4 +302,117 @@ def test_triggers_put_back_by_opening_recount_what_they_missed(engine):
     upgrade(engine)
     with session_scope(engine) as s:
         assert aggregates.triggers_present(s)
+    assert_exact(engine)
+
+
+def _briefing_kb(engine) -> dict[str, int]:
+    """Events that a briefing pack shows or not, for each way the rule can go; returns {actor name: id}.
+
+    A CTED officer and a ministry official (affiliated to a unit, of a ministry, of Kazakhstan: the state is
+    the official's affiliation's affiliation's affiliation) hold roles at events without a venue: the
+    "unit" event engages Kazakhstan only through the *unit's* affiliation's affiliation (two steps from an
+    actor of a role: shown); the "ngo" event only through an NGO and a person without affiliation (not
+    shown); the "venue" event is held in Tajikistan (shown), its second role (a journalist) is rejected; the
+    "state" event has Uzbekistan in a role (shown)."""
+    text = "Unit, ministry, Kazakhstan, CTED, NGO, Tajikistan, Uzbekistan."
+    actors = [
+        Actor(id="kaz", kind=ActorKind.MEMBER_STATE, name="Kazakhstan", iso3="KAZ"),
+        Actor(id="min", kind=ActorKind.OTHER_ORG, name="Ministry Without Code", affiliation="kaz"),
+        Actor(id="unit", kind=ActorKind.OTHER_ORG, name="Border Unit", affiliation="min"),
+        Actor(id="off", kind=ActorKind.PERSON, name="Dana Official", affiliation="unit"),
+        Actor(id="cted", kind=ActorKind.UN_ENTITY, name="Counter-Terrorism Committee Executive Directorate",
+              acronym="CTED"),
+        Actor(id="ngo", kind=ActorKind.OTHER_ORG, name="Civil Watch"),
+        Actor(id="lone", kind=ActorKind.PERSON, name="Omar Freelance"),
+        Actor(id="jour", kind=ActorKind.PERSON, name="Rita Journalist"),
+        Actor(id="uzb", kind=ActorKind.MEMBER_STATE, name="Uzbekistan", iso3="UZB"),
+    ]
+    events = [
+        Event(id="e1", type=EventType.MEETING, name="unit", start="2020-01-05",
+              roles=[Role(actor="unit", role=RoleType.PARTICIPANT), Role(actor="cted", role=RoleType.ORGANIZER)]),
+        Event(id="e2", type=EventType.WORKSHOP, name="ngo", start="2020-02-05",
+              roles=[Role(actor="ngo", role=RoleType.ORGANIZER), Role(actor="lone", role=RoleType.SPEAKER)]),
+        Event(id="e3", type=EventType.CONFERENCE, name="venue", start="2020-03-05", country="TJK",
+              roles=[Role(actor="cted", role=RoleType.ORGANIZER), Role(actor="jour", role=RoleType.SPEAKER)]),
+        Event(id="e4", type=EventType.MEETING, name="state", start="2020-04-05",
+              roles=[Role(actor="uzb", role=RoleType.SUBJECT), Role(actor="ngo", role=RoleType.PARTICIPANT)]),
+    ]
+    with session_scope(engine) as s:
+        repo.save_document(s, make_document("brief", text, published=dt.date(2024, 1, 1)),
+                           Record(document=DocumentInfo(id="brief"), actors=actors, events=events))
+    with session_scope(engine) as s:
+        ids = {a.name: a.id for a in s.scalars(select(DbActor))}
+        venue = s.scalars(select(DbEvent.id).where(DbEvent.name == "venue")).one()
+        role = s.scalars(select(DbEventRole).where(DbEventRole.event_id == venue,
+                                                   DbEventRole.actor_id == ids["Rita Journalist"])).one()
+        review.reject(s, Entity.EVENT_ROLE, role.id, user="t")
+    return ids
+
+
+def test_the_queue_reads_an_actor_s_briefing_flag_from_the_aggregates_with_the_same_facts(engine, monkeypatch):
+    """The review queue's briefing facts among actors and titles come from ``agg_actors.briefed`` when the
+    aggregates are fresh (an index read instead of a test of each row's roles and events): the same flags,
+    order and pages as the per-row rule, for each way an event is shown or not (venue; a state in a role; a
+    state two affiliation steps from a role's actor; none; a rejected role), and after a correction that
+    moves the two-step case."""
+    ids = _briefing_kb(engine)
+    assert_exact(engine)
+
+    def queue(per_row: bool, **page) -> tuple[list, dict]:
+        flags: dict = {}
+        with monkeypatch.context() as m:
+            if per_row:
+                m.setattr(aggregates, "fresh", lambda conn: False)
+            with session_scope(engine) as s:
+                rows = [(e, r.id) for e, r in track_repo.queue_rows(s, flags=flags, **page)]
+        return rows, flags
+
+    rows, flags = queue(False)
+    assert (rows, flags) == queue(True)
+    shown = {name for name, i in ids.items() if flags.get((Entity.ACTOR, i))}
+    assert shown == {"Border Unit", "Counter-Terrorism Committee Executive Directorate", "Uzbekistan",
+                     "Civil Watch"}  # not: the official and states without roles, the freelance, the journalist
+    assert not flags[(Entity.ACTOR, ids["Rita Journalist"])] and not flags[(Entity.ACTOR, ids["Omar Freelance"])]
+    for offset, limit in ((0, 3), (2, 4), (5, 50)):
+        assert queue(False, offset=offset, limit=limit)[0] == queue(True, offset=offset, limit=limit)[0] \
+            == rows[offset:offset + limit]
+    with session_scope(engine) as s:  # the ministry leaves Kazakhstan: the unit's event engages no state
+        review.correct(s, Entity.ACTOR, ids["Ministry Without Code"], "affiliation_id", "", user="t")
+    assert_exact(engine)
+    rows, flags = queue(False)
+    assert (rows, flags) == queue(True)
+    assert not flags[(Entity.ACTOR, ids["Border Unit"])] and flags[(Entity.ACTOR, ids["Civil Watch"])]
+
+
+def test_the_migration_counts_the_briefing_events_of_stored_actors(db_url, engine):
+    """Migration 0015 fills ``agg_actors.briefed`` for a knowledge base whose stored links predate it (no
+    "b"): equal to the per-row rule's count, also for an event shown only through an affiliation's
+    affiliation, which it recounts; later recounts take the old links' share away correctly."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from ctrack.store.db import alembic_config
+    from ctrack.store.web_models import DbAggEvent
+
+    ids = _briefing_kb(engine)
+    _fill(engine, 4)
+    cfg = alembic_config(db_url)
+    command.downgrade(cfg, "0013_span_tiers")
+    with session_scope(engine) as s:  # links as 0012-0014 wrote them
+        for eid, links in s.execute(select(DbAggEvent.event_id, DbAggEvent.links)).all():
+            old = {k: v for k, v in json.loads(links).items() if k != "b"}
+            s.execute(text("UPDATE agg_events SET links = :l WHERE event_id = :e"),
+                      {"l": json.dumps(old, sort_keys=True), "e": eid})
+        unit = s.scalars(select(DbEvent.id).where(DbEvent.name == "unit")).one()
+        assert s.execute(text("SELECT count(*) FROM agg_event_states WHERE event_id = :e"), {"e": unit}).scalar() == 0
+    command.upgrade(cfg, "head")
+    with session_scope(engine) as s:
+        assert _stored_briefed(s) == _fresh_briefed(s)
+        assert _stored_briefed(s)[ids["Border Unit"]] == 1
+    with session_scope(engine) as s:  # a recount of old links (no "b") after the migration
+        review.reject(s, Entity.ACTOR, ids["Counter-Terrorism Committee Executive Directorate"], user="t")
+        review.correct(s, Entity.EVENT, s.scalars(select(DbEvent.id).where(DbEvent.name == "Event 1")).one(),
+                       "country", "UZB", user="t")
     assert_exact(engine)

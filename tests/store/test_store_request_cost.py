@@ -175,7 +175,8 @@ def test_review_queue_tests_briefing_facts_per_row_read(engine):
     that ``EXISTS`` into a semi-join over every role of every event (at 1,000,000 events it hashed 5.5
     million roles for one page of actors: 18.7 s). The plans of the actors', events' and roles' reads of the
     briefed, unscored group hold the test as a subplan (PostgreSQL) or a correlated subquery (SQLite); the
-    queue's facts are those of the briefing rule either way."""
+    queue's facts are those of the briefing rule either way. With fresh aggregates the actors' test reads
+    ``agg_actors`` alone."""
     from ctrack.store import track_repo
     from ctrack.store.track_models import Entity
 
@@ -193,6 +194,14 @@ def test_review_queue_tests_briefing_facts_per_row_read(engine):
                 assert "SubPlan" in plan and "Semi Join" not in plan and "HashAggregate" not in plan, (entity, plan)
             else:
                 assert "CORRELATED" in plan, (entity, plan)
+        # with the aggregates fresh, an actor's test is a read of agg_actors (its count of briefed events),
+        # not of its roles and their events: PostgreSQL merges it with the actors in id order
+        kept = track_repo._briefed(True)
+        for entity, model, where, conf in track_repo._queue_parts():
+            if entity is Entity.ACTOR:
+                plan = _plan(s, track_repo._queue_arm(entity, model, where, conf, (ReviewState.PROPOSED,), (0, 1),
+                                                      kept[entity], None).limit(51).offset(5))
+                assert "agg_actors" in plan and "event_roles" not in plan, plan
         # every actor, event and role of these events engages a member state: all of them are briefing facts
         flags: dict = {}
         rows = track_repo.queue_rows(s, kinds=[Entity.ACTOR, Entity.EVENT, Entity.EVENT_ROLE], flags=flags)
