@@ -820,7 +820,8 @@ def evidence_of(session: Session, facts: Sequence[tuple[Entity, Any]], document_
     instead of one read per fact (0.4 s a card at 100,000 documents, when
     SQLite planned that read through the ``document_id`` index). Written as
     SQL text: building 50 subqueries as SQLAlchemy constructs cost more than
-    running them.
+    running them. On PostgreSQL one arm per shape of read, over arrays of the
+    facts' keys (``LATERAL``), so that planning does not grow with the page.
     """
     from sqlalchemy import text
 
@@ -828,6 +829,8 @@ def evidence_of(session: Session, facts: Sequence[tuple[Entity, Any]], document_
     counted: dict[int, int] = {}
 
     def run(reads: list[tuple[int, tuple[str, dict], str]]) -> None:
+        if session.get_bind().dialect.name == "postgresql":
+            return run_lateral(reads)
         for lo in range(0, len(reads), 200):  # SQLite allows 500 terms in one compound select
             arms, params = [], {}
             for n, (cond, values), order in reads[lo:lo + 200]:
@@ -841,6 +844,31 @@ def evidence_of(session: Session, facts: Sequence[tuple[Entity, Any]], document_
             for row in session.execute(text(" UNION ALL ".join(arms)), params):
                 out[row.n].append(row)
                 counted[row.n] = row.total
+
+    def run_lateral(reads: list[tuple[int, tuple[str, dict], str]]) -> None:
+        # PostgreSQL: one arm per shape of read (column, document or not, order), its facts an unnest of
+        # arrays joined LATERAL to their index range: planning the UNION of 50 arms and their 50 counts took
+        # 10-30 ms of a queue page at 1,000,000 events, their execution 2 ms (EXPLAIN ANALYZE)
+        shapes: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+        for n, (cond, values), order in reads:
+            shapes.setdefault((cond, order), []).append((n, values))
+        arms, params = [], {}
+        for g, ((cond, order), group) in enumerate(sorted(shapes.items())):
+            cols = ["n"] + [k for k in ("v", "d") if f":{k}" in cond]
+            for k in cols:
+                values = [n if k == "n" else vals[k] for n, vals in group]
+                params[f"{k}{g}"] = "{" + ",".join(str(int(v)) for v in values) + "}"
+            where = cond.replace(":v", "f.v").replace(":d", "f.d")
+            cut = f" LIMIT {int(limit)}" if limit is not None else ""
+            total = f"(SELECT count(*) FROM mentions WHERE {where})" if limit is not None else "0"
+            arrays = ", ".join(f"CAST(:{k}{g} AS INTEGER[])" for k in cols)
+            arms.append(f'SELECT f.n, m.id, m.document_id, m.start, m."end", m.text, m.rule, {total} AS total '
+                        f'FROM unnest({arrays}) AS f({", ".join(cols)}) CROSS JOIN LATERAL '
+                        f'(SELECT id, document_id, start, "end", text, rule FROM mentions WHERE {where} '
+                        f'ORDER BY {order}{cut}) AS m')
+        for row in session.execute(text(" UNION ALL ".join(arms)), params):
+            out[row.n].append(row)
+            counted[row.n] = row.total
 
     first = [(n, r, "id" if e is Entity.EVENT_ROLE else "document_id, start") for n, (e, row) in enumerate(facts)
              if (r := _evidence_read(e, row, document_id, own=True)) is not None]
