@@ -525,8 +525,12 @@ def rebuild(conn) -> int:
                                                     for (i, t, r), n in states.items()])
     if pairs:
         conn.execute(insert(DbAggStatePair.__table__), [{"scope": s, "iso3": i, "n": n} for (s, i), n in pairs.items()])
-    rows = [{"actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0), "briefed": briefed.get(a, 0)}
-            for a in set(events) | set(timeline)]
+    # agg_actors.briefed is there from migration 0015 on (0012 runs this before it; 0015 fills it)
+    from sqlalchemy import inspect
+
+    has_briefed = any(c["name"] == "briefed" for c in inspect(_core(conn)).get_columns(DbAggActor.__tablename__))
+    rows = [{"actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0),
+             **({"briefed": briefed.get(a, 0)} if has_briefed else {})} for a in set(events) | set(timeline)]
     for i in range(0, len(rows), 5000):
         conn.execute(insert(DbAggActor.__table__), rows[i:i + 5000])
     rows = [{"actor_id": a, "n": n} for a, n in docs]
