@@ -105,10 +105,10 @@ def from_counts(data: dict) -> Network:
     edges = [Edge(source=a, target=b, weight=w, meetings=met.get((a, b), 0), event_ids=ids)
              for a, b, w, ids in data["edges"]]
     linked = {e.source for e in edges} | {e.target for e in edges}
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(linked))
-    graph.add_weighted_edges_from((e.source, e.target, e.weight) for e in edges)
-    pos = layout(graph)
+    # what layout() would key a graph of these nodes and links by, without building that graph first (two
+    # networkx graphs of ~1,000 links a request, one even when the layout was kept)
+    pos = dict(_layout_of(tuple(sorted(linked)),
+                          tuple(sorted((min(e.source, e.target), max(e.source, e.target), e.weight) for e in edges))))
     order = sorted(linked, key=lambda i: (-per_actor[i][1], per_actor[i][0].name))
     nodes = [Node(id=i, label=per_actor[i][0].short, name=per_actor[i][0].name, kind=per_actor[i][0].kind,
                   events=per_actor[i][1], x=round(pos[i][0], 4), y=round(pos[i][1], 4)) for i in order]
