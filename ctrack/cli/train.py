@@ -219,6 +219,9 @@ def eval_command(
     corpus: list[str] = typer.Option(None, "--corpus", help="annotated set DIR[:GROUP] (repeatable; default as for train)"),
     fold: list[str] = typer.Option(None, "--fold", help="score only this held-out group (repeatable)"),
     as_json: bool = typer.Option(False, "--json", help="print the figures as JSON"),
+    details: Path | None = typer.Option(None, "--details", help="write each held-out document's predicted record "
+                                        "(DIR/<group>/<id>.json) and the scorer's missed and spurious facts "
+                                        "(DIR/<group>/<id>.txt), for error analysis"),
 ) -> None:
     """Grouped cross-validation: train on all groups but one, score the held group with the scorer; per fold and pooled."""
     from ctrack.train import cross_validate
@@ -229,7 +232,19 @@ def eval_command(
     if unknown:
         err.print(f"[red]unknown {noun(len(unknown), 'group')} {', '.join(unknown)}; groups are {', '.join(groups)}[/]")
         raise typer.Exit(2)
-    result = cross_validate(prepared, only=fold or None)
+    if details is not None and details.exists() and not details.is_dir():
+        err.print(f"[red]--details {details}: not a directory[/]")
+        raise typer.Exit(2)
+    result = cross_validate(prepared, only=fold or None, details=details is not None)
+    if details is not None:
+        for g, r in result["folds"].items():
+            folder = details / g
+            folder.mkdir(parents=True, exist_ok=True)
+            for stem, d in r.pop("details").items():
+                (folder / f"{stem}.json").write_text(json.dumps(d["record"], indent=1, ensure_ascii=False) + "\n",
+                                                     encoding="utf-8")
+                (folder / f"{stem}.txt").write_text("".join(line + "\n" for line in d["details"]), encoding="utf-8")
+        err.print(f"wrote the held-out records and the scorer's details under {details}")
     if as_json:
         typer.echo(json.dumps({"folds": {g: {"documents": r["documents"], "figures": r["figures"]}
                                          for g, r in result["folds"].items()},

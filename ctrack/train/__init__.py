@@ -433,13 +433,19 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
 # ---------------------------------------------------------------------------
 # Scoring and cross-validation
 # ---------------------------------------------------------------------------
-def score(prepared: list[Prepared], models: Models) -> dict:
-    """Scorer counts pooled over ``prepared`` documents decided with ``models``: {category: {tp, fp, fn}}."""
+def score(prepared: list[Prepared], models: Models, details: dict | None = None) -> dict:
+    """Scorer counts pooled over ``prepared`` documents decided with ``models``: {category: {tp, fp, fn}}.
+
+    ``details``, when given, receives per document (by file stem) its predicted record (a dict) and the scorer's
+    detail lines (every missed and spurious fact): {stem: {"record": …, "details": [str, …]}}."""
     S = scorer()
     total = S.new_counts()
     for p in prepared:
-        counts, _ = S.score_document(p.item.gold, _record(p, models))
+        record = _record(p, models)
+        counts, lines = S.score_document(p.item.gold, record)
         S.add_counts(total, counts)
+        if details is not None:
+            details[p.item.path.stem] = {"record": record, "details": lines}
     return total
 
 
@@ -449,14 +455,16 @@ def figures(counts: dict) -> dict:
 
 
 def cross_validate(prepared: list[Prepared], only: list[str] | None = None, reviewed: list | None = None,
-                   progress=None, reviewed_weight: float | None = None, local_scale: float | None = None) -> dict:
+                   progress=None, reviewed_weight: float | None = None, local_scale: float | None = None,
+                   details: bool = False) -> dict:
     """Grouped cross-validation: for each group (or each of ``only``), train on the others and score it.
 
     ``reviewed`` documents (:class:`ctrack.train.reviewed.ReviewedExample`) join the training side of every
     fold and are never scored, each example weighing ``reviewed_weight`` and with local copies at ``local_scale``
     (:func:`train_models`); the held group, annotated, is decided as a ``"general"`` document (its own house
     style, not the knowledge base's). ``progress`` is called with each finished group's name.
-    Returns {"folds": {group: {"documents": n, "counts": …, "figures": …}}, "pooled": {"counts", "figures"}}.
+    Returns {"folds": {group: {"documents": n, "counts": …, "figures": …}}, "pooled": {"counts", "figures"}}; with
+    ``details``, each fold also holds "details": its documents' predicted records and scorer lines (:func:`score`).
     """
     S = scorer()
     groups = sorted({p.item.group for p in prepared})
@@ -467,9 +475,12 @@ def cross_validate(prepared: list[Prepared], only: list[str] | None = None, revi
             continue
         train = [p for p in prepared if p.item.group != g]
         test = [p for p in prepared if p.item.group == g]
-        counts = score(test, train_models(train, reviewed, reviewed_weight, local_scale).for_domain("general"))
+        lines: dict | None = {} if details else None
+        counts = score(test, train_models(train, reviewed, reviewed_weight, local_scale).for_domain("general"), lines)
         S.add_counts(pooled, counts)
         folds[g] = {"documents": len(test), "counts": counts, "figures": figures(counts)}
+        if details:
+            folds[g]["details"] = lines
         if progress:
             progress(g)
     return {"folds": folds, "pooled": {"counts": pooled, "figures": figures(pooled)}}

@@ -14,12 +14,21 @@ def test_eval_and_train_on_two_groups(tmp_path):
     a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
     b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
     runner = CliRunner()
-    res = runner.invoke(app, ["eval", "--corpus", a, "--corpus", b, "--json"])
+    cv = tmp_path / "cv"
+    res = runner.invoke(app, ["eval", "--corpus", a, "--corpus", b, "--json", "--details", str(cv)])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert set(data["folds"]) == {"alpha", "beta"}
     assert all(f["documents"] == 3 for f in data["folds"].values())
     assert 0.0 < data["pooled"]["figures"]["all"]["f1"] <= 1.0
+    # --details: each held-out document's record and the scorer's misses, in the folder of its fold
+    assert sorted(p.name for p in (cv / "beta").iterdir()) == [f"dev-00{n}.{ext}" for n in (5, 7, 9) for ext in ("json", "txt")]
+    record = json.loads((cv / "alpha" / "dev-001.json").read_text(encoding="utf-8"))
+    assert record["schema"] == "ctrack.extraction/1" and record["events"]
+    lines = [x for p in cv.glob("*/*.txt") for x in p.read_text(encoding="utf-8").splitlines()]
+    assert lines and all(x.startswith(("MISSED ", "SPURIOUS ", "IGNORED ")) for x in lines)
+    fp = sum(f["figures"]["all"]["fp"] for f in data["folds"].values())
+    assert sum(x.startswith("SPURIOUS ") for x in lines) == fp
     out = tmp_path / "models.json"
     res = runner.invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(out)])
     assert res.exit_code == 0, res.output
