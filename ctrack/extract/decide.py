@@ -239,20 +239,31 @@ def role_word_features(root) -> dict[str, float]:
         add(f"gov{min(n, 1)}", head)
         for r in ROLE_WORDS.get(head.lemma_.lower(), ()):
             f[f"rw_govp={prep}|{r.value}"] = 1.0
+    # an item of a coordinated list stands where the list's first item stands ("France, Germany and Poland provide
+    # the funding": Germany and Poland are subjects of "provide" as France is)
+    first = _first_conjunct(root)
     if govs:
         head = govs[0][1]
         if head.pos_ in ("VERB", "AUX"):
             for ch in head.children:
-                if root.dep_.startswith("nsubj") and ch.dep_ in ("dobj", "obj", "attr", "oprd"):
+                if first.dep_.startswith("nsubj") and ch.dep_ in ("dobj", "obj", "attr", "oprd"):
                     add("obj", ch)
-                elif root.dep_ in ("dobj", "obj", "pobj", "attr") and ch.dep_.startswith("nsubj"):
+                elif first.dep_ in ("dobj", "obj", "pobj", "attr") and ch.dep_.startswith("nsubj"):
                     add("subj", ch)
     for ch in root.children:
         if ch.dep_ == "appos":
             add("appos", ch)
-    if root.dep_ == "appos":
-        add("appos", root.head)
+    if first.dep_ == "appos":
+        add("appos", first.head)
     return f
+
+
+def _first_conjunct(tok):
+    """The first item of the coordination ``tok`` belongs to (``tok`` itself when it is not a conjunct)."""
+    steps = 0
+    while tok.dep_ == "conj" and tok.head is not tok and steps < 50:
+        tok, steps = tok.head, steps + 1
+    return tok
 
 
 def _dep_path(a, b) -> tuple[str, str] | None:

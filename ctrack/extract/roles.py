@@ -98,21 +98,98 @@ def _cue_matches(sent: Sentence, table) -> list[tuple[int, int, RoleType]]:
     return sorted(out)
 
 
+#: What may stand between a semicolon and the next item of a list of actors ("A, Director of X; and B, …").
+_LIST_ITEM_AFTER_SEMICOLON = re.compile(r";\s*(?:and\s+)?(?:the\s+|a\s+)?$")
+
+
+def _scope_open(ctx: DocContext, start: int, end: int, item_starts: set[int]) -> bool:
+    """Whether a cue's scope runs from ``start`` to a mention at ``end``: no stop word or clause break between them,
+    except a semicolon that separates items of a list of actors ("Also attending were A, Director of X; B, …; and C":
+    the text after the semicolon opens on a mention, whose start is in ``item_starts``)."""
+    for stop in _SCOPE_STOP.finditer(ctx.text, start, end):
+        if stop.group(0) != ";":
+            return False
+        nxt = next((s for s in sorted(item_starts) if s >= stop.end()), None)
+        if nxt is None or nxt > end or not _LIST_ITEM_AFTER_SEMICOLON.match(ctx.text[stop.start():nxt]):
+            return False
+    return True
+
+
 def _after_roles(ctx: DocContext, sent: Sentence) -> dict[int, tuple[RoleType, int]]:
-    """{mention start: (role, cue start)} for actors in the scope of an *after* cue."""
+    """{mention start: (role, cue start)} for actors in the scope of an *after* cue (through the items of a list
+    separated by semicolons, :func:`_scope_open`)."""
     cues = _cue_matches(sent, _AFTER + _AFTER_EXTRA)
     out: dict[int, tuple[RoleType, int]] = {}
     if not cues:
         return out
-    for m in ctx.mentions_in(sent.start, sent.end):
+    mentions = ctx.mentions_in(sent.start, sent.end)
+    starts = {m.start for m in mentions}
+    for m in mentions:
         prior = [c for c in cues if c[1] <= m.start]
         if not prior:
             continue
         cs, ce, role = prior[-1]
-        gap = ctx.text[ce:m.start]
-        if _SCOPE_STOP.search(gap):
+        if not _scope_open(ctx, ce, m.start, starts):
             continue
         out[m.start] = (role, cs)
+    return out
+
+
+#: The clause of a sentence that introduces a list of actors after a colon or between dashes ("Fifty participants came
+#: from six States: A, B and C", "Sixteen participants from seven countries - A, B and C - learned …").
+_ENUMERATION_OPEN = re.compile(r":\s+|\s[-–—]\s+")
+#: Dependency labels of the introducing clause's words whose role words say the list's role, most telling first.
+_INTRODUCER_DEPS = ("ROOT", "nsubj", "nsubjpass", "attr", "dobj", "agent")
+
+
+def enumeration_roles(ctx: DocContext, sent: Sentence) -> list[tuple[int, RoleType, list[Mention]]]:
+    """Lists of actors that a clause introduces after a colon or between dashes, with the role that clause says.
+
+    The role comes from the role words (``cues.json`` "role_words") of the clause's syntax: its main verb, then its
+    subject, attribute, object and agent ("Seven partners are organizing the meeting: A; B" → organizer, "Nine
+    organizations were represented: A, B" → participant, "Reports were presented by the heads of delegation: A; B"
+    → speaker, "Fifty participants travelled to the seminar from six States: A, B and C" → participant). A list
+    needs at least two actor mentions, the first one right after the colon or dash; it ends at the sentence's end
+    or at the dash that closes it. After an active clause, the list must spell out its subject (counted, or a role
+    noun): in "He welcomed six nations that joined: A, B" the list is what the verb is about, and holds no role. Returns [(colon offset, role, mentions of the list)]; needs the parse (``ctx.doc``).
+    """
+    from ctrack.extract.lexicon import ROLE_WORDS
+
+    if ctx.doc is None:
+        return []
+    out = []
+    for opener in _ENUMERATION_OPEN.finditer(sent.text):
+        o_start, o_end = sent.start + opener.start(), sent.start + opener.end()
+        close = len(sent.text)
+        if ":" not in opener.group(0):
+            closing = _ENUMERATION_OPEN.search(sent.text, opener.end())
+            if closing is None or ":" in closing.group(0):
+                continue  # a dash opens a list only when another dash closes it
+            close = closing.start()
+        # items, not the bodies and places inside their titles ("A, Director of the Department of X; B, India's …")
+        items = [m for m in ctx.mentions_in(o_end, sent.start + close) if _usable(ctx, m)
+                 and not re.search(r"\b(?:of|for|to|at|in|under)\s+(?:the\s+)?$", ctx.text[max(o_end, m.start - 12):m.start])
+                 and not re.match(r"['’]s\b", ctx.text[m.end:m.end + 3])]
+        if len(items) < 2 or not re.fullmatch(r"[^.;:]{0,30}?", ctx.text[o_end:items[0].start]):
+            continue
+        intro = ctx.doc.char_span(sent.start, o_start, alignment_mode="contract")
+        if intro is None or len(intro) == 0:
+            continue
+        root = intro.root
+        subj = [c for c in root.children if c.dep_ == "nsubj"]
+        if root.pos_ in ("VERB", "AUX") and subj and not any(c.dep_ in ("nsubjpass", "auxpass") for c in root.children):
+            # an active clause: the list spells out its subject only when that is counted or a role noun ("Seven
+            # partners are organizing the course:", "Two experts addressed the participants:"); else it is what the
+            # verb is about ("He welcomed six nations that joined the Call: A, B")
+            if not (any(c.dep_ == "nummod" for c in subj[0].children) or subj[0].lemma_.lower() in ROLE_WORDS):
+                continue
+        ranked = []
+        for tok in intro:
+            if tok.lemma_.lower() in ROLE_WORDS and tok.dep_ in _INTRODUCER_DEPS:
+                if tok.dep_ == "ROOT" or tok.head.dep_ == "ROOT" or tok.head.i == intro.root.i:
+                    ranked.append((_INTRODUCER_DEPS.index(tok.dep_), tok.i, ROLE_WORDS[tok.lemma_.lower()][0]))
+        if ranked:
+            out.append((o_start, min(ranked)[2], items))
     return out
 
 
@@ -188,7 +265,24 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                     m = inside[-1]
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
                     claimed.update(x.start for x in inside)
-        # 2. after cues ("co-organized by A, B and C"); a sentence that names no event gives speakers, participants and
+        # 2. lists introduced by a clause before a colon or between dashes ("Fifty participants came from six States:
+        #    A, B and C"): each item takes the role the clause's role words say, for the events the sentence speaks of
+        for colon, role, items in enumeration_roles(ctx, sent):
+            if not refs and role not in _WITHOUT_EVENT:
+                continue
+            evs = _events_before(refs, colon) or [e for e, _ in refs] or targets
+            for m in items:
+                if m.start in claimed:
+                    continue
+                for ev in evs:
+                    r = role
+                    if ev.type is EventType.MEETING and r in (RoleType.SPEAKER, RoleType.ORGANIZER):
+                        r = RoleType.PARTICIPANT
+                    elif ev.type in (EventType.VISIT, EventType.ASSESSMENT_VISIT) and r is not RoleType.ORGANIZER:
+                        continue
+                    ev.add_role(m.key, _role_for(ctx, m.key, r), m)
+                claimed.add(m.start)
+        # 3. after cues ("co-organized by A, B and C"); a sentence that names no event gives speakers, participants and
         #    funders ("Funding comes from D": said of the event just told; the role model decides whether it holds)
         for m in ctx.mentions_in(sent.start, sent.end):
             if m.start not in after or m.start in claimed or not _usable(ctx, m):
@@ -203,8 +297,8 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
                 claimed.add(m.start)
                 continue
-            if not refs and role not in _WITHOUT_EVENT:
-                continue
+            if not refs and role not in _WITHOUT_EVENT and not re.match(r"(?:its|their)\s", ctx.text[cue_start:cue_start + 6], re.I):
+                continue  # ("Its co-organizers are A and B": the possessive names the event just told)
             evs = _events_before(refs, cue_start) or _events_in_clause(ctx, refs, cue_start) or targets
             for ev in evs:
                 r = role
@@ -225,7 +319,7 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
             for key in collective_members(ctx, ce_, stop.start() if stop else sent.end):
                 for ev in _events_before(refs, cs_) or [e for e, _ in refs] or targets:
                     ev.add_role(key, role)
-        # 3. before cues ("A and B participated in", "X delivered a statement", "X said")
+        # 4. before cues ("A and B participated in", "X delivered a statement", "X said")
         quote_done = False
         for cs, ce, role in _cue_matches(sent, _BEFORE + _BEFORE_EXTRA):
             verb = ctx.text[cs:ce].lower()
@@ -314,14 +408,14 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                         rk = RoleType.CHAIR  # "The Chairman … opened / convened the meeting"
                     m = next((x for x in subjects if x.key == k), None)
                     ev.add_role(k, _role_for(ctx, k, rk), m)
-        # 3b. the organ that adopts a strategy or creates a body organizes its launch (NOTES: the GA for the Strategy, UNOCT)
+        # 4b. the organ that adopts a strategy or creates a body organizes its launch (NOTES: the GA for the Strategy, UNOCT)
         for ev, t in refs:
             if t is None or ev.type is not EventType.LAUNCH or not re.match(r"(?:adopt|creat|establish|set up|endors)", t.text.lower()):
                 continue
             for m in ctx.mentions_in(sent.start, sent.end):
                 if ctx.actors[m.key].name in _ORGANS:
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
-        # 4. visits: organizer = the subject before the trigger; subject = the place visited
+        # 5. visits: organizer = the subject before the trigger; subject = the place visited
         for ev, t in refs:
             if t is None or ev.type not in (EventType.VISIT, EventType.ASSESSMENT_VISIT):
                 continue
@@ -346,7 +440,7 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                 last_agents = [m.key for m in persons]
             for m in chosen:
                 ev.add_role(m.key, RoleType.ORGANIZER, m)
-        # 5. meetings: agents and counterparts
+        # 6. meetings: agents and counterparts
         for ev, t in refs:
             if t is None or ev.type is not EventType.MEETING:
                 continue
