@@ -30,15 +30,30 @@ from train_corpora import DEV, make_group
 U = "tester"
 
 
+def _extract(doc):
+    """The shipped pipeline's record of ``doc``; for dev-001, with one wrong role an analyst has to reject: the
+    Implementation Task Force as a speaker of the workshop beside its organizer role (the pipeline proposed it until
+    the role-list models of issue 8; the tests need an actor with one wrong and one right role)."""
+    from ctrack.schema import Role, RoleType
+
+    record = get_extractor().extract(doc)
+    if doc.id == "dev-001":
+        ids = {a.name: a.id for a in record.actors}
+        task_force = next(v for k, v in ids.items() if "Implementation Task Force" in k)
+        workshop = next(e for e in record.events if e.type.value == "workshop")
+        if not any(r.actor == task_force and r.role is RoleType.SPEAKER for r in workshop.roles):
+            workshop.roles.append(Role(actor=task_force, role=RoleType.SPEAKER, confidence=0.5))
+    return record
+
+
 def _kb(folder: Path, ids: list[str]) -> tuple[object, str]:
     folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'kb.sqlite3'}"
     engine = open_store(url)
-    ex = get_extractor()
     for i in ids:
         doc = read(next((DEV / "docs").glob(f"{i}.*")))
         with session_scope(engine) as s:
-            save_document(s, doc, ex.extract(doc))
+            save_document(s, doc, _extract(doc))
     return engine, url
 
 
@@ -225,7 +240,7 @@ def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev00
         if r["actor"] == "laborde":
             r["role"] = "chair"  # and a role to correct
     doc = read(DEV / "docs" / "dev-001.txt")
-    record = get_extractor().extract(doc).to_json()
+    record = _extract(doc).to_json()
     with session_scope(dev001) as s:  # counting changes only: stops at the first correction or rejection
         first = review_against_gold(s, {1: (gold, record)}, limit=1, count_confirms=False)
     assert first.counts["correct"] + first.counts["reject"] == 1
