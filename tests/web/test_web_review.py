@@ -39,20 +39,41 @@ def test_correction_fields_are_the_facts_own_and_typed(web):
     options = re.findall(r'<option value="(\w+)">(\w[^<]*) \(now: ([^)]*)\)</option>', card)
     assert [o[0] for o in options] == list(fields)  # the event's own correctable fields, in order
     assert ("type", "type", fields["type"].current) in options
-    # one typed input per field: a select of event types on the current one, the venue state as a select of
-    # states, a date at year/month/day precision, whole numbers for delegations
+    # one typed input per field: a select of event types on the current one, the venue state as a text box
+    # over the page's one list of member states, a date at year/month/day precision, whole numbers for delegations
     types = re.search(r'<select name="value__type">(.*?)</select>', card, re.S).group(1)
     assert f'<option value="{fields["type"].current}" selected>' in types and 'value="assessment_visit"' in types
-    country = re.search(r'<select name="value__country">(.*?)</select>', card, re.S).group(1)
-    assert 'value="TJK"' in country and ">Tajikistan (TJK)<" in country and "(none)" in country
+    country = re.search(r'<input type="text" name="value__country" value="([^"]*)" list="([\w-]+)"', card)
+    assert country.group(1) == (fields["country"].current or "")
+    states = re.search(rf'<datalist id="{country.group(2)}">(.*?)</datalist>', page, re.S).group(1)
+    assert '<option value="TJK">Tajikistan</option>' in states
     assert re.search(r'<input type="text" name="value__start" value="[^"]*"[^>]*pattern=', card)
     assert '<input type="number" name="value__delegations"' in card
     assert "placeholder" not in card
     # an actor's fields are an actor's (kind as a select, ISO3 state), a role's a role's
     actor = _card(web.client.get("/review", params={"kind": "actor"}).text, _first(web, "actor").ref)
-    assert '<select name="value__kind">' in actor and '<select name="value__iso3">' in actor
+    assert '<select name="value__kind">' in actor and re.search(r'<input type="text" name="value__iso3"[^>]* list=', actor)
     role = _card(web.client.get("/review", params={"kind": "event_role"}).text, _first(web, "event_role").ref)
     assert '<select name="value__role">' in role and 'name="value__actor_id"' in role and "value__type" not in role
+
+
+#: Most bytes a review card may take (a card of the dev corpus's queue is 3-5 KB), and the rest of the page.
+CARD_BYTES, PAGE_BYTES = 6_000, 30_000
+
+
+@pytest.mark.parametrize("path", ["/review", "/review?kind=event", "/review/evidence?document=seed-000"])
+def test_the_member_states_are_listed_once_per_page_and_a_page_stays_small(web, path):
+    """A select of the ~200 member states in every card made a 50-fact page 400 KB (a new user's trial); the
+    states are one datalist per page that every state field points to, so a card costs a few KB."""
+    login(web, "analyst")
+    page = web.client.get(path).text
+    cards = page.count('<li id="item-')
+    state_fields = re.findall(r'name="value__(?:country|iso3|state)"[^>]*>', page)
+    assert cards and state_fields
+    assert all('list="member-states"' in f for f in state_fields)
+    assert page.count("<datalist") == 1 and page.count("<option value=\"TJK\"") <= 1 + cards
+    assert max(len(x) for x in re.findall(r"<select[^>]*>.*?</select>", page, re.S)) < 2_000
+    assert len(page.encode()) < PAGE_BYTES + CARD_BYTES * cards, (len(page.encode()), cards)
 
 
 def test_each_decision_is_named_with_an_undo_and_undone_by_the_service(web):
