@@ -407,6 +407,15 @@ def recent(db: Session, limit: int = 20, subject: Entity | None = None) -> list[
     return [describe(db, d) for d in track_repo.recent_decisions(db, limit, subject)]
 
 
+def decisions_page(db: Session, subject: Entity | None = None, page: PageParams | None = None) -> Page[DecisionView]:
+    """One page of the merge, split and distinct decisions (of ``subject`` rows when given), newest first,
+    paged and counted in SQL. Raises :class:`ctrack.errors.BadQuery` for a page size outside 1–500."""
+    page = check_page(page)
+    rows = track_repo.recent_decisions(db, page.limit, subject, offset=page.offset)
+    return Page[DecisionView](items=[describe(db, d) for d in rows], limit=page.limit, offset=page.offset,
+                              total=track_repo.count_decisions(db, subject))
+
+
 def _actor_side(db: Session, actor_id: int) -> ActorSide:
     from ctrack.service import actors as actor_service
 

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from ctrack.resolve import dates
-from ctrack.schema import EventStatus
+from ctrack.schema import ActorKind, EventStatus
+from ctrack.service.paging import Page, PageParams, paginate
 from ctrack.store import repo, stream
 from ctrack.store.views import EventRow, StateCount, TimelineEntry
 
@@ -83,10 +85,30 @@ def top_engaged(db: Session, n: int) -> list[StateCount]:
     return sorted(rows, key=lambda r: (-r.events, r.name))[:n]
 
 
+class StateEngagements(BaseModel):
+    """A member state in the knowledge base and its number of engagements (:func:`engagement_counts`)."""
+
+    iso3: str
+    name: str
+    actor_id: int
+    engagements: int
+
+
+def state_list(db: Session, page: PageParams | None = None) -> Page[StateEngagements]:
+    """One page of the stored member states with their engagements, most engaged first, then by name: the
+    figures of ``/states`` and ``/api/v1/states``. The stored states are at most the ~200 of the gazetteer,
+    so they are read and sorted whole and the page cut from them. Raises :class:`ctrack.errors.BadQuery`
+    for a page size outside 1–500."""
+    counts = engagement_counts(db)
+    rows = [StateEngagements(iso3=a.iso3, name=a.name, actor_id=a.id, engagements=counts.get(a.iso3, 0))
+            for a in repo.list_actors(db, kind=ActorKind.MEMBER_STATE) if a.iso3]
+    return paginate(sorted(rows, key=lambda r: (-r.engagements, r.name)), page or PageParams())
+
+
 def held_in(entry: TimelineEntry, iso3: str | None) -> bool:
     """True when the entry's event is in a state's timeline only because it was held there."""
     return not entry.roles and not entry.via and bool(iso3) and entry.event.country == iso3
 
 
 __all__ = ["ANNOUNCED", "RULE", "shown_status", "engagements", "engagement_count", "engagement_counts",
-           "top_engaged", "held_in"]
+           "top_engaged", "held_in", "StateEngagements", "state_list"]

@@ -364,12 +364,22 @@ def distinct_pairs(session: Session, subject: Entity) -> set[tuple[int, int]]:
         DbReviewDecision.undone_at.is_(None)))}
 
 
-def recent_decisions(session: Session, limit: int = 20, subject: Entity | None = None) -> list[DbReviewDecision]:
-    """The ``limit`` latest merge, split and distinct decisions (of ``subject`` rows when given), newest first."""
+def recent_decisions(session: Session, limit: int = 20, subject: Entity | None = None,
+                     offset: int = 0) -> list[DbReviewDecision]:
+    """The ``limit`` latest merge, split and distinct decisions (of ``subject`` rows when given), newest first,
+    after skipping the ``offset`` newest."""
     stmt = select(DbReviewDecision)
     if subject is not None:
         stmt = stmt.where(DbReviewDecision.subject == subject)
-    return list(session.scalars(stmt.order_by(DbReviewDecision.id.desc()).limit(limit)))
+    return list(session.scalars(stmt.order_by(DbReviewDecision.id.desc()).limit(limit).offset(offset)))
+
+
+def count_decisions(session: Session, subject: Entity | None = None) -> int:
+    """How many merge, split and distinct decisions there are (of ``subject`` rows when given)."""
+    stmt = select(func.count()).select_from(DbReviewDecision)
+    if subject is not None:
+        stmt = stmt.where(DbReviewDecision.subject == subject)
+    return session.scalar(stmt) or 0
 
 
 def canonical_key_free(session: Session, key: str) -> bool:

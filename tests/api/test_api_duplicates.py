@@ -34,7 +34,7 @@ def test_api_lists_candidates_and_records_not_the_same_and_merge_with_undo(api):
     assert decision["kind"] == "distinct" and decision["user"] == "analyst"
     assert api.post(f"{V}/review/distinct", json=body).status_code == 422  # judged already
     assert api.get(f"{V}/review/duplicates").json()["total"] == 2
-    history = api.get(f"{V}/history/actor/{first['a']['id']}").json()
+    history = api.get(f"{V}/history/actor/{first['a']['id']}").json()["items"]
     assert history[-1]["action"] == "distinct" and history[-1]["comment"] == "two bodies"
     assert api.post(f"{V}/review/undo/{decision['id']}").status_code == 200
     assert api.get(f"{V}/review/decisions/{decision['id']}").json()["undone_by"] == "analyst"
@@ -44,7 +44,7 @@ def test_api_lists_candidates_and_records_not_the_same_and_merge_with_undo(api):
     merged = api.post(f"{V}/review/merge", json={"subject": "event", "kept_id": event["a"]["id"],
                                                  "other_id": event["b"]["id"]}).json()
     assert api.get(f"{V}/review/duplicates", params={"subject": "event"}).json()["total"] == 0
-    listed = api.get(f"{V}/review/decisions").json()
+    listed = api.get(f"{V}/review/decisions").json()["items"]
     assert [d["kind"] for d in listed] == ["merge", "distinct"] and "Merged event" in listed[0]["summary"]
     api.post(f"{V}/review/undo/{merged['decision']}")
     assert api.get(f"{V}/review/duplicates", params={"subject": "event"}).json()["total"] == 1

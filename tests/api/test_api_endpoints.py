@@ -146,7 +146,7 @@ def test_review_actions_are_audited_with_the_user(api):
     assert api.get(f"{V}/search", params={"q": "dushanbe conference", "kind": "event"}).json()["total"] == 1
     bad = api.post(f"{V}/review/event/{conf['id']}/correct", json={"field": "colour", "value": "red"})
     assert bad.status_code == 422 and bad.json()["code"] == "E031"
-    history = api.get(f"{V}/history/event/{conf['id']}").json()
+    history = api.get(f"{V}/history/event/{conf['id']}").json()["items"]
     assert history[-1]["user"] == "analyst" and history[-1]["action"] == "correct"
     assert history[-1]["after"]["name"] == "Dushanbe conference"
     other = next(i for i in queue["items"] if i["entity"] == "event" and i["id"] != conf["id"])
@@ -183,7 +183,7 @@ def test_recommendations(api, tmp_path):
     assert [h["status"] for h in detail["history"]][-1] == "implemented" and "percent" in detail["progress"]
     stats = api.get(f"{V}/recs/stats").json()
     assert stats["totals"]["implemented"] == 1
-    assert api.get(f"{V}/recs/overdue", params={"on": "2019-06-01"}).json()[0]["id"] == rec["id"]
+    assert api.get(f"{V}/recs/overdue", params={"on": "2019-06-01"}).json()["items"][0]["id"] == rec["id"]
     exported = api.get(f"{V}/recs/export")
     rows = list(csv.reader(io.StringIO(exported.text)))
     assert rows[0][:2] == ["state", "text"] and rows[1][1] == "Strengthen border management cooperation"
@@ -200,7 +200,7 @@ def test_recommendations(api, tmp_path):
 
 def test_accounts(api):
     assert api.get(f"{V}/me", role="admin").json() == {**api.get(f"{V}/me", role="admin").json(), "role": "admin"}
-    names = [u["name"] for u in api.get(f"{V}/users", role="admin").json()]
+    names = [u["name"] for u in api.get(f"{V}/users", role="admin").json()["items"]]
     assert names == ["admin", "analyst", "viewer"]
     made = api.post(f"{V}/users", role="admin", json={"name": "newbie", "role": "analyst", "password": "longenough1"})
     assert made.status_code == 201 and "password" not in made.text and "hash" not in made.text

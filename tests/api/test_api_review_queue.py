@@ -54,13 +54,13 @@ def test_api_bulk_decision_counts_first_and_every_decision_undoes(api):
     done = api.post(f"{V}/review/bulk", json={**body, "apply": True}).json()
     assert done["applied"] and done["count"] == dry["count"] == len(done["entries"]) and done["refs"] == dry["refs"]
     entity, row_id = done["refs"][0].split(":")
-    history = api.get(f"{V}/history/{entity}/{row_id}").json()
+    history = api.get(f"{V}/history/{entity}/{row_id}").json()["items"]
     assert [h["action"] for h in history] == ["reject"] and history[0]["user"] == "analyst"
     assert api.get(f"{V}/review/queue", params={"kind": "event_role", "max_confidence": 0.6}).json()["total"] == 0
     # undo the fact's last decision; then the entry of a correction
     back = api.post(f"{V}/review/{entity}/{row_id}/undo", json={"comment": "too hasty"}).json()
     assert back["state"] == "proposed" and back["ref"] == done["refs"][0]
-    assert [h["action"] for h in api.get(f"{V}/history/{entity}/{row_id}").json()] == ["reject", "undo"]
+    assert [h["action"] for h in api.get(f"{V}/history/{entity}/{row_id}").json()["items"]] == ["reject", "undo"]
     assert api.post(f"{V}/review/{entity}/{row_id}/undo").status_code == 422  # nothing left to undo
     fixed = api.post(f"{V}/review/{entity}/{row_id}/correct", json={"field": "role", "value": "funder"}).json()
     assert fixed["state"] == "corrected" and fixed["entry"]
@@ -79,7 +79,7 @@ def test_api_undoes_a_bulk_decision_as_a_whole_and_lists_typed_fields(api):
     back = api.post(f"{V}/review/batches/{done['batch']}/undo", json={"comment": "wrong filter"}).json()
     assert sorted(b["ref"] for b in back) == sorted(done["refs"]) and {b["state"] for b in back} == {"proposed"}
     entity, row_id = done["refs"][0].split(":")
-    assert [h["action"] for h in api.get(f"{V}/history/{entity}/{row_id}").json()] == ["confirm", "undo"]
+    assert [h["action"] for h in api.get(f"{V}/history/{entity}/{row_id}").json()["items"]] == ["confirm", "undo"]
     assert api.post(f"{V}/review/batches/{done['batch']}/undo").status_code == 422
     fields = api.get(f"{V}/review/{entity}/{row_id}/fields").json()
     role = next(f for f in fields if f["name"] == "role")
@@ -100,7 +100,7 @@ def test_a_recommendation_correction_is_undone_through_the_api_and_the_web_page(
     assert undone.status_code == 200, undone.text
     back = api.get(f"{V}/recs/{rec['id']}").json()
     assert back["ta_needed"] is False and back["review_state"] == rec["review_state"]
-    assert [h["action"] for h in api.get(f"{V}/history/recommendation/{rec['id']}").json()][-2:] == ["correct", "undo"]
+    assert [h["action"] for h in api.get(f"{V}/history/recommendation/{rec['id']}").json()["items"]][-2:] == ["correct", "undo"]
     # the web page: a list field (partners) corrected, then undone with the status line's Undo
     partners = api.post(f"{ref}/correct", json={"field": "partners", "value": "OSCE; UNODC"}).json()
     page = api.client.get("/login")

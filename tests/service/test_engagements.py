@@ -51,7 +51,7 @@ def test_every_face_counts_the_same_engagements(served, tmp_path):
     assert f"{n} engagements" in text
     pack = write_briefing(engine, tmp_path / "tjk.html", country="TJK")
     assert len(pack.briefing.events) == pack.summary.engagements == n
-    api_states = {r["iso3"]: r["engagements"] for r in api.get("/api/v1/states").json()}
+    api_states = {r["iso3"]: r["engagements"] for r in api.get("/api/v1/states", params={"limit": 500}).json()["items"]}
     assert api_states["TJK"] == n and all(api_states[i] == c for i, c in counts.items() if i in api_states)
     briefing = api.get("/api/v1/reports/briefing", params={"country": "TJK"}).json()
     assert len(briefing["events"]) == n

@@ -112,7 +112,7 @@ def test_analyst_session_in_chromium(server, tmp_path):
         page.wait_for_load_state("load")
         sync_api.expect(page.locator(".pagehead .meta")).to_contain_text(f"{count - 1} facts")
         assert page.locator(f"#queue li[data-ref='{ref}']").count() == 0
-        history = page.request.get(server + f"/api/v1/history/{ref.replace(':', '/')}").json()
+        history = page.request.get(server + f"/api/v1/history/{ref.replace(':', '/')}").json()["items"]
         assert history[-1]["user"] == "amina" and history[-1]["action"] == "confirm"
 
         page.fill(".topbar input[type=search]", "Coninsx")

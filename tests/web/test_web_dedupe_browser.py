@@ -57,7 +57,7 @@ def test_merge_two_actors_on_the_compare_page_and_undo_it(server, tmp_path):
         assert (kept["review_state"], other["review_state"]) == ("proposed", "proposed")
         assert "Mario Smith" not in kept["aliases"] and other["name"] == "Mario Smith"
         for actor_id in (a_id, b_id):
-            steps = [(h["action"], h["user"]) for h in api.get(f"{server}/api/v1/history/actor/{actor_id}").json()]
+            steps = [(h["action"], h["user"]) for h in api.get(f"{server}/api/v1/history/actor/{actor_id}").json()["items"]]
             # a record's history holds the decision's entries on both records: merged, merged away, undone twice
             assert steps[-4:] == [("merge", "amina")] * 2 + [("undo", "amina")] * 2, steps
         page.goto(server + "/dedupe?kind=actor")

@@ -35,7 +35,7 @@ def _api(page, base, path):
 
 
 def _history(page, base, ref):
-    return _api(page, base, "/history/" + ref.replace(":", "/"))
+    return _api(page, base, "/history/" + ref.replace(":", "/"))["items"]
 
 
 def _field(page, base, ref, name):

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from ctrack.api.deps import Principal, admin, get_db, viewer
+from ctrack.api.paging import Page, PageParams, page_params, paginate
 from ctrack.errors import StoreError
 from ctrack.store import web_repo
 from ctrack.store.web_models import DbUser, UserRole
@@ -49,10 +50,11 @@ def me(who: Principal = Depends(viewer), db: Session = Depends(get_db)):
     return UserOut.of(web_repo.get_user(db, who.name))
 
 
-@router.get("/users", response_model=list[UserOut], summary="List accounts (admin)")
-def list_users(db: Session = Depends(get_db), _: Principal = Depends(admin)):
-    """Every account, by name."""
-    return [UserOut.of(u) for u in web_repo.list_users(db)]
+@router.get("/users", response_model=Page[UserOut], summary="List accounts (admin)")
+def list_users(page: PageParams = Depends(page_params), db: Session = Depends(get_db),
+               _: Principal = Depends(admin)):
+    """The accounts, by name, one page at a time (a team's accounts are few: read whole, then cut)."""
+    return paginate([UserOut.of(u) for u in web_repo.list_users(db)], page)
 
 
 @router.post("/users", response_model=UserOut, status_code=201, summary="Create an account (admin)")

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from ctrack.api.deps import Principal, analyst, get_db, viewer
-from ctrack.api.paging import PageParams, page_params
+from ctrack.api.paging import Page, PageParams, page_params
 from ctrack.service import dedupe
 from ctrack.store.track_models import Entity
 
@@ -56,14 +56,13 @@ def distinct(body: DistinctIn, db: Session = Depends(get_db), who: Principal = D
     return out
 
 
-@router.get("/review/decisions", response_model=list[dedupe.DecisionView], summary="Latest merge, split and "
+@router.get("/review/decisions", response_model=Page[dedupe.DecisionView], summary="Latest merge, split and "
             "distinct decisions")
 def decisions(subject: Entity | None = Query(None, description="actor or event (default: both)"),
-              limit: int = Query(20, ge=1, le=500, description="how many, newest first"),
-              db: Session = Depends(get_db), _: Principal = Depends(viewer)):
-    """The latest merge, split and distinct decisions, newest first, each with a one-line summary and whether
+              page: PageParams = Depends(page_params), db: Session = Depends(get_db), _: Principal = Depends(viewer)):
+    """The merge, split and distinct decisions, newest first, paged, each with a one-line summary and whether
     it was undone."""
-    return dedupe.recent(db, limit, subject)
+    return dedupe.decisions_page(db, subject, page)
 
 
 @router.get("/review/decisions/{decision_id}", response_model=dedupe.DecisionView, summary="One decision")

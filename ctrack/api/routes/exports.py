@@ -6,36 +6,24 @@ import shutil
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from ctrack.api.deps import Principal, get_db, viewer
-from ctrack.schema import ActorKind, EventType
+from ctrack.api.paging import Page, PageParams, page_params
+from ctrack.schema import EventType
 from ctrack.service import engagements, exports
-from ctrack.store import repo
+from ctrack.service.engagements import StateEngagements
 
 router = APIRouter(tags=["exports"])
 
 
-class StateOut(BaseModel):
-    """A member state in the knowledge base and its engagements (:mod:`ctrack.service.engagements`)."""
-
-    iso3: str
-    name: str
-    actor_id: int
-    engagements: int
-
-
-@router.get("/states", response_model=list[StateOut], summary="Member states and their engagements")
-def states(db: Session = Depends(get_db), _: Principal = Depends(viewer)):
-    """Every member state in the knowledge base with its number of engagements (events held there or where
-    it, its bodies or its people hold a role), most engaged first: the figures of ``/states`` and
+@router.get("/states", response_model=Page[StateEngagements], summary="Member states and their engagements")
+def states(page: PageParams = Depends(page_params), db: Session = Depends(get_db), _: Principal = Depends(viewer)):
+    """The member states in the knowledge base with their number of engagements (events held there or where
+    it, its bodies or its people hold a role), most engaged first, paged: the figures of ``/states`` and
     ``ctrack show``."""
-    counts = engagements.engagement_counts(db)
-    rows = [StateOut(iso3=a.iso3, name=a.name, actor_id=a.id, engagements=counts.get(a.iso3, 0))
-            for a in repo.list_actors(db, kind=ActorKind.MEMBER_STATE) if a.iso3]
-    return sorted(rows, key=lambda r: (-r.engagements, r.name))
+    return engagements.state_list(db, page)
 
 
 @router.get("/export", summary="Export events (ctrack export)",

@@ -93,11 +93,13 @@ def statistics(on: dt.date | None = Query(None, description="the day (default to
     return recs.statistics(db, on, country=country, region=region, every=every)
 
 
-@router.get("/recs/overdue", summary="Overdue recommendations and indicators")
-def overdue(on: dt.date | None = Query(None), db: Session = Depends(get_db),
-            _: Principal = Depends(viewer)) -> list[dict[str, Any]]:
-    """Open recommendations and unmet indicators due before ``on`` (default today), most overdue first."""
-    return recs.overdue(db, on or dt.date.today())
+@router.get("/recs/overdue", response_model=Page[dict[str, Any]],
+            summary="Overdue recommendations and indicators")
+def overdue(on: dt.date | None = Query(None), page: PageParams = Depends(page_params), db: Session = Depends(get_db),
+            _: Principal = Depends(viewer)):
+    """Open recommendations and unmet indicators due before ``on`` (default today), most overdue first, paged
+    (each item as :func:`ctrack.track.recommendations.overdue` describes it)."""
+    return paginate(recs.overdue(db, on or dt.date.today()), page)
 
 
 @router.get("/recs/export", summary="Export recommendations as CSV",

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from ctrack.api.deps import Principal, analyst, get_db, viewer
-from ctrack.api.paging import Page, PageParams, page_params
+from ctrack.api.paging import Page, PageParams, page_params, paginate
 from ctrack.service import review as service
 from ctrack.service.review import QueueItemOut, ReviewedOut
 from ctrack.store.models import ReviewState
@@ -204,7 +204,8 @@ def undo(decision_id: int, body: Comment | None = None, db: Session = Depends(ge
             "fields_restored": result.fields_restored, "fields_kept": result.fields_kept}
 
 
-@router.get("/history/{entity}/{row_id}", response_model=list[HistoryOut], summary="A record's history")
-def history(entity: Entity, row_id: int, db: Session = Depends(get_db), _: Principal = Depends(viewer)):
-    """Every audit-log entry about a record, oldest first: who, when, what, before and after, why."""
-    return [HistoryOut(**line.to_json()) for line in audit.history(db, entity, row_id)]
+@router.get("/history/{entity}/{row_id}", response_model=Page[HistoryOut], summary="A record's history")
+def history(entity: Entity, row_id: int, page: PageParams = Depends(page_params), db: Session = Depends(get_db),
+            _: Principal = Depends(viewer)):
+    """The audit-log entries about a record, oldest first, paged: who, when, what, before and after, why."""
+    return paginate([HistoryOut(**line.to_json()) for line in audit.history(db, entity, row_id)], page)
