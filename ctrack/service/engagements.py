@@ -74,15 +74,20 @@ def engagement_counts(db: Session, isos: list[str] | None = None) -> dict[str, i
     return stream.engagement_counts(db, isos)
 
 
-def top_engaged(db: Session, n: int) -> list[StateCount]:
-    """The ``n`` stored member states with most engagements (:func:`engagement_counts`), most first, ties by
+def engaged_states(db: Session) -> list[StateCount]:
+    """Every stored member state with at least one engagement (:func:`engagement_counts`), most first, ties by
     name: the order and the counts of the member-state list (``/states``,
-    :func:`ctrack.service.reports.states`), which lists the stored member states. States without an
-    engagement are left out."""
+    :func:`ctrack.service.reports.states`), which lists every stored member state, engaged or only named in
+    a document. At most the ~200 states of the gazetteer."""
     engaged = engagement_counts(db)
     names = repo.stored_state_names(db, set(engaged))
     rows = [StateCount(iso3=iso, name=name, events=engaged[iso]) for iso, name in names.items() if engaged[iso]]
-    return sorted(rows, key=lambda r: (-r.events, r.name))[:n]
+    return sorted(rows, key=lambda r: (-r.events, r.name))
+
+
+def top_engaged(db: Session, n: int) -> list[StateCount]:
+    """The ``n`` stored member states with most engagements: the first ``n`` of :func:`engaged_states`."""
+    return engaged_states(db)[:n]
 
 
 class StateEngagements(BaseModel):
@@ -111,4 +116,4 @@ def held_in(entry: TimelineEntry, iso3: str | None) -> bool:
 
 
 __all__ = ["ANNOUNCED", "RULE", "shown_status", "engagements", "engagement_count", "engagement_counts",
-           "top_engaged", "held_in", "StateEngagements", "state_list"]
+           "engaged_states", "top_engaged", "held_in", "StateEngagements", "state_list"]

@@ -22,9 +22,12 @@ from ctrack.track import recommendations as recs
 class Overview(BaseModel):
     """What the overview page shows: counts, the latest and the planned events, the member states with most
     engagements (the definition and counts of ``/states``: :func:`ctrack.service.engagements.top_engaged`),
-    recommendation totals, the size of the review queue and the latest documents."""
+    recommendation totals, the size of the review queue and the latest documents. ``engaged_states`` counts
+    the member states with at least one engagement; ``counts.by_kind["member_state"]`` counts every member
+    state stored, which includes states a document merely names."""
 
     counts: Counts
+    engaged_states: int = 0
     recent: list[EventRow] = Field(default_factory=list)
     planned: list[EventRow] = Field(default_factory=list)
     states: list[StateCount] = Field(default_factory=list)
@@ -62,15 +65,17 @@ def briefing(db: Session, country: str | None = None, region: str | None = None,
 
 def overview(db: Session) -> Overview:
     """The overview page's content, read as aggregates and short ``LIMIT``ed lists: 12 latest dated
-    events, 8 planned events, the 12 member states with most engagements, 6 latest documents."""
-    from ctrack.service.engagements import top_engaged
+    events, 8 planned events, the 12 member states with most engagements and how many are engaged at all,
+    6 latest documents."""
+    from ctrack.service.engagements import engaged_states
 
     recent = repo.latest_events(db, 12)
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()  # past planned events are "announced, not confirmed"
     planned = list_events(db, EventFilters(status=EventStatus.PLANNED, since=today), page=PageParams(limit=8)).items
+    engaged = engaged_states(db)
     return Overview(
         counts=repo.counts(db), recent=[e for e in recent if e.start], planned=planned,
-        states=top_engaged(db, 12), rec_totals=recs.statistics(db)["totals"],
+        states=engaged[:12], engaged_states=len(engaged), rec_totals=recs.statistics(db)["totals"],
         queue_size=review_service.queue_size(db), documents=web_repo.latest_documents(db, 6))
 
 

@@ -173,6 +173,7 @@ def home(request: Request, me: Principal = Depends(page_user), db: Session = Dep
     return render(request, "home.html", {
         "counts": o.counts, "recent": o.recent, "states": [s for s in o.states if s.events], "planned": o.planned,
         "rec_totals": o.rec_totals, "queue_size": o.queue_size, "documents": o.documents,
+        "engaged_states": o.engaged_states, "named_states": o.counts.by_kind.get("member_state", 0),
     }, nav="home")
 
 

@@ -204,3 +204,36 @@ def test_overview_and_member_states_count_engagements_alike(web):
     assert dict(overview)["KGZ"] == dict(listed)["KGZ"] == seed + 3
     assert 'id="engagement-rule"' in home and 'id="engagement-rule"' in states
     assert "one of its government bodies" in home and "one of its government bodies" in states
+
+
+def test_overview_counts_the_member_states_engaged_and_says_how_many_are_only_named(web):
+    """A new user read "129 member states" on the overview where the knowledge base held 129 states merely
+    named in documents: the tile counts the states with an engagement (those /states lists with one) and says
+    how many are named; /states explains its "Documents" column. Here a document names Norway and Chile in
+    passing (no role, no venue)."""
+    import datetime as dt
+
+    from ctrack.schema import Record
+    from ctrack.store import repo
+    from ctrack.store.db import session_scope
+    from ctrack.store.testing import make_document
+
+    record = Record.model_validate({
+        "schema": "ctrack.extraction/1",
+        "document": {"id": "in-passing", "title": "in-passing", "published": "2019-05-10", "language": "en"},
+        "actors": [{"id": "NOR", "kind": "member_state", "name": "Norway", "iso3": "NOR"},
+                   {"id": "CHL", "kind": "member_state", "name": "Chile", "iso3": "CHL"}],
+        "events": []})
+    with session_scope(web.app.state.engine) as s:
+        repo.save_document(s, make_document("in-passing", "Norway and Chile were named.", dt.date(2019, 5, 10)),
+                           record)
+    assert login(web, "viewer")
+    home, states = web.client.get("/").text, web.client.get("/states").text
+    listed = _engagement_rows(states, "states")
+    engaged = [iso for iso, n in listed if n]
+    assert {"NOR", "CHL"} <= {iso for iso, _ in listed} and "NOR" not in engaged and engaged
+    tile = re.search(r'<div class="tile" id="states-tile"[^>]*><b>(\d+)</b><span>(.*?)</span></div>', home, re.S)
+    assert tile and int(tile.group(1)) == len(engaged)
+    assert "member states engaged" in tile.group(2) and f"of {len(listed)} named in documents" in tile.group(2)
+    assert f"({len(engaged)} engaged, {len(listed)} named)" in states
+    assert ">Documents naming it</th>" in states and 'id="documents-rule"' in states
