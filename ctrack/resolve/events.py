@@ -15,8 +15,13 @@ evidence; all of these must hold:
    the same name, the same venue country known on both sides, the same
    subject state, or at least two shared parties of different sides. Two
    undated events only when both carry the same name (undated reports are too
-   vague to merge on participants alone), and a dated event never merges with
-   an undated one;
+   vague to merge on participants alone) *and* a sign of their own besides
+   the name, as for a loose date: the same venue country, the same subject
+   state, or shared parties of two sides (:func:`corroborated` without the
+   name). A name alone is weak evidence without a date: the rules may cut a
+   name short ("OSCE Mission to"), and one body's series of undated visits
+   share its name and its people. A dated event never merges with an undated
+   one;
 3. the same venue country, or one of them does not know it;
 4. at least one shared participant beyond the place (:func:`shared_parties`):
    actors are compared as "parties" (a person counts both as themself and as
@@ -216,11 +221,12 @@ def shared_parties(a: EventFacts, b: EventFacts, common: Iterable[int] = ()) -> 
     return (a.parties & b.parties) - place - set(common)
 
 
-def corroborated(a: EventFacts, b: EventFacts, shared: set[int]) -> bool:
-    """True when something besides a loose date says two reports are one event: the same name, the
+def corroborated(a: EventFacts, b: EventFacts, shared: set[int], by_name: bool = True) -> bool:
+    """True when something besides a loose date says two reports are one event: the same name (unless
+    ``by_name`` is false: for two undated reports the same name is what brought them together), the
     same venue country known on both sides, a shared subject, or ``shared`` parties that stand for at
     least :data:`CORROBORATING_SIDES` different sides (a person and their body are one side)."""
-    if a.name and b.name and _norm(a.name) == _norm(b.name):
+    if by_name and a.name and b.name and _norm(a.name) == _norm(b.name):
         return True
     if a.country and a.country == b.country:
         return True
@@ -270,6 +276,9 @@ def match_event(new: EventFacts, candidates: Iterable[EventFacts], common: set[i
         if not shared and not (same_name and fit == "pinned"):
             continue
         if fit == "loose" and not corroborated(new, old, shared):
+            continue
+        undated = new.start is None and old.start is None  # date_fit: the same name, nothing else yet
+        if undated and not corroborated(new, old, shared, by_name=False):
             continue
         if distinct_events(new, old):
             continue

@@ -217,3 +217,35 @@ def test_a_tour_and_its_legs_in_one_document_stay_apart(engine):
         {"id": "port", "type": "visit", "start": "2023-11-14", "city": "Mombasa", "country": "KEN", "status": "held",
          "part_of": "ken", "roles": roles(("sg", O), ("KEN", S))}])
     assert (result.events_created, result.events_merged) == (3, 0)
+
+
+OSCE = {"id": "osce", "kind": "regional_org", "name": "Organization for Security and Co-operation in Europe",
+        "acronym": "OSCE"}
+SRB_MOI = {"id": "srb-moi", "kind": "government_body", "name": "Ministry of Interior of Serbia", "iso3": "SRB"}
+MKD_MOI = {"id": "mkd-moi", "kind": "government_body", "name": "Ministry of Interior of North Macedonia",
+           "iso3": "MKD"}
+
+
+def test_two_undated_visits_with_one_cut_name_and_one_shared_body_stay_apart_and_a_true_duplicate_merges(engine):
+    # Two releases of different years, neither dating its visit, both read as "OSCE Mission to" (the name cut at
+    # the preposition): "A delegation of the OSCE Mission to Serbia visited the Ministry of Interior" and
+    # "... of the OSCE Mission to Skopje visited the Ministry of Interior". Undated, the same cut name and the
+    # OSCE in both: nothing else says they are one visit.
+    save(engine, "osce-srb", "2019-04-02", [OSCE, SRB_MOI], [
+        {"id": "v", "type": "visit", "name": "OSCE Mission to", "status": "held",
+         "roles": roles(("osce", O), ("srb-moi", P))}])
+    second = save(engine, "osce-mkd", "2021-09-14", [OSCE, MKD_MOI], [
+        {"id": "v", "type": "visit", "name": "OSCE Mission to", "status": "held",
+         "roles": roles(("osce", O), ("mkd-moi", P))}])
+    assert (second.events_created, second.events_merged) == (1, 0)
+    with session_scope(engine) as s:
+        assert event_of(s, "osce-srb", "v") != event_of(s, "osce-mkd", "v")
+    # One launch told by two releases, both undated: the same name, the same venue state, the ministry and
+    # UNOCT in both (two sides): one event.
+    launch = {"id": "l", "type": "launch", "name": "National Counter-Terrorism Strategy of Kyrgyzstan",
+              "country": "KGZ", "status": "held", "roles": roles(("mfa", O), ("unoct", P))}
+    save(engine, "kgz-launch", "2020-02-11", [KGZ, KGZ_MFA, UNOCT], [launch])
+    again = save(engine, "unoct-kgz-launch", "2020-02-13", [KGZ, KGZ_MFA, UNOCT], [launch])
+    assert (again.events_created, again.events_merged) == (0, 1)
+    with session_scope(engine) as s:
+        assert event_of(s, "kgz-launch", "l") == event_of(s, "unoct-kgz-launch", "l")

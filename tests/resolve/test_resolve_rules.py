@@ -124,10 +124,17 @@ def test_visits_with_different_subjects_do_not_match():
     assert match_event(new, [old]) is None
 
 
-def test_undated_events_match_only_by_name():
-    old = ev(1, type=EventType.LAUNCH, start=None, country=None, roles=[(10, O)], name="Joint Plan of Action")
+def test_undated_events_match_only_by_name_and_a_sign_of_their_own():
+    old = ev(1, type=EventType.LAUNCH, start=None, country=None, roles=[(10, O), (20, P)], name="Joint Plan of Action")
+    # the same name and one shared party: not enough without a date (a name cut short, a body's series)
     assert match_event(ev(None, type=EventType.LAUNCH, start=None, country=None, roles=[(10, O)],
+                          name="joint plan of action"), [old]) is None
+    # the same name and two shared sides, or the same venue country on both: one event
+    assert match_event(ev(None, type=EventType.LAUNCH, start=None, country=None, roles=[(10, O), (20, P)],
                           name="joint plan of action"), [old]).event_id == 1
+    in_tjk = ev(2, type=EventType.LAUNCH, start=None, roles=[(10, O)], name="Joint Plan of Action")
+    assert match_event(ev(None, type=EventType.LAUNCH, start=None, roles=[(10, O)], name="Joint Plan of Action"),
+                       [in_tjk]).event_id == 2
     assert match_event(ev(None, type=EventType.LAUNCH, start=None, country=None, roles=[(10, O)]), [old]) is None
     assert match_event(ev(None, type=EventType.LAUNCH, start="2018", country=None, roles=[(10, O)],
                           name="Joint Plan of Action"), [old]) is None
