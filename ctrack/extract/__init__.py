@@ -28,7 +28,7 @@ from ctrack.extract import actors as actor_rules
 from ctrack.extract import persons as person_rules
 from ctrack.extract.context import DocContext, Mention, split_sentences
 from ctrack.extract.decide import Candidates, Models, apply_models, build_candidates, decide_actors, shipped_models
-from ctrack.extract.events import EventDraft, find_events
+from ctrack.extract.events import EventDraft, complete_name, find_events
 from ctrack.extract.fields import apply_fact_sheet
 from ctrack.extract.roles import assign_roles
 from ctrack.gazetteer import get_gazetteer
@@ -314,7 +314,8 @@ def _to_record(document: Document, ctx: DocContext, events: list[EventDraft], ke
                       confidence=ev.role_confidence.get((k, r)))
                  for k, r, m in ev.roles if k in ids]
         out_events.append(Event(
-            id=eids[id(ev)], type=ev.type, name=ev.name or ev.description, start=ev.start, end=ev.end or ev.start, city=ev.city,
+            id=eids[id(ev)], type=ev.type, name=complete_name(ctx, ev, ev.name or ev.description),
+            start=ev.start, end=ev.end or ev.start, city=ev.city,
             country=ev.country, status=ev.status, roles=roles, delegations=ev.delegations,
             part_of=eids.get(id(ev.parent)) if ev.parent is not None else None, evidence=ev.evidence,
             confidence=ev.confidence,

@@ -284,6 +284,104 @@ def describe(ctx: DocContext, t: Trigger) -> str | None:
     return label[:1].upper() + label[1:] if len(label.split()) > 1 else None
 
 
+#: Words a name may not end on: determiners, prepositions, conjunctions ("Review of the", "OSCE Mission to").
+_NAME_DANGLING = re.compile(r"\s+(?:the|a|an|this|that|its|their|his|her|of|for|on|to|in|at|by|with|from|against|"
+                            r"and|or|&|between|among|under|into|towards?)$", re.I)
+#: Parts of speech (spaCy) a name may not end on.
+_DANGLING_POS = {"DET", "ADP", "CCONJ", "SCONJ", "PART", "PUNCT"}
+#: Generic head nouns that alone are no name ("Strategy" read from "the adoption of the Strategy"): the head of
+#: an event's or an instrument's name without what makes it one.
+GENERIC_HEADS = frozenset({
+    "strategy", "plan", "programme", "program", "declaration", "review", "conference", "meeting", "workshop",
+    "visit", "session", "initiative", "project", "framework", "mechanism", "resolution", "report", "forum",
+    "dialogue", "training", "course", "mission", "seminar", "briefing", "launch", "event", "summit", "week",
+    "roadmap", "agenda", "action", "policy", "convention", "protocol", "compact", "partnership", "consultation",
+    "consultations", "assessment", "exercise", "symposium", "roundtable", "panel", "webinar", "committee",
+})
+#: Capitalized words right after a dangling name, the surface fallback of :func:`_extend_on_parse`.
+_CAPITALIZED_TAIL = re.compile(r"(?:\s+(?:the\s+)?[A-Z][\w\-’']*)(?:\s+(?:and\s+)?[A-Z][\w\-’']*)*")
+#: Most tokens a dangling name is extended by (to the object of its preposition, the noun of its determiner).
+_EXTEND_TOKENS = 12
+
+
+def _name_span(ctx: DocContext, ev: EventDraft, name: str) -> tuple[int, int] | None:
+    """Character offsets of ``name`` in the text: in the event's sentence, else the occurrence nearest the
+    event's first mention (words may be separated by any whitespace); None when the text does not hold it."""
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in name.split()))
+    sent = ctx.sentences[ev.sentence] if 0 <= ev.sentence < len(ctx.sentences) else None
+    if sent is not None:
+        m = pattern.search(ctx.text, sent.start, sent.end)
+        if m:
+            return m.start(), m.end()
+    found = [m for m in pattern.finditer(ctx.text)]
+    if not found:
+        return None
+    m = min(found, key=lambda m: abs(m.start() - ev.first))
+    return m.start(), m.end()
+
+
+def _extend_on_parse(ctx: DocContext, start: int, end: int) -> int | None:
+    """The end offset of the name at [start, end) carried to a complete noun phrase on the dependency parse: a
+    name ending on a preposition runs to its object ("Review of the" → "… of the United Nations Global
+    Counter-Terrorism Strategy"), on a determiner to its noun, through the words that modify it and the proper
+    names coordinated with it ("Mission to Bosnia and Herzegovina"). None when the parse does not complete it (no
+    parser, no object within :data:`_EXTEND_TOKENS` tokens, or an object that is no capitalized name)."""
+    doc = ctx.doc
+    if doc is None or not getattr(doc, "has_annotation", lambda _: False)("DEP"):
+        return None
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    last = span[-1]
+    for _ in range(4):
+        if last.pos_ not in _DANGLING_POS:
+            return last.idx + len(last.text)
+        if last.pos_ == "ADP":
+            target = next((c for c in last.children if c.dep_ in ("pobj", "pcomp") and c.i > last.i), None)
+        elif last.pos_ == "DET":
+            target = last.head if last.head.i > last.i else None
+        else:
+            target = None
+        while target is not None and target.dep_ in ("compound", "amod", "nmod") and target.head.i > target.i:
+            target = target.head  # "the United [Nations …] Strategy": to the noun the words modify
+        if target is not None:  # "to Bosnia and Herzegovina": a coordination of proper names is one name
+            target = max((c for c in target.conjuncts if c.pos_ == "PROPN" and c.i > target.i),
+                         key=lambda c: c.i, default=target)
+        if target is None or target.i - last.i > _EXTEND_TOKENS or not target.text[:1].isupper():
+            return None  # a name runs on in proper names only: "Christchurch Call in the wake" is no name
+        last = target
+    return None
+
+
+def complete_name(ctx: DocContext, ev: EventDraft, name: str | None) -> str | None:
+    """``name`` (an event's name or descriptive label) ending on a complete noun phrase, or None.
+
+    The rules build names from the words around a trigger and may cut them short: at a determiner or a
+    preposition ("Review of the", "OSCE Mission to"), or down to a bare generic head noun ("Strategy"). A name
+    cut short is carried to the end of its noun phrase on spaCy's dependency parse of the document
+    (:func:`_extend_on_parse`), else over the capitalized words that follow it in the text; when neither
+    completes it, the dangling words are dropped. A name that
+    is then one generic head noun (:data:`GENERIC_HEADS`; an acronym is kept) says nothing of its own: None,
+    and the event goes by its type (the record's ``name`` is null). Trailing punctuation is dropped too."""
+    if not name:
+        return None
+    name = re.sub(r"\s+", " ", name).strip().rstrip(",;:–—-").strip()
+    if _NAME_DANGLING.search(name):
+        at = _name_span(ctx, ev, name)
+        end = _extend_on_parse(ctx, *at) if at else None
+        if end is None and at:  # the parse went astray ("to BiH" read as a verb): the capitalized words that follow
+            tail = _CAPITALIZED_TAIL.match(ctx.text, at[1])
+            end = tail.end() if tail else None
+        if end is not None and end > at[1]:
+            name = re.sub(r"\s+", " ", ctx.text[at[0]:end]).strip()
+        while _NAME_DANGLING.search(name):
+            name = _NAME_DANGLING.sub("", name)
+    words = name.split()
+    if not words or (len(words) == 1 and not words[0].isupper() and words[0].lower() in GENERIC_HEADS):
+        return None
+    return name
+
+
 # ---------------------------------------------------------------------------
 # Dates and venues
 # ---------------------------------------------------------------------------
