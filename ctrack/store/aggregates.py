@@ -52,7 +52,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, select, text, update
+from sqlalchemy import delete, event, func, insert, null, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from ctrack.store.models import DbActor, DbActorSource, DbEvent, DbEventRole, ReviewState
@@ -186,6 +186,42 @@ def _dialect(conn) -> str:
     return bind.dialect.name
 
 
+#: Tables whose columns :func:`links_of` reads or :func:`rebuild` and :func:`recount` write, and which a
+#: migration may add columns to after 0012 (which creates the aggregate tables and runs :func:`rebuild`).
+PINNED = ("events", "agg_event_states", "agg_actors")
+
+
+def present_columns(conn) -> dict[str, frozenset[str]]:
+    """{table of :data:`PINNED`: names of its columns in the database now}, one inspection. A migration's
+    backfill runs this module's current code against the schema of its own revision: given to
+    :func:`links_of`, :func:`recount` (``present=``) and used by :func:`rebuild`, it makes them read and
+    write only the columns that revision has (a column added later reads as NULL and is left to the backfill
+    of the migration that adds it, e.g. 0013 ``span_tier``, 0015 ``agg_actors.briefed``)."""
+    from sqlalchemy import inspect
+
+    insp = inspect(_core(conn))
+    return {t: frozenset(c["name"] for c in insp.get_columns(t)) for t in PINNED if insp.has_table(t)}
+
+
+def _only(present: dict[str, frozenset[str]] | None, table: str, row: dict) -> dict:
+    """``row`` without the keys that are no column of ``table`` in ``present`` (None: the models' schema)."""
+    if present is None:
+        return row
+    names = present.get(table, frozenset())
+    return {k: v for k, v in row.items() if k in names}
+
+
+def _pinned(table, present: dict[str, frozenset[str]] | None):
+    """``table`` (a model's ``Table``) as the columns in ``present`` only, without the models' Python-side
+    defaults (an ``INSERT`` names no column the revision lacks); the table itself when ``present`` is None."""
+    if present is None:
+        return table
+    from sqlalchemy import column, table as table_clause
+
+    names = present.get(table.name, frozenset())
+    return table_clause(table.name, *(column(c.name, c.type) for c in table.c if c.name in names))
+
+
 def triggers_present(conn) -> bool:
     """True when every aggregate trigger is installed (``conn``: a session or connection)."""
     dialect = _dialect(conn)
@@ -233,7 +269,8 @@ def drop_triggers(conn) -> None:
 # --------------------------------------------------------------------------- what an event adds
 
 
-def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
+def links_of(conn, event_ids: list[int], present: dict[str, frozenset[str]] | None = None
+             ) -> dict[int, dict[str, Any]]:
     """What each event of ``event_ids`` (not rejected; others are absent) adds to the aggregates, from the
     current rows, in two reads:
 
@@ -245,12 +282,17 @@ def links_of(conn, event_ids: list[int]) -> dict[int, dict[str, Any]]:
     [actors holding a role (not rejected)], "m": [their affiliations and theirs, not already in "a"], "b": a
     briefing pack shows it (a venue, or a role, not rejected, of an actor with an ISO3, or affiliated to one, up
     to two steps: the review queue's rule, :func:`ctrack.store.track_repo._briefed`)}``. Links stored before
-    migration 0015 have no "b": it was then ``bool(links["s"])`` (:func:`briefed_of`).
+    migration 0015 may have no "b": it was then ``bool(links["s"])`` (:func:`briefed_of`). ``present``
+    (:func:`present_columns`): read only the columns of ``events`` there, the others as None (a migration's
+    backfill); None: the models' columns.
     """
     if not event_ids:
         return {}
-    events = _core(conn).execute(select(DbEvent.id, DbEvent.type, DbEvent.country, DbEvent.review_state, DbEvent.start,
-                                        DbEvent.end_day, DbEvent.span_tier)
+    cols = [DbEvent.id, DbEvent.type, DbEvent.country, DbEvent.review_state, DbEvent.start, DbEvent.end_day,
+            DbEvent.span_tier]
+    if present is not None:
+        cols = [c if c.key in present["events"] else null().label(c.key) for c in cols]
+    events = _core(conn).execute(select(*cols)
                           .where(DbEvent.id.in_(event_ids), DbEvent.review_state != ReviewState.REJECTED)).all()
     out: dict[int, dict[str, Any]] = {}
     for eid, etype, country, state, start, end_day, tier in events:
@@ -341,9 +383,11 @@ def _upsert_ignore(conn, table, rows: list[dict]) -> None:
     conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
 
 
-def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Counter, briefed: Counter) -> None:
-    """Add the signed increments to the counters (rows created at 0 first where something is added)."""
-    st, pt, at = DbAggState.__table__, DbAggStatePair.__table__, DbAggActor.__table__
+def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Counter, briefed: Counter,
+           present: dict[str, frozenset[str]] | None = None) -> None:
+    """Add the signed increments to the counters (rows created at 0 first where something is added; only the
+    ``agg_actors`` columns in ``present`` when given, :func:`present_columns`)."""
+    st, pt, at = DbAggState.__table__, DbAggStatePair.__table__, _pinned(DbAggActor.__table__, present)
     states = {k: v for k, v in states.items() if v}
     pairs = {k: v for k, v in pairs.items() if v}
     _upsert_ignore(conn, st, [{"iso3": i, "type": t, "review_state": r, "n": 0}
@@ -367,36 +411,41 @@ def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Cou
     if actors:
         from sqlalchemy import bindparam
 
-        _upsert_ignore(conn, at, [{"actor_id": a, "events": 0, "timeline": 0, "briefed": 0}
+        zero = {"events": 0, "timeline": 0, "briefed": 0}
+        _upsert_ignore(conn, at, [_only(present, "agg_actors", {"actor_id": a, **zero})
                                   for a, d in actors.items() if max(d) > 0])
-        conn.execute(update(at).where(at.c.actor_id == bindparam("k_actor"))
-                     .values(events=at.c.events + bindparam("de"), timeline=at.c.timeline + bindparam("dt"),
-                             briefed=at.c.briefed + bindparam("db")),
+        values = _only(present, "agg_actors", {"events": at.c.events + bindparam("de"),
+                                               "timeline": at.c.timeline + bindparam("dt"),
+                                               "briefed": at.c.briefed + bindparam("db")})
+        conn.execute(update(at).where(at.c.actor_id == bindparam("k_actor")).values(**values),
                      [{"k_actor": a, "de": de, "dt": dt_, "db": db} for a, (de, dt_, db) in actors.items()])
 
 
-def _insert_links(conn, links: dict[int, dict[str, Any]]) -> None:
-    """Store what each event adds (``agg_events``) and the member states it engages (``agg_event_states``)."""
+def _insert_links(conn, links: dict[int, dict[str, Any]], present: dict[str, frozenset[str]] | None = None) -> None:
+    """Store what each event adds (``agg_events``) and the member states it engages (``agg_event_states``;
+    only its columns in ``present`` when given, :func:`present_columns`)."""
     if not links:
         return
     conn.execute(insert(DbAggEvent.__table__),
                  [{"event_id": eid, "links": json.dumps(link, sort_keys=True)} for eid, link in links.items()])
-    rows = [{"iso3": iso, "event_id": eid, "type": link["t"], "start": link["d"],
-             "end_day": dt.date.fromisoformat(link["f"]) if link.get("f") else None, "span_tier": link.get("k")}
+    rows = [_only(present, "agg_event_states", {
+                "iso3": iso, "event_id": eid, "type": link["t"], "start": link["d"],
+                "end_day": dt.date.fromisoformat(link["f"]) if link.get("f") else None, "span_tier": link.get("k")})
             for eid, link in links.items() for iso in link["s"]]
     if rows:
-        conn.execute(insert(DbAggEventState.__table__), rows)
+        conn.execute(insert(_pinned(DbAggEventState.__table__, present)), rows)
 
 
-def recount(conn, event_ids: Iterable[int]) -> int:
+def recount(conn, event_ids: Iterable[int], present: dict[str, frozenset[str]] | None = None) -> int:
     """Recount the aggregates of ``event_ids``: take away what each added last time, add what it adds now.
-    Returns how many events were recounted. Runs in the caller's transaction."""
+    Returns how many events were recounted. Runs in the caller's transaction. ``present``
+    (:func:`present_columns`, a migration's backfill): read and write only those columns."""
     ids = sorted(set(event_ids))
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
         old = {eid: json.loads(links) for eid, links in conn.execute(
             select(DbAggEvent.event_id, DbAggEvent.links).where(DbAggEvent.event_id.in_(chunk))).all()}
-        new = links_of(conn, chunk)
+        new = links_of(conn, chunk, present)
         total = [Counter(), Counter(), Counter(), Counter(), Counter()]
         changed = [eid for eid in chunk if old.get(eid) != new.get(eid)]
         for eid in changed:
@@ -405,10 +454,10 @@ def recount(conn, event_ids: Iterable[int]) -> int:
                 acc.subtract(minus)
         if not changed:
             continue
-        _apply(conn, *total)
+        _apply(conn, *total, present)
         conn.execute(delete(DbAggEvent).where(DbAggEvent.event_id.in_(changed)))
         conn.execute(delete(DbAggEventState).where(DbAggEventState.event_id.in_(changed)))
-        _insert_links(conn, {eid: new[eid] for eid in changed if eid in new})
+        _insert_links(conn, {eid: new[eid] for eid in changed if eid in new}, present)
     return len(ids)
 
 
@@ -480,8 +529,12 @@ def fresh(conn) -> bool:
 def rebuild(conn) -> int:
     """Recount every aggregate from the knowledge base (the migration's backfill, and after the triggers
     were installed again): ``agg_totals`` and the document counts by grouped ``COUNT``s, the rest by
-    :func:`links_of` over every event, :data:`CHUNK` at a time. Returns how many events were counted."""
+    :func:`links_of` over every event, :data:`CHUNK` at a time. Returns how many events were counted.
+
+    Reads and writes only the columns the database has (:func:`present_columns`, one inspection): migration
+    0012 runs this at its revision, before later migrations add columns and fill them themselves."""
     _lock(conn)
+    present = present_columns(conn)
     for model in (DbAggDirty, DbAggEvent, DbAggEventState, DbAggTotal, DbAggState, DbAggStatePair, DbAggActor,
                   DbAggActorDocuments):
         conn.execute(delete(model))
@@ -514,25 +567,21 @@ def rebuild(conn) -> int:
         if not ids:
             break
         last = ids[-1]
-        links = links_of(conn, ids)
+        links = links_of(conn, ids, present)
         for eid, link in links.items():
             for acc, plus in zip((states, pairs, events, timeline, briefed), _contribution(link)):
                 acc.update(plus)
-        _insert_links(conn, links)
+        _insert_links(conn, links, present)
         counted += len(ids)
     if states:
         conn.execute(insert(DbAggState.__table__), [{"iso3": i, "type": t, "review_state": r, "n": n}
                                                     for (i, t, r), n in states.items()])
     if pairs:
         conn.execute(insert(DbAggStatePair.__table__), [{"scope": s, "iso3": i, "n": n} for (s, i), n in pairs.items()])
-    # agg_actors.briefed is there from migration 0015 on (0012 runs this before it; 0015 fills it)
-    from sqlalchemy import inspect
-
-    has_briefed = any(c["name"] == "briefed" for c in inspect(_core(conn)).get_columns(DbAggActor.__tablename__))
-    rows = [{"actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0),
-             **({"briefed": briefed.get(a, 0)} if has_briefed else {})} for a in set(events) | set(timeline)]
+    rows = [_only(present, "agg_actors", {"actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0),
+                                          "briefed": briefed.get(a, 0)}) for a in set(events) | set(timeline)]
     for i in range(0, len(rows), 5000):
-        conn.execute(insert(DbAggActor.__table__), rows[i:i + 5000])
+        conn.execute(insert(_pinned(DbAggActor.__table__, present)), rows[i:i + 5000])
     rows = [{"actor_id": a, "n": n} for a, n in docs]
     for i in range(0, len(rows), 5000):
         conn.execute(insert(DbAggActorDocuments.__table__), rows[i:i + 5000])
@@ -705,6 +754,6 @@ def _refresh_before_commit(session: Session) -> None:
     session.info.pop("ctrack_agg_wrote", None)
 
 
-__all__ = ["TOTALS", "QUEUED", "PG_LOCK_AGG", "READ_CACHE", "CHUNK", "links_of", "briefed_of", "recount", "refresh", "fresh",
-           "rebuild", "ensure", "install_triggers", "drop_triggers", "triggers_present", "kept", "totals", "rows_in_states",
+__all__ = ["TOTALS", "QUEUED", "PINNED", "PG_LOCK_AGG", "READ_CACHE", "CHUNK", "links_of", "briefed_of",
+           "present_columns", "recount", "refresh", "fresh", "rebuild", "ensure", "install_triggers", "drop_triggers", "triggers_present", "kept", "totals", "rows_in_states",
            "state_counts", "state_events", "state_pairs", "actor_counts"]

@@ -11,11 +11,13 @@ for every row a page passes: ``/review/queue?offset=5000`` tested 5,051 actors, 
 million events. With the count kept by the aggregates' recounts (:func:`ctrack.store.aggregates.links_of`'s
 ``"b"``), the actors' arm is a merge of two indexes in id order (4 ms).
 
-Backfill, set-based: ``briefed = events`` (links stored before this revision have no "b"; they count as
-briefed when they engaged a member state through the venue, an actor or its affiliation, ``"s"``:
+Backfill, set-based: ``briefed = events`` (links stored before this revision may have no "b"; they then
+count as briefed when they engaged a member state through the venue, an actor or its affiliation, ``"s"``:
 :func:`ctrack.store.aggregates.briefed_of`); the actors of the events that engage none that way (no
-``agg_event_states`` row) are taken off again, and those events are recounted, which stores their "b" and
-adds back the ones shown through an affiliation's affiliation.
+``agg_event_states`` row) and that their stored links do not count as briefed are taken off again (links
+written by 0012's rebuild carry "b" already), and those events are recounted with this revision's columns
+(:func:`ctrack.store.aggregates.present_columns`), which stores their "b" and adds back the ones shown
+through an affiliation's affiliation.
 """
 from __future__ import annotations
 
@@ -47,11 +49,13 @@ def upgrade() -> None:
         taken: Counter[int] = Counter()
         for (links,) in bind.execute(sa.text("SELECT links FROM agg_events WHERE event_id IN :ids")
                                      .bindparams(sa.bindparam("ids", expanding=True)), {"ids": chunk}):
-            taken.update(json.loads(links)["a"])
+            stored = json.loads(links)
+            if not aggregates.briefed_of(stored):
+                taken.update(stored["a"])
         if taken:
             bind.execute(sa.text("UPDATE agg_actors SET briefed = briefed - :n WHERE actor_id = :a"),
                          [{"a": a, "n": n} for a, n in sorted(taken.items())])
-    aggregates.recount(bind, unseen)
+    aggregates.recount(bind, unseen, aggregates.present_columns(bind))
     if bind.dialect.name in ('sqlite', 'postgresql'):
         op.execute("ANALYZE agg_actors")
 
