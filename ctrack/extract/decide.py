@@ -1047,7 +1047,8 @@ def decide_actors(features: dict[str, dict[str, float]], models: Models) -> tupl
 
 def _redate(cands: Candidates, model: LinearModel) -> None:
     """Move an event the rules dated to the date mention the redate model prefers, when it reaches
-    :data:`REDATE_MIN` and beats the rules' own date by :data:`REDATE_MARGIN` (see the module docstring)."""
+    :data:`REDATE_MIN` and beats the rules' own date (every candidate agreeing with it) by :data:`REDATE_MARGIN`
+    (see the module docstring). Only a date that disagrees with the rules' date is a move."""
     per_event: dict[int, list[tuple[float, object]]] = {}
     for c in cands.redates:
         per_event.setdefault(c.event, []).append((model.proba(c.features).get("1", 0.0), c.date))
@@ -1056,8 +1057,10 @@ def _redate(cands: Candidates, model: LinearModel) -> None:
         ev = cands.events[i]
         if not ev.start:
             continue
-        own = max((p for p, d in scored if d.start_iso == ev.start), default=0.0)
-        p, d = max(((p, d) for p, d in scored if d.start_iso != ev.start), key=lambda x: x[0], default=(0.0, None))
+        # a date that agrees with the rules' one at another precision ("3-4 May 2018" beside the month a side meeting
+        # takes from its conference) is no other date: the precision is the rules' (SCHEMA.md)
+        own = max((p for p, d in scored if _agrees(d.start_iso, ev.start)), default=0.0)
+        p, d = max(((p, d) for p, d in scored if not _agrees(d.start_iso, ev.start)), key=lambda x: x[0], default=(0.0, None))
         if d is None or p < REDATE_MIN or p - own < REDATE_MARGIN:
             continue
         ev.start, ev.end = d.start_iso, d.end_iso or d.start_iso
