@@ -614,6 +614,48 @@ def _agrees(a: str, b: str) -> bool:
     return a[:n] == b[:n]
 
 
+def _syntax_features(ctx: DocContext, t, d) -> dict[str, float]:
+    """Features of a syntactic trigger candidate (:func:`ctrack.extract.events.syntactic_triggers`) for the proposal
+    model: its lemma (alone and with the type it proposes), part of speech, dependency relation, the lemma of its
+    head and of its modifiers ("open debate", "special session"), its determiner, the tense of its clause, how many
+    types its lemma may stand for, and the parse path to the date (whether the date hangs from it or shares its
+    verb). Word classes and syntax, so that a new house style's "hearing" or "venue" is judged like the annotated ones."""
+    from ctrack.extract.lexicon import EVENT_LEMMAS
+
+    tok = t.token
+    lemma = tok.lemma_.lower()
+    f: dict[str, float] = {"syntactic": 1.0, "syn_lemma=" + lemma: 1.0, f"syn_tl={t.type.value}|{lemma}": 1.0,
+                           "syn_pos=" + tok.pos_: 1.0, f"syn_tpos={t.type.value}|{tok.pos_}": 1.0,
+                           "syn_dep=" + tok.dep_: 1.0, "syn_head=" + tok.head.lemma_.lower(): 1.0,
+                           "syn_ntypes=" + str(len(EVENT_LEMMAS.get(lemma, ()) or EVENT_LEMMAS.get(tok.lower_, ()))): 1.0,
+                           "syn_tense=" + _tense(tok): 1.0}
+    for ch in tok.children:
+        if ch.dep_ in ("amod", "compound", "nmod"):
+            f["syn_mod=" + ch.lemma_.lower()] = 1.0
+        elif ch.dep_ == "det":
+            f["syn_det=" + ch.lemma_.lower()] = 1.0
+        elif ch.dep_ in ("dobj", "obj") and tok.pos_ == "VERB":
+            f["syn_obj=" + ch.lemma_.lower()] = 1.0
+        elif ch.dep_ == "neg":
+            f["syn_neg"] = 1.0
+    dspan = _token_span(ctx.doc, d.start, d.end)
+    if dspan is not None and len(dspan):
+        droot = dspan.root
+        path = _dep_path(droot, tok)
+        if path is None:
+            f["syn_path=none"] = 1.0
+        else:
+            f["syn_path=" + path[0]] = 1.0
+            f["syn_plen=" + _bucket(path[0].count(">") + path[0].count("<") + (1 if path[0] != "^" else 0), (1, 2, 3, 4))] = 1.0
+        if tok in droot.ancestors:
+            f["syn_date_under"] = 1.0
+        dv = next((x for x in [droot] + list(droot.ancestors) if x.pos_ in ("VERB", "AUX")), None)
+        tv = next((x for x in [tok] + list(tok.ancestors) if x.pos_ in ("VERB", "AUX")), None)
+        if dv is not None and dv is tv:
+            f["syn_same_verb"] = 1.0
+    return f
+
+
 def _proposals(ctx: DocContext, idx: EventIndex, headline: int) -> list[EventProposal]:
     """Every (trigger, date mention) pair of one sentence whose date no event of the trigger's type holds exactly,
     with the features of :class:`EventProposal`; one proposal per (type, date), the trigger nearest the date first.
@@ -621,8 +663,13 @@ def _proposals(ctx: DocContext, idx: EventIndex, headline: int) -> list[EventPro
     The features say how the rules saw the trigger (resolved to an event with another date, with an agreeing date,
     undated, or not at all), the date (precision, range, dateline, before/after publication, held by an event of
     another type), and the sentence (how many dates and triggers it holds, the words before the date, the distance
-    and what lies between trigger and date)."""
-    from ctrack.extract.events import _is_anaphoric, find_triggers, place_near
+    and what lies between trigger and date).
+
+    Besides the trigger phrases, the parse proposes: for each event type, the syntactic trigger candidate of the
+    sentence (:func:`ctrack.extract.events.syntactic_triggers`: "held an open debate", "was the venue of",
+    "testified") nearest the date on the parse, with :func:`_syntax_features`; a date with a phrase proposal gets
+    none. At most one proposal of a date mention becomes an event (:func:`_accepted_proposals`)."""
+    from ctrack.extract.events import _is_anaphoric, find_triggers, place_near, syntactic_triggers
 
     by_type: dict[EventType, list[str]] = {}
     for e in idx.events:
@@ -640,70 +687,103 @@ def _proposals(ctx: DocContext, idx: EventIndex, headline: int) -> list[EventPro
         if d.start_iso:
             dates_by_sent.setdefault(ctx.sentence_at(d.start).index, []).append(d)
     found: dict[tuple, EventProposal] = {}
+
+    def features(t, d, sent, si: int, trigs: list, dates: list) -> dict[str, float]:
+        iso = d.start_iso
+        gap = (d.start - t.end) if d.start >= t.end else (t.start - d.end)
+        between = ctx.text[min(t.end, d.end):max(t.start, d.start)]
+        f: dict[str, float] = {"bias": 1.0, "etype=" + t.type.value: 1.0, "prec=" + d.precision: 1.0,
+                               "trig=" + t.text.lower().split()[-1].rstrip("s"): 1.0}
+        f["plural" if t.plural else "singular"] = 1.0
+        if t.token is None and _is_anaphoric(ctx, t):
+            f["anaphoric"] = 1.0
+        evs = resolved.get(t.start, [])
+        if not evs:
+            f["trig_unresolved"] = 1.0
+        for e in evs[:1]:
+            if not e.start:
+                f["trig_event_undated"] = 1.0
+            elif _agrees(e.start, iso):
+                f["trig_event_agrees"] = 1.0
+            else:
+                f["trig_event_other_date"] = 1.0
+            if e.series:
+                f["trig_event_series"] = 1.0
+        if any(_agrees(x, iso) for x in by_type.get(t.type, ())):
+            f["same_type_agrees"] = 1.0
+        if iso in all_dates:
+            f["date_of_other_event"] = 1.0
+        if d.relative:
+            f["relative"] = 1.0
+        if d.end_iso and d.end_iso != iso:
+            f["range"] = 1.0
+        if ctx.published is not None:
+            pub = ctx.published.isoformat()[:len(iso)]
+            f["vs_pub=" + ("before" if iso < pub else ("same" if iso == pub else "after"))] = 1.0
+        f["dates_in_sent=" + _bucket(len(dates), (1, 2, 3, 5))] = 1.0
+        f["trigs_in_sent=" + _bucket(len(trigs), (1, 2, 3))] = 1.0
+        f["gap=" + _bucket(max(gap, 0) // 20, (0, 1, 2, 4, 8))] = 1.0
+        f["date_side=" + ("after" if d.start >= t.end else "before")] = 1.0
+        if re.search(r"[;:]|\n", between):
+            f["between_break"] = 1.0
+        other = [x for x in trigs if x is not t and min(t.start, d.start) < x.start < max(t.end, d.end)]
+        if other:
+            f["trigger_between"] = 1.0
+        before = _words(ctx, max(sent.start, d.start - 30), d.start)[-2:]
+        if before:
+            f["dprev1=" + before[-1]] = 1.0
+        f["headline" if si < headline else "body"] = 1.0
+        f["n_same_type=" + _bucket(len(by_type.get(t.type, ())), (0, 1, 2, 4))] = 1.0
+        if t.token is not None:
+            f = {("syn|" + k if k != "bias" else k): v for k, v in f.items()}  # phrase and parse candidates learn apart
+            f.update(_syntax_features(ctx, t, d))
+        return f
+
+    def propose(t, d, si: int, f: dict[str, float]) -> None:
+        iso = d.start_iso
+        draft = EventDraft(type=t.type, first=t.start, sentence=si)
+        draft.start, draft.end = iso, d.end_iso or iso
+        city, country, _ = place_near(ctx, t, date=d)
+        draft.city, draft.country = city, country
+        if ctx.published is not None and iso > ctx.published.isoformat()[:len(iso)]:
+            draft.status = EventStatus.PLANNED
+        rule = f"trigger:{t.type.value}" if t.token is None else f"syntax-trigger:{t.type.value}"
+        draft.evidence.append(Span(start=t.start, end=t.end, text=t.text, rule=rule))
+        found[(t.type, iso)] = EventProposal(draft, t, d, f)
+
     for si in sorted(dates_by_sent):
         sent = ctx.sentences[si]
         trigs = find_triggers(ctx, sent)
-        if not trigs:
+        syn = syntactic_triggers(ctx, sent)
+        if not trigs and not syn:
             continue
         dates = [d for d in dates_by_sent[si] if not _is_dateline(ctx, sent, d)]
         for d in dates:
+            iso = d.start_iso
+            phrase = False
             for t in sorted(trigs, key=lambda t: abs(t.start - d.start)):
-                iso = d.start_iso
                 if iso in by_type.get(t.type, ()) or (t.type, iso) in found:
                     continue
-                gap = (d.start - t.end) if d.start >= t.end else (t.start - d.end)
-                between = ctx.text[min(t.end, d.end):max(t.start, d.start)]
-                f: dict[str, float] = {"bias": 1.0, "etype=" + t.type.value: 1.0, "prec=" + d.precision: 1.0,
-                                       "trig=" + t.text.lower().split()[-1].rstrip("s"): 1.0}
-                f["plural" if t.plural else "singular"] = 1.0
-                if _is_anaphoric(ctx, t):
-                    f["anaphoric"] = 1.0
-                evs = resolved.get(t.start, [])
-                if not evs:
-                    f["trig_unresolved"] = 1.0
-                for e in evs[:1]:
-                    if not e.start:
-                        f["trig_event_undated"] = 1.0
-                    elif _agrees(e.start, iso):
-                        f["trig_event_agrees"] = 1.0
-                    else:
-                        f["trig_event_other_date"] = 1.0
-                    if e.series:
-                        f["trig_event_series"] = 1.0
-                if any(_agrees(x, iso) for x in by_type.get(t.type, ())):
-                    f["same_type_agrees"] = 1.0
-                if iso in all_dates:
-                    f["date_of_other_event"] = 1.0
-                if d.relative:
-                    f["relative"] = 1.0
-                if d.end_iso and d.end_iso != iso:
-                    f["range"] = 1.0
-                if ctx.published is not None:
-                    pub = ctx.published.isoformat()[:len(iso)]
-                    f["vs_pub=" + ("before" if iso < pub else ("same" if iso == pub else "after"))] = 1.0
-                f["dates_in_sent=" + _bucket(len(dates), (1, 2, 3, 5))] = 1.0
-                f["trigs_in_sent=" + _bucket(len(trigs), (1, 2, 3))] = 1.0
-                f["gap=" + _bucket(max(gap, 0) // 20, (0, 1, 2, 4, 8))] = 1.0
-                f["date_side=" + ("after" if d.start >= t.end else "before")] = 1.0
-                if re.search(r"[;:]|\n", between):
-                    f["between_break"] = 1.0
-                other = [x for x in trigs if x is not t and min(t.start, d.start) < x.start < max(t.end, d.end)]
-                if other:
-                    f["trigger_between"] = 1.0
-                before = _words(ctx, max(sent.start, d.start - 30), d.start)[-2:]
-                if before:
-                    f["dprev1=" + before[-1]] = 1.0
-                f["headline" if si < headline else "body"] = 1.0
-                f["n_same_type=" + _bucket(len(by_type.get(t.type, ())), (0, 1, 2, 4))] = 1.0
-                draft = EventDraft(type=t.type, first=t.start, sentence=si)
-                draft.start, draft.end = iso, d.end_iso or iso
-                city, country, _ = place_near(ctx, t, date=d)
-                draft.city, draft.country = city, country
-                if ctx.published is not None and iso > ctx.published.isoformat()[:len(iso)]:
-                    draft.status = EventStatus.PLANNED
-                draft.evidence.append(Span(start=t.start, end=t.end, text=t.text, rule=f"trigger:{t.type.value}"))
-                found[(t.type, iso)] = EventProposal(draft, t, d, f)
+                propose(t, d, si, features(t, d, sent, si, trigs, dates))
+                phrase = True
                 break  # a date makes at most one proposal: with its nearest trigger that lacks it
+            if phrase or not syn:
+                continue
+            droot = None
+            dspan = _token_span(ctx.doc, d.start, d.end)
+            if dspan is not None and len(dspan):
+                droot = dspan.root
+            nearest: dict[EventType, tuple[tuple[int, int], object]] = {}
+            for t in syn:
+                if iso in by_type.get(t.type, ()) or (t.type, iso) in found:
+                    continue
+                path = _dep_path(droot, t.token) if droot is not None else None
+                plen = 99 if path is None or path[0] == "long" else path[0].count(">") + path[0].count("<") + 1
+                key = (plen, abs(t.start - d.start))
+                if t.type not in nearest or key < nearest[t.type][0]:
+                    nearest[t.type] = (key, t)
+            for etype, (_key, t) in nearest.items():
+                propose(t, d, si, features(t, d, sent, si, trigs + syn, dates))
     return list(found.values())
 
 
@@ -1010,18 +1090,23 @@ def _decide_role(models: Models, c: RoleCandidate, add_min: float) -> list[tuple
 
 
 def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft]) -> list[EventDraft]:
-    """The proposed events (:class:`EventProposal`) the proposal model accepts (at least :data:`PROPOSAL_MIN`), each
-    with the roles the role model gives it (at least :data:`PROPOSAL_ROLE_MIN`; no cue rule proposed any)."""
+    """The proposed events (:class:`EventProposal`) the proposal model accepts (at least :data:`PROPOSAL_MIN`; of the
+    proposals of one date mention, only the most probable), each with the roles the role model gives it (at least :data:`PROPOSAL_ROLE_MIN`; no cue rule proposed any)."""
     out: list[EventDraft] = []
     taken = {(e.type, e.start) for e in kept if e.start}
-    for prop in cands.proposals:
+    probs = [models.proposal.proba(prop.features).get("1", 0.0) for prop in cands.proposals]
+    best: dict[int, float] = {}  # date mention -> the best probability of its proposals: one event per date mention
+    for prop, p in zip(cands.proposals, probs):
+        best[id(prop.date)] = max(p, best.get(id(prop.date), 0.0))
+    used: set[int] = set()
+    for prop, p in zip(cands.proposals, probs):
         ev = prop.draft
         ev.roles, ev.role_confidence = [], {}
-        p = models.proposal.proba(prop.features).get("1", 0.0)
         ev.confidence = p
-        if p < PROPOSAL_MIN or (ev.type, ev.start) in taken:
+        if p < PROPOSAL_MIN or (ev.type, ev.start) in taken or p < best[id(prop.date)] or id(prop.date) in used:
             continue
         taken.add((ev.type, ev.start))
+        used.add(id(prop.date))
         d = prop.date
         ev.evidence = ev.evidence[:1] + [Span(start=d.start, end=d.end, text=d.text, rule=f"proposal:model p={p:.2f}")]
         if models.role is not None:

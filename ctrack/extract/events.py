@@ -99,6 +99,43 @@ class Trigger:
     text: str
     plural: bool
     sentence: Sentence
+    token: object = None  # the spaCy token of a syntactic trigger (:func:`syntactic_triggers`); None for a phrase
+
+
+#: Parts of speech a syntactic trigger may have: a verb ("convened", "testified") or a noun ("hearing", "venue").
+_SYNTACTIC_POS = {"VERB", "NOUN", "PROPN"}
+
+
+def syntactic_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
+    """Trigger *candidates* of ``sent`` found by the parse: every verb or noun whose lemma is one of
+    :data:`ctrack.extract.lexicon.EVENT_LEMMAS` ("held an open *debate*", "was the *venue* of", "*testified* before"),
+    once per event type the lemma may stand for, outside the phrases :func:`find_triggers` matched (those make
+    events already) and outside actor mentions. They are not events: the proposal model (:mod:`ctrack.extract.decide`) decides. Each carries
+    its token (``Trigger.token``). Empty when the document has no parse (``ctx.doc`` None)."""
+    from ctrack.extract.lexicon import EVENT_LEMMAS
+
+    if ctx.doc is None:
+        return []
+    phrases = find_triggers(ctx, sent)
+    span = ctx.doc.char_span(sent.start, sent.end, alignment_mode="expand")
+    if span is None:
+        return []
+    out: list[Trigger] = []
+    for tok in span:
+        if tok.pos_ not in _SYNTACTIC_POS:
+            continue
+        types = EVENT_LEMMAS.get(tok.lemma_.lower()) or EVENT_LEMMAS.get(tok.lower_)
+        if not types:
+            continue
+        s, e = tok.idx, tok.idx + len(tok.text)
+        if any(s < p.end and e > p.start for p in phrases) or ctx.covered(s, e):
+            continue  # inside a trigger phrase, or a word of an actor's name ("the General Assembly")
+        if tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].text == ":":
+            continue  # a field label ("Published: 10 January 2023", "Venue: Dakar"), not a predicate
+        plural = tok.tag_ in ("NNS", "NNPS")
+        for etype in types:
+            out.append(Trigger(etype, s, e, tok.text, plural, sent, tok))
+    return out
 
 
 def find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:

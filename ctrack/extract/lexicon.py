@@ -117,6 +117,15 @@ EVENT_TRIGGERS: dict[EventType, tuple[str, ...]] = {EventType(t): tuple(ws) for 
 ROLE_AFTER: tuple[tuple[str, RoleType], ...] = tuple((c["pattern"], RoleType(c["role"])) for c in _CUES["role_after"])
 ROLE_BEFORE: tuple[tuple[str, RoleType], ...] = tuple((c["pattern"], RoleType(c["role"])) for c in _CUES["role_before"])
 
+#: Words that may tell an event without being a trigger phrase, as parser lemmas: {lemma: event types}. From
+#: ``cues.json`` "event_lemmas"; they make candidates only (:func:`ctrack.extract.events.syntactic_triggers`), which
+#: the proposal model of :mod:`ctrack.extract.decide` keeps or drops.
+EVENT_LEMMAS: dict[str, tuple[EventType, ...]] = {}
+for _etype, _entry in _CUES.get("event_lemmas", {}).items():
+    if not _etype.startswith("_"):
+        for _lemma in _entry["lemmas"]:
+            EVENT_LEMMAS[_lemma] = EVENT_LEMMAS.get(_lemma, ()) + (EventType(_etype),)
+
 #: Role words (SCHEMA.md "Roles") as lemmas: {lemma: roles}, for the role model's syntax features
 #: (:func:`ctrack.extract.decide.role_word_features`). From ``cues.json`` "role_words".
 ROLE_WORDS: dict[str, tuple[RoleType, ...]] = {}
@@ -131,7 +140,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _CUES.get("f
 
 def cue_examples() -> dict:
     """The examples of ``cues.json``: {"event_triggers": {type: {"match": [...], "no_match": [...]}},
-    "role_after"/"role_before": [(pattern, role, match, no_match)], "role_words": [(role, sentence, actor mention)]};
+    "role_after"/"role_before": [(pattern, role, match, no_match)], "role_words": [(role, sentence, actor mention)],
+    "event_lemmas": [(type, sentence, word, must be a candidate)]};
     for the test that runs them all."""
     return {
         "event_triggers": _CUES.get("event_trigger_examples", {}),
@@ -139,6 +149,10 @@ def cue_examples() -> dict:
         "role_before": [(c["pattern"], c["role"], c.get("match", []), c.get("no_match", [])) for c in _CUES["role_before"]],
         "role_words": [(role, sentence, actor) for role, e in _CUES.get("role_words", {}).items() if not role.startswith("_")
                        for sentence, actor in e.get("examples", [])],
+        "event_lemmas": [(etype, sentence, word, True) for etype, e in _CUES.get("event_lemmas", {}).items()
+                         if not etype.startswith("_") for sentence, word in e.get("examples", [])]
+        + [(etype, sentence, word, False) for etype, e in _CUES.get("event_lemmas", {}).items()
+           if not etype.startswith("_") for sentence, word in e.get("no_match", [])],
     }
 
 

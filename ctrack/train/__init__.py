@@ -448,19 +448,14 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         f, y = actor_examples(p)
         act_feats += f
         act_labels += y
-    models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
+    models = Models(date=date_model, redate=redate_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
                     role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model,
                     verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
                     verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY),
                     actor=_fit(act_feats, act_labels, C_ACTOR), local_scale=a)
-    models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
+    models.meta = {"documents": len(prepared), "date_examples": len(labels), "redate_examples": len(re_labels),
+                   "type_examples": len(type_y), "event_examples": len(ev_labels),
                    "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
-    models = Models(date=date_model, redate=redate_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
-                    role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model,
-                    verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
-                    verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY))
-    models.meta = {"documents": len(prepared), "date_examples": len(labels), "redate_examples": len(re_labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
-                   "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "verify_examples": len(ver_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)

@@ -52,3 +52,26 @@ def test_role_words():
         if f"rw_any={role}" not in got:
             bad.append(f"{role}: {sentence!r} gives {sorted(got)} for {actor!r}")
     assert not bad, "\n".join(bad)
+
+
+def test_event_lemmas():
+    """Each event-lemma example (cues.json "event_lemmas"): the parse makes the word a syntactic trigger candidate of
+    its type, or, for a "no_match" pair, does not (a trigger phrase holds it already, or it is no event word)."""
+    from ctrack.extract import get_extractor
+    from ctrack.extract.context import DocContext, split_sentences
+    from ctrack.extract.events import syntactic_triggers
+    from ctrack.extract.lexicon import EVENT_LEMMAS
+
+    nlp = get_extractor().nlp
+    assert {t for ts in EVENT_LEMMAS.values() for t in ts} == set(EventType)
+    examples = EXAMPLES["event_lemmas"]
+    assert any(must for *_, must in examples) and any(not must for *_, must in examples)
+    bad = []
+    for etype, sentence, word, must in examples:
+        EventType(etype)
+        doc = nlp(sentence)
+        ctx = DocContext(text=sentence, published=None, sentences=split_sentences(sentence, doc), doc=doc)
+        got = {(t.type.value, t.text) for s in ctx.sentences for t in syntactic_triggers(ctx, s)}
+        if ((etype, word) in got) != must:
+            bad.append(f"{etype}: {word!r} {'not ' if must else ''}a candidate in {sentence!r} (candidates: {sorted(got)})")
+    assert not bad, "\n".join(bad)
