@@ -26,6 +26,11 @@ sparse features):
   8 June 2016 … met again in Geneva in July 2017 and in Vienna in February 2018" holds three meetings,
   which the rules' coreference folds into one. Features say how the rules saw the trigger (resolved to an
   event with another date or none), the date and the sentence (how many dates and triggers, what lies between).
+- **parse_proposal** — the same decision for the proposals of parse candidates: a word of ``cues.json``
+  "event_lemmas" that no trigger phrase holds ("held an open *debate*", "a *hearing*", "was the *venue* of"), in a
+  sentence with a date no event of its type has (:func:`ctrack.extract.events.syntactic_triggers`). Its own model,
+  with the syntax of the word (lemma, part of speech, dependency, head, modifiers, path to the date): the many
+  parse candidates that are no event would otherwise pull the phrase proposals' intercept down.
 - **role** — for every (event, actor) pair of the record, which role the
   actor holds (organizer, funder, supporter, participant, speaker, chair,
   subject) or none. Features are what carries over to new house styles: the
@@ -104,6 +109,10 @@ ROLE_ADD_MIN = 0.5
 PROPOSAL_MIN = 0.2
 #: An actor takes the role model's best role in a proposed event when its probability is at least this.
 PROPOSAL_ROLE_MIN = 0.25
+#: The same two thresholds for the proposals of parse candidates (the ``parse_proposal`` model), chosen by grouped
+#: cross-validation (``ctrack eval``'s folds; see README.md "Extraction quality").
+PARSE_PROPOSAL_MIN = 0.2
+PARSE_PROPOSAL_ROLE_MIN = 0.25
 #: An actor candidate the rules put in the record stays there when the actor model gives it at least this. Gold
 #: actors are about 80 % of the candidates; under grouped CV (actor model only, C 0.5) pooled actors F1 was 0.802
 #: at 0.5, 0.813 at 0.3, 0.809 at 0.2, 0.810 at 0.1 (0.804 without the model).
@@ -735,7 +744,6 @@ def _proposals(ctx: DocContext, idx: EventIndex, headline: int) -> list[EventPro
         f["headline" if si < headline else "body"] = 1.0
         f["n_same_type=" + _bucket(len(by_type.get(t.type, ())), (0, 1, 2, 4))] = 1.0
         if t.token is not None:
-            f = {("syn|" + k if k != "bias" else k): v for k, v in f.items()}  # phrase and parse candidates learn apart
             f.update(_syntax_features(ctx, t, d))
         return f
 
@@ -904,7 +912,7 @@ class LinearModel:
         return {c: e / total for c, e in zip(self.classes, exps)}
 
 
-_KINDS = ("date", "redate", "type", "event", "role", "proposal", "verify", "verify_calibration", "actor")
+_KINDS = ("date", "redate", "type", "event", "role", "proposal", "parse_proposal", "verify", "verify_calibration", "actor")
 
 #: Prefix of a feature's *local* copy (domain adaptation by feature augmentation, ``ctrack train --with-reviewed``).
 LOCAL = "local|"
@@ -958,6 +966,7 @@ class Models:
     event: LinearModel | None = None
     role: LinearModel | None = None
     proposal: LinearModel | None = None
+    parse_proposal: LinearModel | None = None  # decides the proposals of parse candidates (see "proposal")
     verify: LinearModel | None = None
     verify_calibration: LinearModel | None = None  # Platt scaling of verify's probability (ctrack.train._calibrator)
     actor: LinearModel | None = None  # keep/drop of an actor candidate (ctrack.extract.actors.actor_features)
@@ -1091,10 +1100,15 @@ def _decide_role(models: Models, c: RoleCandidate, add_min: float) -> list[tuple
 
 def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft]) -> list[EventDraft]:
     """The proposed events (:class:`EventProposal`) the proposal model accepts (at least :data:`PROPOSAL_MIN`; of the
-    proposals of one date mention, only the most probable), each with the roles the role model gives it (at least :data:`PROPOSAL_ROLE_MIN`; no cue rule proposed any)."""
+    proposals of one date mention, only the most probable; a parse candidate's proposal is decided by the
+    ``parse_proposal`` model, none without it), each with the roles the role model gives it (at least :data:`PROPOSAL_ROLE_MIN`; no cue rule proposed any)."""
     out: list[EventDraft] = []
     taken = {(e.type, e.start) for e in kept if e.start}
-    probs = [models.proposal.proba(prop.features).get("1", 0.0) for prop in cands.proposals]
+    def proba(prop: EventProposal) -> float:
+        model = models.proposal if prop.trigger.token is None else models.parse_proposal
+        return model.proba(prop.features).get("1", 0.0) if model is not None else 0.0
+
+    probs = [proba(prop) for prop in cands.proposals]
     best: dict[int, float] = {}  # date mention -> the best probability of its proposals: one event per date mention
     for prop, p in zip(cands.proposals, probs):
         best[id(prop.date)] = max(p, best.get(id(prop.date), 0.0))
@@ -1103,7 +1117,9 @@ def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft
         ev = prop.draft
         ev.roles, ev.role_confidence = [], {}
         ev.confidence = p
-        if p < PROPOSAL_MIN or (ev.type, ev.start) in taken or p < best[id(prop.date)] or id(prop.date) in used:
+        parse = prop.trigger.token is not None
+        if p < (PARSE_PROPOSAL_MIN if parse else PROPOSAL_MIN) or (ev.type, ev.start) in taken \
+                or p < best[id(prop.date)] or id(prop.date) in used:
             continue
         taken.add((ev.type, ev.start))
         used.add(id(prop.date))
@@ -1111,7 +1127,7 @@ def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft
         ev.evidence = ev.evidence[:1] + [Span(start=d.start, end=d.end, text=d.text, rule=f"proposal:model p={p:.2f}")]
         if models.role is not None:
             for c in prop.roles:
-                for role, mention, q in _decide_role(models, c, PROPOSAL_ROLE_MIN):
+                for role, mention, q in _decide_role(models, c, PARSE_PROPOSAL_ROLE_MIN if parse else PROPOSAL_ROLE_MIN):
                     ev.roles.append((c.key, role, mention))
                     ev.role_confidence[(c.key, role)] = q
         out.append(ev)
@@ -1204,7 +1220,7 @@ def apply_models(cands: Candidates, models: Models) -> None:
                 events[c.event].role_confidence[(c.key, role)] = p
         for i, ev in enumerate(events):
             ev.roles = new_roles[i]
-    if models.proposal is not None:
+    if models.proposal is not None or models.parse_proposal is not None:
         kept.extend(_accepted_proposals(cands, models, kept))
     dropped = [ev for ev in events if ev not in kept]
     for ev in kept:

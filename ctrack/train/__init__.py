@@ -9,7 +9,7 @@ written from its own families; see ``../shared/corpus/train/README.md``), so
 that a family's documents are never split between training and test.
 
 :func:`train_models` fits the models of :mod:`ctrack.extract.decide`
-(date, redate, type, event, role, proposal, verify; scikit-learn ``LogisticRegression`` over
+(date, redate, type, event, role, proposal, parse_proposal, verify; scikit-learn ``LogisticRegression`` over
 ``DictVectorizer`` features) from the rules' candidates and labels taken from
 the gold records through the scorer's own alignment (``eval/score.py``).
 :func:`cross_validate` trains on all groups but one and scores the held group
@@ -32,6 +32,7 @@ from ctrack.extract.decide import (NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, 
 C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL, C_VERIFY = 0.5, 0.5, 0.5, 0.3, 0.5, 0.3
 C_ACTOR = 0.1  # grouped CV, actor model only: pooled actors 0.819 at C 0.1, 0.816 at 0.5, 0.813 at 2
 C_REDATE = 0.5
+C_PARSE_PROPOSAL = 0.5
 #: How many gold examples one example from an analyst's review decision weighs (``sample_weight``) when
 #: ``ctrack train --with-reviewed`` adds the knowledge base's reviewed facts (``--reviewed-weight`` overrides it).
 #: Chosen by ``bench/reviewed_weight.py`` on five annotated groups that play "reviewed" in turn (never on the
@@ -407,7 +408,10 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
     for p in prepared:
         prop_feats += [c.features for c in p.cands.decisions.proposals]
         prop_labels += proposal_labels(p, Models(date=date_model, redate=redate_model, type=type_model))
-    proposal_model = _fit(prop_feats, prop_labels, C_PROPOSAL)
+    phrase = [i for i, f in enumerate(prop_feats) if "syntactic" not in f]
+    parse = [i for i, f in enumerate(prop_feats) if "syntactic" in f]
+    proposal_model = _fit([prop_feats[i] for i in phrase], [prop_labels[i] for i in phrase], C_PROPOSAL)
+    parse_proposal_model = _fit([prop_feats[i] for i in parse], [prop_labels[i] for i in parse], C_PARSE_PROPOSAL)
     ev_feats, ev_labels, ev_w, role_feats, role_labels, role_w = [], [], [], [], [], []
     ver_feats, ver_labels, ver_w, ver_groups = [], [], [], []
     for p in prepared:
@@ -449,13 +453,13 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         act_feats += f
         act_labels += y
     models = Models(date=date_model, redate=redate_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
-                    role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model,
+                    role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model, parse_proposal=parse_proposal_model,
                     verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
                     verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY),
                     actor=_fit(act_feats, act_labels, C_ACTOR), local_scale=a)
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "redate_examples": len(re_labels),
                    "type_examples": len(type_y), "event_examples": len(ev_labels),
-                   "role_examples": len(role_labels), "proposal_examples": len(prop_labels), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
+                   "role_examples": len(role_labels), "proposal_examples": len(phrase), "parse_proposal_examples": len(parse), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)

@@ -64,8 +64,8 @@ def test_the_model_decides_and_a_date_mention_makes_one_event(unlisted):
     ex, cands = unlisted
     base = shipped_models()
     # parse candidates accepted (p 0.88), a workshop "session" less so (p 0.27: above PROPOSAL_MIN, below the conference)
-    accept = Models(date=base.date, type=base.type, event=base.event, role=base.role,
-                    proposal=_model({"syntactic": 2.0, "syn_tl=workshop|session": -3.0}))
+    accept = Models(date=base.date, type=base.type, event=base.event, role=base.role, proposal=base.proposal,
+                    parse_proposal=_model({"syntactic": 2.0, "syn_tl=workshop|session": -3.0}))
     rec = ex.decide(cands, accept)
     got = sorted((e.type.value, e.start, e.city) for e in rec.events)
     assert ("conference", "2021-05-12", "New York") in got
@@ -76,6 +76,6 @@ def test_the_model_decides_and_a_date_mention_makes_one_event(unlisted):
     assert debate.confidence == pytest.approx(0.881, abs=0.001)
     assert any(s.rule.startswith("proposal:model") and s.text == "12 May 2021" for s in debate.evidence)
     # a model that refuses parse candidates leaves none of them (the rules found no event here)
-    refuse = Models(date=base.date, type=base.type, event=base.event, role=base.role,
-                    proposal=_model({"syntactic": -4.0}))
+    refuse = Models(date=base.date, type=base.type, event=base.event, role=base.role, proposal=base.proposal,
+                    parse_proposal=_model({"syntactic": -4.0}))
     assert ex.decide(cands, refuse).events == []
