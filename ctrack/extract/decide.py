@@ -12,13 +12,6 @@ sparse features):
   features are the sentence distance (signed), the words before the date
   ("on", "from", "since"), whether the date's sentence names an event of the
   same type, its precision and whether it falls before or after publication.
-- **redate** — for an event the rules dated, whether another date mention near it is its start instead: the
-  rules take the nearest date of the trigger's sentence, which is wrong when the sentence also tells an earlier
-  or later event ("… had met in Astana in 2016; the meeting on 3 May …"), when the date belongs to a dateline
-  or a saying, or when the date is told in another sentence. Candidates are every date mention within
-  :data:`DATE_WINDOW` sentences of the event, the rules' own date among them; features are the date model's
-  plus whether the candidate is the rules' date, the dependency path between it and the trigger, the tense of
-  each one's clause, whether they share a verb and whether another trigger or a break lies between them.
 - **event** — whether an event candidate is a real event of its type (the
   probability is the event's confidence; improbable ones are dropped).
 - **proposal** — whether a proposed event (:class:`EventProposal`: a trigger and a date mention of one
@@ -94,10 +87,6 @@ DATE_WINDOW = 8
 TYPE_MARGIN = 0.1
 #: Decision thresholds (probabilities). Chosen by grouped cross-validation (``ctrack eval``), not on one document.
 DATE_MIN = 0.30
-#: The redate model moves an event the rules dated to another date mention when that date's probability is at least
-#: REDATE_MIN and beats the probability of the rules' own date by REDATE_MARGIN (chosen by grouped cross-validation).
-REDATE_MIN = 0.5
-REDATE_MARGIN = 0.2
 EVENT_MIN = 0.05
 #: A role the cue rules proposed is dropped when the role model gives "no role" more than this (without a verification model).
 ROLE_KEEP_NONE_MAX = 0.9
@@ -165,7 +154,6 @@ class Candidates:
     idx: EventIndex
     events: list[EventDraft]
     dates: list[DateCandidate] = field(default_factory=list)
-    redates: list[DateCandidate] = field(default_factory=list)  # (event the rules dated, date mention) pairs: see "redate"
     roles: list[RoleCandidate] = field(default_factory=list)
     event_features: list[dict[str, float]] = field(default_factory=list)
     type_features: list[dict[str, float]] = field(default_factory=list)
@@ -468,77 +456,6 @@ def _date_features(ctx: DocContext, ev: EventDraft, ev_sents: list[int], d, trig
     return f
 
 
-def _rule_date_mention(ev: EventDraft, dates: list):
-    """The date mention the rules dated ``ev`` from (its first ``date`` evidence span), or None (a date shared from
-    another event, "the same day", a caption's own date)."""
-    for sp in ev.evidence:
-        if sp.rule == "date":
-            return next((d for d in dates if d.start == sp.start and d.end == sp.end), None)
-    return None
-
-
-def _tense(tok) -> str:
-    """The tense of the clause a token sits in: its nearest verb ancestor's tag, "will"/modal when that verb has a
-    modal or "to" ("is due to travel", "will visit"), "none" without a verb."""
-    for t in [tok] + list(tok.ancestors):
-        if t.pos_ in ("VERB", "AUX"):
-            if any(c.tag_ == "MD" or (c.dep_ == "aux" and c.lower_ == "to") for c in t.children):
-                return "modal"
-            return t.tag_ or "verb"
-    return "none"
-
-
-def _redate_features(ctx: DocContext, ev: EventDraft, d, rule_date, triggers: list) -> dict[str, float]:
-    """Features of the redate model for a date mention ``d`` of an event the rules dated: whether ``d`` is the
-    rules' own date (or agrees with it, finer or coarser), how the rules' date mention was placed (dateline, in a
-    clause of another trigger), and the syntax between ``d`` and the event's triggers of its sentence: the dependency
-    path, another trigger between them, the tense of each one's clause (an earlier meeting told in the past in the
-    sentence of a planned one), and whether they share their verb."""
-    iso, rule = d.start_iso, ev.start
-    f: dict[str, float] = {}
-    if iso == rule:
-        f["rule_date"] = 1.0
-    elif _agrees(iso, rule):
-        f["rule_agrees_" + ("finer" if len(iso) > len(rule) else "coarser")] = 1.0
-    else:
-        f["rule_other"] = 1.0
-    if rule_date is not None and d is rule_date:
-        f["rule_mention"] = 1.0
-    elif rule_date is None:
-        f["rule_no_mention"] = 1.0
-    if ctx.published is not None and rule == ctx.published.isoformat()[:len(rule)]:
-        f["rule_is_pub"] = 1.0
-    sent = ctx.sentence_at(d.start)
-    same = [t for t in triggers if sent.start <= t.start < sent.end]
-    if not same:
-        f["no_trigger_in_sent"] = 1.0
-        return f
-    dspan = _token_span(ctx.doc, d.start, d.end)
-    all_trigs = [t for t in ctx.triggers.get(sent.index, [])]
-    for t in same[:2]:
-        lo, hi = sorted((t.end, d.start)) if d.start >= t.end else sorted((d.end, t.start))
-        if any(o.start >= lo and o.end <= hi and o.start != t.start for o in all_trigs):
-            f["other_trigger_between"] = 1.0
-        if re.search(r"[;:]", ctx.text[lo:hi]):
-            f["break_between"] = 1.0
-        tspan = _token_span(ctx.doc, t.start, t.end)
-        if dspan is None or tspan is None or not len(dspan) or not len(tspan):
-            continue
-        path = _dep_path(dspan.root, tspan.root)
-        if path is not None:
-            f["dpath=" + path[0]] = 1.0
-            f["dpathw=" + path[1]] = 1.0
-        dt_, tt = _tense(dspan.root), _tense(tspan.root)
-        f["dtense=" + dt_] = 1.0
-        f[f"tenses={dt_}|{tt}"] = 1.0
-        dv = next((x for x in [dspan.root] + list(dspan.root.ancestors) if x.pos_ in ("VERB", "AUX")), None)
-        tv = next((x for x in [tspan.root] + list(tspan.root.ancestors) if x.pos_ in ("VERB", "AUX")), None)
-        if dv is not None and dv is tv:
-            f["same_verb"] = 1.0
-            f["same_verb=" + dv.lemma_.lower()] = 1.0
-    return f
-
-
 def _event_feats(ctx: DocContext, idx: EventIndex, ev: EventDraft, ev_sents: list[int], triggers: list, headline: int,
                  n_same_type: int) -> dict[str, float]:
     f: dict[str, float] = {"bias": 1.0, "etype=" + ev.type.value: 1.0}
@@ -621,6 +538,17 @@ def _agrees(a: str, b: str) -> bool:
     """Do two ISO dates agree at the coarser precision ("2019-06" and "2019-06-08" do)?"""
     n = min(len(a), len(b))
     return a[:n] == b[:n]
+
+
+def _tense(tok) -> str:
+    """The tense of the clause a token sits in: its nearest verb ancestor's tag, "modal" when that verb has a
+    modal or "to" ("is due to travel", "will visit"), "none" without a verb."""
+    for t in [tok] + list(tok.ancestors):
+        if t.pos_ in ("VERB", "AUX"):
+            if any(c.tag_ == "MD" or (c.dep_ == "aux" and c.lower_ == "to") for c in t.children):
+                return "modal"
+            return t.tag_ or "verb"
+    return "none"
 
 
 def _syntax_features(ctx: DocContext, t, d) -> dict[str, float]:
@@ -851,13 +779,6 @@ def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state
             for d in idx.dates:
                 if d.start_iso and _within(ctx.sentence_at(d.start).index, sents, DATE_WINDOW):
                     cands.dates.append(DateCandidate(i, d, _date_features(ctx, ev, sents, d, trig_by_sent, used_dates)))
-        else:
-            rule_date = _rule_date_mention(ev, idx.dates)
-            for d in idx.dates:
-                if d.start_iso and _within(ctx.sentence_at(d.start).index, sents, DATE_WINDOW):
-                    f = _date_features(ctx, ev, sents, d, trig_by_sent, used_dates - {ev.start})
-                    f.update(_redate_features(ctx, ev, d, rule_date, trigs))
-                    cands.redates.append(DateCandidate(i, d, f))
         cands.roles.extend(role_candidates(i, ev, sents, trigs, len(events)))
     for n, prop in enumerate(_proposals(ctx, idx, headline)):
         prop.roles = role_candidates(n, prop.draft, [prop.draft.sentence], [prop.trigger], len(events) + 1)
@@ -912,7 +833,7 @@ class LinearModel:
         return {c: e / total for c, e in zip(self.classes, exps)}
 
 
-_KINDS = ("date", "redate", "type", "event", "role", "proposal", "parse_proposal", "verify", "verify_calibration", "actor")
+_KINDS = ("date", "type", "event", "role", "proposal", "parse_proposal", "verify", "verify_calibration", "actor")
 
 #: Prefix of a feature's *local* copy (domain adaptation by feature augmentation, ``ctrack train --with-reviewed``).
 LOCAL = "local|"
@@ -961,7 +882,6 @@ class Models:
     :meth:`for_domain` gives the same models deciding the other way. Not stored: ``domain``."""
 
     date: LinearModel | None = None
-    redate: LinearModel | None = None  # reconsiders the dates the rules gave (see "redate" in the module docstring)
     type: LinearModel | None = None
     event: LinearModel | None = None
     role: LinearModel | None = None
@@ -1146,30 +1066,6 @@ def decide_actors(features: dict[str, dict[str, float]], models: Models) -> tupl
     return {k for k, p in probs.items() if p >= ACTOR_MIN}, probs
 
 
-def _redate(cands: Candidates, model: LinearModel) -> None:
-    """Move an event the rules dated to the date mention the redate model prefers, when it reaches
-    :data:`REDATE_MIN` and beats the rules' own date (every candidate agreeing with it) by :data:`REDATE_MARGIN`
-    (see the module docstring). Only a date that disagrees with the rules' date is a move."""
-    per_event: dict[int, list[tuple[float, object]]] = {}
-    for c in cands.redates:
-        per_event.setdefault(c.event, []).append((model.proba(c.features).get("1", 0.0), c.date))
-    pub = cands.ctx.published.isoformat() if cands.ctx.published is not None else None
-    for i, scored in per_event.items():
-        ev = cands.events[i]
-        if not ev.start:
-            continue
-        # a date that agrees with the rules' one at another precision ("3-4 May 2018" beside the month a side meeting
-        # takes from its conference) is no other date: the precision is the rules' (SCHEMA.md)
-        own = max((p for p, d in scored if _agrees(d.start_iso, ev.start)), default=0.0)
-        p, d = max(((p, d) for p, d in scored if not _agrees(d.start_iso, ev.start)), key=lambda x: x[0], default=(0.0, None))
-        if d is None or p < REDATE_MIN or p - own < REDATE_MARGIN:
-            continue
-        ev.start, ev.end = d.start_iso, d.end_iso or d.start_iso
-        if pub is not None:
-            ev.status = EventStatus.PLANNED if ev.start > pub[:len(ev.start)] else EventStatus.HELD
-        ev.evidence.append(Span(start=d.start, end=d.end, text=d.text, rule=f"date:redate p={p:.2f} (rules {own:.2f})"))
-
-
 def apply_models(cands: Candidates, models: Models) -> None:
     """Apply ``models`` to the candidates of one document, changing its events in place.
 
@@ -1205,8 +1101,6 @@ def apply_models(cands: Candidates, models: Models) -> None:
             if cands.ctx.published is not None and ev.start > cands.ctx.published.isoformat()[:len(ev.start)]:
                 ev.status = EventStatus.PLANNED
             ev.evidence.append(Span(start=d.start, end=d.end, text=d.text, rule=f"date:model p={p:.2f}"))
-    if models.redate is not None:
-        _redate(cands, models.redate)
     kept = list(events)
     if models.event is not None:
         for ev, feats in zip(events, cands.event_features):

@@ -9,7 +9,7 @@ written from its own families; see ``../shared/corpus/train/README.md``), so
 that a family's documents are never split between training and test.
 
 :func:`train_models` fits the models of :mod:`ctrack.extract.decide`
-(date, redate, type, event, role, proposal, parse_proposal, verify; scikit-learn ``LogisticRegression`` over
+(date, type, event, role, proposal, parse_proposal, verify; scikit-learn ``LogisticRegression`` over
 ``DictVectorizer`` features) from the rules' candidates and labels taken from
 the gold records through the scorer's own alignment (``eval/score.py``).
 :func:`cross_validate` trains on all groups but one and scores the held group
@@ -31,7 +31,6 @@ from ctrack.extract.decide import (NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, 
 #: Regularisation strength of each model (scikit-learn's C). Chosen by grouped cross-validation.
 C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL, C_VERIFY = 0.5, 0.5, 0.5, 0.3, 0.5, 0.3
 C_ACTOR = 0.1  # grouped CV, actor model only: pooled actors 0.819 at C 0.1, 0.816 at 0.5, 0.813 at 2
-C_REDATE = 0.5
 C_PARSE_PROPOSAL = 0.5
 #: How many gold examples one example from an analyst's review decision weighs (``sample_weight``) when
 #: ``ctrack train --with-reviewed`` adds the knowledge base's reviewed facts (``--reviewed-weight`` overrides it).
@@ -181,38 +180,13 @@ def date_labels(prep: Prepared) -> list[int]:
     return labels
 
 
-def redate_labels(prep: Prepared, date_model: LinearModel | None = None) -> list[int | None]:
-    """Per redate candidate (an event the rules dated, a date mention near it; ``cands.decisions.redates``), after
-    deciding undated events with ``date_model``: for an event the scorer matches to a gold event with a start,
-    1 when the date agrees with that gold start, else 0; for an unmatched event, 1 when the date is the start of a
-    gold event of its type that no event matches, else 0; None (no example) when the matched gold event has no start."""
-    S = scorer()
-    gold = prep.item.gold
-    pred = _record(prep, Models(date=date_model))
-    _, e_pairs = align(gold, pred)
-    p2g = {pi: gi for gi, pi in e_pairs.items()}
-    open_gold = [g for gi, g in enumerate(gold["events"]) if gi not in e_pairs and g.get("start")]
-    events = prep.cands.decisions.events
-    labels: list[int | None] = []
-    for c in prep.cands.decisions.redates:
-        ev, iso = events[c.event], c.date.start_iso
-        gi = p2g.get(c.event)
-        if gi is not None:
-            g = gold["events"][gi].get("start")
-            labels.append(None if not g else int(S.start_agrees(g, iso) and len(iso) <= len(g) + 3))
-        else:
-            labels.append(int(any(g["type"] == ev.type.value and S.start_agrees(g["start"], iso)
-                                  and len(iso) <= len(g["start"]) + 3 for g in open_gold)))
-    return labels
-
-
 def type_labels(prep: Prepared, models: Models) -> list[str | None]:
     """Per event candidate, after deciding dates with ``models.date``: the gold type of the gold event it stands
     for. Matched events (scorer's alignment) keep their own type; an unmatched dated event takes the type of the
     unmatched gold events whose start and country agree with it, when they all have one type; else None (no example)."""
     S = scorer()
     gold = prep.item.gold
-    pred = _record(prep, Models(date=models.date, redate=models.redate))
+    pred = _record(prep, Models(date=models.date))
     g_sets = [set() for _ in gold["events"]]
     p_sets = [set() for _ in pred["events"]]
     e_pairs = S.align_events(gold["events"], pred["events"], g_sets, p_sets)
@@ -231,21 +205,26 @@ def type_labels(prep: Prepared, models: Models) -> list[str | None]:
 def proposal_labels(prep: Prepared, models: Models) -> list[int]:
     """Per proposed event (:class:`ctrack.extract.decide.EventProposal`), after deciding dates and types with
     ``models``: 1 when it stands for a gold event that no event of the rules matches (scorer's alignment) — same
-    type, its start agreeing, no other country — each gold event claimed by the first such proposal; else 0."""
+    type, its start agreeing, no other country — each gold event claimed by the first such proposal, the phrase
+    proposals before the parse candidates' (:func:`ctrack.extract.events.syntactic_triggers`); else 0."""
     S = scorer()
     gold = prep.item.gold
-    pred = _record(prep, Models(date=models.date, redate=models.redate, type=models.type))
+    pred = _record(prep, Models(date=models.date, type=models.type))
     matched = set(align(gold, pred)[1])
     open_gold = [gi for gi, g in enumerate(gold["events"]) if gi not in matched and g.get("start")]
-    labels = []
-    for prop in prep.cands.decisions.proposals:
+    props = prep.cands.decisions.proposals
+    labels = [0] * len(props)
+    # phrase proposals claim gold events first: adding parse candidates never changes the phrase model's labels
+    order = sorted(range(len(props)), key=lambda i: props[i].trigger.token is not None)
+    for i in order:
+        prop = props[i]
         ev = prop.draft
         as_pred = {"type": ev.type.value, "start": ev.start, "country": ev.country}
         hit = next((gi for gi in open_gold if S.events_compatible(gold["events"][gi], as_pred)
                     and len(ev.start) <= len(gold["events"][gi]["start"]) + 3), None)
         if hit is not None:
             open_gold.remove(hit)
-        labels.append(int(hit is not None))
+        labels[i] = int(hit is not None)
     return labels
 
 
@@ -256,7 +235,7 @@ def event_and_role_labels(prep: Prepared, models: Models) -> tuple[list[int], li
     S = scorer()
     gold = prep.item.gold
     cands = prep.cands.decisions
-    pred = _record(prep, Models(date=models.date, redate=models.redate, type=models.type))
+    pred = _record(prep, Models(date=models.date, type=models.type))
     ids = dict(prep.cands.ids)
     p2g, e_pairs = align(gold, pred)
     pred_to_gold = {pi: gi for gi, pi in e_pairs.items()}
@@ -383,16 +362,9 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
                 labels.append(y)
                 date_w.append(w)
     date_model = _fit(feats, labels, C_DATE, date_w)
-    re_feats, re_labels = [], []
-    for p in prepared:
-        for c, y in zip(p.cands.decisions.redates, redate_labels(p, date_model)):
-            if y is not None:
-                re_feats.append(c.features)
-                re_labels.append(y)
-    redate_model = _fit(re_feats, re_labels, C_REDATE)
     type_feats, type_y, type_w = [], [], []
     for p in prepared:
-        for f, y in zip(p.cands.decisions.type_features, type_labels(p, Models(date=date_model, redate=redate_model))):
+        for f, y in zip(p.cands.decisions.type_features, type_labels(p, Models(date=date_model))):
             if y is not None:
                 type_feats.append(f)
                 type_y.append(y)
@@ -407,7 +379,7 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
     prop_feats, prop_labels = [], []
     for p in prepared:
         prop_feats += [c.features for c in p.cands.decisions.proposals]
-        prop_labels += proposal_labels(p, Models(date=date_model, redate=redate_model, type=type_model))
+        prop_labels += proposal_labels(p, Models(date=date_model, type=type_model))
     phrase = [i for i, f in enumerate(prop_feats) if "syntactic" not in f]
     parse = [i for i, f in enumerate(prop_feats) if "syntactic" in f]
     proposal_model = _fit([prop_feats[i] for i in phrase], [prop_labels[i] for i in phrase], C_PROPOSAL)
@@ -415,7 +387,7 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
     ev_feats, ev_labels, ev_w, role_feats, role_labels, role_w = [], [], [], [], [], []
     ver_feats, ver_labels, ver_w, ver_groups = [], [], [], []
     for p in prepared:
-        evl, rl = event_and_role_labels(p, Models(date=date_model, redate=redate_model, type=type_model))
+        evl, rl = event_and_role_labels(p, Models(date=date_model, type=type_model))
         cands = p.cands.decisions
         for ev, f, y in zip(cands.events, cands.event_features, evl):
             ev_feats.append(event_decision_features(f, ev))
@@ -432,7 +404,7 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         ver_groups += [p.item.group] * len(vy)
     for r in reviewed:
         cands = r.cands.decisions
-        apply_models(cands, Models(date=date_model, redate=redate_model, type=type_model))  # the event features see the decided date and type
+        apply_models(cands, Models(date=date_model, type=type_model))  # the event features see the decided date and type
         for ev, f, y in zip(cands.events, cands.event_features, r.labels.events):
             if y is not None:
                 ev_feats.append(loc(event_decision_features(f, ev)))
@@ -452,13 +424,12 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         f, y = actor_examples(p)
         act_feats += f
         act_labels += y
-    models = Models(date=date_model, redate=redate_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
+    models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
                     role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model, parse_proposal=parse_proposal_model,
                     verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
                     verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY),
                     actor=_fit(act_feats, act_labels, C_ACTOR), local_scale=a)
-    models.meta = {"documents": len(prepared), "date_examples": len(labels), "redate_examples": len(re_labels),
-                   "type_examples": len(type_y), "event_examples": len(ev_labels),
+    models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
                    "role_examples": len(role_labels), "proposal_examples": len(phrase), "parse_proposal_examples": len(parse), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:

@@ -52,15 +52,6 @@ A training course on risk profiling for customs officers opened in Almaty, Kazak
 Two experts addressed the participants at the opening: Aida Bekova, Deputy Chairperson of the State Revenue Committee of Kazakhstan, and Tomas Lind, Programme Officer of UNODC.
 """
 
-# SCHEMA.md "Signings": the signing of a memorandum of understanding or an agreement between named parties is a
-# meeting, its signatories participants; the text has no meeting word
-SIGNING = """Tajikistan and UNODC sign memorandum on border security
-
-Published: 6 June 2024
-
-The State Committee for National Security of Tajikistan and the United Nations Office on Drugs and Crime (UNODC) signed a memorandum of understanding on border security in Dushanbe on 4 June 2024.
-"""
-
 
 def _record(tmp_path, name, text):
     path = tmp_path / f"{name}.txt"
@@ -119,13 +110,6 @@ def test_planned_events_announced_with_due_to_and_expected_to(tmp_path):
     assert {("Kenya", "subject"), ("Counter-Terrorism Committee Executive Directorate", "organizer")} <= _roles(rec, av)
     ws = _only(rec, "workshop")
     assert (ws.start, ws.city, ws.status.value) == ("2024-04", "Mombasa", "planned")
-
-
-def test_a_signing_is_a_meeting_of_its_signatories(tmp_path):
-    rec = _record(tmp_path, "signing", SIGNING)
-    m = _only(rec, "meeting")
-    assert (m.start, m.city, m.country) == ("2024-06-04", "Dushanbe", "TJK")
-    assert ("United Nations Office on Drugs and Crime", "participant") in _roles(rec, m)
 
 
 @pytest.mark.parametrize("text", [NOUN_ROLES, INVITATION_AND_PANEL, MEETING_IN_VISIT, PLANNED])

@@ -110,5 +110,5 @@ def test_shipped_models_are_small_and_complete():
     assert MODEL_PATH.exists(), "run `ctrack train` to build ctrack/data/models/decisions.json"
     assert MODEL_PATH.stat().st_size < 25 * 1024 * 1024
     m = shipped_models()
-    assert all(getattr(m, k) is not None for k in ("date", "redate", "type", "event", "role", "proposal", "parse_proposal"))
+    assert all(getattr(m, k) is not None for k in ("date", "type", "event", "role", "proposal", "parse_proposal"))
     assert m.meta["documents"] >= 99
