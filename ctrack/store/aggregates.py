@@ -13,21 +13,23 @@ a briefing read a fixed share of the knowledge base and grow with it. These tabl
 ``agg_actor_documents``
     Distinct documents naming an actor (``actor_sources``), kept by triggers: a source row counts when no
     other source row pairs the same actor and document (an indexed look-up of the unique key).
-``agg_states``, ``agg_event_states``, ``agg_state_pairs``, ``agg_actors.events`` / ``.timeline`` / ``.briefed``
+``agg_states``, ``agg_event_states``, ``agg_state_pairs``, ``agg_actors.events`` / ``.timeline`` / ``.briefed``, ``agg_actor_events``
     Per member state, the events (not rejected) that engage it by type and review state (the rule of
     ``--country``, :func:`ctrack.store.repo._involving`) and which they are, with type and start (its
     latest events are an index range), the briefing's counts by member state for a
     one-state scope (:func:`ctrack.store.repo._engaged_states`), per actor the events it holds a role in
     (and how many of them a briefing pack shows: the review queue's first group)
     and its timeline's total (its own events and those of the actors acting for it, two affiliation
-    levels down: :func:`ctrack.store.repo.actor_timeline`). These depend on joins (roles → actors →
-    affiliations), which a trigger cannot keep cheaply; so triggers queue the event (insert, delete,
-    change of type, venue or review state; a role written) or the actor (a change of affiliation, ISO3,
-    kind or review state) in ``agg_dirty``, and :func:`refresh` recounts just those events: it reads what
+    levels down: :func:`ctrack.store.repo.actor_timeline`). ``agg_actor_events``: per actor the events of
+    that timeline with their start (its first page and an actor page's latest events are an index range).
+    These depend on joins (roles → actors → affiliations), which a trigger cannot keep cheaply; so
+    triggers queue the event (insert, delete, change of type, venue or review state; a role written) or
+    the actor (a change of affiliation, ISO3, kind or review state) in ``agg_dirty``, and :func:`refresh` recounts just those events: it reads what
     each event added last time (``agg_events.links``, :func:`links_of`), takes it away and adds the new
     contribution. A queued actor stands for every event where it or an actor acting for it holds a role
     (a change to a member state's own row recounts its whole record: rare, and said so here). An event's
-    start and end are queued too (``agg_event_states`` holds its start, last day and span tier).
+    start and end are queued too (``agg_event_states`` holds its start, last day and span tier,
+    ``agg_actor_events`` its start).
 
 When :func:`refresh` runs: before every commit of a session that wrote (:func:`_refresh_before_commit`,
 a ``before_commit`` listener), so a committed knowledge base has an empty queue; when the knowledge base
@@ -57,7 +59,8 @@ from sqlalchemy.orm import Session, aliased
 
 from ctrack.store.models import DbActor, DbActorSource, DbEvent, DbEventRole, ReviewState
 from ctrack.store.web_models import (
-    DbAggActor, DbAggActorDocuments, DbAggDirty, DbAggEvent, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal,
+    DbAggActor, DbAggActorDocuments, DbAggActorEvent, DbAggDirty, DbAggEvent, DbAggEventState, DbAggState, DbAggStatePair,
+    DbAggTotal,
 )
 
 #: PostgreSQL advisory lock key of :func:`refresh` ("ctr" + 4; see :mod:`ctrack.store.db` for 1–3).
@@ -188,7 +191,7 @@ def _dialect(conn) -> str:
 
 #: Tables whose columns :func:`links_of` reads or :func:`rebuild` and :func:`recount` write, and which a
 #: migration may add columns to after 0012 (which creates the aggregate tables and runs :func:`rebuild`).
-PINNED = ("events", "agg_event_states", "agg_actors")
+PINNED = ("events", "agg_event_states", "agg_actors", "agg_actor_events")
 
 
 def present_columns(conn) -> dict[str, frozenset[str]]:
@@ -422,8 +425,9 @@ def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Cou
 
 
 def _insert_links(conn, links: dict[int, dict[str, Any]], present: dict[str, frozenset[str]] | None = None) -> None:
-    """Store what each event adds (``agg_events``) and the member states it engages (``agg_event_states``;
-    only its columns in ``present`` when given, :func:`present_columns`)."""
+    """Store what each event adds (``agg_events``), the member states it engages (``agg_event_states``; only
+    its columns in ``present`` when given, :func:`present_columns`) and the actors on whose timeline it is
+    (``agg_actor_events``: its ``"a"`` and ``"m"``; not before migration 0016 has created it)."""
     if not links:
         return
     conn.execute(insert(DbAggEvent.__table__),
@@ -434,6 +438,16 @@ def _insert_links(conn, links: dict[int, dict[str, Any]], present: dict[str, fro
             for eid, link in links.items() for iso in link["s"]]
     if rows:
         conn.execute(insert(_pinned(DbAggEventState.__table__, present)), rows)
+    rows = [{"actor_id": a, "event_id": eid, "start": link["d"]}
+            for eid, link in links.items() for a in (*link["a"], *link["m"])]
+    if rows and _has_actor_events(present):
+        conn.execute(insert(DbAggActorEvent.__table__), rows)
+
+
+def _has_actor_events(present: dict[str, frozenset[str]] | None) -> bool:
+    """True when ``agg_actor_events`` is there: always at head (``present`` None), else when the revision
+    has it (migration 0016; 0012 and 0015 recount before it)."""
+    return present is None or "agg_actor_events" in present
 
 
 def recount(conn, event_ids: Iterable[int], present: dict[str, frozenset[str]] | None = None) -> int:
@@ -457,6 +471,8 @@ def recount(conn, event_ids: Iterable[int], present: dict[str, frozenset[str]] |
         _apply(conn, *total, present)
         conn.execute(delete(DbAggEvent).where(DbAggEvent.event_id.in_(changed)))
         conn.execute(delete(DbAggEventState).where(DbAggEventState.event_id.in_(changed)))
+        if _has_actor_events(present):
+            conn.execute(delete(DbAggActorEvent).where(DbAggActorEvent.event_id.in_(changed)))
         _insert_links(conn, {eid: new[eid] for eid in changed if eid in new}, present)
     return len(ids)
 
@@ -527,16 +543,18 @@ def fresh(conn) -> bool:
 
 
 def rebuild(conn) -> int:
-    """Recount every aggregate from the knowledge base (the migration's backfill, and after the triggers
+    """Recount every aggregate from the knowledge base (the backfill of migration 0012, and after the triggers
     were installed again): ``agg_totals`` and the document counts by grouped ``COUNT``s, the rest by
     :func:`links_of` over every event, :data:`CHUNK` at a time. Returns how many events were counted.
 
     Reads and writes only the columns the database has (:func:`present_columns`, one inspection): migration
-    0012 runs this at its revision, before later migrations add columns and fill them themselves."""
+    0012 runs this at its revision, before later migrations add columns and fill them themselves (and before
+    0016 creates ``agg_actor_events``, which it fills with :func:`fill_actor_events`)."""
     _lock(conn)
     present = present_columns(conn)
+    actor_events = _has_actor_events(present)
     for model in (DbAggDirty, DbAggEvent, DbAggEventState, DbAggTotal, DbAggState, DbAggStatePair, DbAggActor,
-                  DbAggActorDocuments):
+                  DbAggActorDocuments, *([DbAggActorEvent] if actor_events else [])):
         conn.execute(delete(model))
     from ctrack.store.models import DbConflict, DbDocument, DbMention, DbTitle
     from ctrack.store.track_models import DbRecommendation
@@ -586,6 +604,36 @@ def rebuild(conn) -> int:
     for i in range(0, len(rows), 5000):
         conn.execute(insert(DbAggActorDocuments.__table__), rows[i:i + 5000])
     return counted
+
+
+def actor_events_select():
+    """The rows of ``agg_actor_events`` as one ``SELECT`` (actor_id, event_id, start) over the knowledge base:
+    for each role (not rejected) of an event (not rejected), its actor, the actor's affiliation and theirs,
+    once per event. Equal to what :func:`_insert_links` stores from :func:`links_of` (``"a"`` and ``"m"``);
+    set-based, for migration 0016's backfill (:func:`fill_actor_events`)."""
+    a0, a1, a2 = aliased(DbActor), aliased(DbActor), aliased(DbActor)
+    role = DbEventRole
+    live = role.review_state != ReviewState.REJECTED
+    holders = select(role.event_id.label("event_id"), role.actor_id.label("actor_id")).join(
+        a0, a0.id == role.actor_id).where(live)
+    first = select(role.event_id, a1.id).join(a0, a0.id == role.actor_id).join(
+        a1, a1.id == a0.affiliation_id).where(live)
+    second = select(role.event_id, a2.id).join(a0, a0.id == role.actor_id).join(
+        a1, a1.id == a0.affiliation_id).join(a2, a2.id == a1.affiliation_id).where(live)
+    pairs = holders.union(first, second).subquery("pairs")  # UNION: each (event, actor) once
+    return (select(pairs.c.actor_id, DbEvent.id, DbEvent.start).join(DbEvent, DbEvent.id == pairs.c.event_id)
+            .where(DbEvent.review_state != ReviewState.REJECTED))
+
+
+def fill_actor_events(conn) -> int:
+    """Empty ``agg_actor_events`` and fill it from the knowledge base in one ``INSERT … SELECT``
+    (:func:`actor_events_select`); returns the rows written. Runs in the caller's transaction; on PostgreSQL
+    under :data:`PG_LOCK_AGG`, so no recount writes the table meanwhile."""
+    _lock(conn)
+    table = DbAggActorEvent.__table__
+    conn.execute(delete(table))
+    result = conn.execute(insert(table).from_select(["actor_id", "event_id", "start"], actor_events_select()))
+    return result.rowcount
 
 
 def ensure(conn) -> bool:
@@ -662,6 +710,22 @@ def state_events(conn, iso3: str, limit: int, *, descending: bool = True, type: 
         ids += list(_core(conn).execute(select(t.event_id).where(*where, t.start.is_(None))
                                  .order_by(t.event_id.desc() if descending else t.event_id.asc())
                                  .limit(limit - len(ids))).scalars())
+    return ids
+
+
+def actor_events(conn, actor_id: int, limit: int, *, descending: bool = True) -> list[int]:
+    """Ids of the first ``limit`` events of actor ``actor_id``'s timeline (not rejected; its roles and those of
+    the actors acting for it, :attr:`DbAggActor.timeline`) by start (latest first when ``descending``),
+    undated last, ties by id: the order of :func:`ctrack.store.repo.actor_timeline`, read from the index of
+    ``agg_actor_events`` (two ``LIMIT``ed range reads). Call when :func:`fresh`."""
+    t = DbAggActorEvent
+    order = (t.start.desc(), t.event_id.desc()) if descending else (t.start.asc(), t.event_id.asc())
+    ids = list(_core(conn).execute(select(t.event_id).where(t.actor_id == actor_id, t.start.is_not(None))
+                                   .order_by(*order).limit(limit)).scalars())
+    if len(ids) < limit:
+        ids += list(_core(conn).execute(select(t.event_id).where(t.actor_id == actor_id, t.start.is_(None))
+                                        .order_by(t.event_id.desc() if descending else t.event_id.asc())
+                                        .limit(limit - len(ids))).scalars())
     return ids
 
 
@@ -755,5 +819,6 @@ def _refresh_before_commit(session: Session) -> None:
 
 
 __all__ = ["TOTALS", "QUEUED", "PINNED", "PG_LOCK_AGG", "READ_CACHE", "CHUNK", "links_of", "briefed_of",
-           "present_columns", "recount", "refresh", "fresh", "rebuild", "ensure", "install_triggers", "drop_triggers", "triggers_present", "kept", "totals", "rows_in_states",
-           "state_counts", "state_events", "state_pairs", "actor_counts"]
+           "present_columns", "recount", "refresh", "fresh", "rebuild", "ensure", "install_triggers", "drop_triggers",
+           "triggers_present", "kept", "totals", "rows_in_states", "state_counts", "state_events", "state_pairs",
+           "actor_counts", "actor_events", "actor_events_select", "fill_actor_events"]

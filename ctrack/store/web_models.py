@@ -202,6 +202,24 @@ class DbAggEventState(Base):
     span_tier: Mapped[int | None] = mapped_column(Integer)
 
 
+class DbAggActorEvent(Base):
+    """Event ``event_id`` (not rejected) is on the timeline of actor ``actor_id``: the actor, an actor
+    affiliated to it or one affiliated to those holds a role (not rejected) in it (``"a"`` and ``"m"`` of
+    :func:`ctrack.store.aggregates.links_of`, the events :attr:`DbAggActor.timeline` counts), with the
+    event's ``start`` copied, so that the first page of a person's or an organization's timeline (and the
+    latest events an actor's page counts over) is one ``LIMIT``ed range of ``ix_agg_actor_events_start``
+    (``WHERE actor_id = ? ORDER BY start, event_id``, keyset pages by the row value ``(start, event_id)``),
+    not a collection and sort of every event of the actor (a busy person's 100,000 at a million events)."""
+
+    __tablename__ = "agg_actor_events"
+    __table_args__ = (Index("ix_agg_actor_events_start", "actor_id", "start", "event_id"),
+                      Index("ix_agg_actor_events_event", "event_id"))
+
+    actor_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    start: Mapped[str | None] = mapped_column(String(10))
+
+
 class DbAggStatePair(Base):
     """Events (not rejected) engaging ``scope`` in which member state ``iso3`` takes part (a briefing's
     counts by member state: :func:`ctrack.store.repo._engaged_states`)."""
@@ -239,5 +257,5 @@ class DbAggActorDocuments(Base):
 
 
 __all__ = ["UserRole", "SearchKind", "DbUser", "DbApiToken", "DbWebSession", "DbSearchEntry", "DbSearchDirty",
-           "DbAggDirty", "DbAggEvent", "DbAggTotal", "DbAggState", "DbAggEventState", "DbAggStatePair", "DbAggActor",
-           "DbAggActorDocuments"]
+           "DbAggDirty", "DbAggEvent", "DbAggTotal", "DbAggState", "DbAggEventState", "DbAggActorEvent",
+           "DbAggStatePair", "DbAggActor", "DbAggActorDocuments"]

@@ -5,7 +5,8 @@ undo, and deletes of documents, events and actors; on SQLite and PostgreSQL.
 The fresh counts are the SQL definitions the readers used before the aggregates: the ``--country`` rule
 (:func:`ctrack.store.repo.event_conditions`), the briefing's member-state counts
 (:func:`ctrack.store.repo._engaged_states`), a timeline's events (roles of the actor and the actors acting
-for it), ``COUNT``s of each table.
+for it) and their order, ``COUNT``s of each table. An actor's timeline pages read from ``agg_actor_events`` equal
+those read from the events, and migration 0016's set-based backfill equals the rows kept on write.
 """
 from __future__ import annotations
 
@@ -98,6 +99,25 @@ def _stored_briefed(s) -> dict[int, int]:
     return dict(s.execute(select(DbAggActor.actor_id, DbAggActor.briefed).where(DbAggActor.briefed != 0)).all())
 
 
+def _fresh_timeline_order(s, actor_id: int) -> tuple[list[int], list[int]]:
+    """The latest and the earliest 1000 events of the actor's timeline (undated last), ordered in SQL over the
+    events: the definition :func:`ctrack.store.repo.actor_timeline` reads without the aggregates."""
+    involved = {actor_id} | repo._member_ids(s, actor_id)
+    conds = [DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
+                                                               DbEventRole.review_state != REJECTED)),
+             DbEvent.review_state != REJECTED]
+    latest, _, _ = repo._keyset_ids(s, DbEvent, conds, DbEvent.start, True, 1000, 0, None)
+    earliest, _, _ = repo._keyset_ids(s, DbEvent, conds, DbEvent.start, False, 1000, 0, None)
+    return latest, earliest
+
+
+def _actor_event_rows(s) -> list[tuple]:
+    from ctrack.store.web_models import DbAggActorEvent
+
+    t = DbAggActorEvent
+    return sorted(s.execute(select(t.actor_id, t.event_id, t.start)).all())
+
+
 def _fresh_totals(s) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for model, name, key in ((DbDocument, "documents", ()), (DbActor, "actors", (DbActor.kind, DbActor.review_state)),
@@ -133,6 +153,12 @@ def assert_exact(engine) -> None:
         counts = aggregates.actor_counts(s, s.scalars(select(DbActor.id)).all())
         for actor_id in s.scalars(select(DbActor.id)):
             assert counts.get(actor_id, (0, 0, 0)) == _fresh_actor_counts(s, actor_id), actor_id
+            latest, earliest = _fresh_timeline_order(s, actor_id)
+            assert aggregates.actor_events(s, actor_id, 1000) == latest, actor_id
+            assert aggregates.actor_events(s, actor_id, 1000, descending=False) == earliest, actor_id
+            assert aggregates.actor_events(s, actor_id, 3) == latest[:3], actor_id
+        # the kept rows are those migration 0016's set-based backfill writes
+        assert _actor_event_rows(s) == sorted(tuple(r) for r in s.execute(aggregates.actor_events_select()).all())
         assert _stored_briefed(s) == _fresh_briefed(s)
         # the queue's briefing flag of an actor and a title (read from agg_actors) is the per-row rule's
         flags: dict = {}
@@ -156,16 +182,17 @@ def assert_exact(engine) -> None:
 
 def _snapshot(s) -> dict:
     from ctrack.store.web_models import (
-        DbAggActor, DbAggActorDocuments, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal,
+        DbAggActor, DbAggActorDocuments, DbAggActorEvent, DbAggEventState, DbAggState, DbAggStatePair, DbAggTotal,
     )
 
     out = {}
-    for model in (DbAggTotal, DbAggState, DbAggStatePair, DbAggActor, DbAggActorDocuments, DbAggEventState):
+    for model in (DbAggTotal, DbAggState, DbAggStatePair, DbAggActor, DbAggActorDocuments, DbAggEventState,
+                  DbAggActorEvent):
         cols = list(model.__table__.c)
         rows = s.execute(select(*cols)).all()
         out[model.__tablename__] = sorted(tuple(r) for r in rows if any(
             v for c, v in zip(cols, r) if c.name in ("n", "events", "timeline", "briefed")) or
-            model is DbAggEventState)
+            model in (DbAggEventState, DbAggActorEvent))
     return out
 
 
@@ -415,6 +442,117 @@ def test_the_migration_counts_the_briefing_events_of_stored_actors(db_url, engin
         review.reject(s, Entity.ACTOR, ids["Counter-Terrorism Committee Executive Directorate"], user="t")
         review.correct(s, Entity.EVENT, s.scalars(select(DbEvent.id).where(DbEvent.name == "Event 1")).one(),
                        "country", "UZB", user="t")
+
+
+def _reviewed(engine) -> dict[str, int]:
+    """15 documents, then a rejected event and role, a date correction, an undated event dated, an affiliation
+    moved, merges of two persons and two events, and deletes of an event and a document; returns the actors'
+    ids by name."""
+    _fill(engine, 15)
+    with session_scope(engine) as s:
+        ev = {e.name: e.id for e in s.scalars(select(DbEvent))}
+        actor = {a.name: a.id for a in s.scalars(select(DbActor))}
+        review.reject(s, Entity.EVENT, ev["Event 3"], user="t")
+        role = s.scalars(select(DbEventRole).where(DbEventRole.event_id == ev["Event 1"],
+                                                   DbEventRole.role == RoleType.SUBJECT)).one()
+        review.reject(s, Entity.EVENT_ROLE, role.id, user="t")
+        review.correct(s, Entity.EVENT, ev["Event 6"], "start", "2030-01", user="t")
+        review.correct(s, Entity.EVENT, ev["Event 7"], "start", "2011-03-04", user="t")  # was undated
+        review.correct(s, Entity.ACTOR, actor["Ministry of Interior of Tajikistan"], "affiliation_id",
+                       str(actor["Kazakhstan"]), user="t")
+        review.merge(s, Entity.ACTOR, actor["Amir Person001"], actor["Amir Person004"], user="t")
+        review.merge(s, Entity.EVENT, ev["Event 8"], ev["Event 11"], user="t")
+    with session_scope(engine) as s:
+        s.delete(s.get(DbEvent, ev["Event 9"]))
+        s.delete(s.scalars(select(DbDocument).where(DbDocument.doc_key == "agg12")).one())
+        return {a.name: a.id for a in s.scalars(select(DbActor))}
+
+
+def test_an_actors_timeline_from_the_aggregates_equals_the_one_from_the_events(engine, monkeypatch):
+    """Every actor's (not a member state's) timeline pages (by cursor and by offset, undated events last), their entries (roles,
+    people's roles, counterparts), cursors and totals, and its page's counts over its latest events, read
+    from ``agg_actor_events`` equal those of the events' own SQL (the aggregates switched off), after
+    merges, date corrections, an affiliation moved and deletes. A person's or an organization's page reads
+    ``agg_actor_events`` and a deep keyset page takes no more statements than the first."""
+    from sqlalchemy import event
+
+    names = _reviewed(engine)
+
+    def entry(e) -> tuple:
+        return (e.event.id, e.event.start, sorted(r.value for r in e.roles),
+                sorted((r.actor.id, r.role.value) for r in e.via), sorted((r.actor.id, r.role.value) for r in e.counterparts))
+
+    def pages(s, actor_id: int) -> list:
+        out, after = [], None
+        while True:
+            t = repo.actor_timeline(s, actor_id, limit=3, after=after)
+            out.append(([entry(e) for e in t.entries], t.total, t.next_cursor))
+            after = t.next_cursor
+            if after is None:
+                break
+        for offset in (0, 2, 5, 11):
+            t = repo.actor_timeline(s, actor_id, limit=3, offset=offset)
+            out.append(([entry(e) for e in t.entries], t.total, t.next_cursor))
+        roles, shared, counted, of = repo.actor_aggregates(s, actor_id, max_events=4)
+        out.append((roles, [(a.id, n) for a, n in shared], counted, of))
+        return out
+
+    with session_scope(engine) as s:  # member states: their engagements (agg_event_states, tests/service)
+        who = sorted(s.scalars(select(DbActor.id).where(DbActor.kind != ActorKind.MEMBER_STATE)))
+        assert aggregates.fresh(s)
+        kept = {a: pages(s, a) for a in who}
+        monkeypatch.setattr(aggregates, "fresh", lambda conn: False)
+        counted = {a: pages(s, a) for a in who}
+    assert kept == counted
+    # the fixture reaches what it is for: undated entries, a multi-page timeline, a moved date first
+    cted, merged = names["Counter-Terrorism Committee Executive Directorate"], names["Amir Person001"]
+    assert kept[cted][0][1] > 9 and any(e[1] is None for ids, *_ in kept[cted][:-5] for e in ids)
+    assert len([i for ids, *_ in kept[merged][:-5] for i in ids]) == kept[merged][0][1] == 2
+    monkeypatch.undo()
+
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    with session_scope(engine) as s:
+        for actor_id in (cted, names["Lena Officer1"]):
+            repo.actor_timeline(s, actor_id, limit=3)  # warm: the read caches of the transaction
+            deep = repo.actor_timeline(s, actor_id, limit=6).next_cursor
+            event.listen(engine, "before_cursor_execute", note)
+            try:
+                repo.actor_timeline(s, actor_id, limit=3)
+                first = list(sent)
+                sent.clear()
+                repo.actor_timeline(s, actor_id, limit=3, after=deep)
+                last = list(sent)
+                sent.clear()
+            finally:
+                event.remove(engine, "before_cursor_execute", note)
+            assert any("agg_actor_events" in q for q in first) and not any(
+                "FROM event_roles" in q and "ORDER BY" in q for q in first)
+            assert len(first) <= len(last) <= len(first) + 1
+
+
+def test_migration_0016_backfills_the_actor_events_kept_on_write(engine):
+    """Down to 0015 (the table dropped) and up again: the set-based backfill writes the rows the recounts
+    kept, and the timelines read from them stay exact."""
+    from alembic import command
+
+    from ctrack.store.db import alembic_config, upgrade
+
+    _reviewed(engine)
+    with session_scope(engine) as s:
+        kept = _actor_event_rows(s)
+    assert kept
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0015_briefed_actors")
+        conn.commit()
+    upgrade(engine)
+    with session_scope(engine) as s:
+        assert _actor_event_rows(s) == kept
     assert_exact(engine)
 
 

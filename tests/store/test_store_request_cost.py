@@ -230,10 +230,15 @@ def test_a_sparse_timeline_is_collected_then_sorted_and_pages_the_same(engine, m
     (PostgreSQL chose that walk, betting on early matches: 35-41 s for an organization of 35-333 events at
     1,000,000 events). Shown on PostgreSQL with sorts discouraged (``enable_sort`` off: the walk is then its
     only way to avoid one): the page's read still sorts. Pages by cursor and by offset give the whole
-    timeline in order, sparse or dense, on both backends."""
+    timeline in order, sparse or dense, on both backends. This is the read without the aggregates (a writer's
+    transaction); with them fresh, the page is a range of ``agg_actor_events`` (tests/store/test_store_aggregates.py)."""
     from sqlalchemy import event, text
 
+    from ctrack.store import aggregates
+
     _paging_kb(engine)
+    # the events' own reads, as in a transaction with queued changes (else the aggregates' indexes are read)
+    monkeypatch.setattr(aggregates, "fresh", lambda _conn: False)
     with session_scope(engine) as s:
         actor = repo.find_actor(s, "TJK")  # a member state: 3 of the 12 events
         cted = repo.find_actor(s, "CTED")  # every event
