@@ -68,6 +68,13 @@ class BadQuery(CtrackError):
     code = "E012"
 
 
+class BadRecord(CtrackError):
+    """A record to store whose fields do not parse: a recommendation with an unknown field, state or status,
+    or a bad date (the message lists every bad field as "field: reason")."""
+
+    code = "E013"
+
+
 class ImportRowError(CtrackError):
     """A row of an imported CSV/XLSX that cannot be loaded."""
 

@@ -21,6 +21,7 @@ from rich.table import Table
 from ctrack.cli.app import DB_OPTION_HELP, app, console, err
 from ctrack.cli.kb import fail, open_kb, print_json
 from ctrack.errors import CtrackError
+from ctrack.service import recs as rec_service
 from ctrack.store import track_repo
 from ctrack.store.db import session_scope
 from ctrack.store.track_models import RecStatus
@@ -104,7 +105,7 @@ def import_cmd(
     try:
         parsed_map = io.parse_map(mapping or [])
         with session_scope(engine) as s:
-            report = io.import_file(s, file, user=_user(user), dry_run=dry_run, mapping=parsed_map, on=day)
+            report = rec_service.import_file(s, file, user=_user(user), dry_run=dry_run, mapping=parsed_map, on=day)
     except CtrackError as exc:
         fail(exc)
     if as_json:
@@ -236,10 +237,8 @@ def add_cmd(
               "issued_on": issued, "source_event_id": source_event}
     engine = open_kb(db)
     try:
-        data = recommendations.parse_input({k: v for k, v in values.items() if v is not None})
         with session_scope(engine) as s:
-            rec = recommendations.create(s, data, user=_user(user))
-            rec_id = rec.id
+            rec_id = rec_service.add(s, {k: v for k, v in values.items() if v is not None}, user=_user(user)).id
     except (CtrackError, ValueError) as exc:
         fail(exc)
     console.print(f"added recommendation {rec_id}")
@@ -256,7 +255,7 @@ def status_cmd(rec_id: int = typer.Argument(..., help="recommendation id"),
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
-            recommendations.set_status(s, rec_id, status, day, user=_user(user), comment=comment)
+            rec_service.record_status(s, rec_id, status, day, user=_user(user), comment=comment)
     except (CtrackError, ValueError) as exc:
         fail(exc)
     console.print(f"recommendation {rec_id}: {status} from {day}", highlight=False)

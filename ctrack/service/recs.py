@@ -7,8 +7,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from ctrack.errors import BadQuery
-from ctrack.store.track_models import RecStatus
+from ctrack.errors import BadQuery, BadRecord
+from ctrack.store import search as search_index
+from ctrack.store.track_models import DbRecommendation, RecStatus
+from ctrack.store.web_models import SearchKind
+from ctrack.track import io as rec_io
 from ctrack.track import recommendations as recs
 
 
@@ -71,4 +74,50 @@ def list_recs(db: Session, *, state: str | None = None, region: str | None = Non
     return out
 
 
-__all__ = ["StatusEntry", "RecOut", "rec_out", "list_recs"]
+# --------------------------------------------------------------------------- writes
+# Every face (``ctrack recs add|status|import``, ``POST /api/v1/recs…``, the tracker page's status form) writes
+# through these, so that each write is audit-logged by :mod:`ctrack.track` and the search entry of every
+# recommendation it touches is rewritten in the same transaction (the caller commits).
+
+
+def add(db: Session, values: dict[str, Any], *, user: str) -> DbRecommendation:
+    """Store one recommendation from raw field values (field → text or typed value, the import columns).
+
+    Returns the new row, with its search entry written. Raises :class:`BadRecord` listing every field that
+    does not parse (:func:`ctrack.track.recommendations.parse_input`), and :class:`ctrack.errors.NotFound` for a
+    ``source_event_id`` that is not stored."""
+    try:
+        data = recs.parse_input(values)
+    except ValueError as exc:
+        raise BadRecord(str(exc)) from None
+    rec = recs.create(db, data, user=user)
+    search_index.reindex(db, SearchKind.RECOMMENDATION, [rec.id])
+    return rec
+
+
+def record_status(db: Session, rec_id: int, status: RecStatus | str, day: dt.date, *, user: str,
+                  comment: str | None = None) -> DbRecommendation:
+    """Record that recommendation ``rec_id`` has ``status`` from ``day`` on (history kept, audit entry
+    written, search entry rewritten); returns the row. Raises :class:`ctrack.errors.NotFound` for an unknown
+    id and :class:`BadRecord` for a status that is not one of :class:`RecStatus`."""
+    try:
+        recs.set_status(db, rec_id, status, day, user=user, comment=comment)
+    except ValueError as exc:
+        raise BadRecord(f"status: {exc}") from None
+    search_index.reindex(db, SearchKind.RECOMMENDATION, [rec_id])
+    return recs.get(db, rec_id)
+
+
+def import_file(db: Session, path, *, user: str, dry_run: bool = False, mapping: dict[str, str] | None = None,
+                on: dt.date | None = None) -> rec_io.ImportReport:
+    """Import recommendations from a CSV or XLSX file (:func:`ctrack.track.io.import_file`: bad rows are
+    reported with their line and never loaded) and write the search entries of the rows loaded. Returns the
+    :class:`ctrack.track.io.ImportReport`; raises :class:`ctrack.track.io.TransferError` when the file as a whole
+    cannot be read."""
+    report = rec_io.import_file(db, path, user=user, dry_run=dry_run, mapping=mapping, on=on)
+    if not dry_run and report.loaded:
+        search_index.reindex(db, SearchKind.RECOMMENDATION, list(report.loaded))
+    return report
+
+
+__all__ = ["StatusEntry", "RecOut", "rec_out", "list_recs", "add", "record_status", "import_file"]

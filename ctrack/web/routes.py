@@ -36,6 +36,7 @@ from ctrack.service import reports
 from ctrack.service import search as search_service
 from ctrack.service.paging import PageParams
 from ctrack.service.passages import Mark, label_of
+from ctrack.service import recs as rec_service
 from ctrack.service.recs import list_recs
 from ctrack.store import web_repo
 from ctrack.store.track_models import RecStatus
@@ -349,10 +350,7 @@ def recs_status(rec_id: int, status: RecStatus = Form(...), day: str = Form(""),
         when = dt.date.fromisoformat(day) if day else dt.date.today()
     except ValueError:
         raise HTTPException(422, f"bad day {day!r}: use YYYY-MM-DD") from None
-    from ctrack.store import search as search_index
-
-    recs.set_status(db, rec_id, status, when, user=who.name, comment=comment or None)
-    search_index.reindex(db, SearchKind.RECOMMENDATION, [rec_id])
+    rec_service.record_status(db, rec_id, status, when, user=who.name, comment=comment or None)
     db.commit()
     return RedirectResponse(_safe_next(back), status_code=303)
 

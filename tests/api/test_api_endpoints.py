@@ -195,7 +195,8 @@ def test_recommendations(api, tmp_path):
     real = api.post(f"{V}/recs/import", files={"file": ("recs.csv", good_and_bad.encode())})
     assert real.status_code == 422 and len(real.json()["detail"]["loaded"]) == 1
     assert api.get(f"{V}/recs", params={"state": "KGZ"}).json()["total"] == 1
-    assert api.post(f"{V}/recs", json={"state": "Narnia", "text": "x"}).status_code == 422
+    bad = api.post(f"{V}/recs", json={"state": "Narnia", "text": "x"})
+    assert bad.status_code == 422 and bad.json()["code"] == "E013" and "state" in bad.json()["detail"]
 
 
 def test_accounts(api):

@@ -65,3 +65,17 @@ def test_the_check_sees_a_violation(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from ctrack.web.routes import router\n    import ctrack.api.routes.events\n")
     assert {"ctrack.web.routes", "ctrack.api.routes.events"} <= _imports(module)
+
+
+def _calls(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {node.func.attr for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+
+
+def test_no_face_writes_search_entries_itself():
+    """Writes that must rewrite search entries (recommendations, review decisions) go through the service
+    layer, so that the CLI, the API and the web app keep the index the same way."""
+    bad = [str(p.relative_to(ROOT.parent)) for face in FACES for p in sorted((ROOT / face).rglob("*.py"))
+           if "reindex" in _calls(p)]
+    assert bad == []

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 from ctrack.api.deps import Principal, analyst, get_db, viewer
 from ctrack.api.paging import Page, PageParams, page_params, paginate, sort_items
 from ctrack.errors import BadQuery, CtrackError
-from ctrack.store import search as search_index
 from ctrack.store.track_models import RecStatus
-from ctrack.store.web_models import SearchKind
 from ctrack.track import io as rec_io
+from ctrack.service import recs as rec_service
 from ctrack.service.recs import RecOut, list_recs, rec_out
 from ctrack.track import recommendations as recs
 
@@ -133,12 +132,7 @@ def get_recommendation(rec_id: int, db: Session = Depends(get_db), _: Principal 
 def create(body: RecIn, db: Session = Depends(get_db), who: Principal = Depends(analyst)):
     """Store a recommendation (audit-logged under the account's name)."""
     values = {k: (";".join(v) if isinstance(v, list) else v) for k, v in body.model_dump().items() if v is not None}
-    try:
-        data = recs.parse_input(values)
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
-    rec = recs.create(db, data, user=who.name)
-    search_index.reindex(db, SearchKind.RECOMMENDATION, [rec.id])
+    rec = rec_service.add(db, values, user=who.name)
     db.commit()
     return rec_out(rec)
 
@@ -146,10 +140,10 @@ def create(body: RecIn, db: Session = Depends(get_db), who: Principal = Depends(
 @router.post("/recs/{rec_id}/status", response_model=RecOut, summary="Record a status")
 def set_status(rec_id: int, body: StatusIn, db: Session = Depends(get_db), who: Principal = Depends(analyst)):
     """Record that the recommendation has ``status`` from ``day`` on (dated history kept)."""
-    recs.set_status(db, rec_id, body.status, body.day or dt.date.today(), user=who.name, comment=body.comment)
-    search_index.reindex(db, SearchKind.RECOMMENDATION, [rec_id])
+    rec = rec_service.record_status(db, rec_id, body.status, body.day or dt.date.today(), user=who.name,
+                                    comment=body.comment)
     db.commit()
-    return rec_out(recs.get(db, rec_id))
+    return rec_out(rec)
 
 
 @router.post("/recs/import", summary="Import recommendations (CSV or XLSX)")
@@ -162,11 +156,10 @@ def import_recs(file: UploadFile = File(...), dry_run: bool = Form(False), db: S
         path = Path(folder) / name
         path.write_bytes(file.file.read())
         try:
-            report = rec_io.import_file(db, path, user=who.name, dry_run=dry_run)
+            report = rec_service.import_file(db, path, user=who.name, dry_run=dry_run)
         except CtrackError as exc:
             raise HTTPException(422, getattr(exc, "message", str(exc))) from None
     if not dry_run:
-        search_index.reindex(db, SearchKind.RECOMMENDATION, list(report.loaded))
         db.commit()
     result = report.to_json() | {"path": name}
     if report.errors:
