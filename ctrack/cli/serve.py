@@ -27,6 +27,7 @@ from rich.table import Table
 from ctrack.cli.app import DB_OPTION_HELP, app, console, db_url, err
 from ctrack.cli.kb import EXIT_INPUT, fail, open_kb
 from ctrack.errors import CtrackError, StoreError
+from ctrack.service import accounts
 from ctrack.store import web_repo
 from ctrack.store.db import session_scope
 from ctrack.store.web_models import UserRole
@@ -63,7 +64,7 @@ def serve_cmd(
     except StoreError as exc:
         fail(exc, code=2)
     with session_scope(application.state.engine) as session:
-        if not web_repo.list_users(session):
+        if not accounts.has_accounts(session):
             err.print("[yellow]no accounts yet[/]: create one with "
                       "[bold]ctrack user add NAME --role admin[/] (same --db)", highlight=False)
     console.print(f"ctrack on [bold]http://{host}:{port}/[/] — API at /api/v1 — database {url}", highlight=False)
@@ -90,7 +91,7 @@ def user_add(
     password = _read_password()
     try:
         with session_scope(engine) as session:
-            user = web_repo.create_user(session, name, role, password)
+            user = accounts.add_account(session, name, role, password)
             console.print(f"created user [bold]{user.name}[/] ({user.role.value})", highlight=False)
     except CtrackError as exc:
         fail(exc, EXIT_INPUT)
@@ -102,7 +103,7 @@ def user_list(db: Optional[str] = typer.Option(None, "--db", help=DB_OPTION_HELP
     engine = open_kb(db)
     with session_scope(engine) as session:
         table = Table("name", "role", "active", "created")
-        for u in web_repo.list_users(session):
+        for u in accounts.list_accounts(session):
             table.add_row(u.name, u.role.value, "yes" if u.active else "no", u.created_at.strftime("%Y-%m-%d"))
     console.print(table)
 
@@ -120,13 +121,7 @@ def user_set(
     new_password = _read_password() if password else None
     try:
         with session_scope(engine) as session:
-            if role is not None:
-                web_repo.set_role(session, name, role)
-            if active is not None:
-                web_repo.set_active(session, name, active)
-            if new_password is not None:
-                web_repo.set_password(session, name, new_password)
-            user = web_repo.get_user(session, name)
+            user = accounts.change_account(session, name, role=role, active=active, password=new_password)
             console.print(f"{user.name}: {user.role.value}, {'active' if user.active else 'disabled'}",
                           highlight=False)
     except CtrackError as exc:

@@ -28,6 +28,7 @@ from ctrack.api.deps import (
     SESSION_COOKIE, Principal, get_db, optional_principal, require,
 )
 from ctrack.schema import ActorKind, EventStatus, EventType
+from ctrack.service import accounts
 from ctrack.service import actors as actor_service
 from ctrack.service import documents as document_service
 from ctrack.service import engagements
@@ -362,7 +363,7 @@ def recs_status(rec_id: int, status: RecStatus = Form(...), day: str = Form(""),
 def users_page(request: Request, who: Principal = Depends(page_user), db: Session = Depends(get_db)):
     if not who.allows(UserRole.ADMIN):
         raise HTTPException(403, f"this needs the admin role; {who.name} is {who.role.value}")
-    return render(request, "users.html", {"users": web_repo.list_users(db), "roles": list(UserRole)}, nav="users")
+    return render(request, "users.html", {"users": accounts.list_accounts(db), "roles": list(UserRole)}, nav="users")
 
 
 @router.post("/admin/users")
@@ -371,7 +372,7 @@ def users_add(name: str = Form(...), role: UserRole = Form(...), password: str =
     from ctrack.errors import StoreError
 
     try:
-        web_repo.create_user(db, name.strip(), role, password)
+        accounts.add_account(db, name.strip(), role, password)
     except StoreError as exc:
         raise HTTPException(422, exc.message) from None
     db.commit()
@@ -381,12 +382,13 @@ def users_add(name: str = Form(...), role: UserRole = Form(...), password: str =
 @router.post("/admin/users/{name}")
 def users_change(name: str, role: UserRole | None = Form(None), active: str | None = Form(None),
                  who: Principal = Depends(admin), db: Session = Depends(get_db)):
-    if name == who.name:
-        raise HTTPException(422, "you cannot change your own role or disable yourself here")
-    if role:
-        web_repo.set_role(db, name, role)
-    if active is not None:
-        web_repo.set_active(db, name, active == "1")
+    from ctrack.errors import StoreError
+
+    try:
+        accounts.change_account(db, name, role=role or None, active=None if active is None else active == "1",
+                                by=who.name)
+    except StoreError as exc:
+        raise HTTPException(422, exc.message) from None
     db.commit()
     return RedirectResponse("/admin/users", status_code=303)
 

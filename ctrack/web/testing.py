@@ -77,6 +77,7 @@ class Api:
 def make_api(url: str, seed: bool = True) -> Api:
     """An app on ``url`` with accounts viewer/analyst/admin (password :data:`PASSWORD`), tokens, and the seed."""
     from ctrack.web.app import create_app
+    from ctrack.service import accounts
     from ctrack.store import repo, search, web_repo
     from ctrack.store.db import session_scope
 
@@ -84,7 +85,7 @@ def make_api(url: str, seed: bool = True) -> Api:
     tokens = {}
     with session_scope(app.state.engine) as s:
         for role in ("viewer", "analyst", "admin"):
-            web_repo.create_user(s, role, role, PASSWORD)
+            accounts.add_account(s, role, role, PASSWORD)
             tokens[role], _ = web_repo.create_token(s, role)
         if seed:
             document, record = seed_extraction()

@@ -79,3 +79,12 @@ def test_no_face_writes_search_entries_itself():
     bad = [str(p.relative_to(ROOT.parent)) for face in FACES for p in sorted((ROOT / face).rglob("*.py"))
            if "reindex" in _calls(p)]
     assert bad == []
+
+
+def test_no_face_manages_accounts_in_the_store_itself():
+    """Account changes go through :mod:`ctrack.service.accounts`, where the self-demotion and last-admin
+    rules are kept once for the CLI, the API and the web app."""
+    writes = {"create_user", "set_role", "set_active", "set_password", "list_users"}
+    bad = [(str(p.relative_to(ROOT.parent)), sorted(_calls(p) & writes)) for face in FACES
+           for p in sorted((ROOT / face).rglob("*.py")) if _calls(p) & writes]
+    assert bad == []
