@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
                     "0: none)")
     ap.add_argument("--also-scales", default="", help="more local scales to measure the same way, comma-separated "
                     "(rows of their own; the choice is bench/reviewed_weight.py's, never this half B's)")
+    ap.add_argument("--exemplar-min", type=float, help="similarity of the exemplar memory (default "
+                    "ctrack.extract.exemplars.EXEMPLAR_MIN)")
+    ap.add_argument("--no-exemplars", action="store_true", help="no exemplar memory (retraining and local weights only)")
     ap.add_argument("--no-cv", action="store_true", help="skip (a), the two cross-validations (most of the time)")
     ap.add_argument("--db", help="knowledge base URL for half A (default: SQLite in a temporary folder)")
     args = ap.parse_args(argv)
@@ -93,11 +96,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[{time.perf_counter() - t0:.0f}s] cross-validating the remaining corpora without and with them ...")
     cv_before = None if args.no_cv else cross_validate(prep_rest)
     cv_after = None if args.no_cv else cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=sc)
-    after_model = train_models(prep_rest, examples, w, sc).for_domain("local")
-    plain_model = train_models(prep_rest, examples, w, 0.0)
+    from ctrack.extract.exemplars import leave_one_out
+
+    after_model = train_models(prep_rest, examples, w, sc, args.exemplar_min, not args.no_exemplars).for_domain("local")
+    plain_model = train_models(prep_rest, examples, w, 0.0)  # deciding as "general": retraining alone
+    memory = after_model.memory
+    if memory:
+        kinds = {k: sum(e.kind == k for e in memory.exemplars) for k in ("role", "event", "type")}
+        check = leave_one_out(memory, examples, after_model)
+        print(f"exemplar memory: {len(memory.exemplars)} exemplars {kinds} at similarity {memory.minimum:g}; "
+              f"leave-one-document-out on half A: changes {check.changed} decisions, memory right {check.memory_right}, "
+              f"models right {check.model_right} ({'kept' if check.holds else 'LEFT OUT, as ctrack train does'})")
+        if not check.holds:
+            after_model.memory = None  # what ctrack train --with-reviewed writes
+    memory_only = before_model.for_domain("local")
+    memory_only.memory = memory  # as built, whether or not the check keeps it
     b_before, b_after = figures(score(prep_b, before_model)), figures(score(prep_b, after_model))
     a_before, a_after = figures(score(prep_a, before_model)), figures(score(prep_a, after_model))
     b_plain, a_plain = figures(score(prep_b, plain_model)), figures(score(prep_a, plain_model))
+    b_mem, a_mem = figures(score(prep_b, memory_only)), figures(score(prep_a, memory_only))
     also = []
     for x in [float(v) for v in args.also_scales.split(",") if v]:
         cv_x = None if args.no_cv else cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=x)
@@ -115,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
                    cv_after["folds"][g]["figures"]))
     print(_row(f"(b) half B of {args.group} ({len(prep_b)} docs, never reviewed), local domain", b_before, b_after))
     print(_row(f"(c) half A of {args.group} ({len(prep_a)} docs, reviewed; reference only), local domain", a_before, a_after))
-    print(_row("    (b) without adaptation (scale 0)", b_before, b_plain))
-    print(_row("    (c) without adaptation (scale 0)", a_before, a_plain))
+    print(_row("    (b) retraining alone (no memory, scale 0)", b_before, b_plain))
+    print(_row("    (c) retraining alone (no memory, scale 0)", a_before, a_plain))
+    print(_row("    (b) exemplar memory alone (before model)", b_before, b_mem))
+    print(_row("    (c) exemplar memory alone (before model)", a_before, a_mem))
     for x, cv_x, b_x, a_x in also:
         if cv_x is not None:
             print(_row(f"(a) at local scale {x:g}", cv_before["pooled"]["figures"], cv_x["pooled"]["figures"]))
@@ -125,10 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     half_b = (f"half B all {b_before['all']['f1']:.4f} -> {b_after['all']['f1']:.4f}: "
               f"{'raised' if b_after['all']['f1'] > b_before['all']['f1'] else 'NOT raised'}")
     if cv_before is None:
-        print(f"\nat local scale {sc:g}: cross-validation skipped (--no-cv); {half_b}")
+        print(f"\nat local scale {sc:g}, exemplar memory {'on' if after_model.memory else 'off'}: cross-validation skipped (--no-cv); {half_b}")
         return 0
     cv_b, cv_a = cv_before["pooled"]["figures"]["all"]["f1"], cv_after["pooled"]["figures"]["all"]["f1"]
-    print(f"\nat local scale {sc:g}: cross-validated all {cv_b:.4f} -> {cv_a:.4f}: "
+    print(f"\nat local scale {sc:g}, exemplar memory {'on' if after_model.memory else 'off'}: cross-validated all {cv_b:.4f} -> {cv_a:.4f}: "
           f"{'not lower' if round(cv_a, 4) >= round(cv_b, 4) else 'LOWER'}; {half_b}")
     return 0
 

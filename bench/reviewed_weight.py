@@ -37,13 +37,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scales", default="0", help="local scales to try, comma-separated (default 0: no adaptation)")
     ap.add_argument("--decisions", type=int, default=30, help="review decisions per group (default 30)")
     ap.add_argument("--cv", action="store_true", help="also cross-validate the other groups for every weight (slow)")
+    ap.add_argument("--exemplar-mins", default="", help="similarities of the exemplar memory to try, comma-separated: "
+                    "half B decided by the model trained on the other groups plus the memory of half A's decisions "
+                    "(no retraining; ctrack.extract.exemplars.EXEMPLAR_MIN is chosen so); with it, --weights '' "
+                    "skips the weights")
     args = ap.parse_args(argv)
 
     from ctrack.train import cross_validate, default_corpora, figures, load_corpora, prepare, score, train_models
     from ctrack.train.analyst import reviewed_examples
     from ctrack.train.reviewed import label_counts
 
-    weights = [(float(w), float(sc)) for w in args.weights.split(",") for sc in args.scales.split(",")]
+    from ctrack.extract.exemplars import from_reviewed, leave_one_out
+
+    weights = [(float(w), float(sc)) for w in args.weights.split(",") if w for sc in args.scales.split(",")]
+    mins = [float(m) for m in args.exemplar_mins.split(",") if m]
+    mem_rows: dict[float, list[float]] = {m: [] for m in mins}
     t0 = time.perf_counter()
     prepared = prepare(load_corpora(default_corpora(ROOT)))
     groups = sorted({p.item.group for p in prepared})
@@ -66,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.perf_counter() - t0:.0f}s] group {g}: {len(half_a)}+{len(half_b)} documents, decisions "
               f"{review.counts}, examples {label_counts(examples)}; half B all {b0:.4f}"
               + (f", CV all {cv0:.4f}" if cv0 is not None else ""))
+        for m in mins:
+            memory = from_reviewed(examples, m)
+            check = leave_one_out(memory, examples, before)
+            model = before.for_domain("local")
+            model.memory = memory if check.holds else None  # as ctrack train --with-reviewed keeps it
+            b1 = figures(score(half_b, model))["all"]["f1"]
+            mem_rows[m].append(b1 - b0)
+            print(f"   exemplar memory at {m:g} ({len(memory.exemplars)} exemplars; leave-one-out on half A: changes "
+                  f"{check.changed}, right {check.memory_right}, models right {check.model_right}"
+                  f"{'' if check.holds else ', left out'}): half B all {b0:.4f} -> {b1:.4f} ({b1 - b0:+.4f})", flush=True)
         for w in weights:
             model = train_models(rest, examples, w[0], w[1]).for_domain("local")
             b1 = figures(score(half_b, model))["all"]["f1"]
@@ -79,6 +97,16 @@ def main(argv: list[str] | None = None) -> int:
             print(line, flush=True)
     print(f"\n[{time.perf_counter() - t0:.0f}s] half B all F1 change per weight and local scale over {len(chosen)} groups "
           f"({', '.join(chosen)})\n")
+    if mins:
+        print("| exemplar similarity | mean change | groups down / up | per group |")
+        print("|---|---|---|---|")
+        for m in mins:
+            d = mem_rows[m]
+            print(f"| {m:g} | {sum(d) / len(d):+.4f} | {sum(x < -5e-5 for x in d)} / {sum(x > 5e-5 for x in d)} | "
+                  + ", ".join(f"{x:+.3f}" for x in d) + " |")
+        print()
+    if not weights:
+        return 0
     print("| weight | local scale | mean change | groups down / up | per group |" + (" CV mean change | CV down |" if args.cv else ""))
     print("|---|---|---|---|---|" + ("---|---|" if args.cv else ""))
     for w in weights:

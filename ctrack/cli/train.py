@@ -85,20 +85,30 @@ def train_command(
                                            "own documents (local weights, learned from the reviewed ones and used only "
                                            "for documents extracted with this model); 0 turns it off (default "
                                            "ctrack.train.LOCAL_SCALE, see docs/benchmarks.md)"),
+    exemplar_min: float = typer.Option(None, "--exemplar-min", min=0.01, max=1.0,
+                                       help="with --with-reviewed: how close (Jaccard similarity of the wording) a "
+                                            "candidate must be to a reviewed decision to take it (default "
+                                            "ctrack.extract.exemplars.EXEMPLAR_MIN)"),
+    no_exemplars: bool = typer.Option(False, "--no-exemplars", help="with --with-reviewed: keep no exemplar memory of "
+                                      "the reviewed decisions (only retrain the models)"),
 ) -> None:
     """Train the extraction decision models (date, type, event, role) on the annotated corpora. Seeded and deterministic.
 
-    With --with-reviewed, the analysts' review decisions in the knowledge base teach the models too: the models learn
-    local weights for the knowledge base's own house style beside the general ones, and every document extracted
-    with the written model is decided as one of the knowledge base's (docs/benchmarks.md, "Corrections that teach")."""
+    With --with-reviewed, the analysts' review decisions in the knowledge base teach the models too: they join the
+    training data, and the written model keeps them as an exemplar memory: a fact of a new document worded like a
+    reviewed one takes the analyst's decision (a rejection drops it, a correction corrects it), for every document
+    extracted with the written model (docs/benchmarks.md, "Corrections that teach")."""
     from ctrack.extract.decide import MODEL_PATH
     from ctrack.train import train_models
 
-    if (db or force or reviewed_weight is not None or local_scale is not None) and not with_reviewed:
-        err.print("[red]--db, --force, --reviewed-weight and --local-scale only apply with --with-reviewed[/]")
+    if (db or force or reviewed_weight is not None or local_scale is not None or exemplar_min is not None
+            or no_exemplars) and not with_reviewed:
+        err.print("[red]--db, --force, --reviewed-weight, --local-scale, --exemplar-min and --no-exemplars only apply "
+                  "with --with-reviewed[/]")
         raise typer.Exit(2)
     if with_reviewed:
-        _train_with_reviewed(corpus, db, out or MODEL_PATH, force, reviewed_weight, local_scale)
+        _train_with_reviewed(corpus, db, out or MODEL_PATH, force, reviewed_weight, local_scale, exemplar_min,
+                             not no_exemplars)
         return
     prepared = _prepare(corpus)
     models = train_models(prepared)
@@ -141,12 +151,16 @@ def _compare(before: dict, after: dict, n_reviewed: int) -> None:
 
 
 def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path, force: bool,
-                         weight: float | None = None, local_scale: float | None = None) -> None:
+                         weight: float | None = None, local_scale: float | None = None,
+                         exemplar_min: float | None = None, exemplars: bool = True) -> None:
     """``ctrack train --with-reviewed``: label the KB's reviewed documents, cross-validate without and with them
     (each reviewed example weighing ``weight`` gold ones, default :data:`ctrack.train.REVIEWED_WEIGHT`, with local
     weights at ``local_scale``, default :data:`ctrack.train.LOCAL_SCALE`; the annotated folds are decided as the
     general domain), and write the model trained on both only when the pooled `all` F1 does not drop (or ``force``).
-    The written model decides every document it extracts as the knowledge base's own (local domain)."""
+    With ``exemplars`` the written model also holds the exemplar memory of the reviewed decisions (similarity
+    ``exemplar_min``), kept only when :func:`ctrack.extract.exemplars.leave_one_out` finds it right at least as
+    often as the models on the reviewed documents themselves; it then decides every document it extracts as the
+    knowledge base's own (local domain)."""
     from rich.progress import Progress
 
     from ctrack.cli.kb import fail, open_kb
@@ -204,14 +218,32 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
         console.print(f"[bold]not written[/]: the cross-validated all F1 drops with the reviewed documents "
                       f"({b:.3f} -> {a:.3f}); {target} is unchanged (--force writes it anyway)", highlight=False)
         return
-    models = train_models(prepared, examples, weight, local_scale)
+    models = train_models(prepared, examples, weight, local_scale, exemplar_min, exemplars)
+    if models.memory:
+        from ctrack.extract.exemplars import leave_one_out
+
+        kinds = {k: sum(e.kind == k for e in models.memory.exemplars) for k in ("role", "event", "type")}
+        check = leave_one_out(models.memory, examples, models)
+        console.print(f"exemplar memory: {plural(len(models.memory.exemplars), 'reviewed decision')} ({kinds['role']} "
+                      f"role, {kinds['event']} event, {kinds['type']} type) at similarity "
+                      f"{models.memory.minimum:g}; on the reviewed documents, each left out in turn, it changes "
+                      f"{plural(check.changed, 'decision')} of the models: right {check.memory_right}, the models "
+                      f"right {check.model_right}", highlight=False)
+        if not check.holds:
+            models.memory = None
+            models.domain = "local" if models.local_scale > 0 else "general"
+            models.meta["exemplars"] = 0
+            console.print("exemplar memory [bold]left out[/]: on the reviewed documents it is wrong more often "
+                          "than the models", highlight=False)
     models.save(target)
     why = (f"all F1 {b:.3f} -> {a:.3f}, not lower" if keep else
            f"all F1 {b:.3f} -> {a:.3f} drops, written because of --force")
     console.print(f"[bold]written[/] ({why}): trained on {len(prepared)} annotated and {len(examples)} reviewed "
                   f"documents; wrote {target} ({target.stat().st_size / 1024:.0f} KiB)"
                   + ("; documents extracted with it are decided with the local weights (the knowledge base's house style)"
-                     if models.local_scale > 0 else ""), highlight=False)
+                     if models.local_scale > 0 else "")
+                  + ("; documents extracted with it take the reviewed decisions where their wording matches"
+                     if models.memory else ""), highlight=False)
 
 
 @app.command("eval")

@@ -879,7 +879,11 @@ class Models:
     only drop a fact the general weights keep). Models read from a file (:meth:`from_json`) decide as ``"local"`` when they have local weights, so
     that the extraction pipeline (CLI, API, ingest) uses the adaptation for every new document; models returned by
     :func:`ctrack.train.train_models` decide as ``"general"`` (cross-validation scores annotated documents).
-    :meth:`for_domain` gives the same models deciding the other way. Not stored: ``domain``."""
+    :meth:`for_domain` gives the same models deciding the other way. Not stored: ``domain``.
+
+    ``memory``: the exemplar memory of a knowledge base's review decisions (:mod:`ctrack.extract.exemplars`, written
+    by ``ctrack train --with-reviewed``): on a local document, a role pair or an event the models keep is dropped when
+    its wording matches a rejected one (:meth:`recall`). Models read from a file with a memory decide as ``"local"``."""
 
     date: LinearModel | None = None
     type: LinearModel | None = None
@@ -893,6 +897,7 @@ class Models:
     meta: dict = field(default_factory=dict)
     local_scale: float = 0.0
     domain: str = "general"
+    memory: object = None  # ctrack.extract.exemplars.Memory of the reviewed decisions (None: none)
 
     def for_domain(self, domain: str) -> "Models":
         """The same models (shared objects) deciding documents of ``domain`` ("general" or "local").
@@ -900,11 +905,19 @@ class Models:
         Raises ValueError for another domain."""
         if domain not in ("general", "local"):
             raise ValueError(f"domain must be 'general' or 'local', not {domain!r}")
-        return Models(**{k: getattr(self, k) for k in _KINDS}, meta=self.meta, local_scale=self.local_scale, domain=domain)
+        return Models(**{k: getattr(self, k) for k in _KINDS}, meta=self.meta, local_scale=self.local_scale, domain=domain,
+                      memory=self.memory)
 
     def deciding_local(self) -> bool:
         """True when deciding a local document with local weights (see the class)."""
         return self.domain == "local" and self.local_scale > 0
+
+    def recall(self, kind: str, features: dict[str, float]):
+        """The reviewed decision the exemplar memory takes for a candidate (:meth:`ctrack.extract.exemplars.Memory.match`:
+        (label, similarity, exemplar)), when deciding a local document with a memory; else None."""
+        if self.domain != "local" or not self.memory:
+            return None
+        return self.memory.match(kind, features)
 
     def keep_probability(self, kind: str, features: dict[str, float], threshold: float) -> float:
         """The probability that a fact the rules extracted holds, by the binary model ``kind`` ("event" or "verify",
@@ -928,6 +941,8 @@ class Models:
                **{k: getattr(self, k).to_json() for k in _KINDS if getattr(self, k) is not None}}
         if self.local_scale > 0:
             out["local_scale"] = self.local_scale
+        if self.memory:
+            out["memory"] = self.memory.to_json()
         return out
 
     @classmethod
@@ -936,9 +951,12 @@ class Models:
         Raises ValueError on another format."""
         if data.get("format") != "ctrack.decisions/1":
             raise ValueError("not a ctrack.decisions/1 model file")
+        from ctrack.extract.exemplars import Memory
+
         scale = float(data.get("local_scale", 0.0))
+        memory = Memory.from_json(data["memory"]) if data.get("memory") else None
         return cls(**{k: LinearModel.from_json(data[k]) for k in _KINDS if k in data}, meta=data.get("meta", {}),
-                   local_scale=scale, domain="local" if scale > 0 else "general")
+                   local_scale=scale, domain="local" if scale > 0 or memory else "general", memory=memory)
 
     def save(self, path: Path) -> None:
         """Write the models as compact JSON to ``path``."""
@@ -1008,6 +1026,9 @@ def _decide_role(models: Models, c: RoleCandidate, add_min: float) -> list[tuple
         ranked = sorted(((p, r) for r, p in probs.items() if r != NONE and r not in c.rule_roles), reverse=True)
         if ranked and ranked[0][0] >= add_min and lprobs.get(ranked[0][1], 0.0) >= add_min:
             chosen = [(lprobs.get(ranked[0][1], 0.0), ranked[0][1], "model")]
+    hit = models.recall("role", c.features) if chosen else None
+    if hit is not None and hit[0] == NONE:  # a rejection on the same wording drops the pair's roles; a kept role blocks
+        return []
     out = []
     for p, r, how in chosen:
         m = c.evidence
@@ -1073,7 +1094,8 @@ def apply_models(cands: Candidates, models: Models) -> None:
     undated events get the most probable date (above :data:`DATE_MIN`); events below
     :data:`EVENT_MIN` are dropped; roles as :func:`_decide_role` decides them (a role the cue rules proposed
     kept when the verification model gives it :data:`VERIFY_MIN`, a pair left empty taking the role model's
-    best role when it reaches :data:`ROLE_ADD_MIN`). Every event and role gets ``confidence``.
+    best role when it reaches :data:`ROLE_ADD_MIN`). Every event and role gets ``confidence``. On a local document with
+    an exemplar memory (:meth:`Models.recall`), a kept event or role pair worded like a rejected one is dropped.
     """
     events = cands.events
     for ev, (etype, start, end, status, parent, roles, n_evidence) in zip(events, cands.snapshot):
@@ -1106,6 +1128,13 @@ def apply_models(cands: Candidates, models: Models) -> None:
         for ev, feats in zip(events, cands.event_features):
             ev.confidence = models.keep_probability("event", event_decision_features(feats, ev), EVENT_MIN)
         kept = [ev for ev in events if ev.confidence >= EVENT_MIN]
+    if models.memory:
+        for ev, feats in zip(events, cands.type_features):
+            hit = models.recall("event", feats)
+            if hit is None:
+                continue
+            if hit[0] == "0" and ev in kept:  # a rejected event's wording drops the event; a confirmed one adds nothing
+                kept.remove(ev)
     if models.role is not None:
         new_roles: dict[int, list] = {i: [] for i in range(len(events))}
         for c in cands.roles:

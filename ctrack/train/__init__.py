@@ -327,7 +327,8 @@ def verify_examples(roles: list, labels: list[tuple[int, str]]) -> tuple[list[di
 
 
 def train_models(prepared: list[Prepared], reviewed: list | None = None,
-                 reviewed_weight: float | None = None, local_scale: float | None = None) -> Models:
+                 reviewed_weight: float | None = None, local_scale: float | None = None,
+                 exemplar_min: float | None = None, exemplars: bool = True) -> Models:
     """Fit the date, type, proposal, event, role and verification models on ``prepared`` documents (see the module docstring).
 
     ``reviewed``: :class:`ctrack.train.reviewed.ReviewedExample` documents whose candidates carry partial
@@ -338,7 +339,10 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
     examples (:data:`ctrack.extract.decide.LOCAL_KINDS`) carry local copies of their features
     (:func:`ctrack.extract.decide.local_features`), so those models learn local weights that apply only to documents
     decided as ``"local"`` (:class:`ctrack.extract.decide.Models`); their date and type examples join the shared data. The returned models decide
-    as ``"general"``. Raises ValueError for a weight below 1 or a negative scale.
+    as ``"general"``. With ``exemplars`` (default) the reviewed decisions are also kept as an exemplar memory
+    (:func:`ctrack.extract.exemplars.from_reviewed`, similarity ``exemplar_min``, default
+    :data:`ctrack.extract.exemplars.EXEMPLAR_MIN`), applied to documents decided as ``"local"`` only.
+    Raises ValueError for a weight below 1, a negative scale or a similarity outside (0, 1].
     """
     reviewed = reviewed or []
     w = REVIEWED_WEIGHT if reviewed_weight is None else float(reviewed_weight)
@@ -347,6 +351,11 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
     a = (LOCAL_SCALE if local_scale is None else float(local_scale)) if reviewed else 0.0
     if a < 0:
         raise ValueError(f"local_scale must not be negative, not {a}")
+    from ctrack.extract.exemplars import EXEMPLAR_MIN, from_reviewed
+
+    m_min = EXEMPLAR_MIN if exemplar_min is None else float(exemplar_min)
+    if not 0 < m_min <= 1:
+        raise ValueError(f"exemplar_min must be a similarity in (0, 1], not {m_min}")
 
     def loc(f: dict) -> dict:
         return local_features(f, a) if a > 0 else f
@@ -428,7 +437,8 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
                     role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model, parse_proposal=parse_proposal_model,
                     verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
                     verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY),
-                    actor=_fit(act_feats, act_labels, C_ACTOR), local_scale=a)
+                    actor=_fit(act_feats, act_labels, C_ACTOR), local_scale=a,
+                    memory=(from_reviewed(reviewed, m_min) or None) if reviewed and exemplars else None)
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
                    "role_examples": len(role_labels), "proposal_examples": len(phrase), "parse_proposal_examples": len(parse), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
@@ -436,6 +446,7 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)
         models.meta["reviewed_weight"] = w
         models.meta["local_scale"] = a
+        models.meta["exemplars"] = len(models.memory.exemplars) if models.memory else 0
     return models
 
 

@@ -334,7 +334,7 @@ def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alo
         assert res.exit_code == 0, res.output
         return res.stdout
 
-    out = train(new_path, "--local-scale", "1")
+    out = train(new_path, "--local-scale", "1", "--no-exemplars")  # the local weights alone (the memory: next test)
     assert "give 0 event, 0 type, 0 date and 2 role examples, each weighing 1 annotated one; local weights" in out, out
     assert "written (all F1" in out and "decided with the local weights" in out, out
     adapted = Models.load(new_path)
@@ -357,9 +357,109 @@ def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alo
     finally:
         monkeypatch.undo()
         decide.shipped_models.cache_clear()
-    out = train(flat_path, "--local-scale", "0")
+    out = train(flat_path, "--local-scale", "0", "--no-exemplars")
     assert "no local weights (--local-scale 0)" in out, out
     flat = Models.load(flat_path)
     assert flat.domain == "general" and flat.local_scale == 0
     assert [speakers(n, flat) for n in notes[1:]] == [["Pavel Orlov", "Russian Federation"],
                                                       ["Russian Federation", "Sergei Volkov"]]
+
+
+def test_a_rejection_on_one_note_changes_the_next_notes_of_its_house_style_through_the_exemplar_memory(tmp_path, monkeypatch):
+    """The exemplar memory (:mod:`ctrack.extract.exemplars`), what ``ctrack train --with-reviewed`` does by default.
+    The house style (``tests/train/house``): each workshop note ends with an ambassador who "welcomed the workshop in a
+    statement issued in Moscow", read as a speaker (the ambassador and his state). The analyst rejects the two speaker
+    roles of note 1 only; notes 2 and 3, never reviewed, lose both speaker roles (the same wording, other names),
+    and keep every other fact; documents of other house styles come out as before; ``--no-exemplars`` changes nothing."""
+    import ctrack.extract.decide as decide
+
+    a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
+    b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
+    runner = CliRunner()
+    base_path, new_path, off_path = tmp_path / "base.json", tmp_path / "new.json", tmp_path / "off.json"
+    res = runner.invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(base_path)])
+    assert res.exit_code == 0, res.output
+    base = Models.load(base_path)
+    ex = get_extractor()
+    notes = [read(HOUSE / f"house-{n}.txt") for n in (1, 2, 3)]
+    others = [read(DEV / "docs" / "dev-014.txt"), read(DEV / "docs" / "dev-016.txt")]
+
+    def facts(doc, models=None) -> list[tuple]:
+        record = ex.extract(doc, models)
+        names = {x.id: x.name for x in record.actors}
+        return sorted((e.type.value, e.start, names[r.actor], r.role.value) for e in record.events for r in e.roles)
+
+    def speakers(doc, models=None) -> list[str]:
+        return [name for _t, _s, name, role in facts(doc, models) if role == "speaker"]
+
+    assert [speakers(n, base) for n in notes][1:] == [["Pavel Orlov", "Russian Federation"],
+                                                      ["Russian Federation", "Sergei Volkov"]]
+    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    engine = open_store(url)
+    with session_scope(engine) as s:
+        save_document(s, notes[0], ex.extract(notes[0], base))
+    with session_scope(engine) as s:
+        for r in s.scalars(select(DbEventRole).where(DbEventRole.role == "speaker")).all():
+            review.reject(s, Entity.EVENT_ROLE, r.id, user=U, comment="a statement from Moscow, not a speech here")
+    engine.dispose()
+    res = runner.invoke(app, ["train", "--with-reviewed", "--db", url, "--corpus", a, "--corpus", b, "--out", str(new_path)])
+    assert res.exit_code == 0, res.output
+    assert "exemplar memory: 2 reviewed decisions" in res.stdout, res.stdout
+    assert "written (all F1" in res.stdout, res.stdout
+    taught = Models.load(new_path)
+    assert taught.domain == "local" and len(taught.memory.exemplars) == 2
+    assert {e.source for e in taught.memory.exemplars} == {"house-1"}
+    assert "statement issued in Moscow" in taught.memory.exemplars[0].text  # shown to the user: where it came from
+    assert [speakers(n, taught) for n in notes[1:]] == [[], []]
+    for n in notes[1:]:  # only the taught roles went
+        assert [f for f in facts(n, base) if f[3] != "speaker"] == [f for f in facts(n, taught) if f[3] != "speaker"]
+    for doc in others:  # other house styles: nothing changes
+        assert facts(doc, taught) == facts(doc, base)
+    # the extraction pipeline (CLI, API, ingest: the package's model file) applies the memory to new documents
+    monkeypatch.setattr(decide, "MODEL_PATH", new_path)
+    decide.shipped_models.cache_clear()
+    try:
+        res = runner.invoke(app, ["extract", str(HOUSE / "house-3.txt")])
+        assert res.exit_code == 0, res.output
+        record = json.loads(res.stdout)
+        assert [r for e in record["events"] for r in e["roles"] if r["role"] == "speaker"] == []
+    finally:
+        monkeypatch.undo()
+        decide.shipped_models.cache_clear()
+    res = runner.invoke(app, ["train", "--with-reviewed", "--db", url, "--corpus", a, "--corpus", b, "--out",
+                              str(off_path), "--no-exemplars"])
+    assert res.exit_code == 0, res.output
+    off = Models.load(off_path)
+    assert off.memory is None and off.domain == "general"
+    assert [speakers(n, off) for n in notes[1:]] == [["Pavel Orlov", "Russian Federation"],
+                                                     ["Russian Federation", "Sergei Volkov"]]
+
+
+def test_the_exemplar_memory_matches_on_wording_and_only_a_closer_rejection_drops():
+    from ctrack.extract.decide import LinearModel
+    from ctrack.extract.exemplars import Exemplar, Memory, signature
+
+    said = {"bias": 1.0, "path=nsubj>welcome": 1.0, "govp0=-|welcome": 1.0, "dep=nsubj": 1.0, "prev1=of": 1.0,
+            "rule=speaker": 1.0, "kind=member_state": 1.0, "etype=workshop": 1.0, "dist=0": 1.0}
+    assert signature("role", said) == frozenset(k for k in said if k not in ("bias", "dist=0"))
+    reject = Exemplar("role", signature("role", said), "none", "note-1", "welcomed the workshop in a statement")
+    memory = Memory([reject], 0.4)
+    other_state = dict(said, **{"prev1=the": 1.0})  # another word before the mention: 6 of 8 features shared
+    del other_state["prev1=of"]
+    assert memory.match("role", other_state)[:2] == ("none", pytest.approx(6 / 8))
+    far = {"path=pobj<by<organize": 1.0, "rule=organizer": 1.0, "kind=member_state": 1.0, "etype=workshop": 1.0}
+    assert memory.match("role", far) is None  # 2 of 9 shared: under 0.4
+    assert memory.match("role", other_state, exclude="note-1") is None  # leave-one-document-out
+    # a confirmed exemplar closer to the candidate blocks the rejection; at the same similarity the tie decides nothing
+    kept = Exemplar("role", signature("role", other_state), "speaker", "note-2")
+    assert Memory([reject, kept], 0.4).match("role", other_state)[0] == "speaker"
+    assert Memory([reject, Exemplar("role", reject.signature, "speaker", "note-3")], 0.4).match("role", said) is None
+    # the memory travels in the model file, and makes the models decide the knowledge base's documents as local ones
+    event = LinearModel({"x": 0}, [[-1.0], [1.0]], [0.0, 0.0], ["0", "1"])
+    loaded = Models.from_json(Models(event=event, memory=memory).to_json())
+    assert loaded.domain == "local" and loaded.memory.exemplars == [reject] and loaded.memory.minimum == 0.4
+    assert loaded.recall("role", other_state)[0] == "none"
+    assert loaded.for_domain("general").recall("role", other_state) is None  # annotated folds never see it
+    assert Models.from_json(Models(event=event).to_json()).memory is None
+    with pytest.raises(ValueError, match="exemplar kind"):
+        signature("date", said)
