@@ -45,8 +45,8 @@ EVENT_PREFIXES = ("trig=", "trig_full=", "trig_prev=", "trig_next=", "rule_type=
 
 KINDS = ("role", "event")
 #: :func:`leave_one_out` judges the memory only on at least this many decisions where it and the models differ. On the
-#: selection groups it found 0-2 such decisions per group (30 reviewed decisions); one of them left a memory out that
-#: was right 4 times in 5 on the unreviewed half (train-b, docs/benchmarks.md).
+#: selection groups it found 0-2 such decisions per group (30 reviewed decisions), too few to judge by: one of them
+#: left train-b's memory out, whose role drops on the unreviewed half were right 4 times in 5 (docs/benchmarks.md).
 CHECK_MIN = 3
 
 
