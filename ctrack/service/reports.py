@@ -139,7 +139,8 @@ STATE_PAGE_EVENTS = 50
 class StatePage(BaseModel):
     """What a member state's page shows: its briefing content (the latest :data:`STATE_PAGE_EVENTS` events,
     counts by type and member state over every event), its recommendations section, the stored state
-    actor (None when none is stored) and its first :data:`STATE_VISITS` assessment visits."""
+    actor (None when none is stored) and its first :data:`STATE_VISITS` assessment visits (with their roles;
+    their sources and conflicts are not read, :func:`state_visits`)."""
 
     briefing: Briefing
     section: dict = Field(default_factory=dict)
@@ -159,16 +160,18 @@ def state_page(db: Session, iso3: str) -> StatePage:
 
 
 def state_visits(db: Session, iso3: str, limit: int = STATE_VISITS) -> list[EventRow]:
-    """The first ``limit`` assessment visits engaging member state ``iso3``, in date order (undated last):
-    one index range of the aggregates (:func:`ctrack.store.aggregates.state_events`) when they are fresh,
-    else the event list's SQL. Raises :class:`NotFound` for an unknown state."""
+    """The first ``limit`` assessment visits engaging member state ``iso3``, in date order (undated last),
+    with their roles: one index range of the aggregates (:func:`ctrack.store.aggregates.state_events`) when
+    they are fresh, then the visits without their sources and conflicts (the state page lists a visit's
+    dates, name and organizers; two reads and a busy state's ~100 visits' sources fewer), else the event
+    list's SQL. Raises :class:`NotFound` for an unknown state."""
     from ctrack.schema import EventType
     from ctrack.store import aggregates
 
     iso = repo.resolve_scope(country=iso3)[1][0]
     if aggregates.kept(db) and aggregates.fresh(db):
         ids = aggregates.state_events(db, iso, limit, descending=False, type=EventType.ASSESSMENT_VISIT)
-        return repo.events_by_ids(db, ids)
+        return repo.events_by_ids(db, ids, sources=False)
     return list_events(db, EventFilters(country=iso, type=EventType.ASSESSMENT_VISIT), page=PageParams(limit=limit)).items
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import ColumnElement, and_, case, distinct, func, literal, or_, select, tuple_, union, union_all
-from sqlalchemy.orm import Session, aliased, load_only, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, load_only, selectinload
 
 from ctrack.errors import NotFound
 from ctrack.resolve import dates
@@ -47,7 +47,7 @@ from ctrack.store.views import (
     ActorRef, ActorRow, Briefing, ConflictRow, Counts, EventRow, RoleRow, SaveResult, SourceRow, StateCount,
     Timeline, TimelineEntry, TitleRow,
 )
-from ctrack.store.web_models import DbAggActorEvent, DbAggEventState
+from ctrack.store.web_models import DbAggActor, DbAggActorDocuments, DbAggActorEvent, DbAggEventState
 
 _REJECTED = ReviewState.REJECTED
 _GROUP_ORDER = {"state": 0, "org": 1, "person": 2}
@@ -721,16 +721,42 @@ _EVENT_COLUMNS = (DbEvent.id, DbEvent.type, DbEvent.name, DbEvent.start, DbEvent
 _ROLE_ORDER = {r: i for i, r in enumerate(RoleType)}
 
 
-def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bool = False) -> list[EventRow]:
+def _roles_with_actors(session: Session, among: ColumnElement[bool], kept: tuple[ReviewState, ...]) -> list[tuple]:
+    """(event_id, role, review_state, confidence, actor id, kind, name, acronym, iso3) of the roles of the
+    events ``among`` selects (a condition on ``event_roles.event_id``) in the review states ``kept``, whose
+    actor is not rejected: one read. On PostgreSQL the actor is a ``LATERAL`` look-up by primary key behind
+    ``OFFSET 0`` (which keeps the planner from flattening it into a join): as a plain join, for the roles of
+    250 events (about 1,350 rows) PostgreSQL hashed the whole actors table (55,000 rows: 53 ms against 11 ms,
+    EXPLAIN ANALYZE at a million events); SQLite looks each actor up by its key either way."""
+    role = DbEventRole
+    cols = (DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3)
+    conds = (among, role.review_state.in_(kept))
+    head = (role.event_id, role.role, role.review_state, role.confidence)
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import true
+
+        actor = (select(*cols).where(DbActor.id == role.actor_id, DbActor.review_state != _REJECTED)
+                 .offset(0).lateral("role_actor"))
+        stmt = select(*head, *actor.c).select_from(role).join(actor, true()).where(*conds)
+    else:
+        stmt = (select(*head, *cols).join(DbActor, DbActor.id == role.actor_id)
+                .where(*conds, DbActor.review_state != _REJECTED))
+    return session.connection().execute(stmt).all()
+
+
+def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bool = False, *,
+                 sources: bool = True) -> list[EventRow]:
     """EventRows (roles, sources, conflicts) for the events matching ``where``, in date order.
 
-    With ``reviewed_only``, only events and roles a reviewer confirmed or corrected. Column reads (events;
-    their roles, sources and conflicts; then the actors and documents these name, by primary key), 500
-    at a time, without building ORM objects (a page of 250 events was 0.9 s of object loading). The rows
-    are built with ``model_construct`` (values straight from typed columns: pydantic's validation was a
-    third of a briefing's 250 events). The actors and documents are read apart rather than joined: for
-    the roles of 250 events PostgreSQL hashed the whole actors table (55,000 rows, 0.1-0.2 s at 10,000
-    events) and for their sources the whole documents table, where a look-up by key reads a row each.
+    With ``reviewed_only``, only events and roles a reviewer confirmed or corrected; with ``sources`` False,
+    the rows' ``sources`` and ``conflicts`` are left empty and not read (for a list that shows neither). Four column reads
+    without ORM objects (a page of 250 events was 0.9 s of object loading): the events; their roles with
+    their actors (:func:`_roles_with_actors`); their sources with their documents; their conflicts with the
+    documents that gave them (joined by primary key: one read where a read of the ids and another of the
+    rows were two round trips; the ids as one array parameter on PostgreSQL, :func:`_id_sets`). The rows
+    are validated models (pydantic's validation in Rust: 3.0 ms for a page of 50 events and 300 roles where
+    ``model_construct``, in Python, took 7.2), each actor and document one object however many roles and
+    sources name it.
     """
     kept = (ReviewState.CONFIRMED, ReviewState.CORRECTED) if reviewed_only else tuple(
         s for s in ReviewState if s is not _REJECTED)
@@ -742,55 +768,51 @@ def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bo
     source_rows: list[tuple] = []
     conflict_rows: list[tuple] = []
     ids = [e.id for e in events]
-    for chunk in _chunks(ids):
-        role_rows += conn.execute(
-            select(DbEventRole.event_id, DbEventRole.role, DbEventRole.review_state, DbEventRole.actor_id,
-                   DbEventRole.confidence)
-            .where(DbEventRole.event_id.in_(chunk), DbEventRole.review_state.in_(kept))).all()
-        source_rows += conn.execute(select(DbEventSource.event_id, DbEventSource.document_id)
-                                    .where(DbEventSource.event_id.in_(chunk))).all()
+    for among in _id_sets(session, DbEventRole.event_id, ids):
+        role_rows += _roles_with_actors(session, among, kept)
+    for among in _id_sets(session, DbEventSource.event_id, ids) if sources else ():
+        source_rows += conn.execute(select(DbEventSource.event_id, *_DOC_COLUMNS)
+                                    .join(DbDocument, DbDocument.id == DbEventSource.document_id).where(among)).all()
+    for among in _id_sets(session, DbConflict.event_id, ids) if sources else ():
         conflict_rows += conn.execute(
             select(DbConflict.id, DbConflict.event_id, DbConflict.field, DbConflict.value, DbConflict.existing,
-                   DbConflict.review_state, DbConflict.document_id)
-            .where(DbConflict.event_id.in_(chunk)).order_by(DbConflict.id)).all()
-    refs: dict[int, tuple] = {}  # (id, kind, name, acronym, iso3) of the actors not rejected
-    for chunk in _chunks(sorted({r[3] for r in role_rows})):
-        refs.update((a[0], a) for a in conn.execute(
-            select(DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3)
-            .where(DbActor.id.in_(chunk), DbActor.review_state != _REJECTED)).all())
-    docs: dict[int, tuple] = {}  # _DOC_COLUMNS
-    for chunk in _chunks(sorted({r[1] for r in source_rows} | {r[6] for r in conflict_rows})):
-        docs.update((d[0], d) for d in conn.execute(select(*_DOC_COLUMNS).where(DbDocument.id.in_(chunk))).all())
+                   DbConflict.review_state, *_DOC_COLUMNS)
+            .join(DbDocument, DbDocument.id == DbConflict.document_id).where(among).order_by(DbConflict.id)).all()
 
-    def source(doc: tuple) -> SourceRow:
-        return SourceRow.model_construct(document_id=doc[0], doc_key=doc[1], title=doc[2], published=doc[3],
-                                         path=doc[4])
+    refs: dict[int, ActorRef] = {}
+    docs: dict[int, SourceRow] = {}
+
+    def ref(a_id: int, kind: ActorKind, name: str, acronym: str | None, iso3: str | None) -> ActorRef:
+        found = refs.get(a_id)
+        if found is None:
+            found = refs[a_id] = ActorRef(id=a_id, kind=kind, name=name, acronym=acronym, iso3=iso3)
+        return found
+
+    def source(doc_id: int, doc_key: str, title: str | None, published: dt.date | None, path: str | None) -> SourceRow:
+        found = docs.get(doc_id)
+        if found is None:
+            found = docs[doc_id] = SourceRow(document_id=doc_id, doc_key=doc_key, title=title, published=published,
+                                             path=path)
+        return found
 
     roles: dict[int, list[tuple]] = defaultdict(list)
     for row in role_rows:
-        if row[3] in refs:  # roles of rejected actors are left out
-            roles[row[0]].append(row)
+        roles[row[0]].append(row)
     sources: dict[int, list[SourceRow]] = defaultdict(list)
-    for event_id, doc_id in source_rows:
-        if doc_id in docs:
-            sources[event_id].append(source(docs[doc_id]))
+    for event_id, *doc in source_rows:
+        sources[event_id].append(source(*doc))
     conflicts: dict[int, list[ConflictRow]] = defaultdict(list)
-    for c_id, event_id, field, value, existing, state, doc_id in conflict_rows:
-        if doc_id in docs:
-            conflicts[event_id].append(ConflictRow.model_construct(
-                id=c_id, field=field, value=value, existing=existing, review_state=state,
-                source=source(docs[doc_id])))
+    for c_id, event_id, field, value, existing, state, *doc in conflict_rows:
+        conflicts[event_id].append(ConflictRow(id=c_id, field=field, value=value, existing=existing,
+                                               review_state=state, source=source(*doc)))
     out = []
     for e in events:
-        ordered = sorted(roles.get(e.id, ()), key=lambda r: (_ROLE_ORDER[r[1]], refs[r[3]][2]))
-        out.append(EventRow.model_construct(
+        ordered = sorted(roles.get(e.id, ()), key=lambda r: (_ROLE_ORDER[r[1]], r[6]))
+        out.append(EventRow(
             id=e.id, type=e.type, name=e.name, start=e.start, end=e.end, city=e.city, country=e.country,
             status=e.status, delegations=e.delegations, part_of_id=e.part_of_id, review_state=e.review_state,
             confidence=e.confidence,
-            roles=[RoleRow.model_construct(actor=ActorRef.model_construct(
-                id=a[0], kind=a[1], name=a[2], acronym=a[3], iso3=a[4]), role=r[1], review_state=r[2],
-                confidence=r[4])
-                   for r in ordered for a in (refs[r[3]],)],
+            roles=[RoleRow(actor=ref(*r[4:]), role=r[1], review_state=r[2], confidence=r[3]) for r in ordered],
             sources=sorted(sources.get(e.id, ()), key=lambda d: (d.published or dt.date.max, d.doc_key)),
             conflicts=conflicts.get(e.id, [])))
     out.sort(key=lambda ev: (dates.sort_key(ev.start), ev.id))
@@ -828,10 +850,14 @@ def _actor_rows(session: Session, where: ColumnElement[bool]) -> list[ActorRow]:
     return _actor_rows_for(session, ids)
 
 
-def _actor_rows_for(session: Session, ids: list[int]) -> list[ActorRow]:
+def _actor_rows_for(session: Session, ids: list[int], timelines: dict[int, int] | None = None) -> list[ActorRow]:
     """ActorRows for ``ids``, in that order, with the events and documents of each: read from
     ``agg_actors`` (:mod:`ctrack.store.aggregates`; the events counted in SQL for those actors alone
-    while this transaction has queued changes): the count of a busy person read a tenth of all roles."""
+    while this transaction has queued changes): the count of a busy person read a tenth of all roles.
+    With the aggregates the counts come in the actors' own read (outer joins by primary key) and the
+    affiliation joined to it, the aliases in a second read: two statements where there were four.
+    ``timelines``: filled with {actor id: timeline total} (:attr:`DbAggActor.timeline`) when the
+    aggregates are fresh, for :func:`actor_timeline`."""
     if not ids:
         return []
     n_events: dict[int, int] = {}
@@ -839,12 +865,23 @@ def _actor_rows_for(session: Session, ids: list[int]) -> list[ActorRow]:
     actors: dict[int, DbActor] = {}
     kept = aggregates.kept(session)
     fresh = kept and aggregates.fresh(session)
+    loads = (selectinload(DbActor.aliases), joinedload(DbActor.affiliation))
     for chunk in _chunks(ids):
         if kept:  # agg_actors: documents kept by triggers, events when nothing is queued
-            got = aggregates.actor_counts(session, chunk)
-            n_docs.update((a, c[2]) for a, c in got.items())
-            if fresh:
-                n_events.update((a, c[0]) for a, c in got.items())
+            d = DbAggActorDocuments
+            for a, events, timeline, docs in session.execute(
+                    select(DbActor, DbAggActor.events, DbAggActor.timeline, d.n)
+                    .outerjoin(DbAggActor, DbAggActor.actor_id == DbActor.id).outerjoin(d, d.actor_id == DbActor.id)
+                    .where(DbActor.id.in_(chunk)).options(*loads)):
+                actors[a.id] = a
+                n_docs[a.id] = docs or 0
+                if fresh:
+                    n_events[a.id] = events or 0
+                    if timelines is not None:
+                        timelines[a.id] = timeline or 0
+        else:
+            actors.update((a.id, a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(chunk))
+                                                             .options(*loads)))
         if not fresh:
             n_events.update(session.execute(
                 select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)))
@@ -856,9 +893,6 @@ def _actor_rows_for(session: Session, ids: list[int]) -> list[ActorRow]:
             n_docs.update(session.execute(
                 select(DbActorSource.actor_id, func.count(distinct(DbActorSource.document_id)))
                 .where(DbActorSource.actor_id.in_(chunk)).group_by(DbActorSource.actor_id)).all())
-        actors.update((a.id, a) for a in session.scalars(
-            select(DbActor).where(DbActor.id.in_(chunk))
-            .options(selectinload(DbActor.aliases), selectinload(DbActor.affiliation))))
     return [ActorRow(id=a.id, kind=a.kind, name=a.name, acronym=a.acronym, iso3=a.iso3,
                      canonical_key=a.canonical_key, title=a.title,
                      affiliation=_ref(a.affiliation) if a.affiliation else None, review_state=a.review_state,
@@ -983,7 +1017,7 @@ def state_actor(session: Session, iso3: str) -> ActorRow | None:
 
 def get_actor(session: Session, actor_id: int) -> ActorRow:
     """The actor with id ``actor_id``. Raises :class:`NotFound`."""
-    rows = _actor_rows(session, DbActor.id == actor_id)
+    rows = _actor_rows_for(session, [actor_id])
     if not rows:
         raise NotFound(f"no actor with id {actor_id}")
     return rows[0]
@@ -1040,11 +1074,19 @@ def find_actor(session: Session, query: str) -> ActorRow:
     raise NotFound(f"no actor matches {query!r}{hint}")
 
 
+def _members(session: Session, actor_id: int) -> list[tuple]:
+    """(id, kind, name, acronym, iso3, review state) of the actors that act for ``actor_id``: affiliated
+    persons and bodies, and persons of those bodies (``actor_id`` itself left out), in one read."""
+    first = select(DbActor.id).where(DbActor.affiliation_id == actor_id, DbActor.id != actor_id)
+    cols = (DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3, DbActor.review_state)
+    return [r for r in session.execute(
+        select(*cols).where(DbActor.affiliation_id == actor_id, DbActor.id != actor_id)
+        .union(select(*cols).where(DbActor.affiliation_id.in_(first)))).all() if r[0] != actor_id]
+
+
 def _member_ids(session: Session, actor_id: int) -> set[int]:
     """Actors that act for ``actor_id``: affiliated persons and bodies, and persons of those bodies."""
-    first = set(session.scalars(select(DbActor.id).where(DbActor.affiliation_id == actor_id, DbActor.id != actor_id)))
-    second = set(session.scalars(select(DbActor.id).where(DbActor.affiliation_id.in_(first)))) if first else set()
-    return (first | second) - {actor_id}
+    return {r[0] for r in _members(session, actor_id)}
 
 
 def actor_timeline(session: Session, actor_id: int, limit: int | None = None, offset: int = 0,
@@ -1067,9 +1109,14 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
     ``actor``: the row of ``actor_id`` when the caller has it already (:func:`find_actor`). Raises
     :class:`NotFound` for an unknown id and ValueError for a bad cursor.
     """
+    timelines: dict[int, int] = {}  # the timeline total, read with the actor's row when it is read here
     if actor is None or actor.id != actor_id:
-        actor = get_actor(session, actor_id)
-    members = _member_ids(session, actor_id)
+        found = _actor_rows_for(session, [actor_id], timelines)
+        if not found:
+            raise NotFound(f"no actor with id {actor_id}")
+        actor = found[0]
+    member_rows = _members(session, actor_id)
+    members = {r[0] for r in member_rows}
     involved = {actor_id} | members
     event_ids = select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
                                                    DbEventRole.review_state != _REJECTED)
@@ -1091,6 +1138,8 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
         if aggregates.kept(session) and aggregates.fresh(session):
             if actor.kind is ActorKind.MEMBER_STATE and actor.iso3:
                 known = sum(aggregates.state_counts(session, [actor.iso3]).get(actor.iso3, {}).values())
+            elif actor_id in timelines:
+                known = timelines[actor_id]
             else:
                 known = aggregates.actor_counts(session, [actor_id]).get(actor_id, (0, 0, 0))[1]
         if known is not None and actor.kind is ActorKind.MEMBER_STATE and actor.iso3:
@@ -1124,12 +1173,10 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
         titles.append(TitleRow(title=t.title, affiliation=_ref(aff) if aff else None, as_of=t.as_of,
                                source=_source(d)))
     titles.sort(key=lambda t: (dates.sort_key(t.as_of), t.source.doc_key))
-    # columns, not ORM objects: a busy member state has hundreds of bodies and people
-    member_refs = [ActorRef.model_construct(id=i, kind=k, name=n, acronym=ac, iso3=iso)
-                   for i, k, n, ac, iso in session.execute(
-                       select(DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3)
-                       .where(DbActor.id.in_(members), DbActor.review_state != _REJECTED)
-                       .order_by(DbActor.kind, DbActor.name))] if members else []
+    # columns, not ORM objects: a busy member state has hundreds of bodies and people (read with the ids above)
+    member_refs = [ActorRef(id=i, kind=k, name=n, acronym=ac, iso3=iso)
+                   for i, k, n, ac, iso, state in sorted(member_rows, key=lambda r: (r[1].value, r[2], r[0]))
+                   if state is not _REJECTED]
     return Timeline(actor=actor, titles=titles, members=member_refs, entries=entries, total=total,
                     next_cursor=cursor)
 
@@ -1564,9 +1611,10 @@ def page_events_counted(session: Session, *, country: str | None = None, type: E
     return [by_id[i] for i in ids if i in by_id], total, cursor, exact
 
 
-def events_by_ids(session: Session, ids: list[int]) -> list[EventRow]:
-    """The :class:`EventRow` of each id (not rejected), in the order of ``ids``."""
-    by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids))} if ids else {}
+def events_by_ids(session: Session, ids: list[int], *, sources: bool = True) -> list[EventRow]:
+    """The :class:`EventRow` of each id (not rejected), in the order of ``ids``; without their sources and
+    conflicts (two reads fewer) when ``sources`` is False."""
+    by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids), sources=sources)} if ids else {}
     return [by_id[i] for i in ids if i in by_id]
 
 

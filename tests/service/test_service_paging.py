@@ -218,6 +218,28 @@ def test_the_sql_statements_of_a_listing_do_not_grow_with_the_rows(engine):
     assert grown == {}, grown
 
 
+def test_a_timeline_page_reads_its_events_roles_and_actors_in_few_statements(engine):
+    """A page of an actor's timeline (the aggregates fresh, read once per transaction) takes nine statements:
+    the actor with its counts and affiliation, its aliases, the actors acting for it (one read), the page's
+    ids (a second range when the page runs into the undated events), the events, their roles with their actors (one read), their sources with their documents, their
+    conflicts with theirs, the person's titles. Each pair of reads joined here was two round trips (15-17
+    statements a page before): at a million events on PostgreSQL a statement costs a round trip whatever
+    it reads."""
+    _fill(engine, 12)
+    with session_scope(engine) as s:
+        cted = actors.find_actor(s, "CTED").id
+        person = actors.find_actor(s, "Amir Person003").id
+        for who in (cted, person):
+            actors.timeline(s, who, PageParams(limit=5))  # warm: the aggregates' freshness, once a transaction
+            with _statements(engine) as seen:
+                page = actors.timeline(s, who, PageParams(limit=5))
+            assert page.entries and all(e.event.roles for e in page.entries)
+            # a page that runs past the dated events reads the undated ones in a second range (the person's)
+            undated = sum("agg_actor_events" in q for q in seen) - 1
+            assert len(seen) == 9 + undated and undated in (0, 1), seen
+            assert not any("FROM actors WHERE actors.id IN" in " ".join(q.split()) for q in seen), seen
+
+
 def test_the_counter_sees_a_listing_that_grows(engine):
     """The statement counter is not blind: an N+1 read (one query per event) grows with the rows."""
     _fill(engine, 5)
@@ -314,6 +336,32 @@ def test_a_state_page_lists_its_latest_engagements_and_counts_all(engine, monkey
     assert [e.id for e in page.briefing.events] == [e.id for e in full.events if e.start][-4:]
     assert page.briefing.events_total == full.events_total == len(full.events) > 10
     assert page.briefing.by_type == full.by_type
+
+
+def test_a_state_pages_visits_keep_their_roles_and_skip_their_sources_reads(engine):
+    """The state page's assessment visits are the events of the event list (ids, dates, roles in order) without
+    their sources and conflicts, which the page does not show: two statements fewer than reading them whole."""
+    from ctrack.schema import EventType
+
+    with session_scope(engine) as s:  # 24 documents, every third event an assessment visit
+        for i in range(24):
+            doc, record = _record(i)
+            if i % 3 == 0:
+                record.events[0] = record.events[0].model_copy(update={"type": EventType.ASSESSMENT_VISIT})
+            repo.save_document(s, doc, record)
+    with session_scope(engine) as s:
+        visits = reports.state_visits(s, "TJK")
+        whole = repo.list_events(s, country="TJK", type=EventType.ASSESSMENT_VISIT)
+        assert visits and [v.id for v in visits] == [e.id for e in whole]
+        for v, e in zip(visits, whole):
+            assert v.model_dump(exclude={"sources", "conflicts"}) == e.model_dump(exclude={"sources", "conflicts"})
+            assert v.sources == [] and e.sources
+        ids = [v.id for v in visits]
+        with _statements(engine) as lean:
+            repo.events_by_ids(s, ids, sources=False)
+        with _statements(engine) as full:
+            assert [e.sources for e in repo.events_by_ids(s, ids)] == [e.sources for e in whole]
+    assert len(full) - len(lean) == 2 and not any("event_sources" in q or "conflicts" in q for q in lean)
 
 
 def test_a_member_states_timeline_from_the_aggregates_equals_the_one_from_the_events(engine, monkeypatch):
