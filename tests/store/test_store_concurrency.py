@@ -33,6 +33,7 @@ def test_an_actor_key_inserted_meanwhile_is_merged_into_not_a_unique_error(engin
         row = saver._create_actor(actor, known.canonical_key)  # as if the candidate read had missed it
         assert row.id == known.id
         assert s.scalar(select(func.count()).select_from(DbActor)) == before
+        saver._write_rows()  # the merge log is written with the save's other write-only rows, at its end
         assert s.scalar(select(DbMergeDecision.rule).where(DbMergeDecision.document_id == doc.id)) == "key_conflict"
 
 
