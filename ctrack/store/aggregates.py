@@ -386,42 +386,52 @@ def _upsert_ignore(conn, table, rows: list[dict]) -> None:
     conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
 
 
+def _add(conn, table, keys: tuple[str, ...], rows: list[dict]) -> None:
+    """Add the signed increments of ``rows`` (dicts of the key columns ``keys`` and of counter columns) to the
+    counters of ``table`` by key; a row with some increment above 0 is created when absent (at 0, then added:
+    at its increments), one with none is not (an update of nothing, as for an actor deleted since).
+
+    SQLite and PostgreSQL: those that may create a row are one ``INSERT … ON CONFLICT DO UPDATE`` (counter =
+    counter + the increment) for all of them, the others one ``UPDATE``; other databases: created at 0
+    (:func:`_upsert_ignore`), then every row updated."""
+    if not rows:
+        return
+    from sqlalchemy import bindparam
+
+    counters = [c for c in rows[0] if c not in keys]
+    grow = [r for r in rows if any(r[c] > 0 for c in counters)]
+    dialect = _dialect(conn)
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        if grow:
+            stmt = dialect_insert(table)
+            conn.execute(stmt.on_conflict_do_update(index_elements=[table.c[k] for k in keys],
+                                                    set_={c: table.c[c] + stmt.excluded[c] for c in counters}), grow)
+        rows = [r for r in rows if not any(r[c] > 0 for c in counters)]
+    else:
+        _upsert_ignore(conn, table, [{**{k: r[k] for k in keys}, **{c: 0 for c in counters}} for r in grow])
+    if rows:
+        conn.execute(update(table).where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
+                     .values({c: table.c[c] + bindparam(f"d_{c}") for c in counters}),
+                     [{**{f"k_{k}": r[k] for k in keys}, **{f"d_{c}": r[c] for c in counters}} for r in rows])
+
+
 def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Counter, briefed: Counter,
            present: dict[str, frozenset[str]] | None = None) -> None:
-    """Add the signed increments to the counters (rows created at 0 first where something is added; only the
-    ``agg_actors`` columns in ``present`` when given, :func:`present_columns`)."""
-    st, pt, at = DbAggState.__table__, DbAggStatePair.__table__, _pinned(DbAggActor.__table__, present)
-    states = {k: v for k, v in states.items() if v}
-    pairs = {k: v for k, v in pairs.items() if v}
-    _upsert_ignore(conn, st, [{"iso3": i, "type": t, "review_state": r, "n": 0}
-                              for (i, t, r), v in states.items() if v > 0])
-    _upsert_ignore(conn, pt, [{"scope": s, "iso3": i, "n": 0} for (s, i), v in pairs.items() if v > 0])
-    if states:
-        from sqlalchemy import bindparam
-
-        conn.execute(update(st).where(st.c.iso3 == bindparam("k_iso3"), st.c.type == bindparam("k_type"),
-                                      st.c.review_state == bindparam("k_state")).values(n=st.c.n + bindparam("d")),
-                     [{"k_iso3": i, "k_type": t, "k_state": r, "d": v} for (i, t, r), v in states.items()])
-    if pairs:
-        from sqlalchemy import bindparam
-
-        conn.execute(update(pt).where(pt.c.scope == bindparam("k_scope"), pt.c.iso3 == bindparam("k_iso3"))
-                     .values(n=pt.c.n + bindparam("d")),
-                     [{"k_scope": s, "k_iso3": i, "d": v} for (s, i), v in pairs.items()])
+    """Add the signed increments to the counters (:func:`_add`: rows created where something is added; only
+    the ``agg_actors`` columns in ``present`` when given, :func:`present_columns`)."""
+    _add(conn, DbAggState.__table__, ("iso3", "type", "review_state"),
+         [{"iso3": i, "type": t, "review_state": r, "n": v} for (i, t, r), v in states.items() if v])
+    _add(conn, DbAggStatePair.__table__, ("scope", "iso3"),
+         [{"scope": s, "iso3": i, "n": v} for (s, i), v in pairs.items() if v])
     actors = {a: (events.get(a, 0), timeline.get(a, 0), briefed.get(a, 0))
               for a in set(events) | set(timeline) | set(briefed)}
-    actors = {a: d for a, d in actors.items() if d != (0, 0, 0)}
-    if actors:
-        from sqlalchemy import bindparam
-
-        zero = {"events": 0, "timeline": 0, "briefed": 0}
-        _upsert_ignore(conn, at, [_only(present, "agg_actors", {"actor_id": a, **zero})
-                                  for a, d in actors.items() if max(d) > 0])
-        values = _only(present, "agg_actors", {"events": at.c.events + bindparam("de"),
-                                               "timeline": at.c.timeline + bindparam("dt"),
-                                               "briefed": at.c.briefed + bindparam("db")})
-        conn.execute(update(at).where(at.c.actor_id == bindparam("k_actor")).values(**values),
-                     [{"k_actor": a, "de": de, "dt": dt_, "db": db} for a, (de, dt_, db) in actors.items()])
+    _add(conn, _pinned(DbAggActor.__table__, present), ("actor_id",),
+         [_only(present, "agg_actors", {"actor_id": a, "events": de, "timeline": dt_, "briefed": db})
+          for a, (de, dt_, db) in sorted(actors.items()) if (de, dt_, db) != (0, 0, 0)])
 
 
 def _insert_links(conn, links: dict[int, dict[str, Any]], present: dict[str, frozenset[str]] | None = None) -> None:
@@ -501,12 +511,15 @@ def refresh(conn) -> int:
     """Recount what the triggers queued (events, and the events of queued actors) and empty the queue;
     returns how many events were recounted (0, after one indexed read, when nothing is queued). Runs in the
     caller's transaction; on PostgreSQL it first takes :data:`PG_LOCK_AGG` until that transaction ends."""
-    if conn.execute(select(DbAggDirty.id).limit(1)).first() is None:
-        return 0
-    _lock(conn)
-    queued = conn.execute(select(DbAggDirty.id, DbAggDirty.kind, DbAggDirty.ref_id)).all()
+    read = select(DbAggDirty.id, DbAggDirty.kind, DbAggDirty.ref_id)
+    queued = conn.execute(read).all()  # a handful of rows: what the caller's transaction queued
     if not queued:
         return 0
+    if _dialect(conn) == "postgresql":  # read again under the lock
+        _lock(conn)
+        queued = conn.execute(read).all()
+        if not queued:
+            return 0
     events = {ref for _id, kind, ref in queued if kind == "e"}
     actors = sorted({ref for _id, kind, ref in queued if kind == "a"})
     if actors:
