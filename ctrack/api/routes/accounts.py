@@ -57,7 +57,7 @@ def create_user(body: UserIn, db: Session = Depends(get_db), _: Principal = Depe
 @router.patch("/users/{name}", response_model=UserOut, summary="Change an account (admin)")
 def update_user(name: str, body: UserPatch, db: Session = Depends(get_db), who: Principal = Depends(admin)):
     """Change an account's role or disable it. An admin cannot demote or disable themself, and the last
-    active admin stays one (:func:`ctrack.service.accounts.change_account`)."""
+    active admin cannot be demoted or disabled."""
     try:
         user = accounts.change_account(db, name, role=body.role, active=body.active, by=who.name)
     except StoreError as exc:
