@@ -604,8 +604,8 @@ def _proposals(ctx: DocContext, idx: EventIndex, headline: int) -> list[EventPro
 
     Besides the trigger phrases, the parse proposes: for each event type, the syntactic trigger candidate of the
     sentence (:func:`ctrack.extract.events.syntactic_triggers`: "held an open debate", "was the venue of",
-    "testified") nearest the date on the parse, with :func:`_syntax_features`; a date with a phrase proposal gets
-    none. At most one proposal of a date mention becomes an event (:func:`_accepted_proposals`)."""
+    "testified") nearest the date on the parse, with :func:`_syntax_features`. Phrase proposals are made for
+    the whole document first: a date (any mention of it) with a phrase proposal gets no parse proposal. At most one proposal of a date mention becomes an event (:func:`_accepted_proposals`)."""
     from ctrack.extract.events import _is_anaphoric, find_triggers, place_near, syntactic_triggers
 
     by_type: dict[EventType, list[str]] = {}
@@ -687,24 +687,33 @@ def _proposals(ctx: DocContext, idx: EventIndex, headline: int) -> list[EventPro
         draft.evidence.append(Span(start=t.start, end=t.end, text=t.text, rule=rule))
         found[(t.type, iso)] = EventProposal(draft, t, d, f)
 
+    sents = []
     for si in sorted(dates_by_sent):
         sent = ctx.sentences[si]
         trigs = find_triggers(ctx, sent)
         syn = syntactic_triggers(ctx, sent)
-        if not trigs and not syn:
-            continue
-        dates = [d for d in dates_by_sent[si] if not _is_dateline(ctx, sent, d)]
+        if trigs or syn:
+            sents.append((si, sent, trigs, syn, [d for d in dates_by_sent[si] if not _is_dateline(ctx, sent, d)]))
+    # Phrase proposals of the whole document first, then the parse's: a parse candidate earlier in the text must not
+    # hold the (type, date) that a trigger phrase further on proposes ("a call was placed on 5 July …  The working
+    # group met again on 5 July": the phrase, not the call, is the meeting).
+    phrased: set = set()  # date mentions with a phrase proposal, and their dates: the parse proposes none for them
+    for si, sent, trigs, _syn, dates in sents:
         for d in dates:
             iso = d.start_iso
-            phrase = False
             for t in sorted(trigs, key=lambda t: abs(t.start - d.start)):
                 if iso in by_type.get(t.type, ()) or (t.type, iso) in found:
                     continue
                 propose(t, d, si, features(t, d, sent, si, trigs, dates))
-                phrase = True
+                phrased.update((id(d), iso))
                 break  # a date makes at most one proposal: with its nearest trigger that lacks it
-            if phrase or not syn:
-                continue
+    for si, sent, trigs, syn, dates in sents:
+        if not syn:
+            continue
+        for d in dates:
+            iso = d.start_iso
+            if id(d) in phrased or iso in phrased:
+                continue  # the date is a trigger phrase's proposal: another mention of it tells that event again
             droot = None
             dspan = _token_span(ctx.doc, d.start, d.end)
             if dspan is not None and len(dspan):

@@ -110,3 +110,31 @@ def test_deciding_again_gives_the_same_record(name):
     for _ in range(3):
         again = decided()
     assert again == first
+
+
+#: a parse candidate ("a call was placed … on 5 July 2017") before the trigger phrase of the same type and date ("met
+#: again in Geneva on 5 July 2017"); the rules fold "met again" into the first meeting
+CALL_THEN_MEETING = """Kazakhstan and UNOCT: ten years of cooperation
+
+Published: 10 January 2023
+
+The Joint Working Group of Kazakhstan and the United Nations Office of Counter-Terrorism (UNOCT) first met in Astana on 8 June 2016. In Geneva, a call was placed to the office on 5 July 2017. The working group met again in Geneva on 5 July 2017.
+"""
+
+
+def test_a_parse_candidate_does_not_hold_the_date_of_a_later_trigger_phrase(tmp_path):
+    """Phrase proposals are made for the whole document before the parse's: the earlier "call" (a parse candidate the
+    model refuses) used to take the (meeting, 5 July 2017) slot, so the phrase "met again … on 5 July 2017" was never
+    proposed and the second meeting was lost."""
+    path = tmp_path / "call.txt"
+    path.write_text(CALL_THEN_MEETING, encoding="utf-8")
+    ex = get_extractor()
+    doc = read(path)
+    cands = ex.candidates(doc, ex.parse(doc.text))
+    props = [(p.draft.type.value, p.draft.start, p.trigger.text, p.trigger.token is None) for p in cands.decisions.proposals]
+    assert props == [("meeting", "2017-07-05", "met", True)]
+    base = shipped_models()
+    accept = Models(date=base.date, type=base.type, event=base.event, role=base.role, proposal=_always(0.9),
+                    parse_proposal=_always(0.9))
+    meetings = sorted((e.start, e.city, e.country) for e in ex.decide(cands, accept).events if e.type.value == "meeting")
+    assert meetings == [("2016-06-08", "Astana", "KAZ"), ("2017-07-05", "Geneva", "CHE")]
