@@ -179,13 +179,23 @@ def _find_triggers(ctx: DocContext, sent: Sentence) -> list[Trigger]:
         if all(e <= k.start or s >= k.end for k in kept):
             kept.append(Trigger(EventType.VISIT, s, e, ctx.text[s:e], False, sent))
     kept.sort(key=lambda t: t.start)
-    kept = [t for t in kept if _is_event_trigger(ctx, t)]
+    kept = [t for t in kept if _is_event_trigger(ctx, t) and not in_actor_name(ctx, t.start, t.end)]
     others = [t for t in kept if t.type is not EventType.MEETING]
     if others:
         # "Experts met in Dushanbe … for a regional conference": the meeting is that conference
         kept = [t for t in kept if not (t.type is EventType.MEETING and t.text.lower() in {"met", "meeting", "meetings"}
                                         and re.match(r"\s+(?:in|at|on|for|during|to)\b|\s*[.,;]", ctx.text[t.end:t.end + 9]))]
     return kept
+
+
+def in_actor_name(ctx: DocContext, start: int, end: int) -> bool:
+    """True when [start, end) lies inside the name of an actor the candidate rules found and the name is more than
+    those words: "Conference" in "Conference on Interaction and Confidence-Building Measures in Asia", "Mission" in
+    "OSCE Mission to Serbia", "Bishkek" in "OSCE Programme Office in Bishkek" are words of a name, not an event or a
+    venue. A head anaphor ("the Mission" for the OSCE Mission named before) is no name of its own: words under it
+    still count."""
+    return any(m.start <= start and end <= m.end and (m.start, m.end) != (start, end) and m.rule != "head-anaphor"
+               for m in ctx.mentions if m.start < end and start < m.end)
 
 
 def _is_event_trigger(ctx: DocContext, t: Trigger) -> bool:
@@ -539,13 +549,17 @@ def place_near(ctx: DocContext, t: Trigger, window: int = 140, date=None) -> tup
     """
     gaz = get_gazetteer()
     best = (None, None, -1)
-    best_dist = window + 1
+    best_dist = (True, window + 1)
     sent = t.sentence
     for m in _PLACE.finditer(ctx.text, sent.start, sent.end):
         if date is not None:
             dist = (m.start() - date.end + 1) if m.start() >= date.end else max(date.start - m.end(), 0)
         else:
             dist = abs(m.start() - t.start) if m.start() >= t.start else abs(t.start - m.end()) + 20
+        if dist > window + 1:
+            continue
+        # a place inside an actor's name ("OSCE Programme Office in Bishkek") is the venue only when no other is near
+        dist = (in_actor_name(ctx, m.start("a"), m.end("a")), dist)
         if dist > best_dist:
             continue
         a, b = m.group("a"), m.group("b")
@@ -560,7 +574,57 @@ def place_near(ctx: DocContext, t: Trigger, window: int = 140, date=None) -> tup
         st = gaz.lookup_state(re.sub(r"^(?:the\s+)", "", a))
         if st is not None:
             best, best_dist = (None, st.iso3, m.start()), dist
+    subject = venue_subject(ctx, t)
+    if subject is not None and (subject[0] is not None or best[1] is None or best_dist[0]):
+        return subject  # "Tashkent was the venue of …": a city subject wins; a state only where no other place is
     return best
+
+
+def venue_subject(ctx: DocContext, t: Trigger) -> tuple[str | None, str | None, int] | None:
+    """(city, country ISO3, offset) of a venue stated before the trigger as the subject of a venue word
+    (:data:`ctrack.extract.lexicon.VENUE_NOUNS` / ``VENUE_VERBS``, from ``cues.json`` "venue_words"): "*Tashkent* was
+    the venue of a meeting", "*Almaty* hosted the workshop", "*Bishkek*, the host of the seminar". The trigger must
+    lie under the venue word on the parse (the word's phrase tells the event); the subject must name a city of the
+    gazetteer (else a state). None when the sentence has no such clause or no parse."""
+    from ctrack.extract.lexicon import VENUE_NOUNS, VENUE_VERBS
+
+    if ctx.doc is None:
+        return None
+    span = ctx.doc.char_span(t.sentence.start, t.sentence.end, alignment_mode="expand")
+    tspan = ctx.doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None or tspan is None or not len(tspan):
+        return None
+    trig = tspan.root
+    gaz = get_gazetteer()
+    for tok in span:
+        lemma = tok.lemma_.lower()
+        subjects = []
+        if tok.pos_ in ("NOUN", "PROPN") and lemma in VENUE_NOUNS:
+            if tok.dep_ in ("attr", "acomp"):
+                subjects = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            elif tok.dep_ == "appos":
+                subjects = [tok.head]
+            elif tok.dep_ == "nsubj":
+                subjects = [c for c in tok.head.children if c.dep_ == "attr"]
+            elif tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() == "play":  # "Almaty played host to"
+                subjects = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                tok = tok.head
+        elif tok.pos_ in ("VERB", "AUX") and lemma in VENUE_VERBS:
+            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects or not (trig is tok or tok in trig.ancestors or (tok.dep_ == "nsubj" and tok.head in trig.ancestors)):
+            continue
+        for subj in subjects:
+            words = ctx.text[subj.left_edge.idx:subj.right_edge.idx + len(subj.right_edge.text)]
+            words = re.sub(r"^(?:the\s+)", "", words)
+            if not words[:1].isupper() or in_actor_name(ctx, subj.idx, subj.idx + len(subj.text)):
+                continue
+            city = _lookup_city_prefix(words, None)
+            if city is not None:
+                return city.name, city.iso3, subj.left_edge.idx
+            st = gaz.lookup_state(words)
+            if st is not None:
+                return None, st.iso3, subj.left_edge.idx
+    return None
 
 
 def _lookup_city_prefix(words: str, prefer: str | None):

@@ -134,6 +134,12 @@ for _role, _entry in _CUES.get("role_words", {}).items():
         for _lemma in _entry["lemmas"]:
             ROLE_WORDS[_lemma] = ROLE_WORDS.get(_lemma, ()) + (RoleType(_role),)
 
+#: Words that make the subject of their clause an event's venue ("Tashkent was the *venue* of", "Almaty *hosted*"), as
+#: parser lemmas: ``VENUE_NOUNS`` as a copula's predicate or an apposition, ``VENUE_VERBS`` with the place as subject.
+#: From ``cues.json`` "venue_words" (:func:`ctrack.extract.events.venue_subject`).
+VENUE_NOUNS: frozenset[str] = frozenset(_CUES.get("venue_words", {}).get("nouns", ()))
+VENUE_VERBS: frozenset[str] = frozenset(_CUES.get("venue_words", {}).get("verbs", ()))
+
 #: Labels of fact-sheet lines per field ("Venue: Dakar"; see :mod:`ctrack.extract.fields`).
 FIELD_LABELS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _CUES.get("field_labels", {}).items() if not k.startswith("_")}
 
@@ -141,7 +147,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _CUES.get("f
 def cue_examples() -> dict:
     """The examples of ``cues.json``: {"event_triggers": {type: {"match": [...], "no_match": [...]}},
     "role_after"/"role_before": [(pattern, role, match, no_match)], "role_words": [(role, sentence, actor mention)],
-    "event_lemmas": [(type, sentence, word, must be a candidate)]};
+    "event_lemmas": [(type, sentence, word, must be a candidate)], "venue_words": [(sentence, trigger word, venue
+    or None)]};
     for the test that runs them all."""
     return {
         "event_triggers": _CUES.get("event_trigger_examples", {}),
@@ -153,6 +160,8 @@ def cue_examples() -> dict:
                          if not etype.startswith("_") for sentence, word in e.get("examples", [])]
         + [(etype, sentence, word, False) for etype, e in _CUES.get("event_lemmas", {}).items()
            if not etype.startswith("_") for sentence, word in e.get("no_match", [])],
+        "venue_words": [(sentence, word, place) for sentence, word, place in _CUES.get("venue_words", {}).get("examples", [])]
+        + [(sentence, word, None) for sentence, word in _CUES.get("venue_words", {}).get("no_match", [])],
     }
 
 

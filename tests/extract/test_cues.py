@@ -75,3 +75,31 @@ def test_event_lemmas():
         if ((etype, word) in got) != must:
             bad.append(f"{etype}: {word!r} {'not ' if must else ''}a candidate in {sentence!r} (candidates: {sorted(got)})")
     assert not bad, "\n".join(bad)
+
+
+def test_venue_words():
+    """Each venue-word example (cues.json "venue_words"): the place subject of the venue word is the venue of the
+    event its trigger word tells ("Tashkent was the venue of a meeting"), or, for a "no_match" pair, no venue is read
+    from the clause."""
+    from ctrack.extract import get_extractor
+    from ctrack.extract.context import DocContext, split_sentences
+    from ctrack.extract.events import Trigger, venue_subject
+
+    nlp = get_extractor().nlp
+    examples = EXAMPLES["venue_words"]
+    assert any(place for *_, place in examples) and any(place is None for *_, place in examples)
+    bad = []
+    for sentence, word, place in examples:
+        doc = nlp(sentence)
+        ctx = DocContext(text=sentence, published=None, sentences=split_sentences(sentence, doc), doc=doc)
+        s = sentence.index(word)
+        trig = Trigger(EventType.MEETING, s, s + len(word), word, False, ctx.sentence_at(s))
+        got = venue_subject(ctx, trig)
+        name = None if got is None else (got[0] or got[1])
+        want = place
+        if place is not None and got is not None and got[0] is None:
+            from ctrack.gazetteer import get_gazetteer
+            want = get_gazetteer().lookup_state(place).iso3
+        if name != want:
+            bad.append(f"{word!r} in {sentence!r}: venue {name!r}, expected {want!r}")
+    assert not bad, "\n".join(bad)

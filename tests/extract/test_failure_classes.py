@@ -52,6 +52,16 @@ A training course on risk profiling for customs officers opened in Almaty, Kazak
 Two experts addressed the participants at the opening: Aida Bekova, Deputy Chairperson of the State Revenue Committee of Kazakhstan, and Tomas Lind, Programme Officer of UNODC.
 """
 
+# event words inside actors' names ("Conference on Interaction …", "OSCE Mission to Serbia") and a city inside one
+# ("OSCE Programme Office in Bishkek") are no event and no venue; a venue stated before its trigger, as the subject of
+# "was the venue of", is the venue
+NAMES_AND_VENUES = """Regional experts meet in Central Asia
+
+Published: 20 May 2021
+
+The Conference on Interaction and Confidence-Building Measures in Asia (CICA) and the OSCE Programme Office in Bishkek organized a regional workshop on countering terrorist financing in Almaty on 12 May 2021. The OSCE Mission to Serbia and the Conference on Interaction and Confidence-Building Measures in Asia contributed experts. Tashkent was the venue of a follow-up meeting of prosecutors on 18 May 2021.
+"""
+
 
 def _record(tmp_path, name, text):
     path = tmp_path / f"{name}.txt"
@@ -146,3 +156,13 @@ def test_rule_roles_confidence_is_a_probability_of_being_right(tmp_path, text):
     organizers = [r for e in rec.events for r in e.roles if r.role.value == "organizer"]
     assert organizers and min(r.confidence for r in organizers) >= 0.5, \
         [(names[r.actor], round(r.confidence, 2)) for r in organizers]
+
+
+def test_words_of_names_are_no_events_and_no_venues_and_a_venue_before_its_trigger(tmp_path):
+    rec = _record(tmp_path, "names", NAMES_AND_VENUES)
+    # "Conference" of CICA, "Mission" of the OSCE Mission: no conference, no visit
+    assert sorted(e.type.value for e in rec.events) == ["meeting", "workshop"]
+    ws = _only(rec, "workshop")
+    assert (ws.start, ws.city, ws.country) == ("2021-05-12", "Almaty", "KAZ")  # not Bishkek, a word of a name
+    meeting = _only(rec, "meeting")
+    assert (meeting.start, meeting.city, meeting.country) == ("2021-05-18", "Tashkent", "UZB")
