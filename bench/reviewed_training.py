@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[{time.perf_counter() - t0:.0f}s] cross-validating the remaining corpora without and with them ...")
     cv_before = None if args.no_cv else cross_validate(prep_rest)
     cv_after = None if args.no_cv else cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=sc)
-    from ctrack.extract.exemplars import leave_one_out
+    from ctrack.train.reviewed import leave_one_out
 
     after_model = train_models(prep_rest, examples, w, sc, args.exemplar_min, not args.no_exemplars).for_domain("local")
     plain_model = train_models(prep_rest, examples, w, 0.0)  # deciding as "general": retraining alone

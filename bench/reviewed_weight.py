@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     from ctrack.train.analyst import reviewed_examples
     from ctrack.train.reviewed import label_counts
 
-    from ctrack.extract.exemplars import from_reviewed, leave_one_out
+    from ctrack.extract.exemplars import from_reviewed
+    from ctrack.train.reviewed import leave_one_out
 
     weights = [(float(w), float(sc)) for w in args.weights.split(",") if w for sc in args.scales.split(",")]
     mins = [float(m) for m in args.exemplar_mins.split(",") if m]

@@ -217,15 +217,11 @@ def parallel(paths: list[str], workers: int) -> Iterator[Outcome]:
             yield from done
 
 
-def outcomes(paths: list[str], workers: int = 1, client=None, on_extracted=None) -> Iterator[Outcome]:
-    """Read and extract ``paths``: on the Dask cluster of ``client`` (a ``distributed.Client``, see
-    :func:`ctrack.cluster.outcomes`; ``on_extracted(n)`` is called as batches of n files finish there), else in
-    ``workers`` processes when more than one (and more than one file), else here. Yields one :class:`Outcome`
-    per path (more for an e-mail with attachments), in input order."""
-    if client is not None:
-        from ctrack import cluster
-
-        return cluster.outcomes(paths, client, on_extracted=on_extracted)
+def outcomes(paths: list[str], workers: int = 1) -> Iterator[Outcome]:
+    """Read and extract ``paths`` in ``workers`` processes when more than one (and more than one file), else
+    here. Yields one :class:`Outcome` per path (more for an e-mail with attachments), in input order. On a Dask
+    cluster, :func:`ctrack.cluster.outcomes` does the same with the same :class:`Outcome` (it builds on this
+    module; this module does not know it)."""
     if workers > 1 and len(paths) > 1:
         return parallel(paths, min(workers, len(paths)))
     return serial(paths)

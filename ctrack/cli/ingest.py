@@ -135,11 +135,14 @@ def ingest_cmd(
                                     MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True,
                                     disable=not show_bar)
                 with progress:
-                    on_extracted = None
                     if client is not None:  # batches as the cluster finishes them (Dask's as_completed)
+                        from ctrack.cluster import outcomes as on_cluster
+
                         extracting = progress.add_task("extracted on the cluster", total=len(files))
-                        on_extracted = lambda n: progress.advance(extracting, n)  # noqa: E731
-                    outcomes = read_and_extract(files, workers, client=client, on_extracted=on_extracted)
+                        outcomes = on_cluster(files, client,
+                                              on_extracted=lambda n: progress.advance(extracting, n))
+                    else:
+                        outcomes = read_and_extract(files, workers)
                     task = progress.add_task("ingesting", total=len(files))
                     for outcome in outcomes:
                         _store(engine, outcome, summary, quiet=as_json, printer=progress.console,

@@ -158,7 +158,7 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
     weights at ``local_scale``, default :data:`ctrack.train.LOCAL_SCALE`; the annotated folds are decided as the
     general domain), and write the model trained on both only when the pooled `all` F1 does not drop (or ``force``).
     With ``exemplars`` the written model also holds the exemplar memory of the reviewed decisions (similarity
-    ``exemplar_min``), kept only when :func:`ctrack.extract.exemplars.leave_one_out` finds it right at least as
+    ``exemplar_min``), kept only when :func:`ctrack.train.reviewed.leave_one_out` finds it right at least as
     often as the models on the reviewed documents themselves; it then decides every document it extracts as the
     knowledge base's own (local domain)."""
     from rich.progress import Progress
@@ -220,7 +220,7 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
         return
     models = train_models(prepared, examples, weight, local_scale, exemplar_min, exemplars)
     if models.memory:
-        from ctrack.extract.exemplars import leave_one_out
+        from ctrack.train.reviewed import leave_one_out
 
         kinds = {k: sum(e.kind == k for e in models.memory.exemplars) for k in ("role", "event", "type")}
         check = leave_one_out(models.memory, examples, models)

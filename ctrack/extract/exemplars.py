@@ -21,7 +21,7 @@ rejection (a tie of labels decides nothing).
 The memory travels with the models (``decisions.json``, key ``memory``) and applies only to documents decided as the
 knowledge base's own (``Models.domain == "local"``, what a model file with a memory does for every document the
 pipeline extracts); the annotated folds of cross-validation are decided as general documents and never see it, so
-:func:`leave_one_out` checks it on the reviewed documents themselves, each left out in turn. Each exemplar records
+:func:`ctrack.train.reviewed.leave_one_out` checks it on the reviewed documents themselves, each left out in turn. Each exemplar records
 the document and the sentence it came from, shown by ``ctrack train --with-reviewed``.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ ROLE_PREFIXES = ("path=", "govp0=", "dep=", "prev1=", "cue_after=", "cue_before=
 EVENT_PREFIXES = ("trig=", "trig_full=", "trig_prev=", "trig_next=", "rule_type=", "launch_object", "delegations")
 
 KINDS = ("role", "event")
-#: :func:`leave_one_out` judges the memory only on at least this many decisions where it and the models differ. On the
+#: :func:`ctrack.train.reviewed.leave_one_out` judges the memory only on at least this many decisions where it and the models differ. On the
 #: selection groups it found 0-2 such decisions per group (30 reviewed decisions), too few to judge by: one of them
 #: left train-b's memory out, whose role drops on the unreviewed half were right 4 times in 5 (docs/benchmarks.md).
 CHECK_MIN = 3
@@ -181,63 +181,4 @@ def from_reviewed(examples: list, minimum: float = EXEMPLAR_MIN) -> Memory:
     return Memory(sorted(out.values(), key=lambda e: (e.kind, e.source, sorted(e.signature))), minimum)
 
 
-@dataclass
-class Check:
-    """What :func:`leave_one_out` found: of the reviewed decisions where the memory built from the *other* reviewed
-    documents changes the models' decision (``changed``), how many the memory got right and how many the models did
-    (the analyst's decision is the truth)."""
-
-    changed: int = 0
-    memory_right: int = 0
-    model_right: int = 0
-
-    @property
-    def holds(self) -> bool:
-        """False when, over at least :data:`CHECK_MIN` decisions where they differ, the memory is right less often
-        than the models; True otherwise (fewer differing decisions are too thin to judge by, and leave the memory
-        as it is, as no evidence does)."""
-        return self.changed < CHECK_MIN or self.memory_right >= self.model_right
-
-
-def leave_one_out(memory: Memory, examples: list, models) -> Check:
-    """Check ``memory`` on the reviewed documents themselves, each left out in turn: every labelled candidate of a
-    reviewed document (:class:`ctrack.train.reviewed.ReviewedExample`) is decided by ``models`` (shared weights only,
-    as a general document) and by the memory of the other documents (``exclude``), as :mod:`ctrack.extract.decide`
-    applies it (a role pair or an event the models keep, dropped by a rejection of the same wording), and the two
-    are compared with the analyst's label where they differ. This is the house style's own held-out test, which the
-    cross-validation of the annotated corpora cannot be: it never decides a local document."""
-    from ctrack.extract.decide import NONE, apply_models
-
-    out = Check()
-    general = models.for_domain("general")
-    for r in examples:
-        d = r.cands.decisions
-        apply_models(d, general)
-        kept = {id(ev) for ev in d.idx.events}
-        held: dict[int, set[str]] = {}
-        for n, y in r.labels.roles:
-            held.setdefault(n, set()).add(y)
-        for n, ys in held.items():
-            c = d.roles[n]
-            mine = {role.value for k, role, _m in d.events[c.event].roles if k == c.key}
-            if not mine:
-                continue
-            hit = memory.match("role", c.features, exclude=r.name)
-            if hit is None or hit[0] != NONE:
-                continue
-            truth = ys - {NONE}
-            out.changed += 1
-            out.memory_right += not truth
-            out.model_right += mine == truth
-        for i, y in enumerate(r.labels.events):
-            if y is None or id(d.events[i]) not in kept:
-                continue
-            hit = memory.match("event", d.type_features[i], exclude=r.name)
-            if hit is not None and hit[0] == "0":
-                out.changed += 1
-                out.memory_right += y == 0
-                out.model_right += y == 1
-    return out
-
-
-__all__ = ["EXEMPLAR_MIN", "Check", "Exemplar", "Memory", "signature", "from_reviewed", "leave_one_out"]
+__all__ = ["EXEMPLAR_MIN", "CHECK_MIN", "Exemplar", "Memory", "signature", "from_reviewed"]

@@ -58,7 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctrack.errors import NoReviewedFacts
-from ctrack.extract.decide import NONE, _ROLE_ORDER
+from ctrack.extract.decide import NONE, _ROLE_ORDER, apply_models
+from ctrack.extract.exemplars import CHECK_MIN, Memory
 
 #: Review states that make a fact a positive example.
 POSITIVE = ("confirmed", "corrected")
@@ -282,6 +283,63 @@ def keep_new_model(before: dict, after: dict, category: str = "all") -> bool:
     return round(after[category]["f1"], 4) >= round(before[category]["f1"], 4)
 
 
+@dataclass
+class Check:
+    """What :func:`leave_one_out` found: of the reviewed decisions where the memory built from the *other* reviewed
+    documents changes the models' decision (``changed``), how many the memory got right and how many the models did
+    (the analyst's decision is the truth)."""
+
+    changed: int = 0
+    memory_right: int = 0
+    model_right: int = 0
+
+    @property
+    def holds(self) -> bool:
+        """False when, over at least :data:`ctrack.extract.exemplars.CHECK_MIN` decisions where they differ, the memory is right less often
+        than the models; True otherwise (fewer differing decisions are too thin to judge by, and leave the memory
+        as it is, as no evidence does)."""
+        return self.changed < CHECK_MIN or self.memory_right >= self.model_right
+
+
+def leave_one_out(memory: Memory, examples: list, models) -> Check:
+    """Check ``memory`` on the reviewed documents themselves, each left out in turn: every labelled candidate of a
+    reviewed document (:class:`ReviewedExample`) is decided by ``models`` (shared weights only,
+    as a general document) and by the memory of the other documents (``exclude``), as :mod:`ctrack.extract.decide`
+    applies it (a role pair or an event the models keep, dropped by a rejection of the same wording), and the two
+    are compared with the analyst's label where they differ. This is the house style's own held-out test, which the
+    cross-validation of the annotated corpora cannot be: it never decides a local document."""
+    out = Check()
+    general = models.for_domain("general")
+    for r in examples:
+        d = r.cands.decisions
+        apply_models(d, general)
+        kept = {id(ev) for ev in d.idx.events}
+        held: dict[int, set[str]] = {}
+        for n, y in r.labels.roles:
+            held.setdefault(n, set()).add(y)
+        for n, ys in held.items():
+            c = d.roles[n]
+            mine = {role.value for k, role, _m in d.events[c.event].roles if k == c.key}
+            if not mine:
+                continue
+            hit = memory.match("role", c.features, exclude=r.name)
+            if hit is None or hit[0] != NONE:
+                continue
+            truth = ys - {NONE}
+            out.changed += 1
+            out.memory_right += not truth
+            out.model_right += mine == truth
+        for i, y in enumerate(r.labels.events):
+            if y is None or id(d.events[i]) not in kept:
+                continue
+            hit = memory.match("event", d.type_features[i], exclude=r.name)
+            if hit is not None and hit[0] == "0":
+                out.changed += 1
+                out.memory_right += y == 0
+                out.model_right += y == 1
+    return out
+
+
 __all__ = ["ReviewedLabels", "ReviewedExample", "ReviewedSet", "annotated_fingerprints", "check_reviewed", "load_reviewed",
            "as_document", "match_events", "match_actors", "derive_labels", "prepare_reviewed", "label_counts",
-           "keep_new_model"]
+           "keep_new_model", "Check", "leave_one_out"]
