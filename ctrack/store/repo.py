@@ -1850,76 +1850,54 @@ def cooccurrence(session: Session, conds: list[ColumnElement[bool]], *, kinds: s
             "edges": edges, "meetings": meetings}
 
 
-def _id_set(session: Session, column, ids: list[int], name: str) -> ColumnElement[bool]:
-    """One condition "``column`` is one of ``ids``" (for reads that group or rank over the whole set, where
-    :func:`_id_sets`' chunks would split the groups): on PostgreSQL ``column = ANY(CAST(:name AS INTEGER[]))``
-    with the ids as one text parameter named ``name`` (unique within a statement); elsewhere one ``IN`` list
-    (SQLite takes up to 32,766 parameters a statement, the network's drawn events are at most
-    :data:`ctrack.service.reports.NETWORK_EVENTS`)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy import Integer, Text, any_, bindparam, cast
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        array = "{" + ",".join(str(int(i)) for i in ids) + "}"
-        return column == any_(cast(bindparam(name, array, type_=Text), ARRAY(Integer)))
-    return column.in_(ids)
-
-
 def _cooccurrence_drawn(session: Session, ids: list[int], n_events: int, *, kinds: set[ActorKind] | None,
                         max_nodes: int, min_weight: int, ids_per_edge: int,
                         meeting_types: Iterable[EventType]) -> dict[str, Any]:
-    """:func:`cooccurrence` over the drawn events ``ids`` (at most ``max_events``) in three reads: the
-    ``max_nodes`` busiest actors (not rejected, of ``kinds``) ranked in SQL by their events among ``ids``
-    (ties by name), with the number of such actors; the roles of those actors alone in these events; the
-    events among them of ``meeting_types``. The pairs are counted in Python. Reading every role of the
-    drawn events (about 11,000 for a busy state's 2,000 at a million events), their types and the names
-    of their ~6,000 actors, and ranking them in Python, was most of the request's client time."""
-    if not ids:
-        return {"events": n_events, "drawn": 0, "actors": 0, "nodes": [], "edges": [], "meetings": {}}
-    # each (event, actor) once, counted per actor, then the actors looked up by key (grouping first: the
-    # roles joined to the actors first made PostgreSQL hash the whole actors table)
-    held = (select(DbEventRole.event_id, DbEventRole.actor_id).distinct()
-            .where(_id_set(session, DbEventRole.event_id, ids, "drawn"), DbEventRole.review_state != _REJECTED)
-            .subquery("held"))
-    per_actor = select(held.c.actor_id, func.count().label("n")).group_by(held.c.actor_id).subquery("per_actor")
-    live = [DbActor.review_state != _REJECTED]
-    if kinds:
-        live.append(DbActor.kind.in_(sorted(kinds, key=lambda k: k.value)))
+    """:func:`cooccurrence` over the drawn events ``ids`` (at most ``max_events``): their roles (not rejected,
+    of actors not rejected, of ``kinds``) read once, :data:`_chunks` at a time, with each event's type, and
+    paired in Python. The three grouped self-joins of the unbounded read took 0.6 s over 2,000 events at
+    100,000 (SQLite); this is one read of about five roles an event (on PostgreSQL one statement per table,
+    the ids as one array: :func:`_id_sets`)."""
+    actors_of: dict[int, set[int]] = defaultdict(set)
+    etype: dict[int, EventType] = {}
+    names: dict[int, str] = {}
     conn = session.connection()  # Core: no ORM row work
-    busiest = conn.execute(
-        select(DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3, per_actor.c.n,
-               func.count().over().label("actors"))
-        .join(DbActor, DbActor.id == per_actor.c.actor_id).where(*live)
-        .order_by(per_actor.c.n.desc(), DbActor.name, DbActor.id).limit(max_nodes)).all()
-    n_actors = busiest[0][6] if busiest else 0
-    keep = [r[0] for r in busiest]
-    actors_of: dict[int, list[int]] = defaultdict(list)
-    meeting_ids: set[int] = set()
-    if len(keep) > 1:
-        for event_id, actor_id in conn.execute(
-                select(DbEventRole.event_id, DbEventRole.actor_id).distinct()
-                .where(_id_set(session, DbEventRole.event_id, ids, "drawn"),
-                       _id_set(session, DbEventRole.actor_id, keep, "kept"),
-                       DbEventRole.review_state != _REJECTED)).all():
-            actors_of[event_id].append(actor_id)
-        types = list(meeting_types)
-        if types:
-            meeting_ids = set(conn.execute(select(DbEvent.id).where(
-                _id_set(session, DbEvent.id, sorted(actors_of), "paired"), DbEvent.type.in_(types))).scalars())
+    roles: list[tuple[int, int]] = []
+    for among in _id_sets(session, DbEvent.id, ids):
+        # each event's type once (not once per role: a join of the events made every role row carry it)
+        etype.update(conn.execute(select(DbEvent.id, DbEvent.type).where(among)).all())
+    for among in _id_sets(session, DbEventRole.event_id, ids):
+        roles += conn.execute(select(DbEventRole.event_id, DbEventRole.actor_id)
+                              .where(among, DbEventRole.review_state != _REJECTED)).all()
+    # the actors by key, apart (joined, PostgreSQL hashed the whole actors table for each chunk of roles)
+    for among in _id_sets(session, DbActor.id, sorted({a for _e, a in roles})):
+        stmt = select(DbActor.id, DbActor.name).where(among, DbActor.review_state != _REJECTED)
+        if kinds:
+            stmt = stmt.where(DbActor.kind.in_(sorted(kinds, key=lambda k: k.value)))
+        names.update(conn.execute(stmt).all())
+    for event_id, actor_id in roles:
+        if actor_id in names:
+            actors_of[event_id].add(actor_id)
+    per_actor: Counter[int] = Counter()
+    for members in actors_of.values():
+        per_actor.update(members)
+    busiest = sorted(per_actor, key=lambda a: (-per_actor[a], names[a], a))[:max_nodes]
+    keep = set(busiest)
+    refs = {a.id: _ref(a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(busiest)))} if busiest else {}
     pairs: dict[tuple[int, int], list[int]] = defaultdict(list)
     met: Counter[tuple[int, int]] = Counter()
+    meeting = set(meeting_types)
     for event_id in sorted(actors_of):
-        kept = sorted(actors_of[event_id])
-        meeting = event_id in meeting_ids
+        kept = sorted(actors_of[event_id] & keep)
         for i, a in enumerate(kept):
             for b in kept[i + 1:]:
                 pairs[(a, b)].append(event_id)
-                if meeting:
+                if etype[event_id] in meeting:
                     met[(a, b)] += 1
     edges = [(a, b, len(evs), evs[:ids_per_edge]) for (a, b), evs in sorted(pairs.items()) if len(evs) >= min_weight]
-    return {"events": n_events, "drawn": len(ids), "actors": n_actors,
-            "nodes": [(ActorRef(id=a, kind=k, name=nm, acronym=ac, iso3=iso), c) for a, k, nm, ac, iso, c, _n in busiest],
-            "edges": edges, "meetings": {(a, b): met[(a, b)] for a, b, _w, _ids in edges if met[(a, b)]}}
+    return {"events": n_events, "drawn": len(ids), "actors": len(per_actor),
+            "nodes": [(refs[a], per_actor[a]) for a in busiest if a in refs], "edges": edges,
+            "meetings": {(a, b): met[(a, b)] for a, b, _w, _ids in edges if met[(a, b)]}}
 
 
 def _state_names(session: Session, isos: set[str]) -> dict[str, str]:
