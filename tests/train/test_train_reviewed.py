@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -264,6 +265,46 @@ HOUSE = Path(__file__).resolve().parent / "house"
 EXPECT = [["Pavel Orlov"], ["Sergei Volkov"]]
 
 
+@pytest.fixture(scope="module")
+def house(tmp_path_factory) -> SimpleNamespace:
+    """Models trained once for the house-style tests on two groups of dev documents (``a``, ``b``: their
+    ``--corpus`` arguments; ``base``: the models), the house style's three notes and two documents of other styles."""
+    root = tmp_path_factory.mktemp("house")
+    a = make_group(root, "alpha", ["dev-001", "dev-002", "dev-004"])
+    b = make_group(root, "beta", ["dev-005", "dev-007", "dev-009"])
+    res = CliRunner().invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(root / "base.json")])
+    assert res.exit_code == 0, res.output
+    return SimpleNamespace(a=a, b=b, base=Models.load(root / "base.json"),
+                           notes=[read(HOUSE / f"house-{n}.txt") for n in (1, 2, 3)],
+                           others=[read(DEV / "docs" / "dev-014.txt"), read(DEV / "docs" / "dev-016.txt")])
+
+
+def _house_kb(folder: Path, house: SimpleNamespace) -> str:
+    """A knowledge base in ``folder`` holding the first note as the base models extract it, with every speaker
+    role rejected by the analyst; returns its URL."""
+    url = f"sqlite:///{folder / 'kb.sqlite3'}"
+    engine = open_store(url)
+    with session_scope(engine) as s:
+        save_document(s, house.notes[0], get_extractor().extract(house.notes[0], house.base))
+    with session_scope(engine) as s:
+        for r in s.scalars(select(DbEventRole).where(DbEventRole.role == "speaker")).all():
+            review.reject(s, Entity.EVENT_ROLE, r.id, user=U, comment="a statement from Moscow, not a speech here")
+    engine.dispose()
+    return url
+
+
+def facts(doc, models=None) -> list[tuple]:
+    """(event type, start, actor name, role) of every role ``models`` (default: the shipped ones) extract, sorted."""
+    record = get_extractor().extract(doc, models)
+    names = {x.id: x.name for x in record.actors}
+    return sorted((e.type.value, e.start, names[r.actor], r.role.value) for e in record.events for r in e.roles)
+
+
+def speakers(doc, models=None) -> list[str]:
+    """The names of the speakers in :func:`facts`."""
+    return [name for _t, _s, name, role in facts(doc, models) if role == "speaker"]
+
+
 def test_local_weights_only_ever_drop_a_fact_the_general_models_keep():
     from ctrack.extract.decide import LOCAL_BIAS, LinearModel, local_features
 
@@ -288,7 +329,7 @@ def test_local_weights_only_ever_drop_a_fact_the_general_models_keep():
         local.for_domain("regional")
 
 
-def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alone(tmp_path, monkeypatch):
+def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alone(house, tmp_path, monkeypatch):
     """Domain adaptation (``ctrack train --with-reviewed``, local weights). The house style (``tests/train/house``):
     a programme's workshop notes, each ending with an ambassador who "welcomed the workshop in a statement issued in
     Moscow", whom the models read as a speaker (the ambassador and the state both). The analyst rejects the two
@@ -297,36 +338,14 @@ def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alo
     (``--local-scale 0``, the reviewed examples in the shared data at weight 1) nothing changes at all."""
     import ctrack.extract.decide as decide
 
-    a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
-    b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
+    a, b, base, notes, others = house.a, house.b, house.base, house.notes, house.others
     runner = CliRunner()
-    base_path, new_path, flat_path = tmp_path / "base.json", tmp_path / "new.json", tmp_path / "flat.json"
-    res = runner.invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(base_path)])
-    assert res.exit_code == 0, res.output
-    base = Models.load(base_path)
-    ex = get_extractor()
-    notes = [read(HOUSE / f"house-{n}.txt") for n in (1, 2, 3)]
-    others = [read(DEV / "docs" / "dev-014.txt"), read(DEV / "docs" / "dev-016.txt")]
-
-    def facts(doc, models=None) -> list[tuple]:
-        record = ex.extract(doc, models)
-        names = {x.id: x.name for x in record.actors}
-        return sorted((e.type.value, e.start, names[r.actor], r.role.value) for e in record.events for r in e.roles)
-
-    def speakers(doc, models=None) -> list[str]:
-        return [name for _t, _s, name, role in facts(doc, models) if role == "speaker"]
+    new_path, flat_path = tmp_path / "new.json", tmp_path / "flat.json"
 
     assert [speakers(n, base) for n in notes] == [["Elena Morozova", "Russian Federation"],
                                                   ["Pavel Orlov", "Russian Federation"],
                                                   ["Russian Federation", "Sergei Volkov"]]
-    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
-    engine = open_store(url)
-    with session_scope(engine) as s:
-        save_document(s, notes[0], ex.extract(notes[0], base))
-    with session_scope(engine) as s:
-        for r in s.scalars(select(DbEventRole).where(DbEventRole.role == "speaker")).all():
-            review.reject(s, Entity.EVENT_ROLE, r.id, user=U, comment="a statement from Moscow, not a speech here")
-    engine.dispose()
+    url = _house_kb(tmp_path, house)
 
     def train(out: Path, *extra: str):
         res = runner.invoke(app, ["train", "--with-reviewed", "--db", url, "--corpus", a, "--corpus", b,
@@ -365,7 +384,8 @@ def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alo
                                                       ["Russian Federation", "Sergei Volkov"]]
 
 
-def test_a_rejection_on_one_note_changes_the_next_notes_of_its_house_style_through_the_exemplar_memory(tmp_path, monkeypatch):
+def test_a_rejection_on_one_note_changes_the_next_notes_of_its_house_style_through_the_exemplar_memory(house, tmp_path,
+                                                                                                       monkeypatch):
     """The exemplar memory (:mod:`ctrack.extract.exemplars`), what ``ctrack train --with-reviewed`` does by default.
     The house style (``tests/train/house``): each workshop note ends with an ambassador who "welcomed the workshop in a
     statement issued in Moscow", read as a speaker (the ambassador and his state). The analyst rejects the two speaker
@@ -373,35 +393,13 @@ def test_a_rejection_on_one_note_changes_the_next_notes_of_its_house_style_throu
     and keep every other fact; documents of other house styles come out as before; ``--no-exemplars`` changes nothing."""
     import ctrack.extract.decide as decide
 
-    a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
-    b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
+    a, b, base, notes, others = house.a, house.b, house.base, house.notes, house.others
     runner = CliRunner()
-    base_path, new_path, off_path = tmp_path / "base.json", tmp_path / "new.json", tmp_path / "off.json"
-    res = runner.invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(base_path)])
-    assert res.exit_code == 0, res.output
-    base = Models.load(base_path)
-    ex = get_extractor()
-    notes = [read(HOUSE / f"house-{n}.txt") for n in (1, 2, 3)]
-    others = [read(DEV / "docs" / "dev-014.txt"), read(DEV / "docs" / "dev-016.txt")]
-
-    def facts(doc, models=None) -> list[tuple]:
-        record = ex.extract(doc, models)
-        names = {x.id: x.name for x in record.actors}
-        return sorted((e.type.value, e.start, names[r.actor], r.role.value) for e in record.events for r in e.roles)
-
-    def speakers(doc, models=None) -> list[str]:
-        return [name for _t, _s, name, role in facts(doc, models) if role == "speaker"]
+    new_path, off_path = tmp_path / "new.json", tmp_path / "off.json"
 
     assert [speakers(n, base) for n in notes][1:] == [["Pavel Orlov", "Russian Federation"],
                                                       ["Russian Federation", "Sergei Volkov"]]
-    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
-    engine = open_store(url)
-    with session_scope(engine) as s:
-        save_document(s, notes[0], ex.extract(notes[0], base))
-    with session_scope(engine) as s:
-        for r in s.scalars(select(DbEventRole).where(DbEventRole.role == "speaker")).all():
-            review.reject(s, Entity.EVENT_ROLE, r.id, user=U, comment="a statement from Moscow, not a speech here")
-    engine.dispose()
+    url = _house_kb(tmp_path, house)
     res = runner.invoke(app, ["train", "--with-reviewed", "--db", url, "--corpus", a, "--corpus", b, "--out", str(new_path)])
     assert res.exit_code == 0, res.output
     assert "exemplar memory: 2 reviewed decisions" in res.stdout, res.stdout
