@@ -42,6 +42,8 @@ RULES = {
     "date:model": "the date model picked this date among the event's candidates, p its probability",
     "type:model": "the type model changed the rules' event type (rules -> model), p its probability",
     "proposal:model": "the proposal model added an event that the rules had folded into another, p its probability",
+    "venue:split": "one venue of a series told once over several places (\"workshops were held in A, B and C\"); "
+                   "the split model made it an event of its own",
 }
 
 

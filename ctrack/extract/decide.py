@@ -19,6 +19,11 @@ sparse features):
   8 June 2016 … met again in Geneva in July 2017 and in Vienna in February 2018" holds three meetings,
   which the rules' coreference folds into one. Features say how the rules saw the trigger (resolved to an
   event with another date or none), the date and the sentence (how many dates and triggers, what lies between).
+- **split** — the same decision for the venues of a series told once over several places ("workshops were held in
+  A, B and C in July 2018": one proposal per venue, :func:`_place_splits`), with features of their own
+  (``place_split``, how many venues, city or state, where the date came from, whether the rules' event of the
+  trigger has that country already). Its own model, trained on the venues' proposals alone, so that the phrase
+  proposal model keeps its examples and weights (the venues are few: 9 in the annotated corpora).
 - **parse_proposal** — the same decision for the proposals of parse candidates: a word of ``cues.json``
   "event_lemmas" that no trigger phrase holds ("held an open *debate*", "a *hearing*", "was the *venue* of"), in a
   sentence with a date no event of its type has (:func:`ctrack.extract.events.syntactic_triggers`). Its own model,
@@ -102,6 +107,9 @@ PROPOSAL_ROLE_MIN = 0.25
 #: cross-validation (``ctrack eval``'s folds; see README.md "Extraction quality").
 PARSE_PROPOSAL_MIN = 0.2
 PARSE_PROPOSAL_ROLE_MIN = 0.25
+#: The same two thresholds for the venues of a series told over several places (the ``split`` model).
+SPLIT_MIN = 0.2
+SPLIT_ROLE_MIN = 0.25
 #: An actor candidate the rules put in the record stays there when the actor model gives it at least this. Gold
 #: actors are about 80 % of the candidates; under grouped CV (actor model only, C 0.5) pooled actors F1 was 0.802
 #: at 0.5, 0.813 at 0.3, 0.809 at 0.2, 0.810 at 0.1 (0.804 without the model).
@@ -143,6 +151,7 @@ class EventProposal:
     date: object  # DateMention
     features: dict[str, float]
     roles: list["RoleCandidate"] = field(default_factory=list)
+    place: str | None = None  # ISO3 of the venue, for one venue of a series told over several places (:func:`_place_splits`)
 
 
 @dataclass
@@ -729,7 +738,73 @@ def _proposals(ctx: DocContext, idx: EventIndex, headline: int) -> list[EventPro
                     nearest[t.type] = (key, t)
             for etype, (_key, t) in nearest.items():
                 propose(t, d, si, features(t, d, sent, si, trigs + syn, dates))
+    _place_splits(ctx, idx, headline, resolved, found, features)
     return list(found.values())
+
+
+def _split_date(ctx: DocContext, idx: EventIndex, t, place_at: int, dates: list, events: list[EventDraft]):
+    """The date mention of one venue of a series told over several places (:func:`_place_splits`): (mention, source).
+    The sentence's date nearest the venue ("in the Maldives and in Bangladesh in July 2018"), else a mention of the
+    date of the event the rules made of the trigger, else the last date told in the two sentences before; (None, "")
+    when there is none."""
+    if dates:
+        return min(dates, key=lambda d: abs(d.start - place_at)), "sentence"
+    for e in events:
+        if e.start:
+            d = next((d for d in idx.dates if d.start_iso == e.start), None)
+            if d is not None:
+                return d, "event"
+    si = t.sentence.index
+    before = [d for d in idx.dates if d.start_iso and d.end <= t.start and ctx.sentence_at(d.start).index >= si - 2
+              and not _is_dateline(ctx, ctx.sentence_at(d.start), d)]
+    return (before[-1], "before") if before else (None, "")
+
+
+def _place_splits(ctx: DocContext, idx: EventIndex, headline: int, resolved: dict, found: dict, features) -> None:
+    """Proposals of a series told once over several places (issue 8, "series and tours"): for a trigger phrase whose
+    clause names venues in two or more countries (:func:`ctrack.extract.events.venue_list`: "national workshops
+    were held in the Maldives and in Bangladesh in July 2018", "table-top exercises in Indonesia, Malaysia and Viet
+    Nam"), one proposal per venue, with that venue and the date :func:`_split_date` finds. Marked ``place`` (the
+    venue's ISO3) and decided by the phrase proposal model with their own features (``place_split``, how many
+    venues, city or state, where the date came from, whether the rules' event of the trigger already has that
+    country): the rules' coreference makes one event of the whole sentence. Added to ``found`` under
+    (type, date, ISO3, "split")."""
+    from ctrack.extract.events import find_triggers, venue_list
+
+    for sent in ctx.sentences:
+        trigs = find_triggers(ctx, sent)
+        if not trigs:
+            continue
+        dates = [d for d in idx.dates if d.start_iso and sent.start <= d.start < sent.end and not _is_dateline(ctx, sent, d)]
+        for t in trigs:
+            venues = venue_list(ctx, t)
+            if not venues:
+                continue
+            evs = resolved.get(t.start, [])
+            for n, (city, iso3, at, at_end) in enumerate(venues):
+                d, src = _split_date(ctx, idx, t, at, dates, evs)
+                if d is None:
+                    continue
+                key = (t.type, d.start_iso, iso3, "split")
+                if key in found:
+                    continue
+                f = features(t, d, sent, sent.index, trigs, dates)
+                f.update({"place_split": 1.0, f"split_etype={t.type.value}": 1.0, "split_n=" + _bucket(len(venues), (2, 3, 4)): 1.0,
+                          "split_city" if city else "split_state": 1.0, "split_date=" + src: 1.0,
+                          "split_first" if n == 0 else "split_later": 1.0,
+                          "split_plural" if t.plural else "split_singular": 1.0})
+                if any(e.country == iso3 for e in evs):
+                    f["split_rule_country"] = 1.0
+                if not evs:
+                    f["split_unresolved"] = 1.0
+                draft = EventDraft(type=t.type, first=t.start, sentence=sent.index)
+                draft.start, draft.end = d.start_iso, d.end_iso or d.start_iso
+                draft.city, draft.country = city, iso3
+                if ctx.published is not None and d.start_iso > ctx.published.isoformat()[:len(d.start_iso)]:
+                    draft.status = EventStatus.PLANNED
+                draft.evidence.append(Span(start=t.start, end=t.end, text=t.text, rule=f"trigger:{t.type.value}"))
+                draft.evidence.append(Span(start=at, end=at_end, text=ctx.text[at:at_end], rule="venue:split"))
+                found[key] = EventProposal(draft, t, d, f, place=iso3)
 
 
 def build_candidates(ctx: DocContext, idx: EventIndex, headline: int, main_state: str | None,
@@ -842,7 +917,7 @@ class LinearModel:
         return {c: e / total for c, e in zip(self.classes, exps)}
 
 
-_KINDS = ("date", "type", "event", "role", "proposal", "parse_proposal", "verify", "verify_calibration", "actor")
+_KINDS = ("date", "type", "event", "role", "proposal", "parse_proposal", "split", "verify", "verify_calibration", "actor")
 
 #: Prefix of a feature's *local* copy (domain adaptation by feature augmentation, ``ctrack train --with-reviewed``).
 LOCAL = "local|"
@@ -900,6 +975,7 @@ class Models:
     role: LinearModel | None = None
     proposal: LinearModel | None = None
     parse_proposal: LinearModel | None = None  # decides the proposals of parse candidates (see "proposal")
+    split: LinearModel | None = None  # decides the venues of a series told over several places (see "split")
     verify: LinearModel | None = None
     verify_calibration: LinearModel | None = None  # Platt scaling of verify's probability (ctrack.train._calibrator)
     actor: LinearModel | None = None  # keep/drop of an actor candidate (ctrack.extract.actors.actor_features)
@@ -1055,29 +1131,43 @@ def _accepted_proposals(cands: Candidates, models: Models, kept: list[EventDraft
     out: list[EventDraft] = []
     taken = {(e.type, e.start) for e in kept if e.start}
     def proba(prop: EventProposal) -> float:
-        model = models.proposal if prop.trigger.token is None else models.parse_proposal
+        model = models.split if prop.place is not None else (
+            models.proposal if prop.trigger.token is None else models.parse_proposal)
         return model.proba(prop.features).get("1", 0.0) if model is not None else 0.0
 
     probs = [proba(prop) for prop in cands.proposals]
     best: dict[int, float] = {}  # date mention -> the best probability of its proposals: one event per date mention
     for prop, p in zip(cands.proposals, probs):
-        best[id(prop.date)] = max(p, best.get(id(prop.date), 0.0))
+        if prop.place is None:
+            best[id(prop.date)] = max(p, best.get(id(prop.date), 0.0))
     used: set[int] = set()
-    for prop, p in zip(cands.proposals, probs):
+    placed: list[EventDraft] = [e for e in kept if e.start]  # events a venue of a series must not repeat
+    # one date, one event of a type; a series over several places has one event per venue (checked after the others)
+    order = sorted(range(len(cands.proposals)), key=lambda i: cands.proposals[i].place is not None)
+    for i in order:
+        prop, p = cands.proposals[i], probs[i]
         ev = prop.draft
         ev.roles, ev.role_confidence = [], {}
         ev.confidence = p
         parse = prop.trigger.token is not None
-        if p < (PARSE_PROPOSAL_MIN if parse else PROPOSAL_MIN) or (ev.type, ev.start) in taken \
-                or p < best[id(prop.date)] or id(prop.date) in used:
+        if p < (SPLIT_MIN if prop.place is not None else PARSE_PROPOSAL_MIN if parse else PROPOSAL_MIN):
             continue
-        taken.add((ev.type, ev.start))
-        used.add(id(prop.date))
+        if prop.place is not None:
+            if any(e.type is ev.type and e.country == ev.country and _agrees(e.start, ev.start) for e in placed):
+                continue  # the rules' event or an accepted proposal already holds this venue
+        elif (ev.type, ev.start) in taken or p < best[id(prop.date)] or id(prop.date) in used:
+            continue
+        else:
+            taken.add((ev.type, ev.start))
+            used.add(id(prop.date))
+        placed.append(ev)
         d = prop.date
-        ev.evidence = ev.evidence[:1] + [Span(start=d.start, end=d.end, text=d.text, rule=f"proposal:model p={p:.2f}")]
+        n_keep = 2 if prop.place is not None else 1  # the trigger, and the venue of a series' item
+        ev.evidence = ev.evidence[:n_keep] + [Span(start=d.start, end=d.end, text=d.text, rule=f"proposal:model p={p:.2f}")]
         if models.role is not None:
             for c in prop.roles:
-                for role, mention, q in _decide_role(models, c, PARSE_PROPOSAL_ROLE_MIN if parse else PROPOSAL_ROLE_MIN):
+                for role, mention, q in _decide_role(models, c, SPLIT_ROLE_MIN if prop.place is not None else
+                                                     PARSE_PROPOSAL_ROLE_MIN if parse else PROPOSAL_ROLE_MIN):
                     ev.roles.append((c.key, role, mention))
                     ev.role_confidence[(c.key, role)] = q
         out.append(ev)
@@ -1152,7 +1242,7 @@ def apply_models(cands: Candidates, models: Models) -> None:
                 events[c.event].role_confidence[(c.key, role)] = p
         for i, ev in enumerate(events):
             ev.roles = new_roles[i]
-    if models.proposal is not None or models.parse_proposal is not None:
+    if models.proposal is not None or models.parse_proposal is not None or models.split is not None:
         kept.extend(_accepted_proposals(cands, models, kept))
     dropped = [ev for ev in events if ev not in kept]
     for ev in kept:

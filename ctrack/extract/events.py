@@ -580,6 +580,82 @@ def place_near(ctx: DocContext, t: Trigger, window: int = 140, date=None) -> tup
     return best
 
 
+#: Prepositions that make the places they govern the venues of an event ("held *in* A and B", "a visit *to* A and B").
+_VENUE_PREPS = {"in", "to", "across", "throughout"}
+
+
+def _place_at(ctx: DocContext, tok) -> tuple[str | None, str, int, int] | None:
+    """(city, country ISO3, start offset, end offset) of the place a parse token names with the capitalized words
+    that modify it ("Viet Nam", "the Maldives", "Kyrgyz Republic"), or None: no city or state of the gazetteer, or a word of an
+    actor's name ("OSCE Presence in Albania")."""
+    if not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN"):
+        return None
+    left = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod") and c.text[:1].isupper()]
+    start_tok = min(left, key=lambda c: c.i) if left and all(c.i >= tok.i - 3 for c in left) else tok
+    start, end = start_tok.idx, tok.idx + len(tok.text)
+    if in_actor_name(ctx, start, end):
+        return None
+    words = ctx.text[start:end]
+    city = _lookup_city_prefix(words, None)
+    if city is not None:
+        return city.name, city.iso3, start, end
+    st = get_gazetteer().lookup_state(words)
+    return (None, st.iso3, start, end) if st is not None else None
+
+
+def venue_list(ctx: DocContext, t: Trigger) -> list[tuple[str | None, str, int, int]]:
+    """The venues of a trigger that names several, one per country, from the parse: places that a venue
+    preposition (:data:`_VENUE_PREPS`) attaches to the trigger itself or to the verb of its clause, or that are the
+    object of a trigger verb, with their coordinated items: "workshops were held in the Maldives and in Bangladesh",
+    "table-top exercises in Indonesia, Malaysia and Viet Nam", "youth workshops were held during the year in
+    Vienna, Chisinau, Sarajevo and Almaty", "visited Kenya and Somalia". Places after other prepositions ("officials
+    *from* A, B and C") are no venues. A city and its country ("Cotonou, Benin") are one venue. Returns
+    (city, ISO3, start, end offsets of the place's words) in text order, empty when the parse gives fewer than two
+    countries or the document has no parse. These are candidates: whether each venue is an event of its own is the
+    split model's decision (:mod:`ctrack.extract.decide`)."""
+    if ctx.doc is None:
+        return []
+    tspan = ctx.doc.char_span(t.start, t.end, alignment_mode="expand")
+    sspan = ctx.doc.char_span(t.sentence.start, t.sentence.end, alignment_mode="expand")
+    if tspan is None or sspan is None or not len(tspan):
+        return []
+    trig = tspan.root
+    clause = [trig]  # the trigger and the heads above it up to the verb of its clause
+    for a in trig.ancestors:
+        clause.append(a)
+        if a.pos_ in ("VERB", "AUX"):
+            break
+    verb = clause[-1] if clause[-1].pos_ in ("VERB", "AUX") else None
+    found: dict[str, tuple[str | None, str, int, int]] = {}
+    for tok in sspan:
+        first = tok
+        steps = 0
+        while first.dep_ in ("conj", "appos") and first.head.i != first.i and first.head.pos_ in ("PROPN", "NOUN") and steps < 20:
+            first, steps = first.head, steps + 1
+        ok = False
+        if first.dep_ == "pobj" and first.head.pos_ == "ADP":
+            prep = first.head
+            while prep.dep_ == "conj" and prep.head.pos_ == "ADP" and steps < 40:
+                prep, steps = prep.head, steps + 1
+            head = prep.head
+            ok = prep.lower_ in _VENUE_PREPS and (
+                head.i == trig.i or (verb is not None and head.i == verb.i)
+                or (head.ent_type_ in ("DATE", "TIME") and head.dep_ == "pobj" and verb is not None and head.head.head.i == verb.i))
+        elif first.dep_ in ("dobj", "obj") and first.head.i == trig.i and trig.pos_ == "VERB":
+            ok = True  # "visited Kenya and Somalia", "toured A and B"
+        if not ok:
+            continue
+        place = _place_at(ctx, tok)
+        if place is None:
+            continue
+        old = found.get(place[1])
+        if old is None or (old[0] is None and place[0] is not None):
+            found[place[1]] = place
+    if len(found) < 2:
+        return []
+    return sorted(found.values(), key=lambda p: p[2])
+
+
 def venue_subject(ctx: DocContext, t: Trigger) -> tuple[str | None, str | None, int] | None:
     """(city, country ISO3, offset) of a venue stated before the trigger as the subject of a venue word
     (:data:`ctrack.extract.lexicon.VENUE_NOUNS` / ``VENUE_VERBS``, from ``cues.json`` "venue_words"): "*Tashkent* was

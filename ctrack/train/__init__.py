@@ -9,7 +9,7 @@ written from its own families; see ``../shared/corpus/train/README.md``), so
 that a family's documents are never split between training and test.
 
 :func:`train_models` fits the models of :mod:`ctrack.extract.decide`
-(date, type, event, role, proposal, parse_proposal, verify; scikit-learn ``LogisticRegression`` over
+(date, type, event, role, proposal, parse_proposal, split, verify; scikit-learn ``LogisticRegression`` over
 ``DictVectorizer`` features) from the rules' candidates and labels taken from
 the gold records through the scorer's own alignment (``eval/score.py``).
 :func:`cross_validate` trains on all groups but one and scores the held group
@@ -32,6 +32,7 @@ from ctrack.extract.decide import (NONE, ROLE_LABELS, _ROLE_ORDER, LinearModel, 
 C_DATE, C_TYPE, C_EVENT, C_ROLE, C_PROPOSAL, C_VERIFY = 0.5, 0.5, 0.5, 0.3, 0.5, 0.3
 C_ACTOR = 0.1  # grouped CV, actor model only: pooled actors 0.819 at C 0.1, 0.816 at 0.5, 0.813 at 2
 C_PARSE_PROPOSAL = 0.5
+C_SPLIT = 0.5
 #: How many gold examples one example from an analyst's review decision weighs (``sample_weight``) when
 #: ``ctrack train --with-reviewed`` adds the knowledge base's reviewed facts (``--reviewed-weight`` overrides it).
 #: Chosen by ``bench/reviewed_weight.py`` on five annotated groups that play "reviewed" in turn (never on the
@@ -206,7 +207,8 @@ def proposal_labels(prep: Prepared, models: Models) -> list[int]:
     """Per proposed event (:class:`ctrack.extract.decide.EventProposal`), after deciding dates and types with
     ``models``: 1 when it stands for a gold event that no event of the rules matches (scorer's alignment) — same
     type, its start agreeing, no other country — each gold event claimed by the first such proposal, the phrase
-    proposals before the parse candidates' (:func:`ctrack.extract.events.syntactic_triggers`); else 0."""
+    proposals before the parse candidates' (:func:`ctrack.extract.events.syntactic_triggers`), both before the
+    venues of a series (``EventProposal.place``); else 0."""
     S = scorer()
     gold = prep.item.gold
     pred = _record(prep, Models(date=models.date, type=models.type))
@@ -214,8 +216,9 @@ def proposal_labels(prep: Prepared, models: Models) -> list[int]:
     open_gold = [gi for gi, g in enumerate(gold["events"]) if gi not in matched and g.get("start")]
     props = prep.cands.decisions.proposals
     labels = [0] * len(props)
-    # phrase proposals claim gold events first: adding parse candidates never changes the phrase model's labels
-    order = sorted(range(len(props)), key=lambda i: props[i].trigger.token is not None)
+    # phrase proposals claim gold events first, then the parse's, then the venues of a series (decided after both):
+    # adding parse candidates or venues never changes the labels of the models decided before them
+    order = sorted(range(len(props)), key=lambda i: (props[i].place is not None, props[i].trigger.token is not None))
     for i in order:
         prop = props[i]
         ev = prop.draft
@@ -329,7 +332,7 @@ def verify_examples(roles: list, labels: list[tuple[int, str]]) -> tuple[list[di
 def train_models(prepared: list[Prepared], reviewed: list | None = None,
                  reviewed_weight: float | None = None, local_scale: float | None = None,
                  exemplar_min: float | None = None, exemplars: bool = True) -> Models:
-    """Fit the date, type, proposal, event, role and verification models on ``prepared`` documents (see the module docstring).
+    """Fit the date, type, proposal (phrase, parse and split), event, role and verification models on ``prepared`` documents (see the module docstring).
 
     ``reviewed``: :class:`ctrack.train.reviewed.ReviewedExample` documents whose candidates carry partial
     labels from the knowledge base's review decisions; they add examples (a None label adds none), each
@@ -389,10 +392,14 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
     for p in prepared:
         prop_feats += [c.features for c in p.cands.decisions.proposals]
         prop_labels += proposal_labels(p, Models(date=date_model, type=type_model))
-    phrase = [i for i, f in enumerate(prop_feats) if "syntactic" not in f]
+    phrase = [i for i, f in enumerate(prop_feats) if "syntactic" not in f and "place_split" not in f]
     parse = [i for i, f in enumerate(prop_feats) if "syntactic" in f]
+    split = [i for i, f in enumerate(prop_feats) if "place_split" in f]
     proposal_model = _fit([prop_feats[i] for i in phrase], [prop_labels[i] for i in phrase], C_PROPOSAL)
     parse_proposal_model = _fit([prop_feats[i] for i in parse], [prop_labels[i] for i in parse], C_PARSE_PROPOSAL)
+    # the venues of a series are few (9 in the annotated corpora, from two documents): with one class only (a fold
+    # whose training side has only accepted venues) there is no split model and no venue becomes an event
+    split_model = _fit([prop_feats[i] for i in split], [prop_labels[i] for i in split], C_SPLIT)
     ev_feats, ev_labels, ev_w, role_feats, role_labels, role_w = [], [], [], [], [], []
     ver_feats, ver_labels, ver_w, ver_groups = [], [], [], []
     for p in prepared:
@@ -434,13 +441,13 @@ def train_models(prepared: list[Prepared], reviewed: list | None = None,
         act_feats += f
         act_labels += y
     models = Models(date=date_model, type=type_model, event=_fit(ev_feats, ev_labels, C_EVENT, ev_w),
-                    role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model, parse_proposal=parse_proposal_model,
+                    role=_fit(role_feats, role_labels, C_ROLE, role_w), proposal=proposal_model, parse_proposal=parse_proposal_model, split=split_model,
                     verify=_fit(ver_feats, ver_labels, C_VERIFY, ver_w),
                     verify_calibration=_calibrator(ver_feats, ver_labels, ver_groups, C_VERIFY),
                     actor=_fit(act_feats, act_labels, C_ACTOR), local_scale=a,
                     memory=(from_reviewed(reviewed, m_min) or None) if reviewed and exemplars else None)
     models.meta = {"documents": len(prepared), "date_examples": len(labels), "type_examples": len(type_y), "event_examples": len(ev_labels),
-                   "role_examples": len(role_labels), "proposal_examples": len(phrase), "parse_proposal_examples": len(parse), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
+                   "role_examples": len(role_labels), "proposal_examples": len(phrase), "parse_proposal_examples": len(parse), "split_examples": len(split), "verify_examples": len(ver_labels), "actor_examples": len(act_labels), "role_labels": ROLE_LABELS,
                    "groups": sorted({p.item.group for p in prepared})}
     if reviewed:
         models.meta["reviewed_documents"] = sorted(r.name for r in reviewed)
