@@ -15,7 +15,9 @@ Protocol (nothing of the held-out group is ever in the annotated corpora used):
    extracted with it and stored in a fresh knowledge base (SQLite in a temporary folder).
 3. A simulated analyst (:mod:`ctrack.train.analyst`) works through the review queue, least certain first, and
    makes ``--decisions`` decisions on events and roles against half A's gold records: confirm what gold has,
-   correct a type, a date or a role where gold differs, reject what gold lacks.
+   correct a type, a date or a role where gold differs, reject what gold lacks; with ``--additions N``, the last
+   N (at most) of them add facts the extractor missed (a gold role of a stored event, a gold event whose words an
+   extraction candidate holds, with its roles: ``ctrack review add``).
 4. The reviewed facts become training labels (:mod:`ctrack.train.reviewed`, as ``ctrack train --with-reviewed``),
    each weighing ``--weight`` gold examples (default :data:`ctrack.train.REVIEWED_WEIGHT`) with local feature
    copies at ``--scale`` (domain adaptation, default :data:`ctrack.train.LOCAL_SCALE`; both chosen by
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--group", default="train-d", help="the annotated group taken out and split (default train-d)")
     ap.add_argument("--decisions", type=int, default=30, help="review decisions the simulated analyst makes (default 30)")
+    ap.add_argument("--additions", type=int, default=0, help="of --decisions, at most this many are additions of facts "
+                    "the extractor missed (ctrack review add: roles, events with their roles), drawn from half A's gold "
+                    "after the queue decisions (default 0)")
     ap.add_argument("--count", choices=("decisions", "changes"), default="decisions",
                     help="what --decisions counts: every decision (default), or only corrections and rejections")
     ap.add_argument("--weight", type=float, help="weight of a reviewed example (default ctrack.train.REVIEWED_WEIGHT)")
@@ -86,8 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[{time.perf_counter() - t0:.0f}s] parsed and trained the before model")
 
     review, examples = reviewed_examples(prep_rest, prep_a, before_model, args.decisions,
-                                         count_confirms=args.count == "decisions", db_url=args.db)
-    print(f"simulated analyst: {len(review.decisions)} decisions on half A: {review.counts}")
+                                         count_confirms=args.count == "decisions", db_url=args.db,
+                                         additions=args.additions)
+    print(f"simulated analyst: {len(review.decisions)} decisions on half A: {review.counts}"
+          + (f"; {review.unreachable} missed gold events with no candidate words to point at (not added)"
+             if args.additions else ""))
     for action, ref, detail in review.decisions:
         print(f"   {action:8s} {ref:16s} {detail}")
     w = REVIEWED_WEIGHT if args.weight is None else args.weight
@@ -102,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     plain_model = train_models(prep_rest, examples, w, 0.0)  # deciding as "general": retraining alone
     memory = after_model.memory
     if memory:
-        kinds = {k: sum(e.kind == k for e in memory.exemplars) for k in ("role", "event", "type")}
+        kinds = {k: sum(e.kind == k for e in memory.exemplars) for k in ("role", "event")}
+        kinds["added"] = sum(e.label.startswith("add") for e in memory.exemplars)
         check = leave_one_out(memory, examples, after_model)
         print(f"exemplar memory: {len(memory.exemplars)} exemplars {kinds} at similarity {memory.minimum:g}; "
               f"leave-one-document-out on half A: changes {check.changed} decisions, memory right {check.memory_right}, "

@@ -3,7 +3,8 @@
 ``ctrack review [--document ID | --actor NAME]`` walks the queue of proposed
 facts interactively (Rich prompts), showing each fact with the source
 sentences it was read from. For scripts: ``ctrack review confirm|reject REF…``,
-``ctrack review correct REF FIELD VALUE``, ``ctrack review merge KEEP OTHER``,
+``ctrack review correct REF FIELD VALUE``, ``ctrack review add role EVENT ACTOR ROLE`` and
+``ctrack review add event DOCUMENT TYPE --trigger WORDS`` (a fact the extractor missed), ``ctrack review merge KEEP OTHER``,
 ``ctrack review split REF --document DOC…``, ``ctrack review undo DECISION``,
 ``ctrack review queue``, ``ctrack review decisions``, ``ctrack review duplicates``
 (candidate duplicate actors and events with their scores) and ``ctrack review
@@ -29,6 +30,7 @@ from rich.table import Table
 from ctrack.cli.app import DB_OPTION_HELP, app, console
 from ctrack.cli.kb import fail, open_kb, print_json
 from ctrack.errors import CtrackError
+from ctrack.schema import EventStatus, EventType, RoleType
 from ctrack.store import track_repo
 from ctrack.store.db import session_scope
 from ctrack.store.track_models import Entity
@@ -276,6 +278,79 @@ def correct_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the fact"),
                   highlight=False)
 
 
+add_app = typer.Typer(help="Add a fact the extractor missed: an actor's role in an event, or an event.",
+                      no_args_is_help=True)
+review_app.add_typer(add_app, name="add")
+
+
+def _added(out: review_service.ReviewedOut) -> None:
+    console.print(f"added {out.ref} (audit entry {out.entry}; 'ctrack review undo {out.ref}' takes it back)",
+                  highlight=False)
+
+
+@add_app.command("role")
+def add_role_cmd(event: str = typer.Argument(..., help="TYPE:ID of the event (event:3, or 3)"),
+                 actor: str = typer.Argument(..., help="TYPE:ID of the actor (actor:12, or 12)"),
+                 role: str = typer.Argument(..., help="organizer, funder, supporter, participant, speaker, chair "
+                                                      "or subject"),
+                 document: Optional[str] = typer.Option(None, "--document", "-d", help="the document that states it "
+                                                        "(id or file name; default: the event's first source)"),
+                 evidence: Optional[str] = typer.Option(None, "--evidence", "-e", help="the words of the document "
+                                                        "that state it (kept as its evidence span)"),
+                 occurrence: int = typer.Option(1, "--occurrence", min=1, help="which match of --evidence (from 1)"),
+                 comment: Optional[str] = _COMMENT, db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Add a role the extractor missed: the actor holds ROLE in the event. Stored confirmed, in the audit log,
+    undone with 'ctrack review undo role:ID'; 'ctrack train --with-reviewed' learns from it."""
+    try:
+        body = review_service.AddRoleIn(event_id=audit.parse_ref(event, Entity.EVENT)[1],
+                                        actor_id=audit.parse_ref(actor, Entity.ACTOR)[1], role=role.strip().lower(),
+                                        document=document, evidence=evidence, occurrence=occurrence, comment=comment)
+    except CtrackError as exc:
+        fail(exc)
+    except ValueError as exc:
+        fail(ValueError(f"role {role!r}: one of {', '.join(r.value for r in RoleType)}") if "role" in str(exc)
+             else exc)
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            out = review_service.add_role(s, _user(user), body)
+    except CtrackError as exc:
+        fail(exc)
+    _added(out)
+
+
+@add_app.command("event")
+def add_event_cmd(document: str = typer.Argument(..., help="the document that tells the event (id or file name)"),
+                  event_type: str = typer.Argument(..., metavar="TYPE", help="conference, meeting, "
+                                                   "assessment_visit, visit, briefing, workshop or launch"),
+                  trigger: str = typer.Option(..., "--trigger", "-t", help="the words of the document that tell "
+                                              "the event (its evidence), e.g. 'roundtable'"),
+                  occurrence: int = typer.Option(1, "--occurrence", min=1, help="which match of --trigger (from 1)"),
+                  start: Optional[str] = typer.Option(None, "--start", help="YYYY, YYYY-MM or YYYY-MM-DD"),
+                  end: Optional[str] = typer.Option(None, "--end", help="YYYY, YYYY-MM or YYYY-MM-DD (default: start)"),
+                  city: Optional[str] = typer.Option(None, "--city"),
+                  country: Optional[str] = typer.Option(None, "--country", help="ISO3 or a member state's name"),
+                  name: Optional[str] = typer.Option(None, "--name"),
+                  status: Optional[str] = typer.Option(None, "--status", help="held (default) or planned"),
+                  comment: Optional[str] = _COMMENT, db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
+    """Add an event the extractor missed, as DOCUMENT tells it (then its roles with 'ctrack review add role').
+    Stored confirmed, in the audit log, undone with 'ctrack review undo event:ID'."""
+    try:
+        body = review_service.AddEventIn(document=document, type=event_type.strip().lower(), trigger=trigger,
+                                         occurrence=occurrence, start=start, end=end, city=city, country=country,
+                                         name=name, status=status.strip().lower() if status else None, comment=comment)
+    except ValueError as exc:
+        fail(ValueError(f"bad event: type one of {', '.join(t.value for t in EventType)}; status one of "
+                        f"{', '.join(s.value for s in EventStatus)} ({str(exc).splitlines()[0]})"))
+    engine = open_kb(db)
+    try:
+        with session_scope(engine) as s:
+            out = review_service.add_event(s, _user(user), body)
+    except CtrackError as exc:
+        fail(exc)
+    _added(out)
+
+
 @review_app.command("merge")
 def merge_cmd(keep: str = typer.Argument(..., help="TYPE:ID of the record to keep"),
               other: str = typer.Argument(..., help="TYPE:ID of the record to merge into it"),
@@ -318,7 +393,7 @@ def split_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the actor or event
 
 
 @review_app.command("undo")
-def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: its latest confirm, reject or correct) "
+def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: its latest confirm, reject, correct or add) "
                                                   "or the id of a merge, split or distinct decision"),
              entry: Optional[int] = typer.Option(None, "--entry", help="the audit entry of the confirm, reject or "
                                                  "correct to undo ('ctrack history TYPE:ID' lists them)"),

@@ -205,6 +205,12 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
                   f"{weight:g} {noun(1 if weight == 1 else 2, 'annotated one')}; "
                   + (f"local weights for the knowledge base's documents at scale {local_scale:g}" if local_scale > 0
                      else "no local weights (--local-scale 0)"), highlight=False)
+    if n["added_roles"] or n["added_events"] or n["unmatched_added"]:
+        console.print(f"of them, facts a reviewer added (the extractor missed them): {n['added_roles']} role and "
+                      f"{n['added_events']} event examples"
+                      + (f"; {plural(n['unmatched_added'], 'added event')} no extraction candidate stands for (its "
+                         "words are no trigger the rules know): not learned" if n["unmatched_added"] else ""),
+                      highlight=False)
     groups = sorted({p.item.group for p in prepared})
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("cross-validating without, then with the reviewed documents", total=2 * len(groups))
@@ -222,10 +228,11 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
     if models.memory:
         from ctrack.train.reviewed import leave_one_out
 
-        kinds = {k: sum(e.kind == k for e in models.memory.exemplars) for k in ("role", "event", "type")}
+        kinds = {k: sum(e.kind == k for e in models.memory.exemplars) for k in ("role", "event")}
+        added = sum(e.label.startswith("add") for e in models.memory.exemplars)
         check = leave_one_out(models.memory, examples, models)
         console.print(f"exemplar memory: {plural(len(models.memory.exemplars), 'reviewed decision')} ({kinds['role']} "
-                      f"role, {kinds['event']} event, {kinds['type']} type) at similarity "
+                      f"role, {kinds['event']} event; {added} of them additions) at similarity "
                       f"{models.memory.minimum:g}; on the reviewed documents, each left out in turn, it changes "
                       f"{plural(check.changed, 'decision')} of the models: right {check.memory_right}, the models "
                       f"right {check.model_right}", highlight=False)

@@ -74,6 +74,7 @@ from pathlib import Path
 
 from ctrack.extract.context import ActorEntry, DocContext, Mention
 from ctrack.extract.events import EventDraft, EventIndex, _is_dateline
+from ctrack.extract.exemplars import ADDED, ADDED_EVENT
 from ctrack.schema import ActorKind, EventStatus, EventType, RoleType, Span
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "decisions.json"
@@ -1092,7 +1093,9 @@ def _decide_role(models: Models, c: RoleCandidate, add_min: float) -> list[tuple
     actor) candidate. A role the cue rules proposed stands unless the role model puts "no role" above
     :data:`ROLE_KEEP_NONE_MAX` (how an analyst's rejections, weighted, reach the next document) or the verification
     model gives it less than :data:`VERIFY_MIN`; the verification model's probability is its confidence. A pair
-    left without a role (none proposed, or every proposed one rejected) takes the role model's best role when its probability reaches ``add_min``.
+    left without a role (none proposed, or every proposed one rejected) takes the role model's best role when its probability reaches ``add_min``,
+    else, on a local document with an exemplar memory, the role a reviewer added to a pair worded like it
+    (:data:`ctrack.extract.exemplars.ADDED`; its confidence is the similarity).
     With local weights on a local document (:meth:`Models.keep_probability`), each of these tests must also pass with
     them: they can drop a role the general models keep, never add one."""
     probs = models.role.proba(c.features)
@@ -1111,9 +1114,11 @@ def _decide_role(models: Models, c: RoleCandidate, add_min: float) -> list[tuple
         ranked = sorted(((p, r) for r, p in probs.items() if r != NONE and r not in c.rule_roles), reverse=True)
         if ranked and ranked[0][0] >= add_min and lprobs.get(ranked[0][1], 0.0) >= add_min:
             chosen = [(lprobs.get(ranked[0][1], 0.0), ranked[0][1], "model")]
-    hit = models.recall("role", c.features) if chosen else None
-    if hit is not None and hit[0] == NONE:  # a rejection on the same wording drops the pair's roles; a kept role blocks
+    hit = models.recall("role", c.features) if chosen or models.memory else None
+    if chosen and hit is not None and hit[0] == NONE:  # a rejection on the same wording drops the pair's roles
         return []
+    if not chosen and hit is not None and hit[0].startswith(ADDED):  # a reviewer added a role worded like this pair
+        chosen = [(hit[1], r, "memory") for r in hit[0][len(ADDED):].split("+")]
     out = []
     for p, r, how in chosen:
         m = c.evidence
@@ -1194,7 +1199,8 @@ def apply_models(cands: Candidates, models: Models) -> None:
     :data:`EVENT_MIN` are dropped; roles as :func:`_decide_role` decides them (a role the cue rules proposed
     kept when the verification model gives it :data:`VERIFY_MIN`, a pair left empty taking the role model's
     best role when it reaches :data:`ROLE_ADD_MIN`). Every event and role gets ``confidence``. On a local document with
-    an exemplar memory (:meth:`Models.recall`), a kept event or role pair worded like a rejected one is dropped.
+    an exemplar memory (:meth:`Models.recall`), a kept event or role pair worded like a rejected one is dropped, and
+    a dropped event or a pair left without a role worded like one a reviewer added is kept / takes the added role.
     """
     events = cands.events
     for ev, (etype, start, end, status, parent, roles, n_evidence) in zip(events, cands.snapshot):
@@ -1234,6 +1240,9 @@ def apply_models(cands: Candidates, models: Models) -> None:
                 continue
             if hit[0] == "0" and ev in kept:  # a rejected event's wording drops the event; a confirmed one adds nothing
                 kept.remove(ev)
+            elif hit[0] == ADDED_EVENT and ev not in kept:  # an event a reviewer added on the same wording: kept
+                ev.confidence = hit[1]
+                kept = [e for e in events if e in kept or e is ev]
     if models.role is not None:
         new_roles: dict[int, list] = {i: [] for i in range(len(events))}
         for c in cands.roles:

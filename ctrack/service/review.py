@@ -18,6 +18,7 @@ from ctrack.store import search as search_index
 from ctrack.store import track_repo
 from ctrack.store.models import ReviewState
 from ctrack.store.track_models import Entity
+from ctrack.schema import EventStatus, EventType, RoleType
 from ctrack.store.web_models import SearchKind
 from ctrack.track import audit, review
 
@@ -266,11 +267,70 @@ def undo_decision(db: Session, user: str, entity: Entity | None = None, row_id: 
     return ReviewedOut(entity=ent, id=row.id, ref=audit.ref(ent, row.id), state=row.review_state, entry=last.id)
 
 
+class AddRoleIn(BaseModel):
+    """A role the extractor missed: ``actor_id`` holds ``role`` in ``event_id``, as ``document`` (id or file name;
+    default: the first document that reports the event) states; ``evidence``: the words of that document that
+    state it (their ``occurrence``-th match, counted from 1), kept as the role's evidence span."""
+
+    event_id: int
+    actor_id: int
+    role: RoleType
+    document: str | None = None
+    evidence: str | None = None
+    occurrence: int = Field(1, ge=1)
+    comment: str | None = None
+
+
+class AddEventIn(BaseModel):
+    """An event the extractor missed, as ``document`` (id or file name) tells it: its ``type``, the ``trigger``
+    words that tell it (their ``occurrence``-th match in the document's text, counted from 1: the event's
+    evidence), its ``start``/``end`` (YYYY, YYYY-MM or YYYY-MM-DD), venue (``city``, ``country`` as ISO3 or a
+    state's name), ``name`` and ``status`` (default held). Add its roles with ``AddRoleIn``."""
+
+    document: str
+    type: EventType
+    trigger: str
+    occurrence: int = Field(1, ge=1)
+    start: str | None = None
+    end: str | None = None
+    city: str | None = None
+    country: str | None = None
+    name: str | None = None
+    status: EventStatus | None = None
+    comment: str | None = None
+
+
+def _added(db: Session, entity: Entity, row: Any) -> ReviewedOut:
+    reindex_after(db, entity, row)
+    entry = track_repo.audit_entries(db, entity, row.id, action=audit.Action.ADD)[-1]
+    return ReviewedOut(entity=entity, id=row.id, ref=audit.ref(entity, row.id), state=row.review_state, entry=entry.id)
+
+
+def add_role(db: Session, user: str, body: AddRoleIn) -> ReviewedOut:
+    """Add a role the extractor missed (:func:`ctrack.track.review.add_role`: stored ``confirmed``, an ``add``
+    audit entry, undone like any decision) and reindex its event. ``entry`` of the answer is the addition's audit
+    entry. Raises :class:`ctrack.track.review.ReviewError` and :class:`ctrack.errors.NotFound`."""
+    row = review.add_role(db, body.event_id, body.actor_id, body.role.value, user=user, document=body.document,
+                          evidence=body.evidence, occurrence=body.occurrence, comment=body.comment)
+    return _added(db, Entity.EVENT_ROLE, row)
+
+
+def add_event(db: Session, user: str, body: AddEventIn) -> ReviewedOut:
+    """Add an event the extractor missed (:func:`ctrack.track.review.add_event`) and index it for search;
+    ``entry`` of the answer is the addition's audit entry. Raises :class:`ctrack.track.review.ReviewError` and
+    :class:`ctrack.errors.NotFound`."""
+    row = review.add_event(db, body.document, body.type.value, body.trigger, user=user, start=body.start,
+                           end=body.end, city=body.city, country=body.country, name=body.name,
+                           status=body.status.value if body.status else None, occurrence=body.occurrence,
+                           comment=body.comment)
+    return _added(db, Entity.EVENT, row)
+
+
 class DecisionNote(BaseModel):
     """What one review decision changed, for a confirmation a reviewer can read: the audit ``entry``, its
-    ``action`` (confirm, reject, correct, undo), the fact (``ref``, ``label``), the corrected ``field`` with its
+    ``action`` (confirm, reject, correct, add, undo), the fact (``ref``, ``label``), the corrected ``field`` with its
     ``old`` and ``new`` value, the fact's ``state`` now, the ``user``, and whether it can still be undone
-    (``undoable``: a confirm, reject or correct not undone yet). For an undo, ``undid`` is the entry it took
+    (``undoable``: a confirm, reject, correct or add not undone yet). For an undo, ``undid`` is the entry it took
     back and ``undid_action`` that entry's action; ``old`` is then the value it replaced, ``new`` the one restored."""
 
     entry: int
@@ -290,10 +350,10 @@ class DecisionNote(BaseModel):
 
 
 def decision_note(db: Session, entry: int) -> DecisionNote:
-    """:class:`DecisionNote` of audit entry ``entry`` (a confirm, reject, correct, or the undo of one).
+    """:class:`DecisionNote` of audit entry ``entry`` (a confirm, reject, correct, add, or the undo of one).
     Raises :class:`ctrack.errors.NotFound` for no such entry, :class:`BadQuery` for an entry of another kind."""
     e = track_repo.audit_entry(db, entry)
-    if e.action.value not in (*ACTIONS, "undo") or e.entity_type not in KINDS:
+    if e.action.value not in (*ACTIONS, "add", "undo") or e.entity_type not in KINDS:
         raise BadQuery(f"audit entry {entry} is not a review decision on a fact")
     row = track_repo.get(db, e.entity_type, e.entity_id)
     before, after = e.before or {}, e.after or {}
@@ -305,7 +365,7 @@ def decision_note(db: Session, entry: int) -> DecisionNote:
         note.field, note.old, note.new = name, before.get(name), after.get(name)
     if e.action.value == "undo":
         note.undid, note.undid_action = before.get("entry"), before.get("action")
-        name = next((k for k in after if k != "review_state"), None)
+        name = next((k for k in after if k not in ("review_state", "withdrawn")), None)
         if name:
             note.field, note.old, note.new = name, before.get(name), after.get(name)
     else:
@@ -373,5 +433,5 @@ def undo(db: Session, user: str, decision_id: int, comment: str | None = None):
 
 
 __all__ = ["ACTIONS", "KINDS", "SourceSentence", "EvidenceOut", "QueueItemOut", "ReviewedOut", "reindex_after", "QueueQuery", "queue", "queue_size",
-           "decide", "BulkIn", "BulkOut", "BULK_MAX", "bulk_decide", "undo_decision", "undo_batch", "FieldOut", "fields_of",
+           "decide", "AddRoleIn", "AddEventIn", "add_role", "add_event", "BulkIn", "BulkOut", "BULK_MAX", "bulk_decide", "undo_decision", "undo_batch", "FieldOut", "fields_of",
            "DecisionNote", "decision_note", "BatchNote", "batch_note", "document_id", "merge", "split", "undo"]

@@ -58,6 +58,8 @@ class Action(str, Enum):
     CREATE = "create"
     UPDATE = "update"
     CONFIRM = "confirm"
+    #: a reviewer added a fact the extractor missed (an event, or an actor's role in an event)
+    ADD = "add"
     CORRECT = "correct"
     REJECT = "reject"
     MERGE = "merge"

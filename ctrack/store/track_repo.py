@@ -415,6 +415,43 @@ def documents_of(session: Session, subject: Entity, row_id: int) -> list[int]:
     return sorted(set(session.scalars(stmt)))
 
 
+def find_role(session: Session, event_id: int, actor_id: int, role: Any) -> DbEventRole | None:
+    """The stored (event, actor, role) row, if any (the unique key of ``event_roles``)."""
+    return session.scalar(select(DbEventRole).where(DbEventRole.event_id == event_id,
+                                                    DbEventRole.actor_id == actor_id, DbEventRole.role == role))
+
+
+def roles_of_event(session: Session, event_id: int) -> int:
+    """How many roles (any review state) event ``event_id`` holds."""
+    return int(session.scalar(select(func.count()).select_from(DbEventRole)
+                              .where(DbEventRole.event_id == event_id)) or 0)
+
+
+def added_rows(session: Session, entity: Entity) -> dict[int, bool]:
+    """{row id: True when it stands as added, False when its last addition was undone} of every ``entity`` row a
+    reviewer added (``add`` audit entries; an undo of one has ``before.entry`` = the add's entry), one read each."""
+    adds = {e.id: e.entity_id for e in session.scalars(
+        select(DbAuditEntry).where(DbAuditEntry.entity_type == entity, DbAuditEntry.action == Action.ADD))}
+    if not adds:
+        return {}
+    undone = {e.before.get("entry") for e in session.scalars(
+        select(DbAuditEntry).where(DbAuditEntry.entity_type == entity, DbAuditEntry.action == Action.UNDO,
+                                   DbAuditEntry.entity_id.in_(sorted(set(adds.values())))))
+        if e.before}
+    out: dict[int, bool] = {}
+    for entry_id in sorted(adds):  # the latest addition of a row decides
+        out[adds[entry_id]] = entry_id not in undone
+    return out
+
+
+def mentions_of(session: Session, *, event_id: int | None = None, event_role_id: int | None = None) -> list[DbMention]:
+    """The evidence mentions of an event or of a role, in id order."""
+    stmt = select(DbMention)
+    stmt = stmt.where(DbMention.event_id == event_id) if event_id is not None else \
+        stmt.where(DbMention.event_role_id == event_role_id)
+    return list(session.scalars(stmt.order_by(DbMention.id)))
+
+
 # --------------------------------------------------------------------------- review queue
 
 

@@ -9,9 +9,12 @@ knowledge base holds about it as plain data: the events it reported with their
 evidence spans in that document and their review state, the roles it reported,
 and its actor mentions.
 
-Rows a reviewer's merge left behind (merged away, marked ``rejected``) and rows
-created by a split that was undone are not decisions about the facts
-themselves, so they count as not reviewed.
+Rows a reviewer's merge left behind (merged away, marked ``rejected``), rows
+created by a split that was undone and facts whose addition was undone
+(:func:`ctrack.track.review.add_role`, ``add_event``; ``rejected`` since) are
+not decisions about the facts themselves, so they count as not reviewed. A
+fact a reviewer added (and did not take back) is ``added``: the extractor
+missed it.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from ctrack.store.models import (
     DbActorSource, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, ReviewState,
 )
 from ctrack.store.track_models import DbFieldCorrection, DbReviewDecision, DecisionKind, Entity
+from ctrack.store.track_repo import added_rows
 
 #: The review states that are a person's decision.
 DECIDED = (ReviewState.CONFIRMED, ReviewState.CORRECTED, ReviewState.REJECTED)
@@ -42,6 +46,8 @@ class StoredEvent:
     end: str | None
     state: str | None
     spans: list[tuple[int, int, str]] = field(default_factory=list)
+    #: a reviewer added it (the extractor missed it)
+    added: bool = False
 
 
 @dataclass
@@ -59,6 +65,8 @@ class StoredRole:
     former_actors: list[int] = field(default_factory=list)
     #: this document reported the role (its first reporter, or it holds the role's evidence)
     reported: bool = True
+    #: a reviewer added it (the extractor missed it)
+    added: bool = False
 
 
 @dataclass
@@ -86,14 +94,18 @@ class StoredDocument:
 
 
 def _not_decisions(session: Session, subject: Entity) -> set[int]:
-    """Rows whose ``rejected`` state comes from a merge or an undone split, not from a review of the fact."""
+    """Rows whose ``rejected`` state comes from a merge, an undone split or an undone addition, not from a review
+    of the fact."""
+    withdrawn = {i for i, stands in added_rows(session, subject).items() if not stands}
+    if subject is Entity.EVENT_ROLE:
+        return withdrawn
     merged = session.scalars(select(DbReviewDecision.other_id).where(
         DbReviewDecision.subject == subject, DbReviewDecision.kind == DecisionKind.MERGE,
         DbReviewDecision.undone_at.is_(None)))
     split = session.scalars(select(DbReviewDecision.other_id).where(
         DbReviewDecision.subject == subject, DbReviewDecision.kind == DecisionKind.SPLIT,
         DbReviewDecision.undone_at.is_not(None)))
-    return set(merged) | set(split)
+    return set(merged) | set(split) | withdrawn
 
 
 def _state(row, skip: set[int]) -> str | None:
@@ -109,7 +121,8 @@ def count_reviewed(session: Session) -> dict[str, int]:
     skip = _not_decisions(session, Entity.EVENT)
     events = session.scalars(select(DbEvent.id).where(DbEvent.review_state.in_(DECIDED))).all()
     roles = session.scalar(select(func.count()).select_from(DbEventRole).where(DbEventRole.review_state.in_(DECIDED)))
-    return {"events": len([e for e in events if e not in skip]), "roles": int(roles or 0)}
+    return {"events": len([e for e in events if e not in skip]),
+            "roles": int(roles or 0) - len(_not_decisions(session, Entity.EVENT_ROLE))}
 
 
 def reviewed_documents(session: Session) -> list[StoredDocument]:
@@ -124,8 +137,11 @@ def reviewed_documents(session: Session) -> list[StoredDocument]:
     skip_events = _not_decisions(session, Entity.EVENT)
     decided_events = [e for e in session.scalars(select(DbEvent).where(DbEvent.review_state.in_(DECIDED)))
                       if e.id not in skip_events]
-    decided_roles = list(session.scalars(select(DbEventRole).where(DbEventRole.review_state.in_(DECIDED))
-                                         .order_by(DbEventRole.id)))
+    skip_roles = _not_decisions(session, Entity.EVENT_ROLE)
+    added_events = {i for i, stands in added_rows(session, Entity.EVENT).items() if stands}
+    added_roles = {i for i, stands in added_rows(session, Entity.EVENT_ROLE).items() if stands}
+    decided_roles = [r for r in session.scalars(select(DbEventRole).where(DbEventRole.review_state.in_(DECIDED))
+                                                .order_by(DbEventRole.id)) if r.id not in skip_roles]
     role_docs: dict[int, set[int]] = defaultdict(set)
     for r in decided_roles:
         if r.document_id is not None:
@@ -166,17 +182,20 @@ def reviewed_documents(session: Session) -> list[StoredDocument]:
         for ev in (session.scalars(select(DbEvent).where(DbEvent.id.in_(event_ids)).order_by(DbEvent.id))
                    if event_ids else []):
             sd.events.append(StoredEvent(id=ev.id, type=ev.type.value, start=ev.start, end=ev.end,
-                                         state=_state(ev, skip_events), spans=spans.get(ev.id, [])))
+                                         state=_state(ev, skip_events), spans=spans.get(ev.id, []),
+                                         added=ev.id in added_events and ev.id not in skip_events))
         decided_ids = {r.id for r in decided_roles}
         for r in (session.scalars(select(DbEventRole).where(DbEventRole.event_id.in_(event_ids))
                                   .order_by(DbEventRole.id)) if event_ids else []):
+            if r.id in skip_roles:
+                continue  # an addition taken back: no fact at all
             reported = doc.id in role_docs.get(r.id, ())
             if r.id in decided_ids and not reported:
                 continue  # another document's decided role: not this document's evidence
             sd.roles.append(StoredRole(id=r.id, event_id=r.event_id, actor_id=r.actor_id, role=r.role.value,
                                        state=r.review_state.value if r.id in decided_ids else None,
                                        former_actors=[a for a in former.get(r.id, []) if a != r.actor_id],
-                                       reported=reported))
+                                       reported=reported, added=r.id in decided_ids and r.id in added_roles))
         sd.actor_spans = {a: sorted(s) for a, s in sorted(actor_spans.items())}
         sd.actor_local_ids = dict(session.execute(select(DbActorSource.local_id, DbActorSource.actor_id).where(
             DbActorSource.document_id == doc.id).order_by(DbActorSource.id)).all())

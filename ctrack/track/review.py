@@ -22,6 +22,15 @@ recommendation proposed from a document) starts ``proposed``. A reviewer:
 - :func:`undo`\\ es a merge, split or distinct decision: each moved
   reference and changed field goes back unless it was changed since, so
   nothing is lost.
+- :func:`add_role`\\ s or :func:`add_event`\\ s a fact the extractor missed:
+  an actor's role in a stored event, or an event of a document with its
+  trigger words (the evidence spans of the new fact, rule
+  :data:`ADDED_RULE` / :data:`ADDED_TRIGGER_RULE`). The fact is stored
+  ``confirmed`` (a person stated it) with an ``add`` audit entry;
+  :func:`undo_entry` takes it back (the row stays, ``rejected``, and counts
+  as no decision for training: :func:`ctrack.store.track_repo.added_rows`).
+  ``ctrack train --with-reviewed`` learns from it as from a confirmed fact
+  (:mod:`ctrack.train.reviewed`).
 
 Decisions are logged as entity-resolution tools in this field do
 (nomenklatura's resolver keeps such a judgement log) in
@@ -228,6 +237,158 @@ def correct(session: Session, entity: Entity, row_id: int, field_name: str, valu
                  before={field_name: old, "review_state": before_state},
                  after={field_name: new, "review_state": row.review_state.value}, comment=comment)
     return row
+
+
+# --------------------------------------------------------------------------- add a missed fact
+
+#: Rule of the evidence mention of a role a reviewer added (its words in the document, when given).
+ADDED_RULE = "role:added"
+#: Rule of the trigger mention of an event a reviewer added; it begins with "trigger" as the extractor's trigger
+#: rules do, so that training ties it to an extraction candidate on the same words
+#: (:func:`ctrack.train.reviewed.match_events`).
+ADDED_TRIGGER_RULE = "trigger:added"
+
+
+def find_span(text: str, phrase: str, occurrence: int = 1) -> tuple[int, int]:
+    """``[start, end)`` character offsets of the ``occurrence``-th (1-based) match of ``phrase`` in ``text``:
+    case-insensitive, any run of white space between its words, whole words only. Raises :class:`ReviewError`
+    for an empty phrase, an occurrence below 1, or fewer matches than ``occurrence``."""
+    import re
+
+    words = (phrase or "").split()
+    if not words:
+        raise ReviewError("give the words of the document that state the fact")
+    if occurrence < 1:
+        raise ReviewError(f"occurrence {occurrence}: counted from 1")
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+    found = list(re.finditer(pattern, text, flags=re.IGNORECASE))
+    if len(found) < occurrence:
+        where = f"{len(found)} time{'s' if len(found) != 1 else ''}" if found else "nowhere"
+        raise ReviewError(f"{' '.join(words)!r} occurs {where} in the document"
+                          + (f", not {occurrence} times" if found else ""))
+    m = found[occurrence - 1]
+    return m.start(), m.end()
+
+
+def _document_of_event(session: Session, event_id: int, document: str | int | None) -> Any:
+    reported = repo.documents_of(session, Entity.EVENT, event_id)
+    if document is None or str(document).strip() == "":
+        if not reported:
+            raise ReviewError(f"event {event_id} has no source document; say which document states the role")
+        return repo.find_document(session, reported[0])
+    doc = repo.find_document(session, document)
+    if doc.id not in reported:
+        raise ReviewError(f"document {doc.id} ({doc.doc_key}) does not report event {event_id} "
+                          f"(its documents: {', '.join(map(str, reported)) or 'none'})")
+    return doc
+
+
+def add_role(session: Session, event_id: int, actor_id: int, role: Any, *, user: str,
+             document: str | int | None = None, evidence: str | None = None, occurrence: int = 1,
+             comment: str | None = None) -> Any:
+    """Add a role the extractor missed: actor ``actor_id`` holds ``role`` (a :class:`ctrack.schema.RoleType`
+    value) in event ``event_id``, as ``document`` (id or file name; default: the first document that reports
+    the event, which must report it) states; ``evidence``, when given, are the words of the document that
+    state it (their ``occurrence``-th match, :func:`find_span`), kept as the role's evidence span. Returns the
+    role row, stored ``confirmed``, with an ``add`` audit entry (undo it with :func:`undo_entry`).
+
+    A role the reviewer rejected (or whose addition was undone) is added again on its own row. Raises
+    :class:`ReviewError` for an unknown role, a rejected event or actor, a document that does not report
+    the event, words not in it, or a role already stored and not rejected (confirm it instead), and
+    :class:`ctrack.errors.NotFound` for no such event, actor or document."""
+    from ctrack.store.models import DbEventRole, DbMention
+
+    try:
+        role_type = fields.member(RoleType)(role)
+    except ValueError as exc:
+        raise ReviewError(f"role: {exc}") from None
+    event = repo.get(session, Entity.EVENT, fields.integer(event_id))
+    actor = repo.get(session, Entity.ACTOR, fields.integer(actor_id))
+    for what, row in (("event", event), ("actor", actor)):
+        if row.review_state is ReviewState.REJECTED:
+            raise ReviewError(f"{what} {row.id} is rejected; undo that first")
+    doc = _document_of_event(session, event.id, document)
+    span = find_span(doc.text, evidence, occurrence) if evidence and evidence.strip() else None
+    row = repo.find_role(session, event.id, actor.id, role_type)
+    before_state = None
+    if row is not None:
+        if row.review_state is not ReviewState.REJECTED:
+            raise ReviewError(f"{audit.ref(Entity.EVENT_ROLE, row.id)} holds this role already "
+                              f"({row.review_state.value}); confirm or correct it instead")
+        before_state = row.review_state.value
+        row.review_state, row.document_id, row.confidence = ReviewState.CONFIRMED, doc.id, None
+        session.flush()
+    else:
+        row = repo.add_row(session, DbEventRole(event_id=event.id, actor_id=actor.id, role=role_type,
+                                                document_id=doc.id, review_state=ReviewState.CONFIRMED))
+    if span is not None:
+        repo.add_row(session, DbMention(document_id=doc.id, start=span[0], end=span[1],
+                                        text=doc.text[span[0]:span[1]], rule=ADDED_RULE, event_role_id=row.id))
+    audit.record(session, user, Action.ADD, Entity.EVENT_ROLE, row.id, before={"review_state": before_state},
+                 after={"review_state": ReviewState.CONFIRMED.value, "event_id": event.id, "actor_id": actor.id,
+                        "role": role_type.value, "document_id": doc.id, "evidence": list(span) if span else None,
+                        "label": label(session, Entity.EVENT_ROLE, row)}, comment=comment)
+    return row
+
+
+def add_event(session: Session, document: str | int, event_type: Any, trigger: str, *, user: str,
+              start: Any = None, end: Any = None, city: str | None = None, country: str | None = None,
+              name: str | None = None, status: Any = None, occurrence: int = 1, comment: str | None = None) -> Any:
+    """Add an event the extractor missed, as ``document`` (id or file name) tells it: its ``event_type`` (a
+    :class:`ctrack.schema.EventType` value), the ``trigger`` words that tell it (their ``occurrence``-th match
+    in the document's text, :func:`find_span`: the event's evidence, rule :data:`ADDED_TRIGGER_RULE`), its
+    ``start``/``end`` (ISO dates at any precision), venue, ``name`` and ``status`` (default held). Returns the
+    event row, stored ``confirmed`` with the document as its source and an ``add`` audit entry (undo it with
+    :func:`undo_entry`). Add its roles with :func:`add_role`.
+
+    Raises :class:`ReviewError` for a bad type, date, state or status, or trigger words not in the document,
+    and :class:`ctrack.errors.NotFound` for no such document."""
+    from ctrack.store.models import DbEvent, DbEventSource, DbMention
+
+    doc = repo.find_document(session, document)
+    parsers = {"type": (fields.member(EventType), event_type), "name": (fields.optional_text, name),
+               "start": (fields.iso_partial, start), "end": (fields.iso_partial, end),
+               "city": (fields.optional_text, city), "country": (fields.optional_state, country),
+               "status": (fields.member(EventStatus), status if not fields.blank(status) else EventStatus.HELD.value)}
+    values = {}
+    for key, (parse, raw) in parsers.items():
+        try:
+            values[key] = parse(raw)
+        except ValueError as exc:
+            raise ReviewError(f"event {key}: {exc}") from None
+    if values["type"] is None:
+        raise ReviewError("event: give its type")
+    if values["end"] is None:
+        values["end"] = values["start"]
+    span = find_span(doc.text, trigger, occurrence)
+    row = repo.add_row(session, DbEvent(**values, review_state=ReviewState.CONFIRMED))
+    facts = {k: repo.jsonable(v) for k, v in values.items()} | {"delegations": None, "part_of": None, "roles": [],
+                                                                "added": True}
+    repo.add_row(session, DbEventSource(event_id=row.id, document_id=doc.id, local_id=None, facts=facts))
+    repo.add_row(session, DbMention(document_id=doc.id, start=span[0], end=span[1], text=doc.text[span[0]:span[1]],
+                                    rule=ADDED_TRIGGER_RULE, event_id=row.id))
+    audit.record(session, user, Action.ADD, Entity.EVENT, row.id, before={"review_state": None},
+                 after={"review_state": ReviewState.CONFIRMED.value, **facts, "document_id": doc.id,
+                        "trigger": list(span), "label": label(session, Entity.EVENT, row)}, comment=comment)
+    return row
+
+
+def _undo_add(session: Session, entry: Any, row: Any, *, user: str, comment: str | None) -> tuple[Entity, Any]:
+    """Take back an ``add`` (see :func:`undo_entry`): the fact goes back to its state before (a new one: ``rejected``,
+    which readers leave out), unless it changed since or, for an event, holds roles that are not rejected."""
+    entity = entry.entity_type
+    if row.review_state.value != (entry.after or {}).get("review_state"):
+        raise ReviewError(f"{audit.ref(entity, row.id)} changed since entry {entry.id} (review_state); "
+                          "undo or correct that first")
+    if entity is Entity.EVENT and any(r.review_state is not ReviewState.REJECTED for r in row.roles):
+        raise ReviewError(f"{audit.ref(entity, row.id)} holds roles now; reject or undo them first")
+    old = (entry.before or {}).get("review_state") or ReviewState.REJECTED.value
+    row.review_state = ReviewState(old)
+    session.flush()
+    audit.record(session, user, Action.UNDO, entity, row.id,
+                 before={"entry": entry.id, "action": Action.ADD.value, "review_state": ReviewState.CONFIRMED.value},
+                 after={"review_state": old, "withdrawn": True}, comment=comment)
+    return entity, row
 
 
 # --------------------------------------------------------------------------- merge / split / undo
@@ -449,7 +610,7 @@ def undo(session: Session, decision_id: int, *, user: str, comment: str | None =
 # --------------------------------------------------------------------------- undo of confirm / reject / correct
 
 #: The decisions on one fact that :func:`undo_entry` takes back.
-UNDOABLE = (Action.CONFIRM, Action.REJECT, Action.CORRECT)
+UNDOABLE = (Action.CONFIRM, Action.REJECT, Action.CORRECT, Action.ADD)
 
 
 def _undone_entries(session: Session, entity: Entity, row_id: int) -> set[int]:
@@ -458,7 +619,7 @@ def _undone_entries(session: Session, entity: Entity, row_id: int) -> set[int]:
 
 
 def last_decision(session: Session, entity: Entity, row_id: int) -> int:
-    """The audit entry id of the latest confirm, reject or correct of a fact not yet undone.
+    """The audit entry id of the latest confirm, reject, correct or add of a fact not yet undone.
 
     Raises :class:`ReviewError` when the fact has none (and :class:`ctrack.errors.NotFound` for no such fact)."""
     _reviewable(session, entity, row_id)
@@ -466,18 +627,20 @@ def last_decision(session: Session, entity: Entity, row_id: int) -> int:
     for e in reversed(repo.audit_entries(session, entity, row_id)):
         if e.action in UNDOABLE and e.id not in undone:
             return e.id
-    raise ReviewError(f"{audit.ref(entity, row_id)} has no confirm, reject or correct left to undo")
+    raise ReviewError(f"{audit.ref(entity, row_id)} has no confirm, reject, correct or add left to undo")
 
 
 def undo_entry(session: Session, entry_id: int, *, user: str, comment: str | None = None) -> tuple[Entity, Any]:
-    """Take back the confirm, reject or correct that audit entry ``entry_id`` records; returns (entity, row).
+    """Take back the confirm, reject, correct or add that audit entry ``entry_id`` records; returns (entity, row).
 
     The fact gets its review state back, and a correction its old value
     (kept in ``field_corrections`` too). The undo is an audit entry of its
     own (``undo``, ``before.entry`` = the entry undone), so the log stays
     append-only. A fact changed since the decision is left alone. Confirming
     a conflict also wrote a correction of its actor or event: that is a
-    separate entry, undone on the actor or event. Raises
+    separate entry, undone on the actor or event. An added fact
+    (:func:`add_role`, :func:`add_event`) goes back to its state before the
+    addition (a new one: ``rejected``, so reads leave it out). Raises
     :class:`ReviewError` for a merge or split entry (undo the decision), an
     entry undone already, or a fact changed since (a recommendation's list
     fields, such as themes or partners, are compared as its view shows them); :class:`ctrack.errors.NotFound` for no such entry.
@@ -485,12 +648,14 @@ def undo_entry(session: Session, entry_id: int, *, user: str, comment: str | Non
     entry = repo.audit_entry(session, entry_id)
     if entry.action not in UNDOABLE:
         hint = (f"; undo merge/split decision {entry.decision_id} instead" if entry.decision_id else "")
-        raise ReviewError(f"audit entry {entry_id} is a {entry.action.value}, not a confirm, reject or correct{hint}")
+        raise ReviewError(f"audit entry {entry_id} is a {entry.action.value}, not a confirm, reject, correct or add{hint}")
     entity, row_id = entry.entity_type, entry.entity_id
     row = _reviewable(session, entity, row_id)
     if entry_id in _undone_entries(session, entity, row_id):
         raise ReviewError(f"audit entry {entry_id} ({entry.action.value} of {audit.ref(entity, row_id)}) "
                           "was undone already")
+    if entry.action is Action.ADD:
+        return _undo_add(session, entry, row, user=user, comment=comment)
     before, after = entry.before or {}, entry.after or {}
     if entity is Entity.RECOMMENDATION:
         from ctrack.track import recommendations

@@ -22,6 +22,23 @@ aligned with the gold record by the scorer, ``eval/score.py``):
 
 The queue is taken in its own order (least certain first, events and roles
 only), and the analyst stops after ``limit`` decisions.
+
+With ``additions`` (:func:`add_missing`), part of the budget goes to facts
+the extractor missed, drawn from the same gold records, document by
+document, through :func:`ctrack.track.review.add_role` and ``add_event``
+(as ``ctrack review add`` and the evidence page's form):
+
+- a **role** of a gold event that a stored event stands for, whose gold
+  actor is stored for the document, that the stored event does not hold
+  (participant beside another role left out, as the scorer does);
+- an **event** of the gold record that no stored event stands for, when the
+  analyst can point at the words that tell it: gold records have no spans,
+  so the simulation takes the trigger words of an extraction candidate of
+  the same type and date (an event the rules found and the models dropped,
+  or a proposal the models refused) that no stored event holds; then the
+  gold event's roles as above, one decision each. A gold event no candidate
+  stands for is not added (a person would find its words; this simulation
+  cannot), and is counted in ``Review.unreachable``.
 """
 from __future__ import annotations
 
@@ -36,12 +53,14 @@ class Review:
     """What the simulated analyst did: ``decisions`` in order as (action, ref, detail), and their ``counts``."""
 
     decisions: list[tuple[str, str, str]] = field(default_factory=list)
+    #: gold events no stored event stands for and no candidate's words could tell (not added)
+    unreachable: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
-        """{"confirm": n, "correct": n, "reject": n}."""
+        """{"confirm": n, "correct": n, "reject": n, "add": n}."""
         c = Counter(a for a, _r, _d in self.decisions)
-        return {k: c[k] for k in ("confirm", "correct", "reject")}
+        return {k: c[k] for k in ("confirm", "correct", "reject", "add")}
 
 
 def _align(gold: dict, pred: dict) -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
@@ -170,13 +189,111 @@ def review_against_gold(session, documents: dict[int, tuple[dict, dict]], limit:
     return out
 
 
+def _candidate_triggers(cands) -> list[tuple[str, str | None, int, int]]:
+    """(type, start, trigger start, trigger end) of every event candidate of a document (``DocCandidates``): the
+    rules' events (their trigger spans, type and date as the rules left them) and the proposals."""
+    d = cands.decisions
+    out = []
+    for ev, snap in zip(d.events, d.snapshot):
+        for sp in ev.evidence:
+            if (sp.rule or "").startswith("trigger") and sp.end > sp.start:
+                out.append((snap[0].value, snap[1], sp.start, sp.end))
+                break
+    for prop in d.proposals:
+        out.append((prop.draft.type.value, prop.draft.start, prop.trigger.start, prop.trigger.end))
+    return out
+
+
+def add_missing(session, documents: dict[int, tuple[dict, dict]], candidates: dict[int, object], limit: int,
+                out: Review, user: str = "simulated-analyst") -> Review:
+    """Add up to ``limit`` facts the extractor missed (see the module docstring), document by document in id order,
+    appending to ``out``, which is returned. ``documents`` as for :func:`review_against_gold`; ``candidates`` maps a
+    stored document id to its ``DocCandidates`` (to point at an event's words)."""
+    from ctrack.store import training_repo
+    from ctrack.store.models import DbEvent, DbMention, ReviewState
+    from ctrack.track import review
+    from ctrack.train import scorer
+    from sqlalchemy import select
+
+    S = scorer()
+    done = 0
+
+    def role_adds(doc_id: int, event_id: int, g: dict, g2actor: dict[str, int]) -> None:
+        nonlocal done
+        ev = session.get(DbEvent, event_id)
+        have = {(r.actor_id, r.role.value) for r in ev.roles if r.review_state is not ReviewState.REJECTED}
+        for g_actor, role in sorted(S.drop_participants(S.role_pairs(g)), key=lambda p: (p[0], _ROLE_ORDER.index(p[1]))):
+            actor = g2actor.get(g_actor)
+            if done >= limit or actor is None or (actor, role) in have:
+                continue
+            row = review.add_role(session, event_id, actor, role, user=user, document=doc_id,
+                                  comment="gold gives the actor this role")
+            have.add((actor, role))
+            done += 1
+            out.decisions.append(("add", f"event_role:{row.id}", f"{role} (missed)"))
+
+    for doc_id in sorted(documents):
+        if done >= limit:
+            break
+        gold, pred = documents[doc_id]
+        p2g, ev = _align(gold, pred)
+        ev_ids, actor_ids = training_repo.local_ids(session, doc_id)
+        g2actor = {g: actor_ids[p] for p, g in sorted(p2g.items()) if p in actor_ids}
+        stood: set[int] = set()
+        for local, (gi, _kind) in sorted(ev.items()):
+            stored = ev_ids.get(local)
+            event = session.get(DbEvent, stored) if stored is not None else None
+            if event is None or event.review_state is ReviewState.REJECTED:
+                continue
+            stood.add(gi)
+            role_adds(doc_id, stored, gold["events"][gi], g2actor)
+        held = [(m.start, m.end) for m in session.scalars(select(DbMention).where(
+            DbMention.document_id == doc_id, DbMention.event_id.is_not(None)))]
+        for gi, g in enumerate(gold["events"]):
+            if done >= limit:
+                break
+            if gi in stood:
+                continue
+            words = next(((a, b) for t, start, a, b in _candidate_triggers(candidates[doc_id])
+                          if t == g["type"] and (S.start_agrees(g.get("start"), start) if g.get("start") else not start)
+                          and not any(a < y and x < b for x, y in held)), None)
+            if words is None:
+                out.unreachable += 1
+                continue
+            text = candidates[doc_id].document.text
+            occurrence = 1 + len(_matches(text[words[0]:words[1]], text[:words[0]]))
+            try:  # add_event checks everything before it writes
+                row = review.add_event(session, doc_id, g["type"], text[words[0]:words[1]], user=user,
+                                       start=g.get("start"), end=g.get("end"), city=g.get("city"),
+                                       country=g.get("country"), name=g.get("name"), status=g.get("status"),
+                                       occurrence=occurrence, comment="gold event the extractor missed")
+            except review.ReviewError:  # words the analyst's form cannot point at, or a venue it does not know
+                out.unreachable += 1
+                continue
+            held.append(words)
+            done += 1
+            out.decisions.append(("add", f"event:{row.id}", f"{g['type']} {g.get('start') or 'undated'} (missed)"))
+            role_adds(doc_id, row.id, g, g2actor)
+    return out
+
+
+def _matches(phrase: str, text: str) -> list:
+    """The matches of ``phrase`` in ``text`` as :func:`ctrack.track.review.find_span` counts them."""
+    import re
+
+    words = phrase.split()
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+    return list(re.finditer(pattern, text, flags=re.IGNORECASE))
+
+
 def reviewed_examples(rest: list, half: list, model, limit: int, count_confirms: bool = True,
-                      db_url: str | None = None) -> tuple[Review, list]:
+                      db_url: str | None = None, additions: int = 0) -> tuple[Review, list]:
     """The loop of ``ctrack train --with-reviewed`` on annotated documents playing an analyst's unreviewed ones.
 
     ``half`` (:class:`ctrack.train.Prepared`) is extracted with ``model`` and stored in a fresh knowledge base
     (``db_url``, default SQLite in a temporary folder), :func:`review_against_gold` makes ``limit`` decisions
-    on it, and the reviewed facts become training labels as ``ctrack train --with-reviewed`` makes them
+    on it (``additions`` of them, at most, facts the extractor missed, :func:`add_missing`, made after the queue
+    decisions), and the reviewed facts become training labels as ``ctrack train --with-reviewed`` makes them
     (:mod:`ctrack.train.reviewed`; documents of ``rest``, the annotated corpora, skipped). Returns
     (the :class:`Review`, the :class:`ctrack.train.reviewed.ReviewedExample` list).
     """
@@ -193,13 +310,18 @@ def reviewed_examples(rest: list, half: list, model, limit: int, count_confirms:
         try:
             ex = get_extractor()
             stored: dict[int, tuple[dict, dict]] = {}
+            cands: dict[int, object] = {}
             for p in half:
                 record = ex.decide(p.cands, model)
                 with session_scope(engine) as s:
                     res = save_document(s, p.cands.document, record)
                 stored[res.document_id] = (p.item.gold, record.to_json())
+                cands[res.document_id] = p.cands
             with session_scope(engine) as s:
-                review = review_against_gold(s, stored, limit, count_confirms=count_confirms)
+                review = review_against_gold(s, stored, limit - additions, count_confirms=count_confirms)
+            if additions:
+                with session_scope(engine) as s:
+                    add_missing(s, stored, cands, additions, review)
             hashes, texts = annotated_fingerprints([p.item.path for p in rest], [p.cands.document.text for p in rest])
             with session_scope(engine) as s:
                 found = load_reviewed(s, hashes, texts)
@@ -208,4 +330,4 @@ def reviewed_examples(rest: list, half: list, model, limit: int, count_confirms:
     return review, prepare_reviewed(found)
 
 
-__all__ = ["Review", "review_against_gold", "reviewed_examples"]
+__all__ = ["Review", "review_against_gold", "add_missing", "reviewed_examples"]

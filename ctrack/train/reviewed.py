@@ -48,7 +48,16 @@ The labels (all from the decided facts of that document):
   group train-a; see docs/benchmarks.md.) A participant beside another
   role is dropped, as the scorer does. Roles count only in the document that
   reported them (first reporter or evidence), since another report of the
-  same event may not state them.
+  same event may not state them. A role a reviewer *added*
+  (:func:`ctrack.track.review.add_role`: the extractor missed it) is a
+  confirmed role like any other, and is also noted as an addition
+  (``added_roles``), so that the exemplar memory can give its role to a pair
+  worded like it that the models leave without a role.
+- **added events**: an event a reviewer added
+  (:func:`ctrack.track.review.add_event`) is a confirmed event; its trigger
+  words (its evidence span) tie it to the candidate on the same words
+  (``added_events``); one no candidate stands for is listed in
+  ``unmatched_added`` (the extractor had no candidate on those words).
 """
 from __future__ import annotations
 
@@ -59,7 +68,7 @@ from pathlib import Path
 
 from ctrack.errors import NoReviewedFacts
 from ctrack.extract.decide import NONE, _ROLE_ORDER, apply_models
-from ctrack.extract.exemplars import CHECK_MIN, Memory
+from ctrack.extract.exemplars import ADDED, ADDED_EVENT, CHECK_MIN, Memory
 
 #: Review states that make a fact a positive example.
 POSITIVE = ("confirmed", "corrected")
@@ -73,6 +82,12 @@ class ReviewedLabels:
     types: list[str | None] = field(default_factory=list)
     dates: list[int | None] = field(default_factory=list)
     roles: list[tuple[int, str]] = field(default_factory=list)
+    #: (role candidate index, role) of the positive role labels a reviewer *added* (the extractor missed the role)
+    added_roles: list[tuple[int, str]] = field(default_factory=list)
+    #: event candidate indexes whose positive label is an event a reviewer *added*
+    added_events: set[int] = field(default_factory=set)
+    #: added events no event candidate stands for, as (stored event id, trigger span start, end)
+    unmatched_added: list[tuple[int, int, int]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """How many examples of each kind: {"events", "types", "dates", "roles"}."""
@@ -214,8 +229,14 @@ def derive_labels(cands, stored) -> ReviewedLabels:
     for i, se in ev_match.items():
         if se.state in POSITIVE:
             labels.events[i], labels.types[i] = 1, se.type
+            if se.added:
+                labels.added_events.add(i)
         elif se.state == "rejected":
             labels.events[i] = 0
+    matched = {se.id for se in ev_match.values()}
+    for se in stored.events:
+        if se.added and se.id not in matched and se.spans:
+            labels.unmatched_added.append((se.id, se.spans[0][0], se.spans[0][1]))
     for n, c in enumerate(d.dates):
         se = ev_match.get(c.event)
         if se is None or se.state not in POSITIVE or not se.start or not c.date.start_iso:
@@ -224,6 +245,7 @@ def derive_labels(cands, stored) -> ReviewedLabels:
         labels.dates[n] = int(ok)
     actors = match_actors(cands, stored)
     held: dict[tuple[int, int], set[str]] = {}
+    added: dict[tuple[int, int], set[str]] = {}
     cleared: set[tuple[int, int]] = set()
     pending: set[tuple[int, int]] = set()
     for r in stored.roles:
@@ -231,6 +253,8 @@ def derive_labels(cands, stored) -> ReviewedLabels:
             pending.add((r.event_id, r.actor_id))
         elif r.state in POSITIVE:
             held.setdefault((r.event_id, r.actor_id), set()).add(r.role)
+            if r.added:
+                added.setdefault((r.event_id, r.actor_id), set()).add(r.role)
             cleared.update((r.event_id, a) for a in r.former_actors)
         elif r.state == "rejected":
             cleared.add((r.event_id, r.actor_id))
@@ -244,6 +268,7 @@ def derive_labels(cands, stored) -> ReviewedLabels:
             roles.remove("participant")  # the scorer drops participant beside another role
         if roles:
             labels.roles += [(n, r) for r in roles]
+            labels.added_roles += [(n, r) for r in roles if r in added.get((se.id, actor), ())]
         elif (se.id, actor) in cleared and (se.id, actor) not in pending:
             labels.roles.append((n, NONE))
     return labels
@@ -269,11 +294,17 @@ def prepare_reviewed(reviewed: ReviewedSet, progress=None) -> list[ReviewedExamp
 
 
 def label_counts(examples: list[ReviewedExample]) -> dict[str, int]:
-    """Examples of each kind over ``examples``, plus "documents"."""
+    """Examples of each kind over ``examples``, plus "documents", and of them the facts a reviewer added:
+    "added_roles", "added_events" (role and event examples) and "unmatched_added" (added events no candidate
+    stands for, which teach nothing)."""
     total: Counter = Counter()
     for e in examples:
         total.update(e.labels.counts())
-    return {"documents": len(examples), **{k: total[k] for k in ("events", "types", "dates", "roles")}}
+        total["added_roles"] += len(e.labels.added_roles)
+        total["added_events"] += len(e.labels.added_events)
+        total["unmatched_added"] += len(e.labels.unmatched_added)
+    return {"documents": len(examples), **{k: total[k] for k in ("events", "types", "dates", "roles", "added_roles",
+                                                                 "added_events", "unmatched_added")}}
 
 
 def keep_new_model(before: dict, after: dict, category: str = "all") -> bool:
@@ -305,7 +336,9 @@ def leave_one_out(memory: Memory, examples: list, models) -> Check:
     """Check ``memory`` on the reviewed documents themselves, each left out in turn: every labelled candidate of a
     reviewed document (:class:`ReviewedExample`) is decided by ``models`` (shared weights only,
     as a general document) and by the memory of the other documents (``exclude``), as :mod:`ctrack.extract.decide`
-    applies it (a role pair or an event the models keep, dropped by a rejection of the same wording), and the two
+    applies it (a role pair or an event the models keep, dropped by a rejection of the same wording; a pair of a kept
+    event left without a role, given the role of an addition of the same wording; a dropped event kept by an added
+    one), and the two
     are compared with the analyst's label where they differ. This is the house style's own held-out test, which the
     cross-validation of the annotated corpora cannot be: it never decides a local document."""
     out = Check()
@@ -319,24 +352,33 @@ def leave_one_out(memory: Memory, examples: list, models) -> Check:
             held.setdefault(n, set()).add(y)
         for n, ys in held.items():
             c = d.roles[n]
+            kept_event = id(d.events[c.event]) in kept
             mine = {role.value for k, role, _m in d.events[c.event].roles if k == c.key}
-            if not mine:
-                continue
             hit = memory.match("role", c.features, exclude=r.name)
-            if hit is None or hit[0] != NONE:
-                continue
             truth = ys - {NONE}
-            out.changed += 1
-            out.memory_right += not truth
-            out.model_right += mine == truth
+            if mine and hit is not None and hit[0] == NONE:
+                out.changed += 1
+                out.memory_right += not truth
+                out.model_right += mine == truth
+            elif not mine and kept_event and hit is not None and hit[0].startswith(ADDED):
+                given = set(hit[0][len(ADDED):].split("+"))
+                out.changed += 1
+                out.memory_right += given <= truth
+                out.model_right += not truth
         for i, y in enumerate(r.labels.events):
-            if y is None or id(d.events[i]) not in kept:
+            if y is None:
                 continue
             hit = memory.match("event", d.type_features[i], exclude=r.name)
-            if hit is not None and hit[0] == "0":
+            if hit is None:
+                continue
+            if id(d.events[i]) in kept and hit[0] == "0":
                 out.changed += 1
                 out.memory_right += y == 0
                 out.model_right += y == 1
+            elif id(d.events[i]) not in kept and hit[0] == ADDED_EVENT:
+                out.changed += 1
+                out.memory_right += y == 1
+                out.model_right += y == 0
     return out
 
 

@@ -1,7 +1,10 @@
 """The review pages: the queue (``/review``), bulk decisions (``/review/bulk``) and a document's evidence
 (``/documents/{id}/evidence``), over :mod:`ctrack.service.review` like ``ctrack review`` and the API.
 
-Every decision (confirm, reject, correct, a bulk confirm or reject) posts a form and is answered with a
+The evidence page also has a form to add a fact the extractor missed (a role of an actor in one of the
+document's events, or an event with the words that tell it: ``POST /review/add``).
+
+Every decision (confirm, reject, correct, add, a bulk confirm or reject) posts a form and is answered with a
 redirect back to the page it came from, which then shows what changed (fact, field, old → new) in place of
 the decided card and in the status line, with an Undo button that posts to ``/review/undo`` (the same
 service undo as ``ctrack review undo`` and ``POST /api/v1/review/…/undo``). The query string carries
@@ -24,6 +27,7 @@ from ctrack.service import documents as document_service
 from ctrack.service import review as review_service
 from ctrack.service.paging import PageParams
 from ctrack.service.passages import Mark
+from ctrack.schema import EventType, RoleType
 from ctrack.store.models import ReviewState
 from ctrack.store.track_models import Entity
 from ctrack.store.web_models import UserRole
@@ -276,6 +280,46 @@ def review_action(entity: Entity, row_id: int, action: str, form: dict[str, str]
     return RedirectResponse(with_note(back, done=out.entry, at=at), status_code=303)
 
 
+@router.post("/review/add")
+def review_add(form: dict[str, str] = Depends(_form), who: Principal = Depends(analyst),
+               db: Session = Depends(get_db)):
+    """Add a fact the extractor missed (the evidence page's form): ``kind`` "role" (``event_id``, ``actor_id``,
+    ``role``, ``evidence`` words, ``document``) or "event" (``document``, ``type``, ``trigger`` words, ``start``,
+    ``end``, ``city``, ``country``, ``name``); back to the page with the addition's audit entry (``done``), whose
+    status line says what was added with an Undo, or with the ``error``."""
+    back = form.get("back", "/review")
+    kind = form.get("kind", "")
+    blank = {k: (v.strip() or None) for k, v in form.items()}
+    try:
+        if kind == "role":
+            if not (blank.get("event_id") or "").isdigit() or not (blank.get("actor_id") or "").isdigit():
+                raise ValueError("choose the event and the actor")
+            body = review_service.AddRoleIn(event_id=int(blank["event_id"]), actor_id=int(blank["actor_id"]),
+                                            role=blank.get("role") or "", document=blank.get("document"),
+                                            evidence=blank.get("evidence"), comment=blank.get("comment"))
+            out = review_service.add_role(db, who.name, body)
+        elif kind == "event":
+            body = review_service.AddEventIn(document=blank.get("document") or "", type=blank.get("type") or "",
+                                             trigger=blank.get("trigger") or "", start=blank.get("start"),
+                                             end=blank.get("end"), city=blank.get("city"),
+                                             country=blank.get("country"), name=blank.get("name"),
+                                             comment=blank.get("comment"))
+            out = review_service.add_event(db, who.name, body)
+        else:
+            raise HTTPException(422, f"no kind of fact to add {kind!r}: role or event")
+        db.commit()
+    except CtrackError as exc:
+        db.rollback()
+        return RedirectResponse(with_note(back, error=exc.message), status_code=303)
+    except ValueError as exc:  # pydantic's ValidationError is one: a missing or unknown type or role
+        db.rollback()
+        first = str(exc).splitlines()
+        return RedirectResponse(with_note(back, error=f"cannot add the {kind}: "
+                                          + (first[0] if len(first) < 3 else f"{first[1]}: {first[2].strip()}")),
+                                status_code=303)
+    return RedirectResponse(with_note(back, done=out.entry), status_code=303)
+
+
 @router.get("/review/evidence")
 def evidence_by_name(document: str, me: Principal = Depends(page_user), db: Session = Depends(get_db)):
     """The evidence view of a document given by id or file name (the queue's source links)."""
@@ -296,8 +340,12 @@ def evidence_page(request: Request, document_id: int, state: ReviewState = Revie
                         edit=edit)
     marks = [Mark(start=a, end=b, label=item.ref, mention_id=n) for n, item in enumerate(page.items)
              for a, b in item.spans if 0 <= a < b <= len(doc.text)]
+    actors = {m.actor.id: m.actor for m in doc.mentions if m.actor is not None}
     ctx.update({"d": doc, "marks": marks, "state": state, "states": list(ReviewState), "total": page.total,
-                "unmarked": sum(1 for i in page.items if not i.spans)})
+                "unmarked": sum(1 for i in page.items if not i.spans),
+                "add_events": [e for e in doc.events if e.review_state is not ReviewState.REJECTED],
+                "add_actors": sorted(actors.values(), key=lambda a: a.name.casefold()),
+                "role_types": [r.value for r in RoleType], "event_types": [t.value for t in EventType]})
     return render(request, "evidence.html", ctx, nav="documents")
 
 

@@ -101,3 +101,22 @@ def api(db_url: str):
     with built.client:
         yield built
     built.app.state.engine.dispose()
+
+
+def missing_role(engine) -> tuple[int, int, int, str]:
+    """(event id, actor id, document id, the text of a mention of the actor) of a knowledge base (the seed one): an actor named
+    in a document that reports the event and holds no role in it."""
+    from sqlalchemy import select
+
+    from ctrack.store.db import session_scope
+    from ctrack.store.models import DbEvent, DbEventRole, DbEventSource, DbMention
+
+    with session_scope(engine) as s:
+        for ev in s.scalars(select(DbEvent).order_by(DbEvent.id)):
+            doc = s.scalar(select(DbEventSource.document_id).where(DbEventSource.event_id == ev.id))
+            holders = set(s.scalars(select(DbEventRole.actor_id).where(DbEventRole.event_id == ev.id)))
+            for m in s.scalars(select(DbMention).where(DbMention.document_id == doc, DbMention.actor_id.is_not(None))
+                               .order_by(DbMention.id)):
+                if m.actor_id not in holders and m.text.split():
+                    return ev.id, m.actor_id, doc, m.text
+    raise AssertionError("the seed document has no actor without a role in one of its events")

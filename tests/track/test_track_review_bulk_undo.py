@@ -82,7 +82,7 @@ def test_confirm_reject_and_correct_are_undone_in_the_audit_log(engine, db_url):
             ("Dushanbe", "Khujand"), ("Khujand", "Dushanbe")]
     # nothing left to undo on the event; undoing twice is refused
     again = run("review", "undo", ev_ref, db=db_url, ok=False)
-    assert again.exit_code != 0 and "no confirm, reject or correct left to undo" in again.output
+    assert again.exit_code != 0 and "no confirm, reject, correct or add left to undo" in again.output
     # a reject, undone by its audit entry; the role's confirm is still there
     with session_scope(engine) as s:
         rej = service.decide(s, "ana", Entity.EVENT, ev.id, "reject")
@@ -198,7 +198,7 @@ def test_a_recommendation_correction_is_undone_like_any_other_decision(engine, d
         undos = track_repo.audit_entries(s, Entity.RECOMMENDATION, rec_id, action=Action.UNDO)
         assert [u.user for u in undos] == ["dina", "dina"] and undos[-1].after == {"state": None,
                                                                                  "review_state": "proposed"}
-    assert "no confirm, reject or correct left to undo" in run("review", "undo", ref, db=db_url, ok=False).output
+    assert "no confirm, reject, correct or add left to undo" in run("review", "undo", ref, db=db_url, ok=False).output
     # a correction overtaken by a later one of the same field is not undone from under it
     run("review", "correct", ref, "themes", "human_rights", db=db_url)
     with session_scope(engine) as s:

@@ -248,7 +248,7 @@ def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev00
     with session_scope(dev001) as s:
         done = review_against_gold(s, {1: (gold, record)}, limit=100)
     done.decisions = first.decisions + done.decisions
-    assert done.counts == {"confirm": 5, "correct": 2, "reject": 1}, done.decisions  # 2 events, 6 roles
+    assert done.counts == {"confirm": 5, "correct": 2, "reject": 1, "add": 0}, done.decisions  # 2 events, 6 roles
     details = sorted(d for a, _r, d in done.decisions if a == "correct")
     assert details == ["role speaker -> chair", "type launch -> conference"]
     with session_scope(dev001) as s:
@@ -257,7 +257,22 @@ def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev00
         assert [e.action for e in entries] == [Action.CONFIRM]
     with session_scope(dev001) as s:  # nothing left to decide
         assert review_against_gold(s, {1: (gold, record)}, limit=100).decisions == []
+    # then the facts the extractor missed: a gold role of a stored event (the General Assembly, named in the note,
+    # as a supporter of the workshop in the analyst's view), added through the review log; nothing else is missing
+    from ctrack.train.analyst import add_missing
 
+    wider = copy.deepcopy(gold)
+    next(e for e in wider["events"] if e["type"] == "workshop")["roles"].append({"actor": "ga", "role": "supporter"})
+    cands = {1: next(iter(get_extractor().candidates_many([doc])))}
+    with session_scope(dev001) as s:
+        more = add_missing(s, {1: (wider, record)}, cands, 100, type(done)())
+        assert [(a, d) for a, _r, d in more.decisions] == [("add", "supporter (missed)")]
+        row = track_repo.get(s, Entity.EVENT_ROLE, int(more.decisions[0][1].split(":")[1]))
+        assert (s.get(DbActor, row.actor_id).name, row.event_id, row.review_state.value) == \
+            ("General Assembly", _event(s, "workshop").id, "confirmed")
+        assert [e.action for e in track_repo.audit_entries(s, Entity.EVENT_ROLE, row.id)] == [Action.ADD]
+    with session_scope(dev001) as s:  # added once: nothing left to add
+        assert add_missing(s, {1: (wider, record)}, cands, 100, type(done)()).decisions == []
 
 HOUSE = Path(__file__).resolve().parent / "house"
 #: What the next two notes' speakers become at local scale 1 (``--local-scale 1``; ctrack.train.LOCAL_SCALE is 0, off): the
@@ -461,3 +476,57 @@ def test_the_exemplar_memory_matches_on_wording_and_only_a_closer_rejection_drop
     assert Models.from_json(Models(event=event).to_json()).memory is None
     with pytest.raises(ValueError, match="exemplar kind"):
         signature("date", said)
+
+
+ROUNDTABLE = Path(__file__).resolve().parent / "roundtable"
+
+
+def test_roles_an_analyst_added_on_one_note_are_given_in_the_next_notes_of_its_house_style(house, tmp_path):
+    """Additions (``ctrack review add role``) teach the candidate side. The house style (``tests/train/roundtable``,
+    written for this test): an expert roundtable's notes, each saying "The costs of the workshop were borne by
+    <state>" and "Seated at the table next to the organizers was Ambassador <name>", which the models read as no role
+    at all, and listing two states of which they keep only the second as a participant. The analyst adds the three
+    missed roles of note 1 (its funder, the ambassador and the first state as participants); retrained with the
+    knowledge base (``ctrack train --with-reviewed``), notes 2 and 3, never reviewed, get the same roles on other
+    names, keep every other fact, and documents of other house styles come out as before."""
+    a, b, base = house.a, house.b, house.base
+    notes = [read(ROUNDTABLE / f"roundtable-{n}.txt") for n in (1, 2, 3)]
+    missed = [("Norway", "funder"), ("Lars Berg", "participant"), ("Mongolia", "participant")]
+    expect = [[("Anna Holm", "participant"), ("Denmark", "funder"), ("Tajikistan", "participant")],
+              [("Finland", "funder"), ("Mikko Laine", "participant"), ("Uzbekistan", "participant")]]
+
+    def roles(doc, models):
+        return sorted((name, role) for _t, _s, name, role in facts(doc, models))
+
+    unoct = ("United Nations Office of Counter-Terrorism", "organizer")
+    assert [roles(n, base) for n in notes] == [[("Kazakhstan", "participant"), unoct],  # the three roles missed
+                                               [("Afghanistan", "participant"), unoct],
+                                               [("Kyrgyzstan", "participant"), unoct]]
+    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    engine = open_store(url)
+    with session_scope(engine) as s:
+        save_document(s, notes[0], get_extractor().extract(notes[0], base))
+    with session_scope(engine) as s:
+        workshop = _event(s, "workshop")
+        for name, role in missed:
+            actor = s.scalars(select(DbActor).where(DbActor.name == name)).one()
+            review.add_role(s, workshop.id, actor.id, role, user=U, evidence=name, comment="the note says so")
+    with session_scope(engine) as s:
+        found = load_reviewed(s)
+    [example] = prepare_reviewed(found)
+    assert sorted(y for _n, y in example.labels.added_roles) == ["funder", "participant", "participant"]
+    engine.dispose()
+    new_path = tmp_path / "taught.json"
+    res = CliRunner().invoke(app, ["train", "--with-reviewed", "--db", url, "--corpus", a, "--corpus", b,
+                                   "--out", str(new_path)])
+    assert res.exit_code == 0, res.output
+    assert "written (all F1" in res.stdout, res.stdout
+    taught = Models.load(new_path)
+    assert sum(e.label.startswith("add:") for e in taught.memory.exemplars) == 3
+    for note, added in zip(notes[1:], expect):
+        before, after = roles(note, base), roles(note, taught)
+        assert sorted(set(after) - set(before)) == added  # the analyst's three roles, on this note's names
+        assert set(before) <= set(after)  # nothing else changed
+        assert [f for f in facts(note, taught) if (f[2], f[3]) not in added] == facts(note, base)
+    for doc in house.others:  # other house styles: nothing changes
+        assert facts(doc, taught) == facts(doc, base)

@@ -125,6 +125,26 @@ def correct(entity: Entity, row_id: int, body: Correction,
     return out
 
 
+@router.post("/review/add-role", response_model=ReviewedOut, summary="Add a role the extractor missed")
+def add_role(body: service.AddRoleIn, db: Session = Depends(get_db), who: Principal = Depends(analyst)):
+    """Add an actor's role in a stored event that extraction missed, as a document that reports the event states
+    it (with its words as evidence, when given). The role is stored ``confirmed``; ``entry`` is the ``add`` audit
+    entry (undo it with ``POST /review/entries/{entry}/undo``); ``ctrack train --with-reviewed`` learns from it."""
+    out = service.add_role(db, who.name, body)
+    db.commit()
+    return out
+
+
+@router.post("/review/add-event", response_model=ReviewedOut, summary="Add an event the extractor missed")
+def add_event(body: service.AddEventIn, db: Session = Depends(get_db), who: Principal = Depends(analyst)):
+    """Add an event a document tells that extraction missed, with the words that tell it (its evidence) and its
+    date and venue; stored ``confirmed``, ``entry`` being the ``add`` audit entry (undo it with
+    ``POST /review/entries/{entry}/undo``). Add its roles with ``POST /review/add-role``."""
+    out = service.add_event(db, who.name, body)
+    db.commit()
+    return out
+
+
 @router.post("/review/bulk", response_model=service.BulkOut, summary="Confirm or reject a filtered set")
 def bulk(body: service.BulkIn, db: Session = Depends(get_db), who: Principal = Depends(analyst)):
     """Confirm or reject every fact the filters select (the queue's filters). Without ``"apply": true``
@@ -139,8 +159,8 @@ def bulk(body: service.BulkIn, db: Session = Depends(get_db), who: Principal = D
 @router.post("/review/entries/{entry_id}/undo", response_model=ReviewedOut, summary="Undo one review decision")
 def undo_entry(entry_id: int, body: Comment | None = None, db: Session = Depends(get_db),
                who: Principal = Depends(analyst)):
-    """Take back the confirm, reject or correct that audit entry ``entry_id`` records (``entry`` of the
-    decision's answer, or of ``GET /history/…``)."""
+    """Take back the confirm, reject, correct or add that audit entry ``entry_id`` records (``entry`` of the
+    decision's answer, or of ``GET /history/…``); an added fact becomes ``rejected``."""
     out = service.undo_decision(db, who.name, entry=entry_id, comment=body.comment if body else None)
     db.commit()
     return out
@@ -167,7 +187,7 @@ def fact_fields(entity: Entity, row_id: int, db: Session = Depends(get_db), _: P
 @router.post("/review/{entity}/{row_id}/undo", response_model=ReviewedOut, summary="Undo a fact's last decision")
 def undo_fact(entity: Entity, row_id: int, body: Comment | None = None, db: Session = Depends(get_db),
               who: Principal = Depends(analyst)):
-    """Take back the latest confirm, reject or correct of a fact not yet undone (state and value go back);
+    """Take back the latest confirm, reject, correct or add of a fact not yet undone (state and value go back);
     written to the audit log as an ``undo``."""
     out = service.undo_decision(db, who.name, entity, row_id, comment=body.comment if body else None)
     db.commit()
