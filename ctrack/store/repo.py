@@ -894,14 +894,15 @@ def _id_sets(session: Session, column, ids: list[int]) -> Iterable[ColumnElement
         yield column.in_(chunk)
 
 
-def _actor_rows(session: Session, where: ColumnElement[bool],
-                timelines: dict[int, int] | None = None) -> list[ActorRow]:
+def _actor_rows(session: Session, where: ColumnElement[bool], timelines: dict[int, int] | None = None,
+                titled: set[int] | None = None) -> list[ActorRow]:
     """ActorRows (with aliases, affiliation and counts) for the actors matching ``where``, by kind then name
-    (then id): one read, as :func:`_actor_rows_for` reads them (``timelines`` as there)."""
-    return _read_actor_rows(session, where, (DbActor.kind, DbActor.name, DbActor.id), timelines)
+    (then id): one read, as :func:`_actor_rows_for` reads them (``timelines`` and ``titled`` as there)."""
+    return _read_actor_rows(session, where, (DbActor.kind, DbActor.name, DbActor.id), timelines, titled)
 
 
-def _actor_rows_for(session: Session, ids: list[int], timelines: dict[int, int] | None = None) -> list[ActorRow]:
+def _actor_rows_for(session: Session, ids: list[int], timelines: dict[int, int] | None = None,
+                    titled: set[int] | None = None) -> list[ActorRow]:
     """ActorRows for ``ids``, in that order, with the events and documents of each: read from
     ``agg_actors`` (:mod:`ctrack.store.aggregates`; the events counted in SQL for those actors alone
     while this transaction has queued changes): the count of a busy person read a tenth of all roles.
@@ -909,12 +910,14 @@ def _actor_rows_for(session: Session, ids: list[int], timelines: dict[int, int] 
     primary key, its aliases by an outer join (one row per alias), where there were two statements (the
     actors with their affiliation, then their aliases by ``selectinload``) and ORM objects for each.
     ``timelines``: filled with {actor id: timeline total} (:attr:`DbAggActor.timeline`) when the
-    aggregates are fresh, for :func:`actor_timeline`."""
+    aggregates are fresh, for :func:`actor_timeline`; ``titled`` (when given): filled with the ids of the
+    actors that have dated titles (``person_titles``, an ``EXISTS`` column of the same read), so that a
+    timeline reads the titles only when there are some."""
     if not ids:
         return []
     found: dict[int, ActorRow] = {}
     for chunk in _chunks(ids):
-        for row in _read_actor_rows(session, DbActor.id.in_(chunk), None, timelines):
+        for row in _read_actor_rows(session, DbActor.id.in_(chunk), None, timelines, titled):
             found[row.id] = row
     return [found[i] for i in ids if i in found]
 
@@ -926,12 +929,12 @@ _ALIAS_ROW = aliased(DbAlias, name="alias_row")
 
 
 def _read_actor_rows(session: Session, where: ColumnElement[bool], order: tuple | None,
-                     timelines: dict[int, int] | None) -> list[ActorRow]:
+                     timelines: dict[int, int] | None, titled: set[int] | None = None) -> list[ActorRow]:
     """The :class:`ActorRow` of each actor matching ``where``, in ``order`` (None: any), in one read of
     columns: the actor, its affiliation (outer join by primary key), its counts from the aggregates when they
     are kept (outer joins by primary key) and its aliases (outer join: one row per alias, an actor's rows
     adjacent). Without fresh aggregates the events (and, without kept ones, the documents) are counted in a
-    grouped read for those actors; ``timelines`` as in :func:`_actor_rows_for`."""
+    grouped read for those actors; ``timelines`` and ``titled`` as in :func:`_actor_rows_for`."""
     kept = aggregates.kept(session)
     fresh = kept and aggregates.fresh(session)
     aff = _AFFILIATION
@@ -942,6 +945,9 @@ def _read_actor_rows(session: Session, where: ColumnElement[bool], order: tuple 
         d = DbAggActorDocuments
         stmt = (select(*cols, DbAggActor.events, DbAggActor.timeline, d.n)
                 .outerjoin(DbAggActor, DbAggActor.actor_id == DbActor.id).outerjoin(d, d.actor_id == DbActor.id))
+    if titled is not None:  # the last column: whether it has dated titles (the titles' person index)
+        stmt = stmt.add_columns(select(literal(1)).where(DbTitle.person_id == DbActor.id).correlate(DbActor)
+                                .exists().label("has_titles"))
     stmt = (stmt.outerjoin(aff, aff.id == DbActor.affiliation_id)
             .outerjoin(_ALIAS_ROW, _ALIAS_ROW.actor_id == DbActor.id).where(where))
     if order is not None:
@@ -953,6 +959,8 @@ def _read_actor_rows(session: Session, where: ColumnElement[bool], order: tuple 
         if a_id not in rows:
             rows[a_id] = r
             aliases[a_id] = set()
+            if titled is not None and r[-1]:
+                titled.add(a_id)
         if r[13] is not None:
             aliases[a_id].add(r[13])
     if not rows:
@@ -1112,7 +1120,8 @@ def get_actor(session: Session, actor_id: int) -> ActorRow:
     return rows[0]
 
 
-def find_actor(session: Session, query: str, timelines: dict[int, int] | None = None) -> ActorRow:
+def find_actor(session: Session, query: str, timelines: dict[int, int] | None = None,
+               titled: set[int] | None = None) -> ActorRow:
     """The actor a user means by ``query``: a name, alias, acronym or ISO3 code, case-insensitive.
 
     Tried in order, the first step that finds anything wins: ISO3 of a member
@@ -1120,9 +1129,9 @@ def find_actor(session: Session, query: str, timelines: dict[int, int] | None = 
     punctuation, "UN" = "United Nations"); a person's name by the person rules
     (surname only when unique); a state name the gazetteer knows. Among
     several hits the actor with most events wins. Raises :class:`NotFound`
-    (with close names as suggestions) when nothing matches. ``timelines``: filled as
-    :func:`_actor_rows_for` fills it (the timeline totals of the actors read, when the aggregates are
-    fresh), for :func:`actor_timeline`'s ``timeline_total``.
+    (with close names as suggestions) when nothing matches. ``timelines`` and ``titled``: filled as
+    :func:`_actor_rows_for` fills them (the timeline totals of the actors read, when the aggregates are
+    fresh; the actors with dated titles), for :func:`actor_timeline`'s ``timeline_total`` and ``has_titles``.
     """
     q = query.strip()
     if not q:
@@ -1137,7 +1146,7 @@ def find_actor(session: Session, query: str, timelines: dict[int, int] | None = 
         steps.append(DbActor.id.in_(select(DbAlias.actor_id).where(DbAlias.normalized == normalize(q))))
     steps.append(DbActor.canonical_key == person_key(q))
     for cond in steps:
-        rows = _actor_rows(session, and_(cond, live), timelines)
+        rows = _actor_rows(session, and_(cond, live), timelines, titled)
         if rows:
             return max(rows, key=lambda r: (r.events, r.documents, -r.id))
     last = normalize(surname(q))
@@ -1148,7 +1157,7 @@ def find_actor(session: Session, query: str, timelines: dict[int, int] | None = 
             .options(selectinload(DbActor.aliases)).distinct()).all()
         pm = match_person(q, [(p.id, (p.name, *(a.alias for a in p.aliases))) for p in persons])
         if pm:
-            rows = _actor_rows_for(session, [pm.candidate_id], timelines)
+            rows = _actor_rows_for(session, [pm.candidate_id], timelines, titled)
             if not rows:
                 raise NotFound(f"no actor with id {pm.candidate_id}")
             return rows[0]
@@ -1160,7 +1169,7 @@ def find_actor(session: Session, query: str, timelines: dict[int, int] | None = 
         st = None
     if st is not None:
         rows = _actor_rows(session, and_(DbActor.iso3 == st.iso3, DbActor.kind == ActorKind.MEMBER_STATE, live),
-                           timelines)
+                           timelines, titled)
         if rows:
             return rows[0]
     names = session.scalars(select(DbAlias.alias).join(DbActor).where(live).distinct()).all()
@@ -1186,7 +1195,7 @@ def _member_ids(session: Session, actor_id: int) -> set[int]:
 
 def actor_timeline(session: Session, actor_id: int, limit: int | None = None, offset: int = 0,
                    after: str | None = None, actor: ActorRow | None = None,
-                   timeline_total: int | None = None) -> Timeline:
+                   timeline_total: int | None = None, has_titles: bool | None = None) -> Timeline:
     """The events of an actor in date order (undated last), with its roles, its people's roles
     (``via``), the counterparts and the sources of each, plus a person's dated titles. For a member
     state, its engagements: the events :func:`list_events` keeps for ``country=ISO3`` (held there, or
@@ -1205,16 +1214,21 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
     ``actor``: the row of ``actor_id`` when the caller has it already (:func:`find_actor`), and
     ``timeline_total`` its timeline total when the caller read it with the row in this transaction
     (:func:`find_actor`'s ``timelines``; only used while the aggregates are fresh): the total is then not
-    read again. Raises :class:`NotFound` for an unknown id and ValueError for a bad cursor.
+    read again; ``has_titles`` whether it has dated titles (:func:`find_actor`'s ``titled``; None: not
+    known, read them). The titles are read only for an actor that has some (a column of its row's read
+    says so when the row is read here). Raises :class:`NotFound` for an unknown id and ValueError for a bad
+    cursor.
     """
     timelines: dict[int, int] = {}  # the timeline total, read with the actor's row when it is read here
     if actor is not None and actor.id == actor_id and timeline_total is not None:
         timelines[actor_id] = timeline_total
     if actor is None or actor.id != actor_id:
-        found = _actor_rows_for(session, [actor_id], timelines)
+        titled: set[int] = set()
+        found = _actor_rows_for(session, [actor_id], timelines, titled)
         if not found:
             raise NotFound(f"no actor with id {actor_id}")
         actor = found[0]
+        has_titles = actor_id in titled
     member_rows = _members(session, actor_id)
     members = {r[0] for r in member_rows}
     involved = {actor_id} | members
@@ -1277,7 +1291,8 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
             select(DbTitle.title, DbTitle.as_of, aff.id, aff.kind, aff.name, aff.acronym, aff.iso3, *_DOC_COLUMNS)
             .join(DbDocument, DbTitle.document_id == DbDocument.id)
             .outerjoin(aff, DbTitle.affiliation_id == aff.id)
-            .where(DbTitle.person_id == actor_id, DbTitle.review_state != _REJECTED)):
+            .where(DbTitle.person_id == actor_id, DbTitle.review_state != _REJECTED)) if has_titles is not False \
+            else ():
         affiliation = (ActorRef(id=a_id, kind=a_kind, name=a_name, acronym=a_acronym, iso3=a_iso3)
                        if a_id is not None else None)
         titles.append(TitleRow(title=title, affiliation=affiliation, as_of=as_of,
