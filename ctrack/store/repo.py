@@ -1482,18 +1482,19 @@ def _overlap_page(session: Session, cols: tuple[ColumnElement, ColumnElement, Co
     Per span tier (:func:`_overlap_arms`) one ``LIMIT``ed read in the order of the tier index, merged: the
     rows read are the page plus those of each tier that start within the tier's span before ``lo`` and end
     before it, whatever the size of the knowledge base. ``total`` counts the matches, at most ``count_cap`` + 1
-    (None: all). Undated rows never overlap a range. Raises ValueError for a cursor of another listing."""
+    (None: all), in the page's own read (a scalar subquery; a read of its own only when the page is empty).
+    Undated rows never overlap a range. Raises ValueError for a cursor of another listing."""
     tier, start, ident, end_day = cols
     arms = [[*where, *c] for c in _overlap_arms(tier, start, end_day, lo, hi)]
     matches = union_all(*(select(ident).where(*c) for c in arms))
     if count_cap is not None:
         matches = matches.limit(count_cap + 1)
-    total = session.scalar(select(func.count()).select_from(matches.subquery())) or 0
+    counted = select(func.count()).select_from(matches.subquery())
     keyset: list[ColumnElement[bool]] = []
     if after is not None:
         value, last_id = decode_cursor(after, 2)
         if value is None:  # past the dated rows: none left (undated rows never overlap a range)
-            return [], total, None
+            return [], session.scalar(counted) or 0, None
         value = str(value)
         # start >= value (<=) first: the range of the tier index; the rest picks up after the cursor's row
         keyset = ([start <= value, or_(start < value, and_(start == value, ident < last_id))] if descending
@@ -1504,12 +1505,15 @@ def _overlap_page(session: Session, cols: tuple[ColumnElement, ColumnElement, Co
     parts = [select(start.label("s"), ident.label("i")).where(*c, *keyset).order_by(*order).limit(want).subquery()
              for c in arms]
     merged = union_all(*(select(p.c.s, p.c.i) for p in parts)).subquery()
-    got = session.execute(select(merged.c.s, merged.c.i)
+    # the count rides along as an uncorrelated scalar subquery (computed once: PostgreSQL's InitPlan, SQLite's
+    # constant subquery): one round trip for the page and its total; read apart only for an empty page
+    got = session.execute(select(merged.c.s, merged.c.i, counted.scalar_subquery())
                           .order_by(*((merged.c.s.desc(), merged.c.i.desc()) if descending
                                       else (merged.c.s.asc(), merged.c.i.asc())))
                           .offset(offset).limit(limit + 1)).all()
+    total = got[0][2] if got else session.scalar(counted) or 0
     cursor = encode_cursor([got[limit - 1][0], got[limit - 1][1]]) if len(got) > limit else None
-    return [i for _, i in got[:limit]], total, cursor
+    return [i for _, i, _n in got[:limit]], total, cursor
 
 
 def event_conditions(*, country: str | None = None, type: EventType | str | None = None, since: str | None = None,
