@@ -51,23 +51,31 @@ def find_actor(db: Session, name: str) -> ActorRow:
     return repo.find_actor(db, name)
 
 
-def timeline(db: Session, actor_id: int, page: PageParams | None = None, actor: ActorRow | None = None) -> Timeline:
+def timeline(db: Session, actor_id: int, page: PageParams | None = None, actor: ActorRow | None = None,
+             timeline_total: int | None = None, has_titles: bool | None = None) -> Timeline:
     """One page of an actor's timeline: its events in date order with its roles, its people's roles,
     counterparts and sources, and a person's dated titles; ``total`` events in all and the next page's
-    cursor. ``actor``: its row when the caller has read it already. Raises :class:`NotFound` for an
+    cursor. ``actor``: its row when the caller has read it already, ``timeline_total`` the timeline total
+    and ``has_titles`` whether it has dated titles, read with it (see
+    :func:`ctrack.store.repo.actor_timeline`). Raises :class:`NotFound` for an
     unknown id, :class:`BadQuery` for a bad page."""
     page = check_page(page or PageParams(limit=TIMELINE_PAGE))
     try:
         return repo.actor_timeline(db, actor_id, limit=page.limit, offset=page.offset, after=page.after,
-                                   actor=actor)
+                                   actor=actor, timeline_total=timeline_total, has_titles=has_titles)
     except ValueError as exc:
         raise BadQuery(str(exc)) from None
 
 
 def show(db: Session, name: str, page: PageParams | None = None) -> Timeline:
-    """``ctrack show NAME``: the timeline (one page) of the actor ``name`` means. Raises :class:`NotFound`."""
-    actor = find_actor(db, name)
-    return timeline(db, actor.id, page, actor=actor)
+    """``ctrack show NAME``: the timeline (one page) of the actor ``name`` means. Raises :class:`NotFound`.
+    The actor's row, its timeline total and whether it has titles are read once
+    (:func:`ctrack.store.repo.find_actor`)."""
+    timelines: dict[int, int] = {}
+    titled: set[int] = set()
+    actor = repo.find_actor(db, name, timelines, titled)
+    return timeline(db, actor.id, page, actor=actor, timeline_total=timelines.get(actor.id),
+                    has_titles=actor.id in titled)
 
 
 #: Events an actor's page counts the roles held and the counterparts over: its latest that many (all of them

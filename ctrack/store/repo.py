@@ -22,7 +22,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import ColumnElement, and_, case, distinct, func, insert, literal, or_, select, tuple_, union, union_all
-from sqlalchemy.orm import Session, aliased, joinedload, load_only, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ctrack.errors import NotFound
 from ctrack.resolve import dates
@@ -800,11 +800,16 @@ def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bo
     rows were two round trips; the ids as one array parameter on PostgreSQL, :func:`_id_sets`). The rows
     are validated models (pydantic's validation in Rust: 3.0 ms for a page of 50 events and 300 roles where
     ``model_construct``, in Python, took 7.2), each actor and document one object however many roles and
-    sources name it.
+    sources name it. The conflicts are read only for the events that have some (a column of the events' read
+    says which): three reads for most pages.
     """
     kept = (ReviewState.CONFIRMED, ReviewState.CORRECTED) if reviewed_only else tuple(
         s for s in ReviewState if s is not _REJECTED)
-    events = session.execute(select(*_EVENT_COLUMNS).where(where, DbEvent.review_state.in_(kept))).all()
+    # with the sources, whether the event has conflicts (an EXISTS by the conflicts' event index): their read,
+    # a round trip, only for the events that have some (few do)
+    flag = ((select(literal(1)).where(DbConflict.event_id == DbEvent.id).correlate(DbEvent).exists()
+             .label("has_conflicts"),) if sources else ())
+    events = session.execute(select(*_EVENT_COLUMNS, *flag).where(where, DbEvent.review_state.in_(kept))).all()
     if not events:
         return []
     conn = session.connection()  # Core: no ORM row work
@@ -817,7 +822,8 @@ def _load_events(session: Session, where: ColumnElement[bool], reviewed_only: bo
     for among in _id_sets(session, DbEventSource.event_id, ids) if sources else ():
         source_rows += conn.execute(select(DbEventSource.event_id, *_DOC_COLUMNS)
                                     .join(DbDocument, DbDocument.id == DbEventSource.document_id).where(among)).all()
-    for among in _id_sets(session, DbConflict.event_id, ids) if sources else ():
+    with_conflicts = [e.id for e in events if e.has_conflicts] if sources else []
+    for among in _id_sets(session, DbConflict.event_id, with_conflicts):
         conflict_rows += conn.execute(
             select(DbConflict.id, DbConflict.event_id, DbConflict.field, DbConflict.value, DbConflict.existing,
                    DbConflict.review_state, *_DOC_COLUMNS)
@@ -888,44 +894,88 @@ def _id_sets(session: Session, column, ids: list[int]) -> Iterable[ColumnElement
         yield column.in_(chunk)
 
 
-def _actor_rows(session: Session, where: ColumnElement[bool]) -> list[ActorRow]:
-    """ActorRows (with aliases, affiliation and counts) for the actors matching ``where``, by kind then name."""
-    ids = list(session.scalars(select(DbActor.id).where(where).order_by(DbActor.kind, DbActor.name, DbActor.id)))
-    return _actor_rows_for(session, ids)
+def _actor_rows(session: Session, where: ColumnElement[bool], timelines: dict[int, int] | None = None,
+                titled: set[int] | None = None) -> list[ActorRow]:
+    """ActorRows (with aliases, affiliation and counts) for the actors matching ``where``, by kind then name
+    (then id): one read, as :func:`_actor_rows_for` reads them (``timelines`` and ``titled`` as there)."""
+    return _read_actor_rows(session, where, (DbActor.kind, DbActor.name, DbActor.id), timelines, titled)
 
 
-def _actor_rows_for(session: Session, ids: list[int], timelines: dict[int, int] | None = None) -> list[ActorRow]:
+def _actor_rows_for(session: Session, ids: list[int], timelines: dict[int, int] | None = None,
+                    titled: set[int] | None = None) -> list[ActorRow]:
     """ActorRows for ``ids``, in that order, with the events and documents of each: read from
     ``agg_actors`` (:mod:`ctrack.store.aggregates`; the events counted in SQL for those actors alone
     while this transaction has queued changes): the count of a busy person read a tenth of all roles.
-    With the aggregates the counts come in the actors' own read (outer joins by primary key) and the
-    affiliation joined to it, the aliases in a second read: two statements where there were four.
+    One read of columns per 500 ids (no ORM objects): the actor, its affiliation and its counts joined by
+    primary key, its aliases by an outer join (one row per alias), where there were two statements (the
+    actors with their affiliation, then their aliases by ``selectinload``) and ORM objects for each.
     ``timelines``: filled with {actor id: timeline total} (:attr:`DbAggActor.timeline`) when the
-    aggregates are fresh, for :func:`actor_timeline`."""
+    aggregates are fresh, for :func:`actor_timeline`; ``titled`` (when given): filled with the ids of the
+    actors that have dated titles (``person_titles``, an ``EXISTS`` column of the same read), so that a
+    timeline reads the titles only when there are some."""
     if not ids:
+        return []
+    found: dict[int, ActorRow] = {}
+    for chunk in _chunks(ids):
+        for row in _read_actor_rows(session, DbActor.id.in_(chunk), None, timelines, titled):
+            found[row.id] = row
+    return [found[i] for i in ids if i in found]
+
+
+_AFFILIATION = aliased(DbActor, name="affiliation")
+#: the aliases joined to the actors' read (an alias of the table, so that a condition's own subquery on
+#: ``actor_aliases``, as :func:`find_actor`'s, is not correlated with it)
+_ALIAS_ROW = aliased(DbAlias, name="alias_row")
+
+
+def _read_actor_rows(session: Session, where: ColumnElement[bool], order: tuple | None,
+                     timelines: dict[int, int] | None, titled: set[int] | None = None) -> list[ActorRow]:
+    """The :class:`ActorRow` of each actor matching ``where``, in ``order`` (None: any), in one read of
+    columns: the actor, its affiliation (outer join by primary key), its counts from the aggregates when they
+    are kept (outer joins by primary key) and its aliases (outer join: one row per alias, an actor's rows
+    adjacent). Without fresh aggregates the events (and, without kept ones, the documents) are counted in a
+    grouped read for those actors; ``timelines`` and ``titled`` as in :func:`_actor_rows_for`."""
+    kept = aggregates.kept(session)
+    fresh = kept and aggregates.fresh(session)
+    aff = _AFFILIATION
+    cols = [DbActor.id, DbActor.kind, DbActor.name, DbActor.acronym, DbActor.iso3, DbActor.canonical_key,
+            DbActor.title, DbActor.review_state, aff.id, aff.kind, aff.name, aff.acronym, aff.iso3, _ALIAS_ROW.alias]
+    stmt = select(*cols)
+    if kept:  # agg_actors: documents kept by triggers, events when nothing is queued
+        d = DbAggActorDocuments
+        stmt = (select(*cols, DbAggActor.events, DbAggActor.timeline, d.n)
+                .outerjoin(DbAggActor, DbAggActor.actor_id == DbActor.id).outerjoin(d, d.actor_id == DbActor.id))
+    if titled is not None:  # the last column: whether it has dated titles (the titles' person index)
+        stmt = stmt.add_columns(select(literal(1)).where(DbTitle.person_id == DbActor.id).correlate(DbActor)
+                                .exists().label("has_titles"))
+    stmt = (stmt.outerjoin(aff, aff.id == DbActor.affiliation_id)
+            .outerjoin(_ALIAS_ROW, _ALIAS_ROW.actor_id == DbActor.id).where(where))
+    if order is not None:
+        stmt = stmt.order_by(*order)
+    rows: dict[int, list] = {}
+    aliases: dict[int, set[str]] = {}
+    for r in session.execute(stmt):
+        a_id = r[0]
+        if a_id not in rows:
+            rows[a_id] = r
+            aliases[a_id] = set()
+            if titled is not None and r[-1]:
+                titled.add(a_id)
+        if r[13] is not None:
+            aliases[a_id].add(r[13])
+    if not rows:
         return []
     n_events: dict[int, int] = {}
     n_docs: dict[int, int] = {}
-    actors: dict[int, DbActor] = {}
-    kept = aggregates.kept(session)
-    fresh = kept and aggregates.fresh(session)
-    loads = (selectinload(DbActor.aliases), joinedload(DbActor.affiliation))
-    for chunk in _chunks(ids):
-        if kept:  # agg_actors: documents kept by triggers, events when nothing is queued
-            d = DbAggActorDocuments
-            for a, events, timeline, docs in session.execute(
-                    select(DbActor, DbAggActor.events, DbAggActor.timeline, d.n)
-                    .outerjoin(DbAggActor, DbAggActor.actor_id == DbActor.id).outerjoin(d, d.actor_id == DbActor.id)
-                    .where(DbActor.id.in_(chunk)).options(*loads)):
-                actors[a.id] = a
-                n_docs[a.id] = docs or 0
-                if fresh:
-                    n_events[a.id] = events or 0
-                    if timelines is not None:
-                        timelines[a.id] = timeline or 0
-        else:
-            actors.update((a.id, a) for a in session.scalars(select(DbActor).where(DbActor.id.in_(chunk))
-                                                             .options(*loads)))
+    if kept:
+        for a_id, r in rows.items():
+            n_docs[a_id] = r[16] or 0
+            if fresh:
+                n_events[a_id] = r[14] or 0
+                if timelines is not None:
+                    timelines[a_id] = r[15] or 0
+    ids = list(rows)
+    for chunk in _chunks(ids) if not fresh or not kept else ():
         if not fresh:
             n_events.update(session.execute(
                 select(DbEventRole.actor_id, func.count(distinct(DbEventRole.event_id)))
@@ -937,12 +987,15 @@ def _actor_rows_for(session: Session, ids: list[int], timelines: dict[int, int] 
             n_docs.update(session.execute(
                 select(DbActorSource.actor_id, func.count(distinct(DbActorSource.document_id)))
                 .where(DbActorSource.actor_id.in_(chunk)).group_by(DbActorSource.actor_id)).all())
-    return [ActorRow(id=a.id, kind=a.kind, name=a.name, acronym=a.acronym, iso3=a.iso3,
-                     canonical_key=a.canonical_key, title=a.title,
-                     affiliation=_ref(a.affiliation) if a.affiliation else None, review_state=a.review_state,
-                     aliases=sorted({x.alias for x in a.aliases} - {a.name}), events=n_events.get(a.id, 0),
-                     documents=n_docs.get(a.id, 0))
-            for a in (actors[i] for i in ids if i in actors)]
+    out = []
+    for a_id, r in rows.items():
+        affiliation = (ActorRef(id=r[8], kind=r[9], name=r[10], acronym=r[11], iso3=r[12])
+                       if r[8] is not None else None)
+        out.append(ActorRow(id=a_id, kind=r[1], name=r[2], acronym=r[3], iso3=r[4], canonical_key=r[5],
+                            title=r[6], affiliation=affiliation, review_state=r[7],
+                            aliases=sorted(aliases[a_id] - {r[2]}), events=n_events.get(a_id, 0),
+                            documents=n_docs.get(a_id, 0)))
+    return out
 
 
 def _actor_conditions(kind: ActorKind | str | None = None, q: str | None = None,
@@ -1067,7 +1120,8 @@ def get_actor(session: Session, actor_id: int) -> ActorRow:
     return rows[0]
 
 
-def find_actor(session: Session, query: str) -> ActorRow:
+def find_actor(session: Session, query: str, timelines: dict[int, int] | None = None,
+               titled: set[int] | None = None) -> ActorRow:
     """The actor a user means by ``query``: a name, alias, acronym or ISO3 code, case-insensitive.
 
     Tried in order, the first step that finds anything wins: ISO3 of a member
@@ -1075,7 +1129,9 @@ def find_actor(session: Session, query: str) -> ActorRow:
     punctuation, "UN" = "United Nations"); a person's name by the person rules
     (surname only when unique); a state name the gazetteer knows. Among
     several hits the actor with most events wins. Raises :class:`NotFound`
-    (with close names as suggestions) when nothing matches.
+    (with close names as suggestions) when nothing matches. ``timelines`` and ``titled``: filled as
+    :func:`_actor_rows_for` fills them (the timeline totals of the actors read, when the aggregates are
+    fresh; the actors with dated titles), for :func:`actor_timeline`'s ``timeline_total`` and ``has_titles``.
     """
     q = query.strip()
     if not q:
@@ -1090,7 +1146,7 @@ def find_actor(session: Session, query: str) -> ActorRow:
         steps.append(DbActor.id.in_(select(DbAlias.actor_id).where(DbAlias.normalized == normalize(q))))
     steps.append(DbActor.canonical_key == person_key(q))
     for cond in steps:
-        rows = _actor_rows(session, and_(cond, live))
+        rows = _actor_rows(session, and_(cond, live), timelines, titled)
         if rows:
             return max(rows, key=lambda r: (r.events, r.documents, -r.id))
     last = normalize(surname(q))
@@ -1101,7 +1157,10 @@ def find_actor(session: Session, query: str) -> ActorRow:
             .options(selectinload(DbActor.aliases)).distinct()).all()
         pm = match_person(q, [(p.id, (p.name, *(a.alias for a in p.aliases))) for p in persons])
         if pm:
-            return get_actor(session, pm.candidate_id)
+            rows = _actor_rows_for(session, [pm.candidate_id], timelines, titled)
+            if not rows:
+                raise NotFound(f"no actor with id {pm.candidate_id}")
+            return rows[0]
     try:
         from ctrack.gazetteer import get_gazetteer
 
@@ -1109,7 +1168,8 @@ def find_actor(session: Session, query: str) -> ActorRow:
     except (ImportError, LookupError):
         st = None
     if st is not None:
-        rows = _actor_rows(session, and_(DbActor.iso3 == st.iso3, DbActor.kind == ActorKind.MEMBER_STATE, live))
+        rows = _actor_rows(session, and_(DbActor.iso3 == st.iso3, DbActor.kind == ActorKind.MEMBER_STATE, live),
+                           timelines, titled)
         if rows:
             return rows[0]
     names = session.scalars(select(DbAlias.alias).join(DbActor).where(live).distinct()).all()
@@ -1134,7 +1194,8 @@ def _member_ids(session: Session, actor_id: int) -> set[int]:
 
 
 def actor_timeline(session: Session, actor_id: int, limit: int | None = None, offset: int = 0,
-                   after: str | None = None, actor: ActorRow | None = None) -> Timeline:
+                   after: str | None = None, actor: ActorRow | None = None,
+                   timeline_total: int | None = None, has_titles: bool | None = None) -> Timeline:
     """The events of an actor in date order (undated last), with its roles, its people's roles
     (``via``), the counterparts and the sources of each, plus a person's dated titles. For a member
     state, its engagements: the events :func:`list_events` keeps for ``country=ISO3`` (held there, or
@@ -1150,32 +1211,47 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
     other actor's page is read likewise from ``agg_actor_events`` (:func:`ctrack.store.aggregates.actor_events`'
     order; the events' own SQL collected and sorted a busy person's whole record: 185-245 ms at a million
     events on PostgreSQL); the pages, cursors and totals are those of the events' own SQL.
-    ``actor``: the row of ``actor_id`` when the caller has it already (:func:`find_actor`). Raises
-    :class:`NotFound` for an unknown id and ValueError for a bad cursor.
+    ``actor``: the row of ``actor_id`` when the caller has it already (:func:`find_actor`), and
+    ``timeline_total`` its timeline total when the caller read it with the row in this transaction
+    (:func:`find_actor`'s ``timelines``; only used while the aggregates are fresh): the total is then not
+    read again; ``has_titles`` whether it has dated titles (:func:`find_actor`'s ``titled``; None: not
+    known, read them). The titles are read only for an actor that has some (a column of its row's read
+    says so when the row is read here). Raises :class:`NotFound` for an unknown id and ValueError for a bad
+    cursor.
     """
     timelines: dict[int, int] = {}  # the timeline total, read with the actor's row when it is read here
+    if actor is not None and actor.id == actor_id and timeline_total is not None:
+        timelines[actor_id] = timeline_total
     if actor is None or actor.id != actor_id:
-        found = _actor_rows_for(session, [actor_id], timelines)
+        titled: set[int] = set()
+        found = _actor_rows_for(session, [actor_id], timelines, titled)
         if not found:
             raise NotFound(f"no actor with id {actor_id}")
         actor = found[0]
+        has_titles = actor_id in titled
     member_rows = _members(session, actor_id)
     members = {r[0] for r in member_rows}
     involved = {actor_id} | members
-    event_ids = select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
-                                                   DbEventRole.review_state != _REJECTED)
-    in_timeline = DbEvent.id.in_(event_ids)
-    # (no alias: building one per request cost more than the read it saves)
-    one_row = (select(literal(1)).select_from(DbEventRole)
-               .where(DbEventRole.event_id == DbEvent.id, DbEventRole.actor_id.in_(involved),
-                      DbEventRole.review_state != _REJECTED).correlate(DbEvent).exists())
-    if actor.kind is ActorKind.MEMBER_STATE and actor.iso3:
-        # a member state's timeline is its engagements (ctrack.service.engagements): the --country rule
-        in_timeline = _involving([actor.iso3])
-        one_row = _involving_row([actor.iso3])
+    is_state = actor.kind is ActorKind.MEMBER_STATE and bool(actor.iso3)
+
+    def in_timeline() -> ColumnElement[bool]:
+        """The timeline's events as one id set (built only when the events' own SQL reads the page: with the
+        aggregates fresh a page is a range of their index, and building it cost more than that read)."""
+        if is_state:  # a member state's timeline is its engagements (ctrack.service.engagements): --country
+            return _involving([actor.iso3])
+        return DbEvent.id.in_(select(DbEventRole.event_id).where(DbEventRole.actor_id.in_(involved),
+                                                                 DbEventRole.review_state != _REJECTED))
+
+    def one_row() -> ColumnElement[bool]:
+        """:func:`in_timeline` as a test of one events row (no alias: building one cost more than it saved)."""
+        if is_state:
+            return _involving_row([actor.iso3])
+        return (select(literal(1)).select_from(DbEventRole)
+                .where(DbEventRole.event_id == DbEvent.id, DbEventRole.actor_id.in_(involved),
+                       DbEventRole.review_state != _REJECTED).correlate(DbEvent).exists())
     cursor = None
     if limit is None:
-        events = _load_events(session, in_timeline)
+        events = _load_events(session, in_timeline())
         total = len(events)
     else:
         known = None  # the total from the aggregates (ctrack.store.aggregates) when nothing is queued
@@ -1186,7 +1262,7 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
                 known = timelines[actor_id]
             else:
                 known = aggregates.actor_counts(session, [actor_id]).get(actor_id, (0, 0, 0))[1]
-        if known is not None and actor.kind is ActorKind.MEMBER_STATE and actor.iso3:
+        if known is not None and is_state:
             # its engagements, in the aggregates' index (iso3, start, event_id): not rejected, the --country rule
             t = DbAggEventState
             ids, total, cursor = _keyset_ids(session, t, [t.iso3 == actor.iso3], t.start, False, limit, offset,
@@ -1197,9 +1273,9 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
             ids, total, cursor = _keyset_ids(session, t, [t.actor_id == actor_id], t.start, False, limit, offset,
                                              after, total=known, ident=t.event_id)
         else:
-            ids, total, cursor = _keyset_ids(session, DbEvent, [in_timeline, DbEvent.review_state != _REJECTED],
+            ids, total, cursor = _keyset_ids(session, DbEvent, [in_timeline(), DbEvent.review_state != _REJECTED],
                                              DbEvent.start, False, limit, offset, after,
-                                             dense=[one_row, DbEvent.review_state != _REJECTED], total=known)
+                                             dense=[one_row(), DbEvent.review_state != _REJECTED], total=known)
         by_id = {e.id: e for e in _load_events(session, DbEvent.id.in_(ids))} if ids else {}
         events = [by_id[i] for i in ids if i in by_id]
     entries = []
@@ -1210,12 +1286,18 @@ def actor_timeline(session: Session, actor_id: int, limit: int | None = None, of
             via=[r for r in ev.roles if r.actor.id in members],
             counterparts=[r for r in ev.roles if r.actor.id not in involved]))
     titles = []
-    for t, d, aff in session.execute(
-            select(DbTitle, DbDocument, DbActor).join(DbDocument, DbTitle.document_id == DbDocument.id)
-            .outerjoin(DbActor, DbTitle.affiliation_id == DbActor.id).options(load_only(*_DOC_COLUMNS))
-            .where(DbTitle.person_id == actor_id, DbTitle.review_state != _REJECTED)):
-        titles.append(TitleRow(title=t.title, affiliation=_ref(aff) if aff else None, as_of=t.as_of,
-                               source=_source(d)))
+    aff = _AFFILIATION  # columns, not ORM objects
+    for title, as_of, a_id, a_kind, a_name, a_acronym, a_iso3, *doc in session.execute(
+            select(DbTitle.title, DbTitle.as_of, aff.id, aff.kind, aff.name, aff.acronym, aff.iso3, *_DOC_COLUMNS)
+            .join(DbDocument, DbTitle.document_id == DbDocument.id)
+            .outerjoin(aff, DbTitle.affiliation_id == aff.id)
+            .where(DbTitle.person_id == actor_id, DbTitle.review_state != _REJECTED)) if has_titles is not False \
+            else ():
+        affiliation = (ActorRef(id=a_id, kind=a_kind, name=a_name, acronym=a_acronym, iso3=a_iso3)
+                       if a_id is not None else None)
+        titles.append(TitleRow(title=title, affiliation=affiliation, as_of=as_of,
+                               source=SourceRow(document_id=doc[0], doc_key=doc[1], title=doc[2], published=doc[3],
+                                                path=doc[4])))
     titles.sort(key=lambda t: (dates.sort_key(t.as_of), t.source.doc_key))
     # columns, not ORM objects: a busy member state has hundreds of bodies and people (read with the ids above)
     member_refs = [ActorRef(id=i, kind=k, name=n, acronym=ac, iso3=iso)
@@ -1400,18 +1482,19 @@ def _overlap_page(session: Session, cols: tuple[ColumnElement, ColumnElement, Co
     Per span tier (:func:`_overlap_arms`) one ``LIMIT``ed read in the order of the tier index, merged: the
     rows read are the page plus those of each tier that start within the tier's span before ``lo`` and end
     before it, whatever the size of the knowledge base. ``total`` counts the matches, at most ``count_cap`` + 1
-    (None: all). Undated rows never overlap a range. Raises ValueError for a cursor of another listing."""
+    (None: all), in the page's own read (a scalar subquery; a read of its own only when the page is empty).
+    Undated rows never overlap a range. Raises ValueError for a cursor of another listing."""
     tier, start, ident, end_day = cols
     arms = [[*where, *c] for c in _overlap_arms(tier, start, end_day, lo, hi)]
     matches = union_all(*(select(ident).where(*c) for c in arms))
     if count_cap is not None:
         matches = matches.limit(count_cap + 1)
-    total = session.scalar(select(func.count()).select_from(matches.subquery())) or 0
+    counted = select(func.count()).select_from(matches.subquery())
     keyset: list[ColumnElement[bool]] = []
     if after is not None:
         value, last_id = decode_cursor(after, 2)
         if value is None:  # past the dated rows: none left (undated rows never overlap a range)
-            return [], total, None
+            return [], session.scalar(counted) or 0, None
         value = str(value)
         # start >= value (<=) first: the range of the tier index; the rest picks up after the cursor's row
         keyset = ([start <= value, or_(start < value, and_(start == value, ident < last_id))] if descending
@@ -1422,12 +1505,15 @@ def _overlap_page(session: Session, cols: tuple[ColumnElement, ColumnElement, Co
     parts = [select(start.label("s"), ident.label("i")).where(*c, *keyset).order_by(*order).limit(want).subquery()
              for c in arms]
     merged = union_all(*(select(p.c.s, p.c.i) for p in parts)).subquery()
-    got = session.execute(select(merged.c.s, merged.c.i)
+    # the count rides along as an uncorrelated scalar subquery (computed once: PostgreSQL's InitPlan, SQLite's
+    # constant subquery): one round trip for the page and its total; read apart only for an empty page
+    got = session.execute(select(merged.c.s, merged.c.i, counted.scalar_subquery())
                           .order_by(*((merged.c.s.desc(), merged.c.i.desc()) if descending
                                       else (merged.c.s.asc(), merged.c.i.asc())))
                           .offset(offset).limit(limit + 1)).all()
+    total = got[0][2] if got else session.scalar(counted) or 0
     cursor = encode_cursor([got[limit - 1][0], got[limit - 1][1]]) if len(got) > limit else None
-    return [i for _, i in got[:limit]], total, cursor
+    return [i for _, i, _n in got[:limit]], total, cursor
 
 
 def event_conditions(*, country: str | None = None, type: EventType | str | None = None, since: str | None = None,

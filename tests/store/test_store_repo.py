@@ -427,3 +427,37 @@ def test_event_rows_leave_out_the_roles_of_a_rejected_actor_and_keep_each_source
         assert [(r.actor.short, r.actor.kind.value, r.actor.iso3) for r in after.roles] == [
             ("Tajikistan", "member_state", "TJK"), ("CTED", "un_entity", None)]
         assert after.sources == before.sources and after.conflicts == before.conflicts
+
+
+def test_a_page_reads_the_conflicts_of_the_events_that_have_some_and_only_then(engine):
+    """An event page reads conflicts only for the events whose row says they have some (the events' read carries
+    an EXISTS on ``conflicts``): the event with a conflict gets it with its document, the others none, and a page
+    without any conflict sends no read of ``conflicts`` of its own; the same through an actor's timeline."""
+    from sqlalchemy import event as sa_event
+
+    save(engine, "a", [CTED, TJK], [conf()], "2018-05-05")
+    save(engine, "b", [CTED, TJK], [conf(city="Dushambe")], "2018-05-10")  # the same event, another city
+    save(engine, "c", [CTED, TJK], [conf(id="ws", type="workshop", name="Workshop on border security",
+                                         start="2019-03-01", end=None)], "2019-03-05")
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()))
+
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        with session_scope(engine) as s:
+            by_type = {e.type: e for e in repo.list_events(s)}
+            assert [(c.field, c.value, c.existing, c.source.doc_key)
+                    for c in by_type[EventType.CONFERENCE].conflicts] == [("city", "Dushambe", "Dushanbe", "b")]
+            assert by_type[EventType.WORKSHOP].conflicts == []
+            assert sum(q.startswith("SELECT conflicts.") for q in seen) == 1
+            cted = repo.find_actor(s, "CTED")
+            entries = repo.actor_timeline(s, cted.id, limit=10).entries
+            assert [len(t.event.conflicts) for t in entries] == [1, 0]
+            seen.clear()
+            (only,) = repo.events_by_ids(s, [by_type[EventType.WORKSHOP].id])
+            assert only.conflicts == [] and only.sources
+            assert not any(q.startswith("SELECT conflicts.") for q in seen), seen
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
