@@ -147,15 +147,16 @@ def extract_read(batch: list[Outcome]) -> list[Outcome]:
     return batch
 
 
-#: Niceness a worker process adds to its own (``os.nice``) when ``--workers N`` runs (:func:`parallel`).
-#: The storing process is the one serial stage: every document passes through it, in input order. With N
-#: workers on N cores it shares the cores with them, and at equal priority the scheduler gives it no more
-#: than a worker gets; when it falls behind, extracted batches wait for it (at ``4 × workers`` in flight the
-#: workers wait too), and what is left when extraction ends is stored while a core idles. Behind the storing
-#: process, the workers take whatever CPU it leaves. 5 gives the storing process about 3 times a worker's weight (the kernel's CFS
-#: weights: 1024 at nice 0, 335 at nice 5). ``bench/ingest_main.py --workers 2 --worker-nice 0 5`` compares it
-#: with workers at the caller's priority (docs/benchmarks.md).
-WORKER_NICE = 5
+#: Niceness a worker process adds to its own (``os.nice``) when ``--workers N`` runs (:func:`parallel`); 0: the
+#: workers run at the caller's priority. The storing process is the one serial stage: every document passes
+#: through it, in input order. With N workers on N cores it shares the cores with them, and at equal priority
+#: the scheduler gives it no more than a worker gets; when it falls behind, extracted batches wait for it (at
+#: ``4 × workers`` in flight the workers wait too), and what is left when extraction ends is stored while a
+#: core idles. A positive value lets the storing process run whenever it is runnable (5: about 3 times a
+#: worker's weight, the kernel's CFS weights being 1024 at nice 0 and 335 at nice 5), but the workers then
+#: also yield to every other process of the machine. Left at 0 until measured on a quiet machine:
+#: ``bench/ingest_main.py --workers 2 --worker-nice 0 5`` compares the two side by side (docs/benchmarks.md).
+WORKER_NICE = 0
 
 
 def lower_priority(nice: int) -> int:
@@ -231,7 +232,7 @@ def parallel(paths: list[str], workers: int) -> Iterator[Outcome]:
     Batches are sized by :func:`guided_batches`. At most ``4 × workers``
     batches are in flight: when the caller (storing) is slower than
     extraction, finished batches wait rather than pile up in its memory.
-    The workers run :data:`WORKER_NICE` below the caller's priority.
+    The workers run :data:`WORKER_NICE` below the caller's priority (0: at the same).
     """
     batches = guided_batches(paths, workers)
     with worker_context().Pool(processes=workers, initializer=init_worker, initargs=(WORKER_NICE,)) as pool:
