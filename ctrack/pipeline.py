@@ -20,6 +20,7 @@ connections or threads). Each worker builds the extractor once
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -146,10 +147,36 @@ def extract_read(batch: list[Outcome]) -> list[Outcome]:
     return batch
 
 
-def init_worker() -> None:
-    """Per-process set-up of a worker: build the extractor once (spaCy model and gazetteer matchers)."""
+#: Niceness a worker process adds to its own (``os.nice``) when ``--workers N`` runs (:func:`parallel`); 0: the
+#: workers run at the caller's priority. The storing process is the one serial stage: every document passes
+#: through it, in input order. With N workers on N cores it shares the cores with them, and at equal priority
+#: the scheduler gives it no more than a worker gets; when it falls behind, extracted batches wait for it (at
+#: ``4 × workers`` in flight the workers wait too), and what is left when extraction ends is stored while a
+#: core idles. A positive value lets the storing process run whenever it is runnable (5: about 3 times a
+#: worker's weight, the kernel's CFS weights being 1024 at nice 0 and 335 at nice 5), but the workers then
+#: also yield to every other process of the machine. Left at 0 until measured on a quiet machine:
+#: ``bench/ingest_main.py --workers 2 --worker-nice 0 5`` compares the two side by side (docs/benchmarks.md).
+WORKER_NICE = 0
+
+
+def lower_priority(nice: int) -> int:
+    """Lower this process's priority by ``nice`` (``os.nice``); returns its niceness after. Nothing is changed
+    when ``nice`` is 0, the platform has no ``os.nice`` or the call is refused (the niceness then stays)."""
+    if not hasattr(os, "nice"):
+        return 0
+    try:
+        return os.nice(nice)
+    except OSError:
+        return os.nice(0)
+
+
+def init_worker(nice: int = 0) -> None:
+    """Per-process set-up of a worker: lower its priority by ``nice`` (:func:`lower_priority`; see
+    :data:`WORKER_NICE`), then build the extractor once (spaCy model and gazetteer matchers)."""
     from ctrack.extract import get_extractor
 
+    if nice:
+        lower_priority(nice)
     get_extractor()
 
 
@@ -205,9 +232,10 @@ def parallel(paths: list[str], workers: int) -> Iterator[Outcome]:
     Batches are sized by :func:`guided_batches`. At most ``4 × workers``
     batches are in flight: when the caller (storing) is slower than
     extraction, finished batches wait rather than pile up in its memory.
+    The workers run :data:`WORKER_NICE` below the caller's priority (0: at the same).
     """
     batches = guided_batches(paths, workers)
-    with worker_context().Pool(processes=workers, initializer=init_worker) as pool:
+    with worker_context().Pool(processes=workers, initializer=init_worker, initargs=(WORKER_NICE,)) as pool:
         pending = deque(pool.apply_async(extract_batch, (b,)) for b in islice(batches, 4 * workers))
         while pending:
             done = pending.popleft().get()

@@ -55,7 +55,7 @@ from ctrack.errors import ClusterError, CtrackError, IngestError
 from ctrack.ingest.language import extracted
 from ctrack.pipeline import Outcome, error_outcome, outcomes as read_and_extract
 from ctrack.store import repo
-from ctrack.store.db import session_scope
+from ctrack.store.db import session_scope, write_lock
 from ctrack.wording import plural
 
 
@@ -224,14 +224,35 @@ def _who(user: str | None) -> str:
     return (user or audit.default_user())[:120]
 
 
+def _logged_write(engine, write):
+    """Run ``write(session)`` in one transaction that holds the knowledge base's write lock from its start
+    (:func:`ctrack.store.db.write_lock`); returns what ``write`` returns.
+
+    Another ingest may commit between a deferred transaction's first read and its first write; SQLite then
+    refuses the write at once ("database is locked", without waiting for the busy timeout: the reader's
+    snapshot is stale). Taking the lock first makes SQLite wait instead; a write that still loses (the busy
+    timeout passed) is tried again up to :data:`STORE_ATTEMPTS` times, as :func:`_save_logged` does.
+    Raises the last :class:`sqlalchemy.exc.OperationalError` when every attempt failed.
+    """
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with session_scope(engine) as s:
+                write_lock(s)
+                return write(s)
+        except OperationalError:
+            if attempt == STORE_ATTEMPTS:
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
 def _start_import(engine, paths: list[Path], who: str) -> int:
     """Open the run's import in the audit log (committed now); returns its transfer id. Exits 2 when it
     cannot be written: nothing is stored without a log."""
     from ctrack.track import audit
 
     try:
-        with session_scope(engine) as s:
-            return audit.start_ingest(s, who, path=", ".join(str(p) for p in paths)).id
+        return _logged_write(engine, lambda s: audit.start_ingest(s, who, path=", ".join(str(p) for p in paths)).id)
     except SQLAlchemyError as exc:
         err.print(f"[bold red]error[/] cannot write the import to the audit log: {exc}", highlight=False)
         raise typer.Exit(EXIT_STORE) from exc
@@ -243,12 +264,11 @@ def _finish_import(engine, transfer_id: int, summary: Summary, interrupted: bool
     from ctrack.track import audit
 
     try:
-        with session_scope(engine) as s:
-            audit.finish_ingest(
-                s, transfer_id, document_ids=list(summary.document_ids),
-                failed=[(f["path"], f"[{f['code']}] {f['error']}") for f in summary.failed],
-                unchanged=len(summary.unchanged) + len(summary.skipped),
-                comment="interrupted" if interrupted else None)
+        _logged_write(engine, lambda s: audit.finish_ingest(
+            s, transfer_id, document_ids=list(summary.document_ids),
+            failed=[(f["path"], f"[{f['code']}] {f['error']}") for f in summary.failed],
+            unchanged=len(summary.unchanged) + len(summary.skipped),
+            comment="interrupted" if interrupted else None))
         return True
     except SQLAlchemyError as exc:
         err.print(f"[bold red]error[/] cannot write the import to the audit log: {exc}", highlight=False)

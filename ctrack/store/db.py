@@ -10,7 +10,9 @@ document is stored under :func:`write_lock` (after :func:`try_claim`), so
 two ``ctrack ingest`` processes on one knowledge base give what one would.
 
 SQLite connections get ``PRAGMA foreign_keys=ON`` (so ``ON DELETE`` rules
-hold) and the WAL journal (readers do not block the writer). Migrations run
+hold), the WAL journal (readers do not block the writer) and
+``synchronous=NORMAL`` (no fsync at each commit; safe with WAL, see
+:func:`_sqlite_pragmas`). Migrations run
 with foreign keys off, as Alembic's batch mode recreates tables and SQLite
 would otherwise apply ``ON DELETE CASCADE`` when the old table is dropped.
 """
@@ -96,11 +98,34 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+#: SQLite's ``PRAGMA synchronous`` for every connection (:func:`_sqlite_pragmas`); see there for why NORMAL.
+SQLITE_SYNCHRONOUS = "NORMAL"
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Settings of each new SQLite connection: foreign keys on, the WAL journal, a 10 s busy timeout and
+    ``synchronous`` = :data:`SQLITE_SYNCHRONOUS` (NORMAL).
+
+    Why NORMAL: in WAL mode, ``synchronous=FULL`` (SQLite's default, and so Python's) syncs the WAL file to
+    disk at every commit, one fsync for each document ``ctrack ingest`` stores; with NORMAL the WAL is synced
+    only when it is checkpointed into the database (https://www.sqlite.org/wal.html, "Performance
+    Considerations"). SQLite documents NORMAL as the setting for WAL
+    (https://www.sqlite.org/pragma.html#pragma_synchronous): "WAL mode is safe from corruption with
+    synchronous=NORMAL", "WAL mode is always consistent with synchronous=NORMAL, but WAL mode does lose
+    durability. A transaction committed in WAL mode with synchronous=NORMAL might roll back following a power
+    loss or system crash. Transactions are durable across application crashes regardless of the synchronous
+    setting or journal mode." So NORMAL gives up only the last transactions before a power loss or an
+    operating-system crash (not a crash or ``kill -9`` of ctrack). Each transaction stays atomic: one that
+    rolls back rolls back whole, so a document and its audit entry, which ``ctrack ingest`` writes in one
+    transaction (:func:`ctrack.track.audit.record_document_import`), are kept or lost together, and the
+    audit log still matches the knowledge base. Measured with ``bench/store_cpu.py --synchronous FULL
+    NORMAL`` (docs/benchmarks.md).
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     cursor.close()
 
 

@@ -54,3 +54,15 @@ def test_worker_processes_give_the_outcomes_in_input_order(tmp_path):
     assert [o.path for o in got] == paths
     assert got[1].record is None and got[1].error
     assert all(o.record is not None and o.record.actors for i, o in enumerate(got) if i != 1)
+
+
+def test_a_worker_can_run_below_the_storing_process_priority():
+    """pipeline.lower_priority, the pool's initializer with pipeline.WORKER_NICE, lowers the priority of the
+    worker it runs in and not the caller's; read back from a process of the same context the pool uses."""
+    import os
+
+    here = os.nice(0)
+    with pipeline.worker_context().Pool(processes=1, initializer=pipeline.lower_priority, initargs=(3,)) as pool:
+        theirs = pool.apply(os.nice, (0,))
+    assert theirs == min(19, here + 3)
+    assert os.nice(0) == here  # the caller keeps its own

@@ -42,6 +42,19 @@ def test_open_store_is_repeatable_and_creates_tables(db_url):
     eng.dispose()
 
 
+def test_sqlite_connections_commit_without_syncing_the_wal(tmp_path):
+    """Every connection of a SQLite knowledge base, the pool's first and later ones, is in WAL mode with
+    synchronous=NORMAL (1): no fsync at each commit (ctrack.store.db._sqlite_pragmas says why that is safe)."""
+    eng = open_store(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    try:
+        with eng.connect() as first, eng.connect() as second:  # two connections: the pragma is per connection
+            for conn in (first, second):
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 1
+    finally:
+        eng.dispose()
+
+
 def test_open_store_creates_the_sqlite_folder(tmp_path):
     target = tmp_path / "deep" / "er" / "kb.sqlite3"
     eng = open_store(f"sqlite:///{target}")
