@@ -52,6 +52,7 @@ from ctrack.store import track_repo as repo
 from ctrack.store.models import DbActor, DbEvent, ReviewState, utcnow
 from ctrack.store.track_models import Action, DbReviewDecision, DecisionKind, Entity
 from ctrack.track import audit, fields
+from ctrack.wording import plural
 
 
 #: The kinds of record that carry a review state (the review queue's kinds).
@@ -263,9 +264,9 @@ def find_span(text: str, phrase: str, occurrence: int = 1) -> tuple[int, int]:
     pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
     found = list(re.finditer(pattern, text, flags=re.IGNORECASE))
     if len(found) < occurrence:
-        where = f"{len(found)} time{'s' if len(found) != 1 else ''}" if found else "nowhere"
+        where = plural(len(found), "time") if found else "nowhere"
         raise ReviewError(f"{' '.join(words)!r} occurs {where} in the document"
-                          + (f", not {occurrence} times" if found else ""))
+                          + (f", not {plural(occurrence, 'time')}" if found else ""))
     m = found[occurrence - 1]
     return m.start(), m.end()
 
