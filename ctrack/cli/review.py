@@ -310,13 +310,19 @@ def add_role_cmd(event: str = typer.Argument(..., help="TYPE:ID of the event (ev
     except ValueError as exc:
         fail(ValueError(f"role {role!r}: one of {', '.join(r.value for r in RoleType)}") if "role" in str(exc)
              else exc)
+    _added(_store_addition(review_service.add_role, body, db, user))
+
+
+def _store_addition(add, body, db: Optional[str], user: Optional[str]):
+    """Run the service's ``add`` (:func:`ctrack.service.review.add_role` or ``add_event``) on ``body`` in one
+    session of the knowledge base ``db`` as ``user``; returns what it returns. A ctrack error exits through
+    :func:`ctrack.cli.kb.fail`."""
     engine = open_kb(db)
     try:
         with session_scope(engine) as s:
-            out = review_service.add_role(s, _user(user), body)
+            return add(s, _user(user), body)
     except CtrackError as exc:
         fail(exc)
-    _added(out)
 
 
 @add_app.command("event")
@@ -342,13 +348,7 @@ def add_event_cmd(document: str = typer.Argument(..., help="the document that te
     except ValueError as exc:
         fail(ValueError(f"bad event: type one of {', '.join(t.value for t in EventType)}; status one of "
                         f"{', '.join(s.value for s in EventStatus)} ({str(exc).splitlines()[0]})"))
-    engine = open_kb(db)
-    try:
-        with session_scope(engine) as s:
-            out = review_service.add_event(s, _user(user), body)
-    except CtrackError as exc:
-        fail(exc)
-    _added(out)
+    _added(_store_addition(review_service.add_event, body, db, user))
 
 
 @review_app.command("merge")
