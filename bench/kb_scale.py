@@ -72,6 +72,7 @@ from ctrack.resolve.actors import canonical_key, normalize, surface_forms  # noq
 from ctrack.schema import Actor, ActorKind, DocFormat, EventStatus, EventType, RoleType  # noqa: E402
 from ctrack.store import aggregates  # noqa: E402
 from ctrack.store import search as search_index  # noqa: E402
+from ctrack.store.bulk import insert_rows  # noqa: E402
 from ctrack.store.db import open_store  # noqa: E402
 from ctrack.store.models import (  # noqa: E402
     DbActor, DbActorSource, DbAlias, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, DbTitle, event_days,
@@ -113,31 +114,10 @@ class Builder:
         self.person_ids: list[int] = []
 
     def _insert(self, conn, table, rows: list[dict]) -> None:
-        """Insert ``rows`` (dicts keyed by column name) through the driver, each value through its column
-        type's own bind processor (enums to their stored names, JSON to text), as an ORM insert would store it:
-        ``COPY … FROM STDIN`` on PostgreSQL, ``executemany`` on SQLite (SQLAlchemy's per-row parameter
-        handling took most of the build time at a million events)."""
-        if not rows:
-            return
-        dialect = conn.dialect
-        cols = [c for c in table.columns if c.name in rows[0]]
-        procs = [c.type._cached_bind_processor(dialect) for c in cols]
-        names = [c.name for c in cols]
-        quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-
-        def values(r: dict) -> list:
-            return [p(r[n]) if p is not None and r[n] is not None else r[n] for n, p in zip(names, procs)]
-
-        raw = conn.connection.driver_connection
-        if dialect.name == "postgresql":
-            with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(values(r))
-        else:
-            sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(names))})"
-            cur = raw.cursor()
-            cur.executemany(sql, (values(r) for r in rows))
-            cur.close()
+        """Insert ``rows`` (dicts keyed by column name) as an ORM insert would store them, by the store's bulk
+        path (:func:`ctrack.store.bulk.insert_rows`: ``COPY`` on PostgreSQL, ``executemany`` on SQLite;
+        SQLAlchemy's per-row parameter handling took most of the build time at a million events)."""
+        insert_rows(conn, table, rows)
 
     def _actor_rows(self) -> None:
         rng = self.rng

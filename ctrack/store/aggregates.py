@@ -57,6 +57,7 @@ from typing import Any
 from sqlalchemy import delete, event, func, insert, null, select, text, update
 from sqlalchemy.orm import Session, aliased
 
+from ctrack.store.bulk import insert_rows
 from ctrack.store.models import DbActor, DbActorSource, DbEvent, DbEventRole, ReviewState
 from ctrack.store.web_models import (
     DbAggActor, DbAggActorDocuments, DbAggActorEvent, DbAggDirty, DbAggEvent, DbAggEventState, DbAggState, DbAggStatePair,
@@ -437,21 +438,19 @@ def _apply(conn, states: Counter, pairs: Counter, events: Counter, timeline: Cou
 def _insert_links(conn, links: dict[int, dict[str, Any]], present: dict[str, frozenset[str]] | None = None) -> None:
     """Store what each event adds (``agg_events``), the member states it engages (``agg_event_states``; only
     its columns in ``present`` when given, :func:`present_columns`) and the actors on whose timeline it is
-    (``agg_actor_events``: its ``"a"`` and ``"m"``; not before migration 0016 has created it)."""
+    (``agg_actor_events``: its ``"a"`` and ``"m"``; not before migration 0016 has created it). Written by
+    :func:`ctrack.store.bulk.insert_rows` (``COPY`` on PostgreSQL): a full recount writes millions of rows."""
     if not links:
         return
-    conn.execute(insert(DbAggEvent.__table__),
-                 [{"event_id": eid, "links": json.dumps(link, sort_keys=True)} for eid, link in links.items()])
-    rows = [_only(present, "agg_event_states", {
+    insert_rows(conn, DbAggEvent.__table__,
+                ({"event_id": eid, "links": json.dumps(link, sort_keys=True)} for eid, link in links.items()))
+    insert_rows(conn, DbAggEventState.__table__, (_only(present, "agg_event_states", {
                 "iso3": iso, "event_id": eid, "type": link["t"], "start": link["d"],
                 "end_day": dt.date.fromisoformat(link["f"]) if link.get("f") else None, "span_tier": link.get("k")})
-            for eid, link in links.items() for iso in link["s"]]
-    if rows:
-        conn.execute(insert(_pinned(DbAggEventState.__table__, present)), rows)
-    rows = [{"actor_id": a, "event_id": eid, "start": link["d"]}
-            for eid, link in links.items() for a in (*link["a"], *link["m"])]
-    if rows and _has_actor_events(present):
-        conn.execute(insert(DbAggActorEvent.__table__), rows)
+                for eid, link in links.items() for iso in link["s"]))
+    if _has_actor_events(present):
+        insert_rows(conn, DbAggActorEvent.__table__, ({"actor_id": a, "event_id": eid, "start": link["d"]}
+                                                     for eid, link in links.items() for a in (*link["a"], *link["m"])))
 
 
 def _has_actor_events(present: dict[str, frozenset[str]] | None) -> bool:
@@ -604,18 +603,13 @@ def rebuild(conn) -> int:
                 acc.update(plus)
         _insert_links(conn, links, present)
         counted += len(ids)
-    if states:
-        conn.execute(insert(DbAggState.__table__), [{"iso3": i, "type": t, "review_state": r, "n": n}
-                                                    for (i, t, r), n in states.items()])
-    if pairs:
-        conn.execute(insert(DbAggStatePair.__table__), [{"scope": s, "iso3": i, "n": n} for (s, i), n in pairs.items()])
-    rows = [_only(present, "agg_actors", {"actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0),
-                                          "briefed": briefed.get(a, 0)}) for a in set(events) | set(timeline)]
-    for i in range(0, len(rows), 5000):
-        conn.execute(insert(_pinned(DbAggActor.__table__, present)), rows[i:i + 5000])
-    rows = [{"actor_id": a, "n": n} for a, n in docs]
-    for i in range(0, len(rows), 5000):
-        conn.execute(insert(DbAggActorDocuments.__table__), rows[i:i + 5000])
+    insert_rows(conn, DbAggState.__table__, ({"iso3": i, "type": t, "review_state": r, "n": n}
+                                             for (i, t, r), n in states.items()))
+    insert_rows(conn, DbAggStatePair.__table__, ({"scope": s, "iso3": i, "n": n} for (s, i), n in pairs.items()))
+    insert_rows(conn, DbAggActor.__table__, (_only(present, "agg_actors", {
+        "actor_id": a, "events": events.get(a, 0), "timeline": timeline.get(a, 0), "briefed": briefed.get(a, 0)})
+        for a in set(events) | set(timeline)))
+    insert_rows(conn, DbAggActorDocuments.__table__, ({"actor_id": a, "n": n} for a, n in docs))
     return counted
 
 
