@@ -16,11 +16,13 @@ sha256 and is ingested as a new document rather than skipped as unchanged:
   text is unchanged, the file differs).
 
 Used by ``bench/ingest_scaling.py``, ``bench/ingest_dask.py`` and ``bench/ingest_memory.py``; :func:`run_ingest`
-times one ``ctrack ingest`` run for the first two.
+times one ``ctrack ingest`` run for the first two, and :func:`timed_commits` times the database's ``COMMIT`` for
+``bench/ingest_main.py`` and ``bench/store_cpu.py``.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -50,6 +52,33 @@ def run_ingest(folder: Path, db: Path, *options: str) -> tuple[float, dict]:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"ctrack ingest {' '.join(options)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     return elapsed, json.loads(proc.stdout)
+
+
+@contextlib.contextmanager
+def timed_commits():
+    """Time every ``COMMIT`` sent through SQLAlchemy while the block runs (the dialect's ``do_commit``; on SQLite
+    in WAL mode the write of the WAL and, with ``synchronous=FULL``, its fsync; a checkpoint when one falls due).
+
+    Yields ``[wall, cpu]``: seconds, added to as commits happen (``cpu`` is ``time.thread_time`` of the committing
+    thread). The dialect's own ``do_commit`` is put back on leaving the block."""
+    from sqlalchemy.engine.default import DefaultDialect
+
+    committing = [0.0, 0.0]
+    do_commit = DefaultDialect.do_commit
+
+    def timed_commit(dialect, dbapi_connection):
+        start, cpu = time.perf_counter(), time.thread_time()
+        try:
+            do_commit(dialect, dbapi_connection)
+        finally:
+            committing[0] += time.perf_counter() - start
+            committing[1] += time.thread_time() - cpu
+
+    DefaultDialect.do_commit = timed_commit
+    try:
+        yield committing
+    finally:
+        DefaultDialect.do_commit = do_commit
 
 
 def _line(n: int) -> str:

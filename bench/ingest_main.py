@@ -46,6 +46,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from corpus import timed_commits  # noqa: E402
+
 
 #: A wait for the next outcome longer than this (seconds) is a wait for the workers, not a result already there.
 WAITED = 0.005
@@ -64,8 +66,6 @@ def _schedstat() -> float:
 
 def child(folder: str, db: str, workers: int, synchronous: str | None, nice: int | None) -> None:
     """Run ``ctrack ingest`` in this process and print one JSON line with its figures (see the module)."""
-    from sqlalchemy.engine.default import DefaultDialect
-
     import ctrack.cli.ingest as ingest_cli
     from ctrack import pipeline
     from ctrack.cli import app
@@ -75,18 +75,7 @@ def child(folder: str, db: str, workers: int, synchronous: str | None, nice: int
         store_db.SQLITE_SYNCHRONOUS = synchronous
     if nice is not None:
         pipeline.WORKER_NICE = nice
-    committing, waiting = [0.0, 0.0], [0.0]  # commit: wall, CPU (the storing thread)
-    do_commit = DefaultDialect.do_commit
-
-    def timed_commit(dialect, dbapi_connection):
-        start, cpu = time.perf_counter(), time.thread_time()
-        try:
-            do_commit(dialect, dbapi_connection)
-        finally:
-            committing[0] += time.perf_counter() - start
-            committing[1] += time.thread_time() - cpu
-
-    DefaultDialect.do_commit = timed_commit
+    waiting = [0.0]
     produce = ingest_cli.read_and_extract
 
     last_wait = [None]
@@ -113,7 +102,7 @@ def child(folder: str, db: str, workers: int, synchronous: str | None, nice: int
 
     out = io.StringIO()
     run0, cpu0, wall0 = _schedstat(), time.process_time(), time.perf_counter()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), timed_commits() as committing:  # [wall, CPU] of the storing thread
         try:
             app(["ingest", folder, "--db", f"sqlite:///{db}", "--workers", str(workers), "--json"],
                 standalone_mode=False)

@@ -41,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import make_copies  # noqa: E402
+from corpus import make_copies, timed_commits  # noqa: E402
 
 
 def extract(count: int, tmp: Path) -> tuple[list, float]:
@@ -61,7 +61,6 @@ def store(outcomes: list, url: str, profile: Path | None,
     knowledge base's ``PRAGMA synchronous``) of storing ``outcomes`` at ``url``; ``synchronous`` overrides the
     store's own setting on every connection (SQLite only)."""
     from sqlalchemy import event, text
-    from sqlalchemy.engine.default import DefaultDialect
 
     from ctrack.cli.ingest import _save_logged
     from ctrack.store.db import open_store, session_scope
@@ -78,18 +77,6 @@ def store(outcomes: list, url: str, profile: Path | None,
         transfer = audit.start_ingest(s, "bench", path="bench").id
         mode = str(s.execute(text("PRAGMA synchronous")).scalar()) if engine.dialect.name == "sqlite" else "-"
     mode = {"0": "OFF", "1": "NORMAL", "2": "FULL", "3": "EXTRA"}.get(mode, mode)
-    committing = [0.0, 0.0]  # wall, CPU (this thread)
-    do_commit = DefaultDialect.do_commit
-
-    def timed_commit(dialect, dbapi_connection):
-        start, cpu = time.perf_counter(), time.thread_time()
-        try:
-            do_commit(dialect, dbapi_connection)
-        finally:
-            committing[0] += time.perf_counter() - start
-            committing[1] += time.thread_time() - cpu
-
-    DefaultDialect.do_commit = timed_commit
     seen = [0]
 
     def count(*_args):
@@ -102,14 +89,14 @@ def store(outcomes: list, url: str, profile: Path | None,
     if prof:
         prof.enable()
     try:
-        for o in outcomes:
-            if o.error is None and o.document is not None and o.record is not None:
-                result = _save_logged(engine, o, "bench", transfer)
-                stored += result.status == "new"
+        with timed_commits() as committing:  # [wall, CPU] (this thread)
+            for o in outcomes:
+                if o.error is None and o.document is not None and o.record is not None:
+                    result = _save_logged(engine, o, "bench", transfer)
+                    stored += result.status == "new"
     finally:
         if prof:
             prof.disable()
-        DefaultDialect.do_commit = do_commit
     elapsed, wall = time.process_time() - t, time.perf_counter() - wall
     if prof:
         prof.dump_stats(str(profile))
