@@ -51,6 +51,7 @@ building (newer migrations are applied first). Not a test: it only prints.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import datetime as dt
 import json
@@ -60,7 +61,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -329,8 +330,11 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(qs[49] * 1000, 1), "p95_ms": round(qs[94] * 1000, 1), "p99_ms": round(qs[98] * 1000, 1)}
 
 
-def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str, float]]:
-    """Serve the site over ``url`` and time ``samples`` requests of each kind; returns the percentiles."""
+@contextlib.contextmanager
+def serve(url: str, info: dict, seed: int) -> Iterator[dict[str, Callable[[], Callable[[], None]]]]:
+    """Serve the site over ``url`` in process and yield the request makers: for each name of
+    :data:`REQUESTS`, a function that draws the next request's arguments (``random.Random(seed + 1)``) and
+    returns the call that makes it (asserting a 200). Signs in a new account (Bearer token and session)."""
     from fastapi.testclient import TestClient
 
     from ctrack.store import web_repo
@@ -349,7 +353,6 @@ def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str
     orgs = [a for a in by_id.values() if a["kind"] not in (ActorKind.MEMBER_STATE, ActorKind.PERSON)]
     persons = [a for a in by_id.values() if a["kind"] is ActorKind.PERSON]
     auth = {"Authorization": f"Bearer {token}"}
-    out: dict[str, dict[str, float]] = {}
     with TestClient(app) as client:
         page = client.get("/login")
         csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
@@ -411,6 +414,14 @@ def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str
             "overview": lambda: page_("/"),
             "network_state": lambda: api("/api/v1/network", country=pick_state()["iso3"]),
         }
+        yield makers
+    app.state.engine.dispose()
+
+
+def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str, float]]:
+    """Serve the site over ``url`` and time ``samples`` requests of each kind; returns the percentiles."""
+    out: dict[str, dict[str, float]] = {}
+    with serve(url, info, seed) as makers:
         for name in REQUESTS:
             for _ in range(3):  # warm: first-use caches (gazetteer, templates, compiled statements)
                 makers[name]()()
@@ -423,7 +434,6 @@ def measure(url: str, info: dict, samples: int, seed: int) -> dict[str, dict[str
             out[name] = percentiles(times)
             print(f"  {name:22s} p50 {out[name]['p50_ms']:8.1f}  p95 {out[name]['p95_ms']:8.1f}  "
                   f"p99 {out[name]['p99_ms']:8.1f} ms", file=sys.stderr, flush=True)
-    app.state.engine.dispose()
     return out
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from ctrack.api.security import Throttled, client_address
 from ctrack.api.settings import Settings
 from ctrack.store import web_repo
+from ctrack.store.db import end_session
 from ctrack.store.web_models import UserRole
 
 #: Name of the browser session cookie (HttpOnly, SameSite=Lax, Secure behind TLS).
@@ -70,13 +71,19 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A database session for one request; handlers commit what they change, anything else is rolled back."""
+    """A database session for one request; handlers commit what they change, anything else is rolled back
+    (:func:`ctrack.store.db.end_session`: a transaction that only read is ended with a ``COMMIT``)."""
     session = Session(get_engine(request), expire_on_commit=False)
+    done = False
     try:
         yield session
+        done = True
     finally:
-        session.rollback()
-        session.close()
+        if done:
+            end_session(session)  # a transaction of reads only is committed (prepared statements kept), see there
+        else:
+            session.rollback()
+            session.close()
 
 
 class BadToken(Exception):

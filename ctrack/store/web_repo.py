@@ -40,7 +40,7 @@ from ctrack.store import aggregates
 from ctrack.store.models import (
     DbActor, DbActorSource, DbDocument, DbEvent, DbEventRole, DbEventSource, DbMention, ReviewState, utcnow,
 )
-from ctrack.store.repo import _load_events, _ref
+from ctrack.store.repo import _id_in, _load_events, _ref
 from ctrack.store.views import ActorRef, EventRow
 from ctrack.store.web_models import DbApiToken, DbUser, DbWebSession, UserRole
 
@@ -517,7 +517,7 @@ def event_detail(session: Session, event_id: int) -> EventDetail:
     # an equality on ix_events_part_of_id: both SQLite (covering index, even when ANALYZE counts every null
     # part_of_id as one value) and PostgreSQL read it as an index range
     sub_ids = list(session.scalars(select(DbEvent.id).where(DbEvent.part_of_id == event_id)))
-    subs = _load_events(session, DbEvent.id.in_(sub_ids)) if sub_ids else []
+    subs = _load_events(session, _id_in(session, DbEvent.id, sub_ids)) if sub_ids else []
     # the mentions of the event and those of its roles, as one id list of two index reads: written as
     # ``event_id = x OR event_role_id IN (roles of x)``, PostgreSQL cannot use an index for the OR of a
     # subquery, estimates half the table and hashes every actor and role (73 ms at 10,000 events, growing

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select, update
 
 from ctrack.store import web_repo
-from ctrack.store.db import session_scope
+from ctrack.store.db import WROTE, end_session, session_scope
 from ctrack.store.models import utcnow
 from ctrack.store.web_models import DbApiToken, DbUser
 from ctrack.web.testing import PASSWORD, make_api
@@ -40,8 +40,10 @@ class Recorder:
     def _statement(self, _conn, _cursor, statement, *_args) -> None:
         self.statements.append(" ".join(statement.split()))
 
-    def _commit(self, _conn) -> None:
-        self.commits += 1
+    def _commit(self, conn) -> None:
+        # a COMMIT that ends a transaction of reads only (PostgreSQL: ctrack.store.db.end_session) writes nothing
+        if conn.info.get(WROTE) is not False:
+            self.commits += 1
 
     def writes(self) -> list[str]:
         return [s for s in self.statements if s.upper().startswith(WRITES)]
@@ -119,3 +121,47 @@ def test_signed_in_pages_write_nothing(bare):
         assert not any(s.startswith("SELECT users.") and "FROM users WHERE" in s for s in rec.statements)
     finally:
         rec.close()
+
+
+def _prepared(engine, like: str) -> int:
+    """Statements prepared on the pooled connection whose text is ``like``; ends with a COMMIT (a ROLLBACK
+    would make psycopg deallocate them)."""
+    with engine.connect() as conn:
+        n = conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %(p)s",
+                                 {"p": like}).scalar()
+        conn.commit()
+    return n
+
+
+def test_read_requests_keep_what_psycopg_prepared_and_a_write_left_open_is_rolled_back(bare):
+    """PostgreSQL: after the same read request a few times, its reads are prepared statements on the
+    connection (a ROLLBACK at the end of each request made psycopg deallocate them all); a transaction that
+    only read is committed and keeps them; one that wrote and was not committed is still rolled back."""
+    from sqlalchemy.orm import Session
+
+    engine = bare.app.state.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements: PostgreSQL only")
+    for _ in range(7):
+        assert bare.get("/api/v1/events", params={"since": "2018", "until": "2019"}).status_code == 200
+    assert engine.pool.checkedout() == 0
+    before = _prepared(engine, "%FROM events%")
+    assert before >= 1
+    s = Session(engine)
+    assert s.scalar(select(DbUser.name).where(DbUser.name == "viewer")) == "viewer"
+    assert s.connection().info[WROTE] is False
+    rec = Recorder(engine)
+    try:
+        end_session(s)
+        assert rec.statements == [] and rec.commits == 0
+    finally:
+        rec.close()
+    assert _prepared(engine, "%FROM events%") == before
+    user = DbUser.__table__
+    s = Session(engine)
+    s.execute(update(user).where(user.c.name == "viewer").values(name="renamed"))
+    assert s.connection().info[WROTE] is True
+    end_session(s)
+    with session_scope(engine) as s:
+        assert s.scalar(select(DbUser.name).where(DbUser.name == "renamed")) is None
+        assert s.scalar(select(DbUser.name).where(DbUser.name == "viewer")) == "viewer"

@@ -272,3 +272,46 @@ def test_a_sparse_timeline_is_collected_then_sorted_and_pages_the_same(engine, m
         statement, parameters = reads[0]
         plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
         assert "Sort" in plan and "ix_events_start" not in plan, plan
+
+
+def _event_reads(engine, ids: list[int]) -> tuple[list[str], list[tuple[int, str | None]]]:
+    """The SQL texts that read the events of ``ids`` (``repo.events_by_ids``) and the (id, start) rows it gives."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "FROM events" in statement:
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with session_scope(engine) as s:
+            rows = repo.events_by_ids(s, ids)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    return seen, [(r.id, r.start) for r in rows]
+
+
+def test_a_page_of_events_is_read_by_one_statement_text_whatever_its_length(engine):
+    """A page of 2 events and one of 3 (and the same ids in another order) give the rows asked for, in the
+    order asked; on PostgreSQL both pages send the same statement text (the ids as one array), which psycopg
+    prepares once it has run it 5 times, so the server stops planning each page; an IN list was a new text
+    for every page length."""
+    actors = [CTED, TJK, KAZ]
+    events = [{"id": f"e{i}", "type": "meeting", "start": f"2019-0{i + 1}-10", "country": "TJK",
+               "roles": [{"actor": "cted", "role": "participant"}, {"actor": "TJK", "role": "participant"}]}
+              for i in range(3)]
+    save(engine, "pages", actors, events, text="CTED met Tajikistan three times.")
+    with session_scope(engine) as s:
+        ids = list(s.scalars(select(DbEvent.id).order_by(DbEvent.start)))
+    assert len(ids) == 3
+    two_sql, two = _event_reads(engine, ids[:2])
+    three_sql, three = _event_reads(engine, [ids[2], ids[0], ids[1]])
+    assert two == [(ids[0], "2019-01-10"), (ids[1], "2019-02-10")]
+    assert three == [(ids[2], "2019-03-10"), (ids[0], "2019-01-10"), (ids[1], "2019-02-10")]
+    if engine.dialect.name == "postgresql":
+        assert two_sql and two_sql == three_sql
+        assert all("ANY" in sql for sql in two_sql)
+    else:
+        assert two_sql != three_sql  # SQLite: IN lists, one parameter per id
