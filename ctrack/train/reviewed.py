@@ -382,6 +382,176 @@ def leave_one_out(memory: Memory, examples: list, models) -> Check:
     return out
 
 
+# --------------------------------------------------------------------------- what ``--with-reviewed`` keeps
+
+#: The variants :func:`cross_validate_parts` scores: the models trained on the annotated corpora alone ("before", what
+#: ``ctrack train`` writes), the models retrained with the reviewed examples ("retrained"), and each of them with the
+#: exemplar memory of the reviewed decisions ("+memory").
+PARTS = ("before", "retrained", "before+memory", "retrained+memory")
+
+
+def as_written(models, memory=None):
+    """``models`` (shared objects) with ``memory`` (an exemplar :class:`~ctrack.extract.exemplars.Memory` or None),
+    deciding every document as a model file holding them does (:meth:`ctrack.extract.decide.Models.from_json`): as the
+    knowledge base's own ("local") when they have local weights or a memory, else as "general". This is how the
+    extraction pipeline (CLI ``extract``/``ingest``, the API) decides *any* new document with the written model
+    file, annotated-like or not, so it is how :func:`cross_validate_parts` scores the annotated folds."""
+    out = models.for_domain("local" if models.local_scale > 0 or memory else "general")
+    out.memory = memory or None
+    return out
+
+
+def cross_validate_parts(prepared: list, reviewed: list, memory=None, progress=None,
+                         reviewed_weight: float | None = None, local_scale: float | None = None) -> dict[str, dict]:
+    """Grouped cross-validation of each learned part of ``ctrack train --with-reviewed`` (:data:`PARTS`), each decided
+    as the written model file would decide (:func:`as_written`).
+
+    For every group of ``prepared`` (:class:`ctrack.train.Prepared`): the models trained on the other groups alone
+    and with the ``reviewed`` examples (:class:`ReviewedExample`, training side only, weight and local scale as
+    :func:`ctrack.train.train_models`), each scored on the held group without and with ``memory`` (the exemplar
+    memory of the reviewed decisions, built from the reviewed documents only, so the same in every fold). Unlike
+    :func:`ctrack.train.cross_validate` with ``reviewed``, which scores the held group as a general document, the
+    memory and any local weights act on the annotated folds here, as they act on every document the pipeline
+    extracts with a written model file: a memory that drops right facts of other house styles lowers this figure.
+    ``memory`` None (no exemplars): the "+memory" variants are left out. ``progress`` is called with each finished
+    group's name. Returns {variant: {"folds": {group: {"documents", "counts", "figures"}}, "pooled": {"counts",
+    "figures"}}}, the shape of :func:`ctrack.train.cross_validate`.
+    """
+    from ctrack.train import figures, score, scorer, train_models
+
+    S = scorer()
+    names = [k for k in PARTS if memory or not k.endswith("memory")]
+    out = {k: {"folds": {}, "pooled": {"counts": S.new_counts()}} for k in names}
+    for g in sorted({p.item.group for p in prepared}):
+        train = [p for p in prepared if p.item.group != g]
+        test = [p for p in prepared if p.item.group == g]
+        before = train_models(train)
+        retrained = train_models(train, reviewed, reviewed_weight, local_scale, exemplars=False)
+        variants = {"before": as_written(before), "retrained": as_written(retrained),
+                    "before+memory": as_written(before, memory), "retrained+memory": as_written(retrained, memory)}
+        for k in names:
+            counts = score(test, variants[k])
+            S.add_counts(out[k]["pooled"]["counts"], counts)
+            out[k]["folds"][g] = {"documents": len(test), "counts": counts, "figures": figures(counts)}
+        if progress:
+            progress(g)
+    for k in names:
+        out[k]["pooled"]["figures"] = figures(out[k]["pooled"]["counts"])
+    return out
+
+
+@dataclass
+class Kept:
+    """Which learned parts ``ctrack train --with-reviewed`` keeps (:func:`train_with_reviewed`), and why.
+
+    ``retrained``: the models retrained with the reviewed examples (else the models of the annotated corpora alone);
+    ``memory``: the exemplar memory (else none); ``memory_cv``: the memory passed its cross-validated test (the
+    annotated folds' ``all`` with the memory not lower than without, on the kept models); ``check``: its
+    leave-one-document-out test on the reviewed documents (:func:`leave_one_out`; None when not run); ``forced``:
+    kept by ``--force`` whatever the tests said."""
+
+    retrained: bool = False
+    memory: bool = False
+    memory_cv: bool = False
+    check: Check | None = None
+    forced: bool = False
+
+    @property
+    def anything(self) -> bool:
+        """True when at least one part learned from the reviewed facts is kept (else nothing is written)."""
+        return self.retrained or self.memory
+
+
+@dataclass
+class WithReviewed:
+    """The outcome of :func:`train_with_reviewed`: the cross-validated figures of every variant (``cv``, as
+    :func:`cross_validate_parts`), what is ``kept``, the ``memory`` built from the reviewed decisions (kept or not),
+    and the ``models`` to write (None when nothing is kept)."""
+
+    cv: dict
+    kept: Kept
+    memory: Memory | None = None
+    models: object = None
+
+    def figures(self, variant: str | None = None) -> dict:
+        """Pooled cross-validated figures of ``variant`` (default: the one written, :attr:`written`)."""
+        return self.cv[variant or self.written]["pooled"]["figures"]
+
+    @property
+    def written(self) -> str:
+        """The :data:`PARTS` variant the kept parts make (what the written model file decides like)."""
+        base = "retrained" if self.kept.retrained else "before"
+        return f"{base}+memory" if self.kept.memory else base
+
+
+def choose_parts(cv: dict, check: Check | None = None) -> Kept:
+    """Guard each learned part on its own (docs/benchmarks.md, "Corrections that teach", sixth round):
+
+    - the retrained models are kept when the cross-validated ``all`` of ``cv["retrained"]`` is not below
+      ``cv["before"]`` (:func:`keep_new_model`); else the models of the annotated corpora alone stay;
+    - the exemplar memory is kept when, on top of the kept models, the cross-validated ``all`` with the memory applied
+      to the annotated folds is not below the figure without it, *and* ``check`` (its leave-one-document-out test on
+      the reviewed documents, :func:`leave_one_out`) holds (None: not run, no evidence against it).
+
+    So what is kept never lowers the cross-validated ``all`` of what ``ctrack train`` alone writes, and a part that
+    fails its test does not take the other down with it. ``cv`` as :func:`cross_validate_parts` returns it (without
+    "+memory" variants: no memory kept)."""
+    fig = {k: v["pooled"]["figures"] for k, v in cv.items()}
+    retrained = keep_new_model(fig["before"], fig["retrained"])
+    base = "retrained" if retrained else "before"
+    memory_cv = f"{base}+memory" in fig and keep_new_model(fig[base], fig[f"{base}+memory"])
+    return Kept(retrained=retrained, memory=memory_cv and (check is None or check.holds), memory_cv=memory_cv,
+                check=check)
+
+
+def train_with_reviewed(prepared: list, examples: list, reviewed_weight: float | None = None,
+                        local_scale: float | None = None, exemplar_min: float | None = None, exemplars: bool = True,
+                        force: bool = False, progress=None) -> WithReviewed:
+    """What ``ctrack train --with-reviewed`` computes, for the CLI and ``bench/reviewed_training.py`` alike.
+
+    ``prepared``: the annotated corpora (:class:`ctrack.train.Prepared`); ``examples``: the labelled reviewed
+    documents (:func:`prepare_reviewed`). Builds the exemplar memory (:func:`ctrack.extract.exemplars.from_reviewed`
+    at ``exemplar_min``; none without ``exemplars``), cross-validates every variant (:func:`cross_validate_parts`,
+    ``progress`` per group), chooses the parts (:func:`choose_parts`; the memory's leave-one-out check runs on the
+    models to be written, when its cross-validated test passes), and trains the models to write on all of
+    ``prepared``: retrained with ``examples`` (each weighing ``reviewed_weight``, local weights at ``local_scale``)
+    when that part is kept, else on the annotated corpora alone, with the memory attached when kept. ``force``
+    keeps every part whatever the tests say. ``models`` is None when no part is kept (nothing to write)."""
+    from ctrack.extract.exemplars import EXEMPLAR_MIN, from_reviewed
+    from ctrack.train import train_models
+
+    memory = (from_reviewed(examples, EXEMPLAR_MIN if exemplar_min is None else exemplar_min) or None) if exemplars else None
+    cv = cross_validate_parts(prepared, examples, memory, progress, reviewed_weight, local_scale)
+    kept = choose_parts(cv)
+    if force:
+        kept = Kept(retrained=True, memory=memory is not None, memory_cv=kept.memory_cv, forced=True)
+    out = WithReviewed(cv, kept, memory)
+    if not kept.anything:
+        return out
+    if kept.retrained:
+        models = train_models(prepared, examples, reviewed_weight, local_scale, exemplars=False)
+    else:
+        models = train_models(prepared)
+    if kept.memory or kept.memory_cv:
+        kept.check = leave_one_out(memory, examples, models)
+        kept.memory = force or (kept.memory_cv and kept.check.holds)
+    if kept.memory:
+        models.memory = memory
+    if not kept.anything:
+        return out
+    models.meta["reviewed_documents"] = sorted(r.name for r in examples)
+    models.meta["exemplars"] = len(memory.exemplars) if kept.memory else 0
+    models.meta["kept"] = {"retrained": kept.retrained, "memory": kept.memory}
+    if kept.retrained:
+        from ctrack.train import REVIEWED_WEIGHT
+
+        models.meta["reviewed_weight"] = REVIEWED_WEIGHT if reviewed_weight is None else float(reviewed_weight)
+        models.meta["local_scale"] = models.local_scale
+    out.models = models
+    return out
+
+
 __all__ = ["ReviewedLabels", "ReviewedExample", "ReviewedSet", "annotated_fingerprints", "check_reviewed", "load_reviewed",
            "as_document", "match_events", "match_actors", "derive_labels", "prepare_reviewed", "label_counts",
-           "keep_new_model", "Check", "leave_one_out"]
+           "keep_new_model", "Check", "leave_one_out", "PARTS", "as_written", "cross_validate_parts", "Kept",
+           "WithReviewed", "choose_parts", "train_with_reviewed"]

@@ -177,6 +177,35 @@ def test_keep_only_when_all_does_not_drop():
     assert not keep_new_model(fig(0.60), fig(0.5999))
 
 
+def test_each_learned_part_is_kept_only_when_the_cross_validated_all_holds_with_it():
+    """``ctrack train --with-reviewed`` guards the retrained models and the exemplar memory one by one
+    (:func:`ctrack.train.reviewed.choose_parts`): a part that lowers the cross-validated ``all`` is left out without
+    taking the other down with it, and the memory is judged on top of the models that are kept."""
+    from ctrack.train.reviewed import Check, choose_parts
+
+    def cv(before, retrained, before_memory=None, retrained_memory=None):
+        out = {"before": before, "retrained": retrained, "before+memory": before_memory,
+               "retrained+memory": retrained_memory}
+        return {k: {"pooled": {"figures": {"all": {"f1": v}}}} for k, v in out.items() if v is not None}
+
+    # retraining lowers the figure by 0.0004 (train-c's fifth round); the memory on the annotated corpora's models
+    # changes nothing of them: the memory alone is kept, beside the models of the annotated corpora
+    kept = choose_parts(cv(0.6250, 0.6246, 0.6250, 0.6246))
+    assert (kept.retrained, kept.memory, kept.memory_cv, kept.anything) == (False, True, True, True)
+    # retraining holds; the memory drops right facts of the annotated styles on the retrained models (judged there,
+    # not on the annotated corpora's models, where it would pass): the retrained models alone
+    kept = choose_parts(cv(0.60, 0.61, 0.62, 0.6099))
+    assert (kept.retrained, kept.memory, kept.memory_cv) == (True, False, False)
+    # both hold; the memory's own test on the reviewed documents can still leave it out, on enough evidence only
+    both = cv(0.60, 0.60, 0.60, 0.60)
+    assert (choose_parts(both).retrained, choose_parts(both).memory) == (True, True)
+    assert choose_parts(both, Check(changed=3, memory_right=1, model_right=2)).memory is False
+    assert choose_parts(both, Check(changed=2, memory_right=0, model_right=2)).memory is True  # too few to judge by
+    # float noise below the scorer's four decimals decides nothing; no memory built: nothing to keep of it
+    assert choose_parts(cv(0.60, 0.60 - 1e-6)).retrained is True
+    assert not choose_parts(cv(0.60, 0.5999)).anything
+
+
 # --------------------------------------------------------------------------- the CLI, on a small corpus
 
 def _decide_all(engine, event_action, role_action) -> None:
