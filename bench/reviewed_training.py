@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
     written = None  # what ctrack train --with-reviewed writes (the parts its guard keeps), deciding as the file does
     if args.no_cv:  # no guard without the cross-validation: every part, as --force writes it
-        result, cv = None, None
+        result, cv, pruned = None, None, None
         all_parts = train_models(prep_rest, examples, w, sc, args.exemplar_min, not args.no_exemplars)
         memory = all_parts.memory
         written, parts = as_written(all_parts, memory), "every part (no guard: --no-cv)"
@@ -114,11 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         result = train_with_reviewed(prep_rest, examples, w, sc, args.exemplar_min, not args.no_exemplars,
                                      progress=lambda g: print(f"[{time.perf_counter() - t0:.0f}s]   fold {g}", flush=True))
         cv, memory, kept = result.cv, result.memory, result.kept
+        pruned = result.pruned.get("before")
+        base = "retrained" if kept.retrained else "before"
         written = as_written(result.models if result.models is not None else before_model,
                              result.models.memory if result.models is not None else None)
         parts = (f"retrained models {'kept' if kept.retrained else 'NOT kept (the annotated corpora alone)'}, "
                  f"exemplar memory {'kept' if kept.memory else 'LEFT OUT' if memory else 'none'}"
-                 + (f" (its CV test {'passed' if kept.memory_cv else 'FAILED'}" if memory else "")
+                 + (f" (pruned on the annotated folds: {len(result.pruned[base].exemplars) if result.pruned.get(base) else 0} of "
+                    f"{len(memory.exemplars)} exemplars kept; {len(result.evidence)} acted there)" if memory else "")
+                 + (f" (its CV test {'passed' if kept.memory_cv else 'FAILED' if (('retrained' if kept.retrained else 'before') + '+memory') in cv else 'not run: nothing acting left'}" if memory else "")
                  + (f", leave-one-out on half A: changes {kept.check.changed}, memory right {kept.check.memory_right}, "
                     f"models right {kept.check.model_right})" if memory and kept.check is not None else ")" if memory else "")
                  + ("" if result.models is not None else "; nothing written: the before model stays"))
@@ -129,12 +133,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"exemplar memory: {len(memory.exemplars)} exemplars {kinds} at similarity {memory.minimum:g}")
     plain_model = train_models(prep_rest, examples, w, 0.0, exemplars=False)  # deciding as "general": retraining alone
     memory_only = as_written(before_model, memory)  # the memory as built, whether or not the guard keeps it
+    pruned_only = as_written(before_model, pruned)  # the memory as pruned on the annotated folds (before models)
     both = as_written(train_models(prep_rest, examples, w, sc, exemplars=False), memory)  # every part, unguarded
     b_before, b_after = figures(score(prep_b, before_model)), figures(score(prep_b, written))
     a_before, a_after = figures(score(prep_a, before_model)), figures(score(prep_a, written))
     b_plain, a_plain = figures(score(prep_b, plain_model)), figures(score(prep_a, plain_model))
     b_mem, a_mem = figures(score(prep_b, memory_only)), figures(score(prep_a, memory_only))
     b_both, a_both = figures(score(prep_b, both)), figures(score(prep_a, both))
+    b_pr, a_pr = figures(score(prep_b, pruned_only)), figures(score(prep_a, pruned_only))
     also = []
     for x in [float(v) for v in args.also_scales.split(",") if v]:
         cv_x = None if args.no_cv else cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=x)
@@ -160,10 +166,13 @@ def main(argv: list[str] | None = None) -> int:
     print(_row(f"(c) half A of {args.group} ({len(prep_a)} docs, reviewed; reference only), written", a_before, a_after))
     print(_row("    (b) retraining alone (no memory, scale 0)", b_before, b_plain))
     print(_row("    (c) retraining alone (no memory, scale 0)", a_before, a_plain))
-    print(_row("    (b) exemplar memory alone (before model)", b_before, b_mem))
-    print(_row("    (c) exemplar memory alone (before model)", a_before, a_mem))
-    print(_row("    (b) every part, unguarded (retrained + memory)", b_before, b_both))
-    print(_row("    (c) every part, unguarded (retrained + memory)", a_before, a_both))
+    print(_row("    (b) exemplar memory alone, every exemplar (before model)", b_before, b_mem))
+    print(_row("    (c) exemplar memory alone, every exemplar (before model)", a_before, a_mem))
+    if cv is not None:
+        print(_row("    (b) exemplar memory alone, pruned on the before models' folds", b_before, b_pr))
+        print(_row("    (c) exemplar memory alone, pruned on the before models' folds", a_before, a_pr))
+    print(_row("    (b) every part, unguarded (retrained + every exemplar)", b_before, b_both))
+    print(_row("    (c) every part, unguarded (retrained + every exemplar)", a_before, a_both))
     for x, cv_x, b_x, a_x in also:
         if cv_x is not None:
             print(_row(f"(a) at local scale {x:g}", cv["before"]["pooled"]["figures"], cv_x["pooled"]["figures"]))

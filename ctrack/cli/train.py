@@ -229,21 +229,32 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
     memory = result.memory
     if memory is not None:
         base = "retrained" if kept.retrained else "before"
-        m0, m1 = result.figures(base)["all"]["f1"], result.figures(base + "+memory")["all"]["f1"]
+        pruned = result.kept_memory if kept.memory else None
         kinds = {k: sum(e.kind == k for e in memory.exemplars) for k in ("role", "event")}
         added = sum(e.label.startswith("add") for e in memory.exemplars)
+        from ctrack.train import figures
+
+        contradicted = sum(1 for off, on in result.evidence.values() if not keep_new_model(figures(off), figures(on)))
         console.print(f"exemplar memory of {plural(len(memory.exemplars), 'reviewed decision')} ({kinds['role']} role, "
-                      f"{kinds['event']} event; {added} of them additions) at similarity {memory.minimum:g}: applied to "
-                      f"the annotated folds as the written model applies it to every document, cross-validated all F1 "
-                      f"{m0:.4f} -> {m1:.4f} ({'not lower' if kept.memory_cv else 'drops'})", highlight=False)
+                      f"{kinds['event']} event; {added} of them additions) at similarity {memory.minimum:g}; applied "
+                      f"alone to the annotated folds, {plural(len(result.evidence), 'exemplar')} changed facts there, "
+                      f"{contradicted} of them lowering all F1: left out", highlight=False)
+        if f"{base}+memory" in cv:
+            m0, m1 = result.figures(base)["all"]["f1"], result.figures(base + "+memory")["all"]["f1"]
+            console.print(f"  the rest applied to the annotated folds as the written model applies it to every "
+                          f"document: cross-validated all F1 {m0:.4f} -> {m1:.4f} "
+                          f"({'not lower' if kept.memory_cv else 'drops'})", highlight=False)
         if kept.check is not None:
             console.print(f"  on the reviewed documents, each left out in turn, it changes "
                           f"{plural(kept.check.changed, 'decision')} of the models: right {kept.check.memory_right}, "
                           f"the models right {kept.check.model_right}", highlight=False)
-        console.print("exemplar memory " + ("[bold]kept[/]" if kept.memory else "[bold]left out[/]")
-                      + ("" if kept.memory else (": wrong more often than the models on the reviewed documents"
-                                                 if kept.memory_cv else ": it lowers the cross-validated figure")),
-                      highlight=False)
+        if kept.memory:
+            console.print(f"exemplar memory [bold]kept[/]: {plural(len(pruned.exemplars), 'exemplar')}", highlight=False)
+        else:
+            why = ("nothing that changes a decision is left" if f"{base}+memory" not in cv else
+                   "it lowers the cross-validated figure" if not kept.memory_cv else
+                   "wrong more often than the models on the reviewed documents")
+            console.print(f"exemplar memory [bold]left out[/]: {why}", highlight=False)
     if result.models is None:
         console.print(f"[bold]not written[/]: no part learned from the reviewed documents holds its test (the "
                       f"cross-validated all F1 drops with them: {b:.4f} -> {a:.4f}); {target} is unchanged "

@@ -48,6 +48,8 @@ ROLE_PREFIXES = ("path=", "govp0=", "dep=", "prev1=", "cue_after=", "cue_before=
 EVENT_PREFIXES = ("trig=", "trig_full=", "trig_prev=", "trig_next=", "rule_type=", "launch_object", "delegations")
 
 KINDS = ("role", "event")
+#: Label of a role exemplar whose pair holds no role (a rejection; :data:`ctrack.extract.decide.NONE`).
+NONE_LABEL = "none"
 #: Label prefix of a role exemplar a reviewer *added* (the extractor missed it): "add:funder". Such an exemplar gives
 #: its role to a pair worded like it that the models leave without any role.
 ADDED = "add:"
@@ -122,6 +124,13 @@ class Memory:
         reaches it or those at the top disagree (a tie of labels decides nothing). An addition counts only at
         :data:`ADDED_MIN` and, for a role, on the same dependency path. ``exclude``: skip exemplars of that source
         document (leave-one-document-out checks)."""
+        hit = self.deciders(kind, features, exclude)
+        return None if hit is None else (hit[0], hit[1], hit[2][0])
+
+    def deciders(self, kind: str, features: dict[str, float],
+                 exclude: str | None = None) -> tuple[str, float, list[Exemplar]] | None:
+        """As :meth:`match`, with every exemplar that gives the decision (those of the winning label at the top
+        similarity), so that a decision can be credited to each of them (:func:`ctrack.train.reviewed.prune`)."""
         sig = signature(kind, features)
         if not sig:
             return None
@@ -147,7 +156,16 @@ class Memory:
         if len(votes) > 1 and votes[0][1] == votes[1][1]:
             return None
         label = votes[0][0]
-        return label, top, next(ex for ex in best if ex.label == label)
+        return label, top, [ex for ex in best if ex.label == label]
+
+    def acting(self, exemplar: Exemplar) -> bool:
+        """True for an exemplar that changes decisions (a rejection, "none" or "0", or an addition); the others
+        (confirmations, corrections) only block a less similar rejection."""
+        return exemplar.label in (NONE_LABEL, "0") or exemplar.label.startswith(ADDED_EVENT)
+
+    def without(self, dropped: set[int]) -> "Memory":
+        """The same memory without the exemplars whose ``id()`` is in ``dropped``."""
+        return Memory([e for e in self.exemplars if id(e) not in dropped], self.minimum)
 
     def to_json(self) -> dict:
         """A JSON-ready dict: {"minimum": float, "exemplars": [...]}."""

@@ -217,7 +217,10 @@ def _decide_all(engine, event_action, role_action) -> None:
     engine.dispose()
 
 
-def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_path):
+def test_train_with_reviewed_keeps_each_part_only_when_all_does_not_drop_with_it(tmp_path):
+    """``ctrack train --with-reviewed`` on a six-document corpus: the retrained models and the exemplar memory are
+    each kept only when the cross-validated ``all`` does not drop with them (the memory applied to the annotated
+    folds as the written file applies it to every document); nothing is written when neither holds."""
     a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
     b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
     runner = CliRunner()
@@ -241,16 +244,31 @@ def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_pat
     assert "pooled all" in res.stdout and "written (all F1" in res.stdout and "not lower" in res.stdout, res.stdout
     assert Models.load(out).meta["reviewed_documents"] == ["dev-014", "dev-016"]
     kept = out.read_bytes()
-    # an analyst who confirms the events but says no actor holds any role in them: the roles figure falls
+    # an analyst who confirms the events but says no actor holds any role in them. Measured: retrained with those 32
+    # "no role" examples, the roles figure falls (all 0.7120 -> 0.6548); their memory, applied to the annotated folds
+    # on the annotated corpora's models, drops roles worded like the rejected ones there too, more of them spurious
+    # than right (all 0.7120 -> 0.7158)
     engine, url = _kb(tmp_path / "kb2", ["dev-014", "dev-016"])
     _decide_all(engine, review.confirm, review.reject)
-    res = train(url)
+    res = train(url, "--no-exemplars")  # the retrained models alone: nothing holds, nothing is written
     assert res.exit_code == 0, res.output
-    assert "not written" in res.stdout and "drops" in res.stdout, res.stdout
-    assert out.read_bytes() == kept
+    assert "retrained models: not kept" in res.stdout and "drops" in res.stdout, res.stdout
+    assert "not written" in res.stdout and out.read_bytes() == kept, res.stdout
+    res = train(url)  # the memory holds on its own: written beside the annotated corpora's models
+    assert res.exit_code == 0, res.output
+    assert "retrained models: not kept" in res.stdout and "exemplar memory kept" in res.stdout, res.stdout
+    assert "written (all F1 0.7120 -> 0.7158, not lower; before+memory)" in res.stdout, res.stdout
+    written = Models.load(out)
+    assert written.meta["kept"] == {"retrained": False, "memory": True} and len(written.memory.exemplars) == 34
+    assert written.domain == "local" and written.meta["reviewed_documents"] == ["dev-014", "dev-016"]
+    plain = tmp_path / "plain.json"
+    assert runner.invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(plain)]).exit_code == 0
+    base = Models.load(plain)
+    for kind in ("date", "type", "event", "role", "verify", "actor"):  # what ctrack train writes, untouched
+        assert getattr(written, kind).to_json() == getattr(base, kind).to_json(), kind
     res = train(url, "--force")
     assert res.exit_code == 0 and "written (all F1" in res.stdout and "--force" in res.stdout, res.output
-    assert out.read_bytes() != kept
+    assert Models.load(out).meta["kept"] == {"retrained": True, "memory": True}
 
 
 def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev001):
