@@ -264,7 +264,7 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
     models.save(target)
     w = result.written
     why = (f"all F1 {b:.4f} -> {result.figures()['all']['f1']:.4f}, not lower" if not kept.forced else
-           f"all F1 {b:.4f} -> {result.figures('retrained+memory' if memory is not None else 'retrained')['all']['f1']:.4f}, "
+           f"all F1 {b:.4f} -> {result.figures('retrained+unpruned memory' if memory is not None else 'retrained')['all']['f1']:.4f}, "
            "written because of --force")
     parts = ("retrained models" if kept.retrained else "the annotated corpora's models") + (
         " and the exemplar memory" if kept.memory else "")

@@ -24,9 +24,13 @@ document that the models leave without any role, never relabels a pair that has 
 
 The memory travels with the models (``decisions.json``, key ``memory``) and applies only to documents decided as the
 knowledge base's own (``Models.domain == "local"``, what a model file with a memory does for every document the
-pipeline extracts); the annotated folds of cross-validation are decided as general documents and never see it, so
-:func:`ctrack.train.reviewed.leave_one_out` checks it on the reviewed documents themselves, each left out in turn. Each exemplar records
-the document and the sentence it came from, shown by ``ctrack train --with-reviewed``.
+pipeline extracts, annotated-like or not). ``ctrack train --with-reviewed`` therefore applies it to the annotated
+folds of its cross-validation too (:func:`ctrack.train.reviewed.cross_validate_parts`): each exemplar that, alone,
+lowers the ``all`` figure of the held-out documents where it acts is left out (:func:`ctrack.train.reviewed.prune`),
+and the rest is kept only when it does not lower the cross-validated ``all`` and
+:func:`ctrack.train.reviewed.leave_one_out` does not find it wrong more often than the models on the reviewed
+documents themselves, each left out in turn. Each exemplar records the document and the sentence it came from, shown
+by ``ctrack train --with-reviewed``.
 """
 from __future__ import annotations
 
