@@ -101,29 +101,46 @@ def main(argv: list[str] | None = None) -> int:
     w = REVIEWED_WEIGHT if args.weight is None else args.weight
     sc = LOCAL_SCALE if args.scale is None else args.scale
     print(f"reviewed training examples: {label_counts(examples)}, each weighing {w:g} gold examples, local scale {sc:g}")
-    print(f"[{time.perf_counter() - t0:.0f}s] cross-validating the remaining corpora without and with them ...")
-    cv_before = None if args.no_cv else cross_validate(prep_rest)
-    cv_after = None if args.no_cv else cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=sc)
-    from ctrack.train.reviewed import leave_one_out
+    print(f"[{time.perf_counter() - t0:.0f}s] cross-validating the remaining corpora: each part of the product ...", flush=True)
+    from ctrack.train.reviewed import as_written, train_with_reviewed
 
-    after_model = train_models(prep_rest, examples, w, sc, args.exemplar_min, not args.no_exemplars).for_domain("local")
-    plain_model = train_models(prep_rest, examples, w, 0.0)  # deciding as "general": retraining alone
-    memory = after_model.memory
+    written = None  # what ctrack train --with-reviewed writes (the parts its guard keeps), deciding as the file does
+    if args.no_cv:  # no guard without the cross-validation: every part, as --force writes it
+        result, cv, pruned = None, None, None
+        all_parts = train_models(prep_rest, examples, w, sc, args.exemplar_min, not args.no_exemplars)
+        memory = all_parts.memory
+        written, parts = as_written(all_parts, memory), "every part (no guard: --no-cv)"
+    else:
+        result = train_with_reviewed(prep_rest, examples, w, sc, args.exemplar_min, not args.no_exemplars,
+                                     progress=lambda g: print(f"[{time.perf_counter() - t0:.0f}s]   fold {g}", flush=True))
+        cv, memory, kept = result.cv, result.memory, result.kept
+        pruned = result.pruned.get("before")
+        base = "retrained" if kept.retrained else "before"
+        written = as_written(result.models if result.models is not None else before_model,
+                             result.models.memory if result.models is not None else None)
+        parts = (f"retrained models {'kept' if kept.retrained else 'NOT kept (the annotated corpora alone)'}, "
+                 f"exemplar memory {'kept' if kept.memory else 'LEFT OUT' if memory else 'none'}"
+                 + (f" (pruned on the annotated folds: {len(result.pruned[base].exemplars) if result.pruned.get(base) else 0} of "
+                    f"{len(memory.exemplars)} exemplars kept; {len(result.evidence)} acted there)" if memory else "")
+                 + (f" (its CV test {'passed' if kept.memory_cv else 'FAILED' if (('retrained' if kept.retrained else 'before') + '+memory') in cv else 'not run: nothing acting left'}" if memory else "")
+                 + (f", leave-one-out on half A: changes {kept.check.changed}, memory right {kept.check.memory_right}, "
+                    f"models right {kept.check.model_right})" if memory and kept.check is not None else ")" if memory else "")
+                 + ("" if result.models is not None else "; nothing written: the before model stays"))
+    print(f"written by ctrack train --with-reviewed: {parts}", flush=True)
     if memory:
         kinds = {k: sum(e.kind == k for e in memory.exemplars) for k in ("role", "event")}
         kinds["added"] = sum(e.label.startswith("add") for e in memory.exemplars)
-        check = leave_one_out(memory, examples, after_model)
-        print(f"exemplar memory: {len(memory.exemplars)} exemplars {kinds} at similarity {memory.minimum:g}; "
-              f"leave-one-document-out on half A: changes {check.changed} decisions, memory right {check.memory_right}, "
-              f"models right {check.model_right} ({'kept' if check.holds else 'LEFT OUT, as ctrack train does'})")
-        if not check.holds:
-            after_model.memory = None  # what ctrack train --with-reviewed writes
-    memory_only = before_model.for_domain("local")
-    memory_only.memory = memory  # as built, whether or not the check keeps it
-    b_before, b_after = figures(score(prep_b, before_model)), figures(score(prep_b, after_model))
-    a_before, a_after = figures(score(prep_a, before_model)), figures(score(prep_a, after_model))
+        print(f"exemplar memory: {len(memory.exemplars)} exemplars {kinds} at similarity {memory.minimum:g}")
+    plain_model = train_models(prep_rest, examples, w, 0.0, exemplars=False)  # deciding as "general": retraining alone
+    memory_only = as_written(before_model, memory)  # the memory as built, whether or not the guard keeps it
+    pruned_only = as_written(before_model, pruned)  # the memory as pruned on the annotated folds (before models)
+    both = as_written(train_models(prep_rest, examples, w, sc, exemplars=False), memory)  # every part, unguarded
+    b_before, b_after = figures(score(prep_b, before_model)), figures(score(prep_b, written))
+    a_before, a_after = figures(score(prep_a, before_model)), figures(score(prep_a, written))
     b_plain, a_plain = figures(score(prep_b, plain_model)), figures(score(prep_a, plain_model))
     b_mem, a_mem = figures(score(prep_b, memory_only)), figures(score(prep_a, memory_only))
+    b_both, a_both = figures(score(prep_b, both)), figures(score(prep_a, both))
+    b_pr, a_pr = figures(score(prep_b, pruned_only)), figures(score(prep_a, pruned_only))
     also = []
     for x in [float(v) for v in args.also_scales.split(",") if v]:
         cv_x = None if args.no_cv else cross_validate(prep_rest, reviewed=examples, reviewed_weight=w, local_scale=x)
@@ -131,32 +148,43 @@ def main(argv: list[str] | None = None) -> int:
         also.append((x, cv_x, figures(score(prep_b, m_x)), figures(score(prep_a, m_x))))
         print(f"[{time.perf_counter() - t0:.0f}s] scale {x:g} measured", flush=True)
     print(f"[{time.perf_counter() - t0:.0f}s] done\n")
-    print("F1 without -> with the reviewed documents (change)\n")
+    print("F1 without -> with the reviewed documents (change); 'written': the parts ctrack train --with-reviewed keeps, "
+          "deciding every document as the written model file does\n")
     print("| measured on | " + " | ".join(CATS) + " |")
     print("|---|" + "---|" * len(CATS))
-    if cv_before is not None:
-        print(_row(f"(a) grouped CV, remaining {len(rest)} docs, pooled", cv_before["pooled"]["figures"], cv_after["pooled"]["figures"]))
-    for g in cv_before["folds"] if cv_before is not None else []:
-        print(_row(f"    fold {g} ({cv_before['folds'][g]['documents']})", cv_before["folds"][g]["figures"],
-                   cv_after["folds"][g]["figures"]))
-    print(_row(f"(b) half B of {args.group} ({len(prep_b)} docs, never reviewed), local domain", b_before, b_after))
-    print(_row(f"(c) half A of {args.group} ({len(prep_a)} docs, reviewed; reference only), local domain", a_before, a_after))
+    if cv is not None:
+        before_cv = cv["before"]
+        print(_row(f"(a) grouped CV, remaining {len(rest)} docs, pooled, written ({result.written})",
+                   before_cv["pooled"]["figures"], result.figures()))
+        for g in before_cv["folds"]:
+            print(_row(f"    fold {g} ({before_cv['folds'][g]['documents']})", before_cv["folds"][g]["figures"],
+                       cv[result.written]["folds"][g]["figures"]))
+        for k in cv:
+            if k != "before":
+                print(_row(f"    (a) variant {k}", before_cv["pooled"]["figures"], cv[k]["pooled"]["figures"]))
+    print(_row(f"(b) half B of {args.group} ({len(prep_b)} docs, never reviewed), written", b_before, b_after))
+    print(_row(f"(c) half A of {args.group} ({len(prep_a)} docs, reviewed; reference only), written", a_before, a_after))
     print(_row("    (b) retraining alone (no memory, scale 0)", b_before, b_plain))
     print(_row("    (c) retraining alone (no memory, scale 0)", a_before, a_plain))
-    print(_row("    (b) exemplar memory alone (before model)", b_before, b_mem))
-    print(_row("    (c) exemplar memory alone (before model)", a_before, a_mem))
+    print(_row("    (b) exemplar memory alone, every exemplar (before model)", b_before, b_mem))
+    print(_row("    (c) exemplar memory alone, every exemplar (before model)", a_before, a_mem))
+    if cv is not None:
+        print(_row("    (b) exemplar memory alone, pruned on the before models' folds", b_before, b_pr))
+        print(_row("    (c) exemplar memory alone, pruned on the before models' folds", a_before, a_pr))
+    print(_row("    (b) every part, unguarded (retrained + every exemplar)", b_before, b_both))
+    print(_row("    (c) every part, unguarded (retrained + every exemplar)", a_before, a_both))
     for x, cv_x, b_x, a_x in also:
         if cv_x is not None:
-            print(_row(f"(a) at local scale {x:g}", cv_before["pooled"]["figures"], cv_x["pooled"]["figures"]))
+            print(_row(f"(a) at local scale {x:g}", cv["before"]["pooled"]["figures"], cv_x["pooled"]["figures"]))
         print(_row(f"(b) at local scale {x:g}", b_before, b_x))
         print(_row(f"(c) at local scale {x:g}", a_before, a_x))
     half_b = (f"half B all {b_before['all']['f1']:.4f} -> {b_after['all']['f1']:.4f}: "
               f"{'raised' if b_after['all']['f1'] > b_before['all']['f1'] else 'NOT raised'}")
-    if cv_before is None:
-        print(f"\nat local scale {sc:g}, exemplar memory {'on' if after_model.memory else 'off'}: cross-validation skipped (--no-cv); {half_b}")
+    if cv is None:
+        print(f"\nat local scale {sc:g}, {parts}: cross-validation skipped (--no-cv); {half_b}")
         return 0
-    cv_b, cv_a = cv_before["pooled"]["figures"]["all"]["f1"], cv_after["pooled"]["figures"]["all"]["f1"]
-    print(f"\nat local scale {sc:g}, exemplar memory {'on' if after_model.memory else 'off'}: cross-validated all {cv_b:.4f} -> {cv_a:.4f}: "
+    cv_b, cv_a = result.figures("before")["all"]["f1"], result.figures()["all"]["f1"]
+    print(f"\nwritten ({parts}; local scale {sc:g}): cross-validated all {cv_b:.4f} -> {cv_a:.4f}: "
           f"{'not lower' if round(cv_a, 4) >= round(cv_b, 4) else 'LOWER'}; {half_b}")
     return 0
 

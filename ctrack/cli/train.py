@@ -73,10 +73,11 @@ def train_command(
     out: Path | None = typer.Option(None, "--out", help="where to write the models (default: the package's "
                                     "ctrack/data/models/decisions.json)"),
     with_reviewed: bool = typer.Option(False, "--with-reviewed", help="add the knowledge base's reviewed facts "
-                                       "(confirmed, corrected, rejected) as training examples; cross-validate before "
-                                       "and after and write the model only when `all` does not drop"),
+                                       "(confirmed, corrected, rejected, added) as training examples and as an exemplar "
+                                       "memory; cross-validate each part and keep it only when `all` does not drop"),
     db: str | None = typer.Option(None, "--db", help="with --with-reviewed: " + DB_OPTION_HELP),
-    force: bool = typer.Option(False, "--force", help="with --with-reviewed: write the new model even when `all` drops"),
+    force: bool = typer.Option(False, "--force", help="with --with-reviewed: keep every part (retrained models, "
+                               "memory) even when `all` drops"),
     reviewed_weight: float = typer.Option(None, "--reviewed-weight", min=1.0,
                                           help="with --with-reviewed: how many gold examples one reviewed example "
                                                "weighs (default ctrack.train.REVIEWED_WEIGHT, see docs/benchmarks.md)"),
@@ -96,8 +97,9 @@ def train_command(
 
     With --with-reviewed, the analysts' review decisions in the knowledge base teach the models too: they join the
     training data, and the written model keeps them as an exemplar memory: a fact of a new document worded like a
-    reviewed one takes the analyst's decision (a rejection drops it, a correction corrects it), for every document
-    extracted with the written model (docs/benchmarks.md, "Corrections that teach")."""
+    reviewed one takes the analyst's decision (a rejection drops it, an addition adds it), for every document
+    extracted with the written model (docs/benchmarks.md, "Corrections that teach"). Each of the two parts is kept
+    only when the cross-validated `all` figure does not drop with it; the annotated corpora's models stay otherwise."""
     from ctrack.extract.decide import MODEL_PATH
     from ctrack.train import train_models
 
@@ -153,22 +155,24 @@ def _compare(before: dict, after: dict, n_reviewed: int) -> None:
 def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path, force: bool,
                          weight: float | None = None, local_scale: float | None = None,
                          exemplar_min: float | None = None, exemplars: bool = True) -> None:
-    """``ctrack train --with-reviewed``: label the KB's reviewed documents, cross-validate without and with them
-    (each reviewed example weighing ``weight`` gold ones, default :data:`ctrack.train.REVIEWED_WEIGHT`, with local
-    weights at ``local_scale``, default :data:`ctrack.train.LOCAL_SCALE`; the annotated folds are decided as the
-    general domain), and write the model trained on both only when the pooled `all` F1 does not drop (or ``force``).
-    With ``exemplars`` the written model also holds the exemplar memory of the reviewed decisions (similarity
-    ``exemplar_min``), kept only when :func:`ctrack.train.reviewed.leave_one_out` finds it right at least as
-    often as the models on the reviewed documents themselves; it then decides every document it extracts as the
-    knowledge base's own (local domain)."""
+    """``ctrack train --with-reviewed``: label the KB's reviewed documents and guard each part learned from them on
+    its own (:func:`ctrack.train.reviewed.train_with_reviewed`): the models retrained with them (each reviewed
+    example weighing ``weight`` gold ones, default :data:`ctrack.train.REVIEWED_WEIGHT`, local weights at
+    ``local_scale``, default :data:`ctrack.train.LOCAL_SCALE`) are kept when the grouped cross-validated ``all`` F1
+    does not drop, else the annotated corpora's models stay; with ``exemplars``, the exemplar memory of the reviewed
+    decisions (similarity ``exemplar_min``) is kept when, applied to the annotated folds as the written model applies
+    it to every document, it does not lower that figure either, and :func:`ctrack.train.reviewed.leave_one_out`
+    finds it right at least as often as the models on the reviewed documents. Prints the figures and which parts
+    are kept; writes nothing when no part is kept (``force``: every part, whatever the tests say)."""
     from rich.progress import Progress
 
     from ctrack.cli.kb import fail, open_kb
     from ctrack.errors import NoReviewedFacts
     from ctrack.store.db import session_scope
-    from ctrack.train import LOCAL_SCALE, REVIEWED_WEIGHT, cross_validate, train_models
+    from ctrack.train import LOCAL_SCALE, REVIEWED_WEIGHT
     from ctrack.train.reviewed import (
         annotated_fingerprints, check_reviewed, keep_new_model, label_counts, load_reviewed, prepare_reviewed,
+        train_with_reviewed,
     )
 
     engine = open_kb(db)
@@ -213,42 +217,62 @@ def _train_with_reviewed(corpus: list[str] | None, db: str | None, target: Path,
                       highlight=False)
     groups = sorted({p.item.group for p in prepared})
     with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("cross-validating without, then with the reviewed documents", total=2 * len(groups))
-        before = cross_validate(prepared, progress=lambda _g: bar.advance(task))
-        after = cross_validate(prepared, reviewed=examples, progress=lambda _g: bar.advance(task),
-                               reviewed_weight=weight, local_scale=local_scale)
-    _compare(before, after, len(examples))
-    b, a = before["pooled"]["figures"]["all"]["f1"], after["pooled"]["figures"]["all"]["f1"]
-    keep = keep_new_model(before["pooled"]["figures"], after["pooled"]["figures"])
-    if not keep and not force:
-        console.print(f"[bold]not written[/]: the cross-validated all F1 drops with the reviewed documents "
-                      f"({b:.3f} -> {a:.3f}); {target} is unchanged (--force writes it anyway)", highlight=False)
-        return
-    models = train_models(prepared, examples, weight, local_scale, exemplar_min, exemplars)
-    if models.memory:
-        from ctrack.train.reviewed import leave_one_out
+        task = bar.add_task("cross-validating without and with the reviewed documents", total=len(groups))
+        result = train_with_reviewed(prepared, examples, weight, local_scale, exemplar_min, exemplars, force,
+                                     progress=lambda _g: bar.advance(task))
+    _compare(result.cv["before"], result.cv["retrained"], len(examples))
+    kept, cv = result.kept, result.cv
+    b, a = result.figures("before")["all"]["f1"], result.figures("retrained")["all"]["f1"]
+    console.print(f"retrained models: {'[bold]kept[/]' if kept.retrained else '[bold]not kept[/]'} (cross-validated "
+                  f"all F1 {b:.4f} -> {a:.4f}, {'not lower' if keep_new_model(result.figures('before'), result.figures('retrained')) else 'drops'})"
+                  + ("" if kept.retrained else "; the models of the annotated corpora alone stay"), highlight=False)
+    memory = result.memory
+    if memory is not None:
+        base = "retrained" if kept.retrained else "before"
+        pruned = result.kept_memory if kept.memory else None
+        kinds = {k: sum(e.kind == k for e in memory.exemplars) for k in ("role", "event")}
+        added = sum(e.label.startswith("add") for e in memory.exemplars)
+        from ctrack.train import figures
 
-        kinds = {k: sum(e.kind == k for e in models.memory.exemplars) for k in ("role", "event")}
-        added = sum(e.label.startswith("add") for e in models.memory.exemplars)
-        check = leave_one_out(models.memory, examples, models)
-        console.print(f"exemplar memory: {plural(len(models.memory.exemplars), 'reviewed decision')} ({kinds['role']} "
-                      f"role, {kinds['event']} event; {added} of them additions) at similarity "
-                      f"{models.memory.minimum:g}; on the reviewed documents, each left out in turn, it changes "
-                      f"{plural(check.changed, 'decision')} of the models: right {check.memory_right}, the models "
-                      f"right {check.model_right}", highlight=False)
-        if not check.holds:
-            models.memory = None
-            models.domain = "local" if models.local_scale > 0 else "general"
-            models.meta["exemplars"] = 0
-            console.print("exemplar memory [bold]left out[/]: on the reviewed documents it is wrong more often "
-                          "than the models", highlight=False)
+        contradicted = sum(1 for off, on in result.evidence.values() if not keep_new_model(figures(off), figures(on)))
+        console.print(f"exemplar memory of {plural(len(memory.exemplars), 'reviewed decision')} ({kinds['role']} role, "
+                      f"{kinds['event']} event; {added} of them additions) at similarity {memory.minimum:g}; applied "
+                      f"alone to the annotated folds, {plural(len(result.evidence), 'exemplar')} changed facts there, "
+                      f"{contradicted} of them lowering all F1: left out", highlight=False)
+        if f"{base}+memory" in cv:
+            m0, m1 = result.figures(base)["all"]["f1"], result.figures(base + "+memory")["all"]["f1"]
+            console.print(f"  the rest applied to the annotated folds as the written model applies it to every "
+                          f"document: cross-validated all F1 {m0:.4f} -> {m1:.4f} "
+                          f"({'not lower' if kept.memory_cv else 'drops'})", highlight=False)
+        if kept.check is not None:
+            console.print(f"  on the reviewed documents, each left out in turn, it changes "
+                          f"{plural(kept.check.changed, 'decision')} of the models: right {kept.check.memory_right}, "
+                          f"the models right {kept.check.model_right}", highlight=False)
+        if kept.memory:
+            console.print(f"exemplar memory [bold]kept[/]: {plural(len(pruned.exemplars), 'exemplar')}", highlight=False)
+        else:
+            why = ("nothing that changes a decision is left" if f"{base}+memory" not in cv else
+                   "it lowers the cross-validated figure" if not kept.memory_cv else
+                   "wrong more often than the models on the reviewed documents")
+            console.print(f"exemplar memory [bold]left out[/]: {why}", highlight=False)
+    if result.models is None:
+        console.print(f"[bold]not written[/]: no part learned from the reviewed documents holds its test (the "
+                      f"cross-validated all F1 drops with them: {b:.4f} -> {a:.4f}); {target} is unchanged "
+                      "(--force writes it anyway)", highlight=False)
+        return
+    models = result.models
     models.save(target)
-    why = (f"all F1 {b:.3f} -> {a:.3f}, not lower" if keep else
-           f"all F1 {b:.3f} -> {a:.3f} drops, written because of --force")
-    console.print(f"[bold]written[/] ({why}): trained on {len(prepared)} annotated and {len(examples)} reviewed "
-                  f"documents; wrote {target} ({target.stat().st_size / 1024:.0f} KiB)"
+    w = result.written
+    why = (f"all F1 {b:.4f} -> {result.figures()['all']['f1']:.4f}, not lower" if not kept.forced else
+           f"all F1 {b:.4f} -> {result.figures('retrained+unpruned memory' if memory is not None else 'retrained')['all']['f1']:.4f}, "
+           "written because of --force")
+    parts = ("retrained models" if kept.retrained else "the annotated corpora's models") + (
+        " and the exemplar memory" if kept.memory else "")
+    console.print(f"[bold]written[/] ({why}; {w}): {parts}; trained on {len(prepared)} annotated"
+                  + (f" and {len(examples)} reviewed" if kept.retrained else "") + f" documents; wrote {target} "
+                  f"({target.stat().st_size / 1024:.0f} KiB)"
                   + ("; documents extracted with it are decided with the local weights (the knowledge base's house style)"
-                     if models.local_scale > 0 else "")
+                     if kept.retrained and models.local_scale > 0 else "")
                   + ("; documents extracted with it take the reviewed decisions where their wording matches"
                      if models.memory else ""), highlight=False)
 

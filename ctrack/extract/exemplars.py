@@ -24,9 +24,13 @@ document that the models leave without any role, never relabels a pair that has 
 
 The memory travels with the models (``decisions.json``, key ``memory``) and applies only to documents decided as the
 knowledge base's own (``Models.domain == "local"``, what a model file with a memory does for every document the
-pipeline extracts); the annotated folds of cross-validation are decided as general documents and never see it, so
-:func:`ctrack.train.reviewed.leave_one_out` checks it on the reviewed documents themselves, each left out in turn. Each exemplar records
-the document and the sentence it came from, shown by ``ctrack train --with-reviewed``.
+pipeline extracts, annotated-like or not). ``ctrack train --with-reviewed`` therefore applies it to the annotated
+folds of its cross-validation too (:func:`ctrack.train.reviewed.cross_validate_parts`): each exemplar that, alone,
+lowers the ``all`` figure of the held-out documents where it acts is left out (:func:`ctrack.train.reviewed.prune`),
+and the rest is kept only when it does not lower the cross-validated ``all`` and
+:func:`ctrack.train.reviewed.leave_one_out` does not find it wrong more often than the models on the reviewed
+documents themselves, each left out in turn. Each exemplar records the document and the sentence it came from, shown
+by ``ctrack train --with-reviewed``.
 """
 from __future__ import annotations
 
@@ -48,6 +52,8 @@ ROLE_PREFIXES = ("path=", "govp0=", "dep=", "prev1=", "cue_after=", "cue_before=
 EVENT_PREFIXES = ("trig=", "trig_full=", "trig_prev=", "trig_next=", "rule_type=", "launch_object", "delegations")
 
 KINDS = ("role", "event")
+#: Label of a role exemplar whose pair holds no role (a rejection; :data:`ctrack.extract.decide.NONE`).
+NONE_LABEL = "none"
 #: Label prefix of a role exemplar a reviewer *added* (the extractor missed it): "add:funder". Such an exemplar gives
 #: its role to a pair worded like it that the models leave without any role.
 ADDED = "add:"
@@ -122,6 +128,13 @@ class Memory:
         reaches it or those at the top disagree (a tie of labels decides nothing). An addition counts only at
         :data:`ADDED_MIN` and, for a role, on the same dependency path. ``exclude``: skip exemplars of that source
         document (leave-one-document-out checks)."""
+        hit = self.deciders(kind, features, exclude)
+        return None if hit is None else (hit[0], hit[1], hit[2][0])
+
+    def deciders(self, kind: str, features: dict[str, float],
+                 exclude: str | None = None) -> tuple[str, float, list[Exemplar]] | None:
+        """As :meth:`match`, with every exemplar that gives the decision (those of the winning label at the top
+        similarity), so that a decision can be credited to each of them (:func:`ctrack.train.reviewed.prune`)."""
         sig = signature(kind, features)
         if not sig:
             return None
@@ -147,7 +160,16 @@ class Memory:
         if len(votes) > 1 and votes[0][1] == votes[1][1]:
             return None
         label = votes[0][0]
-        return label, top, next(ex for ex in best if ex.label == label)
+        return label, top, [ex for ex in best if ex.label == label]
+
+    def acting(self, exemplar: Exemplar) -> bool:
+        """True for an exemplar that changes decisions (a rejection, "none" or "0", or an addition); the others
+        (confirmations, corrections) only block a less similar rejection."""
+        return exemplar.label in (NONE_LABEL, "0") or exemplar.label.startswith(ADDED_EVENT)
+
+    def without(self, dropped: set[int]) -> "Memory":
+        """The same memory without the exemplars whose ``id()`` is in ``dropped``."""
+        return Memory([e for e in self.exemplars if id(e) not in dropped], self.minimum)
 
     def to_json(self) -> dict:
         """A JSON-ready dict: {"minimum": float, "exemplars": [...]}."""

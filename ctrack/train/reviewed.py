@@ -382,6 +382,279 @@ def leave_one_out(memory: Memory, examples: list, models) -> Check:
     return out
 
 
+# --------------------------------------------------------------------------- what ``--with-reviewed`` keeps
+
+#: The variants :func:`cross_validate_parts` scores: the models trained on the annotated corpora alone ("before", what
+#: ``ctrack train`` writes), the models retrained with the reviewed examples ("retrained"), each of them with the
+#: exemplar memory of the reviewed decisions as :func:`prune` leaves it ("+memory"), and with every exemplar
+#: ("+unpruned memory", for comparison).
+PARTS = ("before", "retrained", "before+memory", "retrained+memory", "before+unpruned memory",
+         "retrained+unpruned memory")
+
+
+def as_written(models, memory=None):
+    """``models`` (shared objects) with ``memory`` (an exemplar :class:`~ctrack.extract.exemplars.Memory` or None),
+    deciding every document as a model file holding them does (:meth:`ctrack.extract.decide.Models.from_json`): as the
+    knowledge base's own ("local") when they have local weights or a memory, else as "general". This is how the
+    extraction pipeline (CLI ``extract``/``ingest``, the API) decides *any* new document with the written model
+    file, annotated-like or not, so it is how :func:`cross_validate_parts` scores the annotated folds."""
+    out = models.for_domain("local" if models.local_scale > 0 or memory else "general")
+    out.memory = memory or None
+    return out
+
+
+class _Recorder(Memory):
+    """A :class:`~ctrack.extract.exemplars.Memory` that notes the exemplars that decided something (``fired``:
+    ``id()`` of each exemplar :meth:`deciders` returned, changing decisions or not)."""
+
+    def __init__(self, memory: Memory):
+        super().__init__(memory.exemplars, memory.minimum)
+        self.fired: set[int] = set()
+
+    def deciders(self, kind, features, exclude=None):
+        hit = super().deciders(kind, features, exclude)
+        if hit is not None:
+            self.fired.update(id(e) for e in hit[2] if self.acting(e))
+        return hit
+
+
+def exemplar_effects(memory: Memory, test: list, models, without: dict[str, dict],
+                     effects: dict[int, list[dict]] | None = None) -> dict[int, list[dict]]:
+    """What each exemplar of ``memory`` that changes decisions does, alone, to the annotated documents ``test``
+    (:class:`ctrack.train.Prepared`) that ``models`` decide as the written file would (:func:`as_written`):
+    {``id(exemplar)``: [scorer counts without it, with it]} over the documents where it decides something, added to
+    ``effects`` when given. ``without``: each document's scorer counts with ``models`` and no memory, by path.
+
+    Each document is decided once with the whole memory to find the exemplars that decide something there; each
+    such exemplar is then applied alone (with the confirmations and corrections, which only block) and the document
+    scored by ``eval/score.py``, so every fact it changes counts: roles of the rules' events and of proposed events,
+    events, as :mod:`ctrack.extract.decide` applies the memory."""
+    from ctrack.train import score, scorer
+
+    S = scorer()
+    out = {} if effects is None else effects
+    blockers = [e for e in memory.exemplars if not memory.acting(e)]
+    by_id = {id(e): e for e in memory.exemplars}
+    for p in test:
+        rec = _Recorder(memory)
+        score([p], as_written(models, rec))
+        for i in sorted(rec.fired, key=lambda i: memory.exemplars.index(by_id[i])):
+            alone = Memory(blockers + [by_id[i]], memory.minimum)
+            row = out.setdefault(i, [S.new_counts(), S.new_counts()])
+            S.add_counts(row[0], without[str(p.item.path)])
+            S.add_counts(row[1], score([p], as_written(models, alone)))
+    return out
+
+
+def prune(memory: Memory | None, effects: dict[int, list[dict]]) -> Memory | None:
+    """``memory`` without the exemplars that the annotated corpora contradict: an exemplar that changes decisions
+    (a rejection or an addition) and, applied alone to the annotated documents where it decides something
+    (``effects``, :func:`exemplar_effects`, held-out folds), lowers their pooled ``all`` F1 (:func:`keep_new_model`).
+    A rejection whose wording recurs in other house styles where those facts hold was about that one fact, not about
+    the wording. An exemplar that never acts on the annotated corpora (its wording is the house style's own) stays:
+    nothing speaks against it. Returns None when no exemplar that changes decisions is left."""
+    from ctrack.train import figures
+
+    if not memory:
+        return None
+    dropped = {i for i, (before, after) in effects.items() if not keep_new_model(figures(before), figures(after))}
+    out = memory.without(dropped)
+    return out if any(out.acting(e) for e in out.exemplars) else None
+
+
+@dataclass
+class PartsCV:
+    """What :func:`cross_validate_parts` found: ``cv``, {variant of :data:`PARTS`: {"folds", "pooled"}} (the shape of
+    :func:`ctrack.train.cross_validate`); ``memories``, {"before" | "retrained": the memory :func:`prune` leaves on
+    the held-out evidence of those models, or None}; ``evidence``, {"before" | "retrained": {id(exemplar): [right,
+    wrong]}}."""
+
+    cv: dict
+    memories: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)
+
+
+def cross_validate_parts(prepared: list, reviewed: list, memory: Memory | None = None, progress=None,
+                         reviewed_weight: float | None = None, local_scale: float | None = None) -> PartsCV:
+    """Grouped cross-validation of each learned part of ``ctrack train --with-reviewed`` (:data:`PARTS`), each decided
+    as the written model file would decide (:func:`as_written`).
+
+    For every group of ``prepared`` (:class:`ctrack.train.Prepared`): the models trained on the other groups alone
+    ("before") and with the ``reviewed`` examples (:class:`ReviewedExample`, training side only, weight and local
+    scale as :func:`ctrack.train.train_models`; "retrained") are scored on the held group, and what each exemplar of
+    ``memory`` (the reviewed decisions' memory, built from the reviewed documents only, so the same in every fold)
+    does alone to the held group's facts is scored (:func:`exemplar_effects`). After the last fold, the memory is
+    pruned on that held-out evidence (:func:`prune`, once per kind of models), and each kind of models is scored on
+    every fold again with its pruned memory and with the whole memory. Unlike :func:`ctrack.train.cross_validate`
+    with ``reviewed``, which scores the held group as a general document, the memory and any local weights act on
+    the annotated folds here, as they act on every document the pipeline extracts with a written model file.
+    ``memory`` None: only "before" and "retrained". ``progress`` is called with each finished group's name.
+    """
+    from ctrack.train import figures, score, scorer, train_models
+
+    S = scorer()
+    out = PartsCV({}, {}, {"before": {}, "retrained": {}})
+    folds = []
+    groups = sorted({p.item.group for p in prepared})
+
+    def add(variant: str, g: str, test: list, models) -> None:
+        counts = S.new_counts()
+        for c in (models.values() if isinstance(models, dict) else [score(test, models)]):
+            S.add_counts(counts, c)
+        row = out.cv.setdefault(variant, {"folds": {}, "pooled": {"counts": S.new_counts()}})
+        S.add_counts(row["pooled"]["counts"], counts)
+        row["folds"][g] = {"documents": len(test), "counts": counts, "figures": figures(counts)}
+
+    for g in groups:
+        test = [p for p in prepared if p.item.group == g]
+        train = [p for p in prepared if p.item.group != g]
+        fold = {"before": train_models(train),
+                "retrained": train_models(train, reviewed, reviewed_weight, local_scale, exemplars=False)}
+        for base, models in fold.items():
+            per_doc = {str(p.item.path): score([p], as_written(models)) for p in test}
+            add(base, g, test, per_doc)
+            if memory:
+                exemplar_effects(memory, test, models, per_doc, out.evidence[base])
+        folds.append((g, test, fold))
+        if progress:
+            progress(g)
+    if memory:
+        for base in ("before", "retrained"):
+            out.memories[base] = prune(memory, out.evidence[base])
+            for g, test, fold in folds:
+                if out.memories[base]:
+                    add(f"{base}+memory", g, test, as_written(fold[base], out.memories[base]))
+                add(f"{base}+unpruned memory", g, test, as_written(fold[base], memory))
+    for row in out.cv.values():
+        row["pooled"]["figures"] = figures(row["pooled"]["counts"])
+    return out
+
+
+@dataclass
+class Kept:
+    """Which learned parts ``ctrack train --with-reviewed`` keeps (:func:`train_with_reviewed`), and why.
+
+    ``retrained``: the models retrained with the reviewed examples (else the models of the annotated corpora alone);
+    ``memory``: the exemplar memory (else none); ``memory_cv``: the memory passed its cross-validated test (the
+    annotated folds' ``all`` with the memory not lower than without, on the kept models); ``check``: its
+    leave-one-document-out test on the reviewed documents (:func:`leave_one_out`; None when not run); ``forced``:
+    kept by ``--force`` whatever the tests said."""
+
+    retrained: bool = False
+    memory: bool = False
+    memory_cv: bool = False
+    check: Check | None = None
+    forced: bool = False
+
+    @property
+    def anything(self) -> bool:
+        """True when at least one part learned from the reviewed facts is kept (else nothing is written)."""
+        return self.retrained or self.memory
+
+
+@dataclass
+class WithReviewed:
+    """The outcome of :func:`train_with_reviewed`: the cross-validated figures of every variant (``cv``, as
+    :func:`cross_validate_parts`), what is ``kept``, the ``memory`` built from the reviewed decisions (every
+    exemplar), the ``kept_memory`` written, and the ``models`` to write (None when nothing is kept)."""
+
+    cv: dict
+    kept: Kept
+    memory: Memory | None = None
+    #: the memory written (:func:`prune`'s, on the held-out evidence of the kept models), None when none is kept
+    kept_memory: Memory | None = None
+    #: {id(exemplar): [scorer counts without it, with it]} on the annotated folds, kept models (:func:`exemplar_effects`)
+    evidence: dict = field(default_factory=dict)
+    #: {"before" | "retrained": the memory :func:`prune` left for those models, or None} (:class:`PartsCV`)
+    pruned: dict = field(default_factory=dict)
+    models: object = None
+
+    def figures(self, variant: str | None = None) -> dict:
+        """Pooled cross-validated figures of ``variant`` (default: the one written, :attr:`written`)."""
+        return self.cv[variant or self.written]["pooled"]["figures"]
+
+    @property
+    def written(self) -> str:
+        """The :data:`PARTS` variant the kept parts make (what the written model file decides like)."""
+        base = "retrained" if self.kept.retrained else "before"
+        return f"{base}+memory" if self.kept.memory else base
+
+
+def choose_parts(cv: dict, check: Check | None = None) -> Kept:
+    """Guard each learned part on its own (docs/benchmarks.md, "Corrections that teach", sixth round):
+
+    - the retrained models are kept when the cross-validated ``all`` of ``cv["retrained"]`` is not below
+      ``cv["before"]`` (:func:`keep_new_model`); else the models of the annotated corpora alone stay;
+    - the exemplar memory, as :func:`prune` leaves it on the held-out evidence of the kept models (``cv`` has no
+      "<models>+memory" variant when nothing is left), is kept when, on top of the kept models, the cross-validated
+      ``all`` with it applied to the annotated folds is not below the figure without it, *and* ``check`` (its
+      leave-one-document-out test on the reviewed documents, :func:`leave_one_out`) holds (None: not run, no
+      evidence against it).
+
+    So what is kept never lowers the cross-validated ``all`` of what ``ctrack train`` alone writes, and a part that
+    fails its test does not take the other down with it. ``cv`` as :func:`cross_validate_parts` returns it (without
+    "+memory" variants: no memory kept)."""
+    fig = {k: v["pooled"]["figures"] for k, v in cv.items()}
+    retrained = keep_new_model(fig["before"], fig["retrained"])
+    base = "retrained" if retrained else "before"
+    memory_cv = f"{base}+memory" in fig and keep_new_model(fig[base], fig[f"{base}+memory"])
+    return Kept(retrained=retrained, memory=memory_cv and (check is None or check.holds), memory_cv=memory_cv,
+                check=check)
+
+
+def train_with_reviewed(prepared: list, examples: list, reviewed_weight: float | None = None,
+                        local_scale: float | None = None, exemplar_min: float | None = None, exemplars: bool = True,
+                        force: bool = False, progress=None) -> WithReviewed:
+    """What ``ctrack train --with-reviewed`` computes, for the CLI and ``bench/reviewed_training.py`` alike.
+
+    ``prepared``: the annotated corpora (:class:`ctrack.train.Prepared`); ``examples``: the labelled reviewed
+    documents (:func:`prepare_reviewed`). Builds the exemplar memory (:func:`ctrack.extract.exemplars.from_reviewed`
+    at ``exemplar_min``; none without ``exemplars``), cross-validates every variant (:func:`cross_validate_parts`,
+    ``progress`` per group), chooses the parts (:func:`choose_parts`; the memory's leave-one-out check runs on the
+    models to be written, when its cross-validated test passes), and trains the models to write on all of
+    ``prepared``: retrained with ``examples`` (each weighing ``reviewed_weight``, local weights at ``local_scale``)
+    when that part is kept, else on the annotated corpora alone, with the memory attached when kept. ``force``
+    keeps every part whatever the tests say. ``models`` is None when no part is kept (nothing to write)."""
+    from ctrack.extract.exemplars import EXEMPLAR_MIN, from_reviewed
+    from ctrack.train import train_models
+
+    memory = (from_reviewed(examples, EXEMPLAR_MIN if exemplar_min is None else exemplar_min) or None) if exemplars else None
+    parts = cross_validate_parts(prepared, examples, memory, progress, reviewed_weight, local_scale)
+    kept = choose_parts(parts.cv)
+    if force:
+        kept = Kept(retrained=True, memory=memory is not None, memory_cv=kept.memory_cv, forced=True)
+    base = "retrained" if kept.retrained else "before"
+    out = WithReviewed(parts.cv, kept, memory, kept_memory=memory if force else parts.memories.get(base),
+                       evidence=parts.evidence.get(base, {}), pruned=parts.memories)
+    if not kept.anything:
+        return out
+    if kept.retrained:
+        models = train_models(prepared, examples, reviewed_weight, local_scale, exemplars=False)
+    else:
+        models = train_models(prepared)
+    if kept.memory:
+        kept.check = leave_one_out(out.kept_memory, examples, models)
+        kept.memory = force or kept.check.holds
+    if kept.memory:
+        models.memory = out.kept_memory
+    else:
+        out.kept_memory = None
+    if not kept.anything:
+        return out
+    models.meta["reviewed_documents"] = sorted(r.name for r in examples)
+    models.meta["exemplars"] = len(out.kept_memory.exemplars) if kept.memory else 0
+    models.meta["kept"] = {"retrained": kept.retrained, "memory": kept.memory}
+    if kept.retrained:
+        from ctrack.train import REVIEWED_WEIGHT
+
+        models.meta["reviewed_weight"] = REVIEWED_WEIGHT if reviewed_weight is None else float(reviewed_weight)
+        models.meta["local_scale"] = models.local_scale
+    out.models = models
+    return out
+
+
 __all__ = ["ReviewedLabels", "ReviewedExample", "ReviewedSet", "annotated_fingerprints", "check_reviewed", "load_reviewed",
            "as_document", "match_events", "match_actors", "derive_labels", "prepare_reviewed", "label_counts",
-           "keep_new_model", "Check", "leave_one_out"]
+           "keep_new_model", "Check", "leave_one_out", "PARTS", "as_written", "exemplar_effects", "prune", "PartsCV",
+           "cross_validate_parts", "Kept",
+           "WithReviewed", "choose_parts", "train_with_reviewed"]

@@ -177,6 +177,65 @@ def test_keep_only_when_all_does_not_drop():
     assert not keep_new_model(fig(0.60), fig(0.5999))
 
 
+def test_each_learned_part_is_kept_only_when_the_cross_validated_all_holds_with_it():
+    """``ctrack train --with-reviewed`` guards the retrained models and the exemplar memory one by one
+    (:func:`ctrack.train.reviewed.choose_parts`): a part that lowers the cross-validated ``all`` is left out without
+    taking the other down with it, and the memory is judged on top of the models that are kept."""
+    from ctrack.train.reviewed import Check, choose_parts
+
+    def cv(before, retrained, before_memory=None, retrained_memory=None):
+        out = {"before": before, "retrained": retrained, "before+memory": before_memory,
+               "retrained+memory": retrained_memory}
+        return {k: {"pooled": {"figures": {"all": {"f1": v}}}} for k, v in out.items() if v is not None}
+
+    # retraining lowers the figure by 0.0004 (train-c's fifth round); the memory on the annotated corpora's models
+    # changes nothing of them: the memory alone is kept, beside the models of the annotated corpora
+    kept = choose_parts(cv(0.6250, 0.6246, 0.6250, 0.6246))
+    assert (kept.retrained, kept.memory, kept.memory_cv, kept.anything) == (False, True, True, True)
+    # retraining holds; the memory drops right facts of the annotated styles on the retrained models (judged there,
+    # not on the annotated corpora's models, where it would pass): the retrained models alone
+    kept = choose_parts(cv(0.60, 0.61, 0.62, 0.6099))
+    assert (kept.retrained, kept.memory, kept.memory_cv) == (True, False, False)
+    # both hold; the memory's own test on the reviewed documents can still leave it out, on enough evidence only
+    both = cv(0.60, 0.60, 0.60, 0.60)
+    assert (choose_parts(both).retrained, choose_parts(both).memory) == (True, True)
+    assert choose_parts(both, Check(changed=3, memory_right=1, model_right=2)).memory is False
+    assert choose_parts(both, Check(changed=2, memory_right=0, model_right=2)).memory is True  # too few to judge by
+    # float noise below the scorer's four decimals decides nothing; no memory built: nothing to keep of it
+    assert choose_parts(cv(0.60, 0.60 - 1e-6)).retrained is True
+    assert not choose_parts(cv(0.60, 0.5999)).anything
+
+
+def test_the_memory_is_pruned_of_exemplars_that_lower_the_annotated_folds_where_they_act():
+    """:func:`ctrack.train.reviewed.prune`: an exemplar that changes decisions (a rejection, an addition) and, applied
+    alone to the annotated documents where it acts, lowers their ``all`` F1 is left out; one that never acts there
+    (the house style's own wording) or does no harm stays; confirmations only block and are never judged."""
+    from ctrack.extract.exemplars import Exemplar, Memory
+    from ctrack.train import scorer
+    from ctrack.train.reviewed import prune
+
+    S = scorer()
+
+    def counts(tp, fp, fn):
+        c = S.new_counts()
+        c["roles"].update(tp=tp, fp=fp, fn=fn)
+        return c
+
+    harmful = Exemplar("role", frozenset({"path=a", "kind=member_state"}), "none", "note-1")
+    own = Exemplar("role", frozenset({"path=b", "cue_after=statement"}), "none", "note-1")
+    helpful = Exemplar("role", frozenset({"path=c"}), "none", "note-2")
+    confirmed = Exemplar("role", frozenset({"path=a"}), "speaker", "note-2")
+    memory = Memory([harmful, own, helpful, confirmed], 0.4)
+    assert [memory.acting(e) for e in memory.exemplars] == [True, True, True, False]
+    effects = {id(harmful): [counts(8, 2, 2), counts(7, 2, 3)],  # drops a right role: all F1 0.8 -> 0.74
+               id(helpful): [counts(8, 2, 2), counts(8, 1, 2)]}  # drops a spurious one
+    kept = prune(memory, effects)
+    assert kept.exemplars == [own, helpful, confirmed] and kept.minimum == 0.4
+    assert memory.deciders("role", {"path=a": 1, "kind=member_state": 1})[2] == [harmful]  # the whole memory as was
+    assert prune(Memory([harmful, confirmed], 0.4), effects) is None  # nothing that changes a decision is left
+    assert prune(None, {}) is None
+
+
 # --------------------------------------------------------------------------- the CLI, on a small corpus
 
 def _decide_all(engine, event_action, role_action) -> None:
@@ -188,7 +247,10 @@ def _decide_all(engine, event_action, role_action) -> None:
     engine.dispose()
 
 
-def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_path):
+def test_train_with_reviewed_keeps_each_part_only_when_all_does_not_drop_with_it(tmp_path):
+    """``ctrack train --with-reviewed`` on a six-document corpus: the retrained models and the exemplar memory are
+    each kept only when the cross-validated ``all`` does not drop with them (the memory applied to the annotated
+    folds as the written file applies it to every document); nothing is written when neither holds."""
     a = make_group(tmp_path, "alpha", ["dev-001", "dev-002", "dev-004"])
     b = make_group(tmp_path, "beta", ["dev-005", "dev-007", "dev-009"])
     runner = CliRunner()
@@ -212,16 +274,33 @@ def test_train_with_reviewed_keeps_the_model_only_when_all_does_not_drop(tmp_pat
     assert "pooled all" in res.stdout and "written (all F1" in res.stdout and "not lower" in res.stdout, res.stdout
     assert Models.load(out).meta["reviewed_documents"] == ["dev-014", "dev-016"]
     kept = out.read_bytes()
-    # an analyst who confirms the events but says no actor holds any role in them: the roles figure falls
+    # an analyst who confirms the events but says no actor holds any role in them. Measured: retrained with those 32
+    # "no role" examples, the roles figure falls (all 0.7120 -> 0.6548); their memory, applied to the annotated folds
+    # on the annotated corpora's models, drops roles worded like the rejected ones there too, more of them spurious
+    # than right (all 0.7120 -> 0.7158)
     engine, url = _kb(tmp_path / "kb2", ["dev-014", "dev-016"])
     _decide_all(engine, review.confirm, review.reject)
-    res = train(url)
+    res = train(url, "--no-exemplars")  # the retrained models alone: nothing holds, nothing is written
     assert res.exit_code == 0, res.output
-    assert "not written" in res.stdout and "drops" in res.stdout, res.stdout
-    assert out.read_bytes() == kept
+    assert "retrained models: not kept" in res.stdout and "drops" in res.stdout, res.stdout
+    assert "not written" in res.stdout and out.read_bytes() == kept, res.stdout
+    res = train(url)  # the memory holds on its own: written beside the annotated corpora's models
+    assert res.exit_code == 0, res.output
+    assert "retrained models: not kept" in res.stdout and "exemplar memory kept" in res.stdout, res.stdout
+    assert "written (all F1 0.7120 -> 0.7158, not lower; before+memory)" in res.stdout, res.stdout
+    written = Models.load(out)
+    assert written.meta["kept"] == {"retrained": False, "memory": True} and len(written.memory.exemplars) == 34
+    assert written.domain == "local" and written.meta["reviewed_documents"] == ["dev-014", "dev-016"]
+    plain = tmp_path / "plain.json"
+    assert runner.invoke(app, ["train", "--corpus", a, "--corpus", b, "--out", str(plain)]).exit_code == 0
+    base = Models.load(plain)
+    assert written.role is not None and written.type is not None
+    for kind in ("date", "type", "event", "role", "proposal", "verify", "actor"):  # what ctrack train writes, untouched
+        mine, theirs = getattr(written, kind), getattr(base, kind)
+        assert (mine and mine.to_json()) == (theirs and theirs.to_json()), kind
     res = train(url, "--force")
     assert res.exit_code == 0 and "written (all F1" in res.stdout and "--force" in res.stdout, res.output
-    assert out.read_bytes() != kept
+    assert Models.load(out).meta["kept"] == {"retrained": True, "memory": True}
 
 
 def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev001):
@@ -276,7 +355,8 @@ def test_the_simulated_analyst_decides_against_gold_through_the_review_log(dev00
 
 HOUSE = Path(__file__).resolve().parent / "house"
 #: What the next two notes' speakers become at local scale 1 (``--local-scale 1``; ctrack.train.LOCAL_SCALE is 0, off): the
-#: Russian Federation's speaker role goes in both, the ambassadors' stay (at scale 3 both go, measured).
+#: Russian Federation's speaker role goes in both, the ambassadors' stay (at scale 3 both go, measured); the same with the
+#: exemplar memory as pruned on the annotated folds (the ambassador's exemplar is left out there).
 EXPECT = [["Pavel Orlov"], ["Sergei Volkov"]]
 
 
@@ -350,7 +430,8 @@ def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alo
     Moscow", whom the models read as a speaker (the ambassador and the state both). The analyst rejects the two
     speaker roles of the first note only. At local scale 1 (``--local-scale 1``; off by default), the next notes of the style, never reviewed,
     come out as the analyst taught (:data:`EXPECT`); documents of other styles come out as before; without the adaptation
-    (``--local-scale 0``, the reviewed examples in the shared data at weight 1) nothing changes at all."""
+    (``--local-scale 0``, the reviewed examples in the shared data at weight 1) nothing changes at all. The guard
+    decides the annotated folds with the local weights, where they lower the figure: written with ``--force`` only."""
     import ctrack.extract.decide as decide
 
     a, b, base, notes, others = house.a, house.b, house.base, house.notes, house.others
@@ -368,9 +449,14 @@ def test_an_analysts_rejections_teach_the_house_style_and_leave_other_styles_alo
         assert res.exit_code == 0, res.output
         return res.stdout
 
-    out = train(new_path, "--local-scale", "1", "--no-exemplars")  # the local weights alone (the memory: next test)
+    # the local weights alone (the memory: next test). The guard decides the annotated folds with them, as the
+    # pipeline decides every document with such a file: there they drop right roles too (all 0.7120 -> 0.7090,
+    # measured), so the retrained models are not kept, and nothing is written without --force
+    out = train(new_path, "--local-scale", "1", "--no-exemplars")
     assert "give 0 event, 0 type, 0 date and 2 role examples, each weighing 1 annotated one; local weights" in out, out
-    assert "written (all F1" in out and "decided with the local weights" in out, out
+    assert "retrained models: not kept" in out and "not written" in out and not new_path.exists(), out
+    out = train(new_path, "--local-scale", "1", "--no-exemplars", "--force")
+    assert "written (all F1" in out and "--force" in out and "decided with the local weights" in out, out
     adapted = Models.load(new_path)
     assert adapted.domain == "local" and adapted.meta["local_scale"] == adapted.local_scale > 0
     assert [speakers(n, adapted) for n in notes[1:]] == EXPECT
@@ -404,8 +490,12 @@ def test_a_rejection_on_one_note_changes_the_next_notes_of_its_house_style_throu
     """The exemplar memory (:mod:`ctrack.extract.exemplars`), what ``ctrack train --with-reviewed`` does by default.
     The house style (``tests/train/house``): each workshop note ends with an ambassador who "welcomed the workshop in a
     statement issued in Moscow", read as a speaker (the ambassador and his state). The analyst rejects the two speaker
-    roles of note 1 only; notes 2 and 3, never reviewed, lose both speaker roles (the same wording, other names),
-    and keep every other fact; documents of other house styles come out as before; ``--no-exemplars`` changes nothing."""
+    roles of note 1 only. Applied alone to the annotated folds, the ambassador's exemplar (a person, subject of
+    "welcomed") drops right speakers there: the annotated corpora contradict its wording, so it is left out
+    (:func:`ctrack.train.reviewed.prune`); the state's ("of <name>" after "Ambassador") acts on no annotated document
+    and stays. Notes 2 and 3, never reviewed, lose the Russian Federation's speaker role (the same wording), keep
+    their ambassadors' and every other fact; documents of other house styles come out as before; ``--no-exemplars``
+    changes nothing."""
     import ctrack.extract.decide as decide
 
     a, b, base, notes, others = house.a, house.b, house.base, house.notes, house.others
@@ -417,13 +507,16 @@ def test_a_rejection_on_one_note_changes_the_next_notes_of_its_house_style_throu
     url = _house_kb(tmp_path, house)
     res = runner.invoke(app, ["train", "--with-reviewed", "--db", url, "--corpus", a, "--corpus", b, "--out", str(new_path)])
     assert res.exit_code == 0, res.output
-    assert "exemplar memory: 2 reviewed decisions" in res.stdout, res.stdout
+    assert "exemplar memory of 2 reviewed decisions" in res.stdout and "1 of them lowering all F1" in res.stdout, res.stdout
+    assert "exemplar memory kept: 1 exemplar" in res.stdout and "retrained models: kept" in res.stdout, res.stdout
     assert "written (all F1" in res.stdout, res.stdout
     taught = Models.load(new_path)
-    assert taught.domain == "local" and len(taught.memory.exemplars) == 2
-    assert {e.source for e in taught.memory.exemplars} == {"house-1"}
-    assert "statement issued in Moscow" in taught.memory.exemplars[0].text  # shown to the user: where it came from
-    assert [speakers(n, taught) for n in notes[1:]] == [[], []]
+    assert taught.domain == "local" and len(taught.memory.exemplars) == 1
+    assert taught.meta["kept"] == {"retrained": True, "memory": True}
+    [kept] = taught.memory.exemplars
+    assert (kept.source, kept.label, "kind=member_state" in kept.signature) == ("house-1", "none", True)
+    assert "statement issued in Moscow" in kept.text  # shown to the user: where it came from
+    assert [speakers(n, taught) for n in notes[1:]] == EXPECT
     for n in notes[1:]:  # only the taught roles went
         assert [f for f in facts(n, base) if f[3] != "speaker"] == [f for f in facts(n, taught) if f[3] != "speaker"]
     for doc in others:  # other house styles: nothing changes
@@ -435,7 +528,8 @@ def test_a_rejection_on_one_note_changes_the_next_notes_of_its_house_style_throu
         res = runner.invoke(app, ["extract", str(HOUSE / "house-3.txt")])
         assert res.exit_code == 0, res.output
         record = json.loads(res.stdout)
-        assert [r for e in record["events"] for r in e["roles"] if r["role"] == "speaker"] == []
+        names = {x["id"]: x["name"] for x in record["actors"]}
+        assert [names[r["actor"]] for e in record["events"] for r in e["roles"] if r["role"] == "speaker"] == EXPECT[1]
     finally:
         monkeypatch.undo()
         decide.shipped_models.cache_clear()
