@@ -1191,6 +1191,31 @@ def decide_actors(features: dict[str, dict[str, float]], models: Models) -> tupl
     return {k for k, p in probs.items() if p >= ACTOR_MIN}, probs
 
 
+def _without_repeats(kept: list[EventDraft]) -> list[EventDraft]:
+    """``kept`` without the events that repeat an earlier-told one once the models have decided: the same type,
+    the same start and end day (both known) and no venue that differs (city and country each equal, or unknown on
+    one side). Typical case: a headline's event ("OSCE workshop in Bishkek") that the rules left undated, dated by
+    the date model with the body's range, beside the body's event of that range. Of two repeats the one whose date
+    the rules read stays (else the more probable); the other is dropped with its roles (they were gathered for a
+    wording without a date of its own). Returns a new list in the order of ``kept``."""
+    def rule_dated(ev: EventDraft) -> bool:
+        return not any(s.rule.startswith("date:model") or s.rule.startswith("proposal:model") for s in ev.evidence)
+
+    def same_venue(a: EventDraft, b: EventDraft) -> bool:
+        return all(x is None or y is None or x == y for x, y in ((a.city, b.city), (a.country, b.country)))
+
+    out: list[EventDraft] = []
+    for ev in kept:
+        twin = next((o for o in out if o.type is ev.type and ev.start and ev.end and (o.start, o.end) == (ev.start, ev.end)
+                     and same_venue(o, ev)), None)
+        if twin is None:
+            out.append(ev)
+            continue
+        if (rule_dated(ev), ev.confidence or 0.0) > (rule_dated(twin), twin.confidence or 0.0):
+            out[out.index(twin)] = ev
+    return out
+
+
 def apply_models(cands: Candidates, models: Models) -> None:
     """Apply ``models`` to the candidates of one document, changing its events in place.
 
@@ -1253,6 +1278,7 @@ def apply_models(cands: Candidates, models: Models) -> None:
             ev.roles = new_roles[i]
     if models.proposal is not None or models.parse_proposal is not None or models.split is not None:
         kept.extend(_accepted_proposals(cands, models, kept))
+    kept = _without_repeats(kept)
     dropped = [ev for ev in events if ev not in kept]
     for ev in kept:
         while ev.parent is not None and ev.parent in dropped:
