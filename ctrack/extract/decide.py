@@ -22,8 +22,8 @@ sparse features):
 - **split** — the same decision for the venues of a series told once over several places ("workshops were held in
   A, B and C in July 2018": one proposal per venue, :func:`_place_splits`), with features of their own
   (``place_split``, how many venues, city or state, where the date came from, whether the rules' event of the
-  trigger has that country already). Its own model, trained on the venues' proposals alone, so that the phrase
-  proposal model keeps its examples and weights (the venues are few: 9 in the annotated corpora).
+  trigger has that country already). Its own model, trained on the venues' proposals and the phrase proposals (the
+  venues are few: 9 in the annotated corpora), so that the phrase proposal model keeps its examples and weights.
 - **parse_proposal** — the same decision for the proposals of parse candidates: a word of ``cues.json``
   "event_lemmas" that no trigger phrase holds ("held an open *debate*", "a *hearing*", "was the *venue* of"), in a
   sentence with a date no event of its type has (:func:`ctrack.extract.events.syntactic_triggers`). Its own model,

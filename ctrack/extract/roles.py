@@ -193,6 +193,52 @@ def enumeration_roles(ctx: DocContext, sent: Sentence) -> list[tuple[int, RoleTy
     return out
 
 
+#: Pronouns that stand for an event told before ("It was organized by …", "They were funded by …").
+_EVENT_PRONOUNS = {"it", "they", "this", "these", "both", "all"}
+
+
+def refers_back(ctx: DocContext, cue_start: int, events: list[EventDraft]) -> bool:
+    """Whether the clause of the role cue at ``cue_start`` has for subject a word that stands for an event told
+    before: a pronoun ("It was organized by A together with B"), or a noun that names events (a word of ``cues.json``
+    "event_lemmas" or the head word of a trigger of ``events``: "The course was funded by Japan", "The mission is
+    co-led by France and Senegal", "These workshops were supported by the EU"). A participial clause takes the
+    subject of the clause it depends on ("Organized by A and B, it brought together …"). Read from the parse
+    (``ctx.doc``); False without one."""
+    from ctrack.extract.lexicon import EVENT_LEMMAS
+
+    if ctx.doc is None:
+        return False
+    span = ctx.doc.char_span(cue_start, cue_start + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    verb = span[0]
+    steps = 0
+    while (verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass")) and verb.head is not verb and steps < 3:
+        verb, steps = verb.head, steps + 1  # "co-led": the parse may make "co" an auxiliary of "led"
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    heads = set(EVENT_LEMMAS) | {s.text.lower().split()[-1] for e in events for s in e.evidence
+                                 if s.rule.startswith("trigger") and s.text.split()}
+    clause = verb
+    for _ in range(2):
+        # the subject of the clause, also where the parse hangs it on an auxiliary ("The mission is co-led by": "is"
+        # under "co" under "led")
+        holders, auxes = [clause], [clause]
+        for _ in range(2):
+            auxes = [a for h in auxes for a in h.children if a.dep_ in ("aux", "auxpass")]
+            holders += auxes
+        subj = [c for h in holders for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            tok = subj[0]
+            if tok.pos_ == "PRON" or tok.lower_ in _EVENT_PRONOUNS:
+                return tok.lower_ in _EVENT_PRONOUNS
+            return tok.pos_ == "NOUN" and (tok.lemma_.lower() in heads or tok.lower_ in heads)
+        if clause.dep_ not in ("advcl", "acl", "conj") or clause.head is clause:
+            return False
+        clause = clause.head
+    return False
+
+
 def _segment_start(ctx: DocContext, sent: Sentence, pos: int, triggers: list[Trigger]) -> int:
     """Start of the clause whose subject stands before ``pos``."""
     start = sent.start
@@ -297,8 +343,10 @@ def assign_roles(ctx: DocContext, idx: EventIndex, title_sentences: int = 1) -> 
                     ev.add_role(m.key, RoleType.ORGANIZER, m)
                 claimed.add(m.start)
                 continue
-            if not refs and role not in _WITHOUT_EVENT and not re.match(r"(?:its|their)\s", ctx.text[cue_start:cue_start + 6], re.I):
-                continue  # ("Its co-organizers are A and B": the possessive names the event just told)
+            if not refs and role not in _WITHOUT_EVENT and not re.match(r"(?:its|their)\s", ctx.text[cue_start:cue_start + 6], re.I) \
+                    and not (targets and refers_back(ctx, cue_start, targets)):
+                continue  # ("Its co-organizers are A and B": the possessive names the event just told; "It was organized
+                #            by A", "The course was funded by B": the subject stands for it)
             evs = _events_before(refs, cue_start) or _events_in_clause(ctx, refs, cue_start) or targets
             for ev in evs:
                 r = role

@@ -56,6 +56,10 @@ def test_retrain_on_a_subset_runs_end_to_end_and_is_deterministic(corpora, tmp_p
     prepared = prepare(subset)
     first, second = train_models(prepared), train_models(prepared)
     assert first.role is not None and first.date is not None and first.actor is not None
+    # the split model (venues of a series) learns from the phrase proposals as well as the few venues
+    venues = sum(1 for p in prepared for prop in p.cands.decisions.proposals if prop.place is not None)
+    assert first.meta["proposal_examples"] > 0
+    assert first.meta["split_examples"] == first.meta["proposal_examples"] + venues
     first.save(tmp_path / "a.json")
     second.save(tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -110,5 +114,5 @@ def test_shipped_models_are_small_and_complete():
     assert MODEL_PATH.exists(), "run `ctrack train` to build ctrack/data/models/decisions.json"
     assert MODEL_PATH.stat().st_size < 25 * 1024 * 1024
     m = shipped_models()
-    assert all(getattr(m, k) is not None for k in ("date", "type", "event", "role", "proposal", "parse_proposal"))
+    assert all(getattr(m, k) is not None for k in ("date", "type", "event", "role", "proposal", "parse_proposal", "split"))
     assert m.meta["documents"] >= 99
