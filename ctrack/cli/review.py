@@ -300,7 +300,7 @@ def add_role_cmd(event: str = typer.Argument(..., help="TYPE:ID of the event (ev
                  occurrence: int = typer.Option(1, "--occurrence", min=1, help="which match of --evidence (from 1)"),
                  comment: Optional[str] = _COMMENT, db: Optional[str] = _DB, user: Optional[str] = _USER) -> None:
     """Add a role the extractor missed: the actor holds ROLE in the event. Stored confirmed, in the audit log,
-    undone with 'ctrack review undo role:ID'; 'ctrack train --with-reviewed' learns from it."""
+    undone with 'ctrack review undo event_role:ID'; 'ctrack train --with-reviewed' learns from it."""
     try:
         body = review_service.AddRoleIn(event_id=audit.parse_ref(event, Entity.EVENT)[1],
                                         actor_id=audit.parse_ref(actor, Entity.ACTOR)[1], role=role.strip().lower(),
@@ -393,7 +393,7 @@ def split_cmd(ref: str = typer.Argument(..., help="TYPE:ID of the actor or event
 
 
 @review_app.command("undo")
-def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID: its latest confirm, reject, correct or add) "
+def undo_cmd(what: Optional[str] = typer.Argument(None, help="a fact (TYPE:ID, e.g. event:3; its latest confirm, reject, correct or add) "
                                                   "or the id of a merge, split or distinct decision"),
              entry: Optional[int] = typer.Option(None, "--entry", help="the audit entry of the confirm, reject or "
                                                  "correct to undo ('ctrack history TYPE:ID' lists them)"),

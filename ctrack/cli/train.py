@@ -80,15 +80,15 @@ def train_command(
                                "memory) even when `all` drops"),
     reviewed_weight: float = typer.Option(None, "--reviewed-weight", min=1.0,
                                           help="with --with-reviewed: how many gold examples one reviewed example "
-                                               "weighs (default ctrack.train.REVIEWED_WEIGHT, see docs/benchmarks.md)"),
+                                               "weighs (default 1.0, ctrack.train.REVIEWED_WEIGHT; see docs/benchmarks.md)"),
     local_scale: float = typer.Option(None, "--local-scale", min=0.0,
                                       help="with --with-reviewed: strength of the adaptation to the knowledge base's "
                                            "own documents (local weights, learned from the reviewed ones and used only "
-                                           "for documents extracted with this model); 0 turns it off (default "
-                                           "ctrack.train.LOCAL_SCALE, see docs/benchmarks.md)"),
+                                           "for documents extracted with this model); 0 turns it off (default 0.0: off, "
+                                           "ctrack.train.LOCAL_SCALE; see docs/benchmarks.md)"),
     exemplar_min: float = typer.Option(None, "--exemplar-min", min=0.01, max=1.0,
                                        help="with --with-reviewed: how close (Jaccard similarity of the wording) a "
-                                            "candidate must be to a reviewed decision to take it (default "
+                                            "candidate must be to a reviewed decision to take it (default 0.4, "
                                             "ctrack.extract.exemplars.EXEMPLAR_MIN)"),
     no_exemplars: bool = typer.Option(False, "--no-exemplars", help="with --with-reviewed: keep no exemplar memory of "
                                       "the reviewed decisions (only retrain the models)"),

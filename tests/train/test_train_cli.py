@@ -40,3 +40,28 @@ def test_a_folder_that_is_no_annotated_set_is_named(tmp_path):
     res = CliRunner().invoke(app, ["eval", "--corpus", str(tmp_path / "nothing")])
     assert res.exit_code == 1
     assert "E033" in res.stderr and "nothing" in res.stderr and "not an annotated set" in res.stderr
+
+
+def test_train_help_states_the_defaults_the_code_uses():
+    """The help of ``ctrack train`` names each default by value, and the value is the constant the code uses."""
+    import inspect
+
+    from ctrack.cli.train import train_command
+    from ctrack.extract.exemplars import EXEMPLAR_MIN
+    from ctrack.train import LOCAL_SCALE, REVIEWED_WEIGHT
+
+    options = inspect.signature(train_command).parameters
+    assert f"default {REVIEWED_WEIGHT}," in options["reviewed_weight"].default.help
+    assert f"default {LOCAL_SCALE}: off," in options["local_scale"].default.help and LOCAL_SCALE == 0.0
+    assert f"default {EXEMPLAR_MIN}," in options["exemplar_min"].default.help
+
+
+def test_review_help_has_no_emoji_shortcode():
+    """Rich turns ``:name:`` into an emoji in help texts (":ID:" became 🆔): no help of ``ctrack review`` holds one."""
+    from typer.testing import CliRunner
+
+    from ctrack.cli import app
+
+    for command in ("undo", "confirm", "correct"):
+        out = CliRunner().invoke(app, ["review", command, "--help"], env={"COLUMNS": "200"}).output
+        assert "🆔" not in out and "TYPE:ID" in out, out
