@@ -11,12 +11,12 @@ told), so the role model saw these pairs without the cue's proposal and left the
 from __future__ import annotations
 
 import pytest
+from extract_fixtures import only_event, record_of, roles_of
 
-from ctrack.extract import extract, get_extractor
+from ctrack.extract import get_extractor
 from ctrack.extract.context import DocContext, split_sentences
 from ctrack.extract.events import EventDraft
 from ctrack.extract.roles import refers_back
-from ctrack.ingest import read
 from ctrack.schema import EventType
 
 PRONOUN_AND_NOUN = """Border officers from the Sahel trained in Accra on explosive threats
@@ -34,28 +34,13 @@ A three-day workshop on the management of violent extremist prisoners was held i
 """
 
 
-def _record(tmp_path, name, text):
-    path = tmp_path / f"{name}.txt"
-    path.write_text(text, encoding="utf-8")
-    return extract(read(path))
-
-
-def _only(record, etype):
-    found = [e for e in record.events if e.type.value == etype]
-    assert len(found) == 1, f"expected one {etype}, got {[(e.type.value, e.start) for e in record.events]}"
-    return found[0]
-
-
-def _roles(record, event):
-    names = {a.id: a.name for a in record.actors}
-    return {(names[r.actor], r.role.value) for r in event.roles}
 
 
 def test_a_pronoun_or_an_event_noun_carries_the_organizer_and_the_funder(tmp_path):
-    rec = _record(tmp_path, "pronoun", PRONOUN_AND_NOUN)
-    ws = _only(rec, "workshop")
+    rec = record_of(tmp_path, "pronoun", PRONOUN_AND_NOUN)
+    ws = only_event(rec, "workshop")
     assert (ws.start, ws.end, ws.city, ws.country) == ("2024-06-10", "2024-06-14", "Accra", "GHA")
-    roles = _roles(rec, ws)
+    roles = roles_of(rec, ws)
     assert {("African Union Mechanism for Police Cooperation", "organizer"), ("Japan", "funder")} <= roles
     assert ("Japan", "organizer") not in roles
     assert ("Ghana", "organizer") not in roles
@@ -65,14 +50,14 @@ def test_a_pronoun_or_an_event_noun_carries_the_organizer_and_the_funder(tmp_pat
                    "with the shipped models (found in the fresh-clone CI run of 2026-12-08; the branch's claim that it "
                    "passed did not reproduce): a known miss of the class, kept visible")
 def test_the_partner_of_a_pronoun_organizer_cue_is_an_organizer_too(tmp_path):
-    rec = _record(tmp_path, "pronoun", PRONOUN_AND_NOUN)
-    assert ("International Organization for Migration", "organizer") in _roles(rec, _only(rec, "workshop"))
+    rec = record_of(tmp_path, "pronoun", PRONOUN_AND_NOUN)
+    assert ("International Organization for Migration", "organizer") in roles_of(rec, only_event(rec, "workshop"))
 
 
 def test_a_participial_cue_gives_its_role_to_the_subject_event(tmp_path):
-    rec = _record(tmp_path, "participle", PARTICIPLE)
-    ws = _only(rec, "workshop")
-    roles = _roles(rec, ws)
+    rec = record_of(tmp_path, "participle", PARTICIPLE)
+    ws = only_event(rec, "workshop")
+    roles = roles_of(rec, ws)
     assert {("United Nations Interregional Crime and Justice Research Institute", "organizer"),
             ("Hedayah Center", "organizer"), ("Ministry of Justice of Mali", "participant")} <= roles
     assert ("Hedayah Center", "participant") not in roles

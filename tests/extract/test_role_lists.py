@@ -14,11 +14,10 @@ semicolon and the parse gives its role word to the first item only:
 from __future__ import annotations
 
 import pytest
+from extract_fixtures import only_event, record_of, roles_of
 
-from ctrack.extract import extract
 from ctrack.extract.context import DocContext, split_sentences
 from ctrack.extract.roles import enumeration_roles
-from ctrack.ingest import read
 from ctrack.schema import RoleType
 
 LISTS = """Regional seminar on aviation security held in Amman
@@ -46,28 +45,13 @@ A regional conference on foreign terrorist fighters was held in Tashkent, Uzbeki
 """
 
 
-def _record(tmp_path, name, text):
-    path = tmp_path / f"{name}.txt"
-    path.write_text(text, encoding="utf-8")
-    return extract(read(path))
-
-
-def _only(record, etype):
-    found = [e for e in record.events if e.type.value == etype]
-    assert len(found) == 1, f"expected one {etype}, got {[(e.type.value, e.start) for e in record.events]}"
-    return found[0]
-
-
-def _roles(record, event):
-    names = {a.id: a.name for a in record.actors}
-    return {(names[r.actor], r.role.value) for r in event.roles}
 
 
 def test_lists_after_a_colon_and_role_nouns_with_a_copula(tmp_path):
-    rec = _record(tmp_path, "lists", LISTS)
-    ws = _only(rec, "workshop")
+    rec = record_of(tmp_path, "lists", LISTS)
+    ws = only_event(rec, "workshop")
     assert (ws.start, ws.end, ws.city, ws.country) == ("2024-03-17", "2024-03-19", "Amman", "JOR")
-    roles = _roles(rec, ws)
+    roles = roles_of(rec, ws)
     for state in ("Egypt", "Iraq", "Lebanon", "Oman", "Tunisia"):
         assert (state, "participant") in roles, state
     for org in ("International Civil Aviation Organization", "International Criminal Police Organization",
@@ -81,10 +65,10 @@ def test_lists_after_a_colon_and_role_nouns_with_a_copula(tmp_path):
 
 
 def test_lists_between_dashes_and_semicolon_lists_of_speakers(tmp_path):
-    rec = _record(tmp_path, "dashes", DASHES_AND_SEMICOLONS)
-    ws = _only(rec, "workshop")
+    rec = record_of(tmp_path, "dashes", DASHES_AND_SEMICOLONS)
+    ws = only_event(rec, "workshop")
     assert (ws.start, ws.city, ws.country) == ("2019-02-11", "Kuala Lumpur", "MYS")
-    roles = _roles(rec, ws)
+    roles = roles_of(rec, ws)
     for state in ("Cambodia", "Indonesia", "Thailand", "Viet Nam"):
         assert (state, "participant") in roles, state
     for org in ("Royal Malaysian Customs Department", "Royal Malaysia Police", "World Customs Organization",
@@ -95,10 +79,10 @@ def test_lists_between_dashes_and_semicolon_lists_of_speakers(tmp_path):
 
 
 def test_as_did_and_welcomed_by(tmp_path):
-    rec = _record(tmp_path, "welcomed", WELCOMED_AND_AS_DID)
-    conf = _only(rec, "conference")
+    rec = record_of(tmp_path, "welcomed", WELCOMED_AND_AS_DID)
+    conf = only_event(rec, "conference")
     assert (conf.start, conf.city, conf.country) == ("2022-03-03", "Tashkent", "UZB")
-    roles = _roles(rec, conf)
+    roles = roles_of(rec, conf)
     assert {("Kazakhstan", "participant"), ("Kyrgyzstan", "participant"), ("European Union", "participant")} <= roles
     assert {("Vladimir Voronkov", "speaker"), ("Zhang Ming", "speaker")} <= roles
     assert ("Uzbekistan", "speaker") not in roles
